@@ -1,0 +1,33 @@
+#!/bin/sh
+# deps.sh: install the Debian packages adoptsim needs when they are missing.
+#   sh scripts/deps.sh run    what building and running need
+#   sh scripts/deps.sh test   that plus what the tests and benchmarks need
+# As root it installs them with apt-get; otherwise it prints the exact command.
+set -eu
+
+run_pkgs="build-essential pkg-config libgsl-dev libhdf5-dev libyaml-dev librandom123-dev"
+test_pkgs="libcriterion-dev hdf5-tools python3-h5py python3-xarray python3-netcdf4 python3-numpy python3-scipy python3-networkx python3-matplotlib netcdf-bin"
+
+case "${1:-run}" in
+    run) want="$run_pkgs" ;;
+    test) want="$run_pkgs $test_pkgs" ;;
+    *) echo "usage: sh scripts/deps.sh run|test" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    echo "deps: installing$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+else
+    echo "deps: missing Debian packages:$missing" >&2
+    echo "deps: install them with:  sudo apt-get update && sudo apt-get install -y$missing" >&2
+    exit 1
+fi
