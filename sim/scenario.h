@@ -1,0 +1,78 @@
+/* scenario.h: one scenario, resolved: every key of the parameter table with
+ * its value, taken from the default, the scenario file or a --set override.
+ *
+ * Ownership: scenario_alloc returns a scenario the caller frees with
+ * scenario_free.  Strings returned by the getters belong to the scenario.
+ * Getters take a path that must exist in the table with the right type; a
+ * wrong path is a programming error (they abort with a message), never a user
+ * error, because user input is validated when it is loaded. */
+#ifndef SIM_SCENARIO_H
+#define SIM_SCENARIO_H
+
+#include <stddef.h>
+#include "error.h"
+#include "params.h"
+
+/* Where a value came from. */
+typedef enum param_source { PARAM_FROM_DEFAULT = 0, PARAM_FROM_FILE, PARAM_FROM_SET } param_source;
+
+typedef struct param_value {
+    const param_def *def;
+    param_source source;
+    int line, column;    /* position in the scenario file (1-based) when source == FILE */
+    long long i;         /* BOOL (0/1) and INT */
+    double d;            /* DOUBLE */
+    char *s;             /* STRING and ENUM (owned) */
+    double *list;        /* DOUBLE_LIST (owned) */
+    int n;               /* DOUBLE_LIST length */
+} param_value;
+
+typedef struct scenario {
+    char *file;          /* path of the scenario file loaded, NULL if none (owned) */
+    param_value *values; /* one per table row, in table order (owned) */
+    size_t n;
+} scenario;
+
+/* Build a scenario holding the defaults of every row of the given tables
+ * (n_tables tables, each closed by PARAM_END).  Fails (SIM_EINTERNAL) if a
+ * default does not parse or a path appears twice: a bug in a table. */
+int scenario_alloc(const param_def *const *tables, size_t n_tables, scenario **out, sim_error *err);
+void scenario_free(scenario *scn); /* NULL is a no-op */
+
+/* Read a YAML scenario file: nested mappings whose leaf keys form the dotted
+ * paths.  Rejects with file:line:column and key: syntax errors, empty or binary
+ * files, unknown keys (suggesting the nearest known one), duplicate keys, wrong
+ * types and values out of bounds.  On error the scenario is left unchanged. */
+int scenario_load_file(scenario *scn, const char *path, sim_error *err);
+
+/* Apply one "key.path=value" override, the value written as in YAML (a scalar
+ * or a flow sequence such as [0.1, 0.2]).  Errors name file "--set". */
+int scenario_set(scenario *scn, const char *assignment, sim_error *err);
+
+/* Look up a value row; NULL if the path is not in the table. */
+const param_value *scenario_find(const scenario *scn, const char *path);
+
+long long scenario_int(const scenario *scn, const char *path);
+double scenario_double(const scenario *scn, const char *path);
+int scenario_bool(const scenario *scn, const char *path);
+const char *scenario_string(const scenario *scn, const char *path); /* STRING and ENUM */
+const double *scenario_list(const scenario *scn, const char *path, int *n);
+
+/* Fill err with the location of path (file:line:column when it was set in the
+ * file, "--set" when overridden, the file name alone for a default) and the
+ * formatted message; returns SIM_EINPUT.  Used by cross-key validators
+ * ("generation mix does not sum to 1"). */
+int scenario_error(const scenario *scn, const char *path, sim_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The fully resolved scenario as YAML text (nested mappings, every key with
+ * its value, a comment with the unit).  Keys under model.<name>. for models
+ * other than the one named by model.name are left out.  Returns a malloc'd
+ * string the caller frees, NULL when out of memory. */
+char *scenario_to_yaml(const scenario *scn);
+
+/* Write the parameter reference as a Markdown table (path, type, default,
+ * unit, bounds, help) into a malloc'd string; NULL when out of memory. */
+char *scenario_params_markdown(const param_def *const *tables, size_t n_tables);
+
+#endif
