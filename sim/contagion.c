@@ -1,0 +1,85 @@
+/* contagion.c: adoption flags and adopted-neighbour counts (see contagion.h). */
+#include "contagion.h"
+#include "parallel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int contagion_alloc(const sim_network *net, contagion_kernel kernel, contagion **out, sim_error *err)
+{
+    contagion *c = calloc(1, sizeof *c);
+    if (!c) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    c->n = net->n;
+    c->kernel = kernel;
+    c->adopted = calloc((size_t)net->n, 1);
+    c->fresh = calloc((size_t)net->n, 1);
+    int need_count = kernel == CONTAGION_PUSH && !net->complete;
+    if (need_count) c->count = calloc((size_t)net->n, sizeof *c->count);
+    if (!c->adopted || !c->fresh || (need_count && !c->count)) {
+        contagion_free(c);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL,
+                             "out of memory for the adoption state of %d agents", (int)net->n);
+    }
+    *out = c;
+    return SIM_OK;
+}
+
+void contagion_free(contagion *c)
+{
+    if (!c) return;
+    free(c->adopted);
+    free(c->fresh);
+    free(c->count);
+    free(c);
+}
+
+void contagion_reset(contagion *c)
+{
+    memset(c->adopted, 0, (size_t)c->n);
+    memset(c->fresh, 0, (size_t)c->n);
+    if (c->count) memset(c->count, 0, (size_t)c->n * sizeof *c->count);
+    c->total = 0;
+}
+
+contagion_kernel contagion_kernel_from_name(const char *name)
+{
+    return strcmp(name, "pull") == 0 ? CONTAGION_PULL : CONTAGION_PUSH;
+}
+
+int64_t contagion_commit(contagion *c, const sim_network *net)
+{
+    int64_t added = 0;
+    const int32_t n = c->n;
+    if (c->total == n) return 0;
+    uint8_t *adopted = c->adopted, *fresh = c->fresh;
+    int32_t *count = c->count;
+    if (!count) {
+        #pragma omp parallel for schedule(static) reduction(+ : added) if (n >= SIM_PARALLEL_MIN)
+        for (int32_t i = 0; i < n; i++) {
+            if (fresh[i]) {
+                adopted[i] = 1;
+                fresh[i] = 0;
+                added++;
+            }
+        }
+    } else {
+        /* Integer increments commute, so the counts are the same for any
+         * thread count and order; atomics only because two new adopters may
+         * share a neighbour. */
+        const int64_t *row = net->row;
+        const int32_t *col = net->col;
+        #pragma omp parallel for schedule(dynamic, 4096) reduction(+ : added) if (n >= SIM_PARALLEL_MIN)
+        for (int32_t i = 0; i < n; i++) {
+            if (!fresh[i]) continue;
+            adopted[i] = 1;
+            fresh[i] = 0;
+            added++;
+            for (int64_t e = row[i]; e < row[i + 1]; e++) {
+                #pragma omp atomic
+                count[col[e]]++;
+            }
+        }
+    }
+    c->total += added;
+    return added;
+}
