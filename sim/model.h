@@ -1,0 +1,68 @@
+/* model.h: the one interface through which a behaviour model plugs into the engine.
+ *
+ * A model is a const sim_model_type (like GSL's gsl_rng_type): its name, its
+ * parameter rows (under model.<name>.), the observables it reports each day,
+ * and six functions.  The engine allocates the model's state once per run,
+ * then for each replicate calls init, observes day 0, and for each day calls
+ * step then observe.  The engine knows nothing else about the model.
+ *
+ * Rules a model follows:
+ * - step() is one synchronous day: every agent decides from the state at the
+ *   end of the previous day.  It may run OpenMP loops inside; it must not
+ *   allocate, lock or print.  Random draws come from rng.h keyed by ctx->key
+ *   and (agent, day, purpose), so results do not depend on the thread count.
+ * - observe() fills n_observables numbers for the current day; counts are
+ *   summed as integers (and real-valued means from integer or fixed-order
+ *   block sums), so they are bit-identical for any thread count. */
+#ifndef SIM_MODEL_H
+#define SIM_MODEL_H
+
+#include <stdint.h>
+#include "error.h"
+#include "network.h"
+#include "params.h"
+#include "rng.h"
+#include "scenario.h"
+
+typedef struct sim_observable {
+    const char *name;      /* variable name in the output file, e.g. "adopters" */
+    const char *long_name; /* one line for humans and plots */
+    const char *units;     /* "agents", "1", ... */
+    int is_count;          /* 1: whole numbers (written as integers) */
+    int grouped;           /* 1: also reported by generation and by level */
+} sim_observable;
+
+/* What a model sees of the run.  Owned by the engine; valid during the call. */
+typedef struct sim_context {
+    const scenario *scn;
+    const sim_network *net;
+    rng_key key;      /* (run.seed, replicate) */
+    int32_t days;     /* run.days: steps 1..days follow the initial day 0 */
+} sim_context;
+
+typedef struct sim_model_type {
+    const char *name;                  /* value of model.name */
+    const char *summary;               /* one line for `adoptsim --help` */
+    const param_def *params;           /* rows under model.<name>., PARAM_END closed */
+    const sim_observable *observables;
+    int n_observables;
+
+    /* Cross-key checks of the model's parameters (NULL if none). */
+    int (*validate)(const scenario *scn, sim_error *err);
+    /* Allocate state for ctx->net->n agents; read parameters here. */
+    int (*alloc)(const sim_context *ctx, void **state, sim_error *err);
+    void (*free)(void *state);
+    /* Reset to day 0 of a replicate (ctx->key names the replicate). */
+    void (*init)(void *state, const sim_context *ctx);
+    /* Advance from the end of day-1 to the end of day (day >= 1). */
+    void (*step)(void *state, const sim_context *ctx, int32_t day);
+    /* Write n_observables values describing the current state into values.
+     * When the network carries an organization (by_generation != NULL), also
+     * write grouped observable k for generation g into
+     * by_generation[k * NET_GENERATIONS + g] and for level l into
+     * by_level[k * net->n_levels + l]; entries of ungrouped ones are ignored. */
+    void (*observe)(const void *state, const sim_context *ctx, double *values,
+                    double *by_generation, double *by_level);
+} sim_model_type;
+
+#endif
