@@ -1,0 +1,595 @@
+/* genai.c: the generative-AI adoption model.
+ *
+ * Each day, in three passes over the staff:
+ *   0. interventions act (serially, in list order): licences, prompts,
+ *      permission, vanguard meetings, mentoring sessions, ...;
+ *   1. signals: each agent reads yesterday's state of its ties (the share
+ *      seen using it in the last 7 days; juniors' hidden use is invisible to
+ *      seniors) and of its chain of managers (what they visibly do and what
+ *      they say, weaker further up);
+ *   2. decisions: an agent with access uses the tool with probability
+ *      logistic(intercept + attitude + habit + peers + leaders + permission
+ *      + prompts - time pressure - expertise confidence + tech affinity);
+ *      a use is a task whose complexity grows with ambition; success depends
+ *      on skill against complexity; success raises attitude, skill and habit,
+ *      failure lowers attitude and repeated failure disillusions.
+ * Every draw comes from Philox keyed by (seed, replicate; agent, day,
+ * purpose), so results do not depend on threads, and two scenarios that
+ * differ only in an intervention share their draws.  docs/MODEL.md describes
+ * the model in the ODD protocol with the parameter table. */
+#include "genai.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "parallel.h"
+
+enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3 };
+
+#define BLOCK 4096 /* agents per observation block (fixed: sums are order-independent of threads) */
+
+/* Names of the traits in the parameter table, in TRAIT_* order. */
+static const char *const trait_names[GENAI_TRAITS] = {
+    "tech_affinity", "time_pressure", "expertise_confidence", "complexity_ambition", "social_caution"};
+
+#define TRAIT_ROWS(NAME, GEN, LEVEL, SD, WHAT)                                                     \
+    {"model.genai.traits." NAME ".by_generation", PARAM_DOUBLE_LIST, "logit", -10, 10, GEN, NULL, \
+     4, WHAT ": mean for gen_z, millennial, gen_x, boomer"},                                      \
+    {"model.genai.traits." NAME ".by_level", PARAM_DOUBLE_LIST, "logit", -10, 10, LEVEL, NULL,    \
+     16, WHAT ": shift by level from the top (the last value repeats below)"},                    \
+    {"model.genai.traits." NAME ".sd", PARAM_DOUBLE, "logit", 0, 10, SD, NULL, 0,                  \
+     WHAT ": standard deviation between people"}
+
+static const param_def genai_params_table[] = {
+    TRAIT_ROWS("tech_affinity", "[0.6, 0.3, -0.2, -0.6]", "[0]", "0.5",
+               "tech affinity (raises daily use)"),
+    TRAIT_ROWS("time_pressure", "[0, 0, 0, 0]", "[1.2, 1.0, 0.6, 0.2, 0]", "0.3",
+               "time pressure (lowers daily use; higher for leaders)"),
+    TRAIT_ROWS("expertise_confidence", "[-0.3, 0, 0.3, 0.5]", "[1.0, 0.8, 0.5, 0.2, 0]", "0.3",
+               "expertise confidence (\"it can't beat my expertise\": lowers use and what success teaches)"),
+    TRAIT_ROWS("complexity_ambition", "[0, 0, 0, 0]", "[0.15, 0.15, 0.1, 0]", "0.1",
+               "complexity ambition (added to the complexity of the tasks tried)"),
+    TRAIT_ROWS("social_caution", "[0.8, 0.4, -0.2, -0.5]", "[-1.5, -1.0, -0.5, 0]", "0.5",
+               "social caution (logit of hiding a use from seniors when use is not permitted)"),
+    {"model.genai.attitude.mean", PARAM_DOUBLE, "logit", -10, 10, "0", NULL, 0,
+     "initial attitude (perceived usefulness), mean"},
+    {"model.genai.attitude.sd", PARAM_DOUBLE, "logit", 0, 10, "0.5", NULL, 0,
+     "initial attitude, standard deviation"},
+    {"model.genai.skill0", PARAM_DOUBLE, "1", 0, 1, "0.2", NULL, 0, "initial skill"},
+
+    {"model.genai.use.intercept", PARAM_DOUBLE, "logit", -20, 20, "-3.4", NULL, 0,
+     "daily use: baseline log-odds"},
+    {"model.genai.use.attitude", PARAM_DOUBLE, "logit", 0, 20, "1.0", NULL, 0,
+     "daily use: weight of attitude"},
+    {"model.genai.use.habit", PARAM_DOUBLE, "logit", 0, 20, "4.0", NULL, 0,
+     "daily use: weight of habit strength (0..1)"},
+    {"model.genai.use.peers", PARAM_DOUBLE, "logit", 0, 20, "1.5", NULL, 0,
+     "daily use: weight of the share of ties seen using it in the last 7 days"},
+    {"model.genai.use.leader", PARAM_DOUBLE, "logit", 0, 20, "1.0", NULL, 0,
+     "daily use: weight of the leader signal (-1..1)"},
+    {"model.genai.use.permission", PARAM_DOUBLE, "logit", 0, 20, "0.7", NULL, 0,
+     "daily use: weight of the permission climate (0..1)"},
+    {"model.genai.use.nudge", PARAM_DOUBLE, "logit", 0, 20, "1.0", NULL, 0,
+     "daily use: weight of personal prompts (launch, reminders, check-ins)"},
+    {"model.genai.use.time_pressure", PARAM_DOUBLE, "logit", 0, 20, "1.0", NULL, 0,
+     "daily use: weight of time pressure (subtracted)"},
+    {"model.genai.use.expertise", PARAM_DOUBLE, "logit", 0, 20, "1.0", NULL, 0,
+     "daily use: weight of expertise confidence (subtracted)"},
+    {"model.genai.use.tech_affinity", PARAM_DOUBLE, "logit", 0, 20, "1.0", NULL, 0,
+     "daily use: weight of tech affinity"},
+
+    {"model.genai.task.complexity", PARAM_DOUBLE, "1", 0, 1, "0.35", NULL, 0,
+     "mean complexity of a task tried (before ambition)"},
+    {"model.genai.task.spread", PARAM_DOUBLE, "1", 0, 1, "0.4", NULL, 0,
+     "width of the uniform spread of task complexity"},
+    {"model.genai.task.steepness", PARAM_DOUBLE, "1", 0, 100, "6", NULL, 0,
+     "success: logistic steepness in skill minus complexity"},
+    {"model.genai.task.tool_edge", PARAM_DOUBLE, "logit", -10, 10, "0.7", NULL, 0,
+     "success: log-odds of success when skill equals complexity"},
+    {"model.genai.task.value_threshold", PARAM_DOUBLE, "1", 0, 1, "0.4", NULL, 0,
+     "a successful task at least this complex is a valuable use"},
+
+    {"model.genai.learning.rate", PARAM_DOUBLE, "1", 0, 1, "0.02", NULL, 0,
+     "skill gained per successful use, times (1 - skill); half after a failure"},
+    {"model.genai.learning.gain_valuable", PARAM_DOUBLE, "logit", 0, 10, "0.15", NULL, 0,
+     "attitude gained by a valuable use"},
+    {"model.genai.learning.gain_trivial", PARAM_DOUBLE, "logit", 0, 10, "0.03", NULL, 0,
+     "attitude gained by a successful use of little value"},
+    {"model.genai.learning.loss", PARAM_DOUBLE, "logit", 0, 10, "0.2", NULL, 0,
+     "attitude lost by a failed use"},
+    {"model.genai.learning.attitude_cap", PARAM_DOUBLE, "logit", 0, 20, "2", NULL, 0,
+     "attitude stays within plus or minus this (perceived usefulness saturates)"},
+    {"model.genai.learning.expertise_discount", PARAM_DOUBLE, "1", 0, 10, "1", NULL, 0,
+     "attitude gains are divided by 1 + this * exp(expertise confidence) / 2"},
+    {"model.genai.habit.rate", PARAM_DOUBLE, "1/day", 0, 1, "0.0454", NULL, 0,
+     "habit growth per day of use, times (1 - habit) (Lally et al. 2010 median)"},
+    {"model.genai.habit.decay", PARAM_DOUBLE, "1/day", 0, 1, "0.02", NULL, 0,
+     "share of habit strength lost per day without use"},
+    {"model.genai.disillusion.after", PARAM_INT, "uses", 1, 255, "3", NULL, 0,
+     "consecutive failures after which an agent stops (disillusioned)"},
+    {"model.genai.disillusion.recovery", PARAM_DOUBLE, "1/day", 0, 1, "0.005", NULL, 0,
+     "daily chance a disillusioned agent tries again"},
+    {"model.genai.disillusion.attitude", PARAM_DOUBLE, "logit", -10, 10, "0", NULL, 0,
+     "attitude (at least) of an agent who tries again"},
+    {"model.genai.nudge_decay", PARAM_DOUBLE, "1/day", 0, 1, "0.1", NULL, 0,
+     "share of a personal prompt that fades each day"},
+
+    {"model.genai.leader.reach", PARAM_INT, "levels", 0, 16, "3", NULL, 0,
+     "managers up the chain whose example an agent sees"},
+    {"model.genai.leader.decay", PARAM_DOUBLE, "1", 0, 1, "0.5", NULL, 0,
+     "weight of each further level up the chain, relative to the one below"},
+    {"model.genai.leader.model", PARAM_DOUBLE, "1", 0, 10, "1", NULL, 0,
+     "leader signal: weight of a manager visibly using it (in the last 7 days)"},
+    {"model.genai.leader.say", PARAM_DOUBLE, "1", 0, 10, "0.5", NULL, 0,
+     "leader signal: weight of what a manager says (tanh of attitude plus endorsement)"},
+    {"model.genai.permission0", PARAM_DOUBLE, "1", 0, 1, "0", NULL, 0,
+     "permission climate before any intervention (0: unclear, 1: explicit)"},
+    {"model.genai.regular_days", PARAM_INT, "days", 1, 28, "8", NULL, 0,
+     "a regular user used it on at least this many of the last 28 days"},
+    PARAM_END};
+
+/* Observables: counts (and means) over all staff, by generation and by level. */
+enum {
+    OBS_STAFF, OBS_ACCESS, OBS_MONTHLY, OBS_WEEKLY, OBS_REGULAR, OBS_TRIALISTS, OBS_DISILLUSIONED,
+    OBS_USES, OBS_VALUABLE, OBS_HIDDEN, OBS_LEADERS, OBS_LEADERS_MODELLING, OBS_LEADERS_REGULAR, OBS_ATTITUDE, OBS_SKILL,
+    OBS_HABIT, OBS_GROUPED, /* the grouped ones end here */
+    OBS_COST_DOLLARS = OBS_GROUPED, OBS_COST_HOURS, OBS_COUNT
+};
+
+static const sim_observable genai_observables[OBS_COUNT] = {
+    {"staff", "staff", "agents", 1, 1},
+    {"with_access", "staff with a licence", "agents", 1, 1},
+    {"monthly_active", "used it at least once in the last 30 days", "agents", 1, 1},
+    {"weekly_active", "used it at least once in the last 7 days", "agents", 1, 1},
+    {"regular_users", "used it on at least regular_days of the last 28 days", "agents", 1, 1},
+    {"trialists", "monthly active but not regular users", "agents", 1, 1},
+    {"disillusioned", "stopped after repeated failure", "agents", 1, 1},
+    {"uses", "uses on this day", "uses", 1, 1},
+    {"valuable_uses", "successful uses on tasks of value on this day", "uses", 1, 1},
+    {"hidden_uses", "uses on this day hidden from seniors", "uses", 1, 1},
+    {"leaders", "staff with direct reports", "agents", 1, 1},
+    {"leaders_modelling", "leaders who used it in the last 7 days, in view of their team", "agents", 1, 1},
+    {"leaders_regular", "leaders who are regular users", "agents", 1, 1},
+    {"mean_attitude", "mean attitude (perceived usefulness)", "logit", 0, 1},
+    {"mean_skill", "mean skill", "1", 0, 1},
+    {"mean_habit", "mean habit strength (automaticity)", "1", 0, 1},
+    {"cost_dollars", "cumulative cost of the interventions", "dollars", 0, 0},
+    {"cost_hours", "cumulative staff hours spent on the interventions", "hours", 0, 0},
+};
+
+typedef struct genai_state {
+    genai_params par;
+    genai_world w;
+    void *iv_state[32];          /* one per enabled intervention, in list order */
+    const genai_intervention_type *iv[32];
+    int n_iv;
+    int32_t n_blocks, n_cells;   /* observation blocks; generation x level cells */
+    double *acc;                 /* [block][cell][OBS_GROUPED] partial sums */
+} genai_state;
+
+static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+static void read_list(const scenario *scn, const char *trait, const char *field, double *out, int *n)
+{
+    char k[128];
+    snprintf(k, sizeof k, "model.genai.traits.%s.%s", trait, field);
+    int len = 0;
+    const double *v = scenario_list(scn, k, &len);
+    for (int i = 0; i < len; i++) out[i] = v[i];
+    if (n) *n = len;
+}
+
+static void read_params(const scenario *scn, genai_params *p)
+{
+#define D(key) scenario_double(scn, "model.genai." key)
+    for (int t = 0; t < GENAI_TRAITS; t++) {
+        int n = 0;
+        read_list(scn, trait_names[t], "by_generation", p->trait_gen[t], &n);
+        for (int g = n; g < 4; g++) p->trait_gen[t][g] = p->trait_gen[t][n - 1];
+        read_list(scn, trait_names[t], "by_level", p->trait_level[t], &p->trait_n_levels[t]);
+        char k[128];
+        snprintf(k, sizeof k, "model.genai.traits.%s.sd", trait_names[t]);
+        p->trait_sd[t] = scenario_double(scn, k);
+    }
+    p->attitude0 = D("attitude.mean");
+    p->attitude_sd = D("attitude.sd");
+    p->w_intercept = D("use.intercept");
+    p->w_attitude = D("use.attitude");
+    p->w_habit = D("use.habit");
+    p->w_peers = D("use.peers");
+    p->w_leader = D("use.leader");
+    p->w_permission = D("use.permission");
+    p->w_nudge = D("use.nudge");
+    p->w_time = D("use.time_pressure");
+    p->w_expertise = D("use.expertise");
+    p->w_affinity = D("use.tech_affinity");
+    p->task_complexity = D("task.complexity");
+    p->task_spread = D("task.spread");
+    p->task_steepness = D("task.steepness");
+    p->tool_edge = D("task.tool_edge");
+    p->value_threshold = D("task.value_threshold");
+    p->learn_rate = D("learning.rate");
+    p->gain_valuable = D("learning.gain_valuable");
+    p->gain_trivial = D("learning.gain_trivial");
+    p->loss_failure = D("learning.loss");
+    p->expertise_discount = D("learning.expertise_discount");
+    p->attitude_cap = D("learning.attitude_cap");
+    p->habit_rate = D("habit.rate");
+    p->habit_decay = D("habit.decay");
+    p->disillusion_after = (int)scenario_int(scn, "model.genai.disillusion.after");
+    p->recovery_rate = D("disillusion.recovery");
+    p->attitude_recovered = D("disillusion.attitude");
+    p->nudge_decay = D("nudge_decay");
+    p->leader_reach = (int)scenario_int(scn, "model.genai.leader.reach");
+    p->leader_decay = D("leader.decay");
+    p->leader_w_model = D("leader.model");
+    p->leader_w_say = D("leader.say");
+    p->permission0 = D("permission0");
+    p->regular_days = (int)scenario_int(scn, "model.genai.regular_days");
+#undef D
+}
+
+static int genai_validate(const scenario *scn, sim_error *err)
+{
+    int is_genai = strcmp(scenario_string(scn, "model.name"), "genai") == 0;
+    for (int t = 0; is_genai && t < GENAI_TRAITS; t++) {
+        char k[128];
+        snprintf(k, sizeof k, "model.genai.traits.%s.by_generation", trait_names[t]);
+        int n = 0;
+        scenario_list(scn, k, &n);
+        if (n != 4)
+            return scenario_error(scn, k, err, "expected 4 values (gen_z, millennial, gen_x, boomer), got %d", n);
+    }
+    if (is_genai) {
+        const char *type = scenario_string(scn, "network.type");
+        if (strcmp(type, "organization") != 0 && strcmp(type, "orgchart") != 0)
+            return scenario_error(scn, "network.type", err,
+                                  "the genai model needs an organization (organization or orgchart), got %s", type);
+    }
+    for (int i = 0; genai_interventions[i]; i++) {
+        char k[128];
+        snprintf(k, sizeof k, "interventions.%s.enabled", genai_interventions[i]->name);
+        if (!scenario_bool(scn, k)) continue;
+        if (!is_genai) return scenario_error(scn, k, err, "interventions need model.name: genai");
+        /* reading the schedule and target checks them, at their keys */
+        genai_world w = {0};
+        void *state = NULL;
+        int rc = genai_interventions[i]->alloc(scn, &w, &state, err);
+        if (rc) return rc;
+        genai_interventions[i]->free(state);
+    }
+    return SIM_OK;
+}
+
+static void genai_free(void *state)
+{
+    genai_state *s = state;
+    if (!s) return;
+    genai_world *w = &s->w;
+    for (int i = 0; i < s->n_iv; i++) s->iv[i]->free(s->iv_state[i]);
+    for (int t = 0; t < GENAI_TRAITS; t++) free(w->trait[t]);
+    free(w->access);
+    free(w->attitude);
+    free(w->skill);
+    free(w->habit);
+    free(w->history);
+    free(w->shown);
+    free(w->failures);
+    free(w->disillusioned);
+    free(w->roles);
+    free(w->today);
+    free(w->nudge);
+    free(w->endorse);
+    free(w->recovery);
+    free(w->simplify);
+    free(w->uses);
+    free(w->valuable_uses);
+    free(w->peer_signal);
+    free(w->leader_signal);
+    free(w->voice);
+    free(w->n_reports);
+    free(s->acc);
+    free(s);
+}
+
+static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
+{
+    const sim_network *net = ctx->net;
+    if (!net->manager || !net->level || !net->generation)
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, "network.type",
+                             "the genai model needs an organization (manager, level, generation)");
+    if (net->n_levels > 64)
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, "organization.span",
+                             "the organization is %d levels deep; the genai model reports at most 64",
+                             (int)net->n_levels);
+    genai_state *s = calloc(1, sizeof *s);
+    if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    read_params(ctx->scn, &s->par);
+    genai_world *w = &s->w;
+    const size_t n = (size_t)net->n;
+    w->net = net;
+    w->par = &s->par;
+    w->n = net->n;
+    int ok = 1;
+#define ALLOC(field) ok &= (w->field = calloc(n, sizeof *w->field)) != NULL
+    for (int t = 0; t < GENAI_TRAITS; t++) ok &= (w->trait[t] = calloc(n, sizeof(float))) != NULL;
+    ALLOC(access); ALLOC(attitude); ALLOC(skill); ALLOC(habit); ALLOC(history); ALLOC(shown);
+    ALLOC(failures); ALLOC(disillusioned); ALLOC(roles); ALLOC(today); ALLOC(nudge); ALLOC(endorse);
+    ALLOC(recovery); ALLOC(simplify); ALLOC(uses); ALLOC(valuable_uses); ALLOC(peer_signal);
+    ALLOC(leader_signal); ALLOC(voice); ALLOC(n_reports);
+#undef ALLOC
+    s->n_blocks = (int32_t)((n + BLOCK - 1) / BLOCK);
+    s->n_cells = NET_GENERATIONS * net->n_levels;
+    s->acc = calloc((size_t)s->n_blocks * (size_t)s->n_cells * OBS_GROUPED, sizeof *s->acc);
+    if (!ok || !s->acc) {
+        genai_free(s);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (net->manager[i] >= 0) w->n_reports[net->manager[i]]++;
+
+    for (int i = 0; genai_interventions[i]; i++) {
+        char k[128];
+        snprintf(k, sizeof k, "interventions.%s.enabled", genai_interventions[i]->name);
+        if (!scenario_bool(ctx->scn, k)) continue;
+        int rc = genai_interventions[i]->alloc(ctx->scn, w, &s->iv_state[s->n_iv], err);
+        if (rc) {
+            genai_free(s);
+            return rc;
+        }
+        s->iv[s->n_iv++] = genai_interventions[i];
+    }
+    *state = s;
+    return SIM_OK;
+}
+
+/* A standard normal from one uniform (inversion). */
+static double normal_from(double u)
+{
+    return gsl_cdf_ugaussian_Pinv(u > 0 ? u : 0x1.0p-53);
+}
+
+static void genai_init(void *state, const sim_context *ctx)
+{
+    genai_state *s = state;
+    genai_world *w = &s->w;
+    const genai_params *p = &s->par;
+    const sim_network *net = ctx->net;
+    w->key = ctx->key;
+    w->day = 0;
+    w->permission = p->permission0;
+    w->cost_dollars = w->cost_hours = 0;
+    const float skill0 = (float)scenario_double(ctx->scn, "model.genai.skill0");
+    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t i = 0; i < w->n; i++) {
+        uint32_t u[8];
+        rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 0, u);
+        rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 1, u + 4);
+        int g = net->generation[i], l = net->level[i];
+        for (int t = 0; t < GENAI_TRAITS; t++) {
+            int nl = p->trait_n_levels[t];
+            double shift = p->trait_level[t][l < nl ? l : nl - 1];
+            double z = normal_from(rng_u01_from_word(u[t]));
+            w->trait[t][i] = (float)(p->trait_gen[t][g] + shift + p->trait_sd[t] * z);
+        }
+        w->attitude[i] = (float)(p->attitude0 + p->attitude_sd * normal_from(rng_u01_from_word(u[5])));
+        w->access[i] = 0;
+        w->skill[i] = skill0;
+        w->habit[i] = 0;
+        w->history[i] = w->shown[i] = 0;
+        w->failures[i] = w->disillusioned[i] = w->roles[i] = w->today[i] = 0;
+        w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
+        w->uses[i] = w->valuable_uses[i] = 0;
+        w->peer_signal[i] = w->leader_signal[i] = w->voice[i] = 0;
+    }
+    for (int i = 0; i < s->n_iv; i++) s->iv[i]->init(s->iv_state[i], w);
+}
+
+/* Pass 1: what each agent sees of yesterday: ties using it, managers' example. */
+static void compute_signals(genai_world *w)
+{
+    const sim_network *net = w->net;
+    const genai_params *p = w->par;
+    /* First each leader's own example: visible use in the last 7 days and
+     * what they say (tanh of attitude plus endorsement, within -1..1). */
+    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t m = 0; m < w->n; m++) {
+        if (w->n_reports[m] == 0) continue;
+        double models = (w->history[m] & 0x7fu) != 0;
+        double says = tanh(w->attitude[m]) + w->endorse[m];
+        says = says > 1 ? 1 : says < -1 ? -1 : says;
+        w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
+    }
+    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t i = 0; i < w->n; i++) {
+        int64_t seen = 0, deg = net->row[i + 1] - net->row[i];
+        const int li = net->level[i];
+        for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
+            int32_t j = net->col[e];
+            /* a junior's use counts only if shown; peers and seniors are seen */
+            uint32_t h = net->level[j] > li ? w->shown[j] : w->history[j];
+            seen += (h & 0x7fu) != 0;
+        }
+        w->peer_signal[i] = deg > 0 ? (float)seen / (float)deg : 0.0f;
+
+        /* the chain of managers, each level up weighted by leader_decay */
+        double sig = 0, norm = 0, weight = 1;
+        int32_t m = net->manager[i];
+        for (int k = 0; k < p->leader_reach && m >= 0; k++) {
+            sig += weight * w->voice[m];
+            norm += weight;
+            weight *= p->leader_decay;
+            m = net->manager[m];
+        }
+        w->leader_signal[i] = norm > 0 ? (float)(sig / norm) : 0.0f;
+    }
+}
+
+/* Pass 2: every agent decides and learns, from its own state and the signals. */
+static void decide(genai_world *w, int32_t day)
+{
+    const genai_params *p = w->par;
+    const double permission_term = p->w_permission * w->permission;
+    const double keep_habit = 1 - p->habit_decay, keep_nudge = 1 - p->nudge_decay;
+    const rng_key key = w->key;
+    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t i = 0; i < w->n; i++) {
+        uint32_t hist = w->history[i] << 1, shown = w->shown[i] << 1;
+        uint8_t today = 0;
+        float habit = w->habit[i];
+        if (w->access[i]) {
+            uint32_t u[4];
+            rng_words(key, (uint32_t)i, (uint32_t)day, DRAW_DAY, 0, u);
+            int can_use = 1;
+            if (w->disillusioned[i]) {
+                /* the daily chance to try again reuses the decision word */
+                can_use = rng_u01_from_word(u[1]) < p->recovery_rate + w->recovery[i];
+                if (can_use) {
+                    w->disillusioned[i] = 0;
+                    w->failures[i] = 0;
+                    if (w->attitude[i] < p->attitude_recovered) w->attitude[i] = (float)p->attitude_recovered;
+                }
+            }
+            double x = p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit +
+                       p->w_peers * w->peer_signal[i] + p->w_leader * w->leader_signal[i] +
+                       permission_term + p->w_nudge * w->nudge[i] -
+                       p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
+                       p->w_affinity * w->trait[TRAIT_AFFINITY][i];
+            if (can_use && rng_u01_from_word(u[0]) < logistic(x)) {
+                double c = p->task_complexity + w->trait[TRAIT_AMBITION][i] +
+                           p->task_spread * (rng_u01_from_word(u[1]) - 0.5);
+                c *= 1 - w->simplify[i];
+                c = c < 0 ? 0 : c > 1 ? 1 : c;
+                double skill = w->skill[i];
+                int success = rng_u01_from_word(u[2]) < logistic(p->task_steepness * (skill - c) + p->tool_edge);
+                int valuable = success && c >= p->value_threshold;
+                double hide = (w->roles[i] & GENAI_ROLES_OPEN) ? 0.0
+                            : logistic(w->trait[TRAIT_CAUTION][i]) * (1 - w->permission);
+                int hidden = rng_u01_from_word(u[3]) < hide;
+                today = GENAI_USED | (valuable ? GENAI_VALUABLE : 0) | (hidden ? GENAI_HIDDEN : 0);
+                hist |= 1u;
+                if (!hidden) shown |= 1u;
+                w->uses[i]++;
+                w->valuable_uses[i] += valuable;
+                habit += (float)(p->habit_rate * (1 - habit));
+                double discount = 1 + p->expertise_discount * exp(w->trait[TRAIT_EXPERTISE][i]) / 2;
+                if (success) {
+                    w->skill[i] = (float)(skill + p->learn_rate * (1 - skill));
+                    w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / discount);
+                    w->failures[i] = 0;
+                } else {
+                    w->skill[i] = (float)(skill + 0.5 * p->learn_rate * (1 - skill));
+                    w->attitude[i] -= (float)p->loss_failure;
+                    if (w->failures[i] < 255) w->failures[i]++;
+                    if (w->failures[i] >= p->disillusion_after) w->disillusioned[i] = 1;
+                }
+                float cap = (float)p->attitude_cap;
+                w->attitude[i] = w->attitude[i] > cap ? cap : w->attitude[i] < -cap ? -cap : w->attitude[i];
+            } else {
+                habit *= (float)keep_habit;
+            }
+        } else {
+            habit *= (float)keep_habit;
+        }
+        w->habit[i] = habit;
+        w->history[i] = hist;
+        w->shown[i] = shown;
+        w->today[i] = today;
+        w->nudge[i] *= (float)keep_nudge;
+        w->simplify[i] *= (float)keep_nudge;
+    }
+}
+
+static void genai_step(void *state, const sim_context *ctx, int32_t day)
+{
+    genai_state *s = state;
+    genai_world *w = &s->w;
+    (void)ctx;
+    w->day = day;
+    for (int i = 0; i < s->n_iv; i++) s->iv[i]->apply(s->iv_state[i], w, day);
+    compute_signals(w);
+    decide(w, day);
+}
+
+static int popcount32(uint32_t x) { return __builtin_popcount(x); }
+
+static void genai_observe(const void *state, const sim_context *ctx, double *values,
+                          double *by_generation, double *by_level)
+{
+    const genai_state *s = state;
+    const genai_world *w = &s->w;
+    const sim_network *net = ctx->net;
+    const int32_t cells = s->n_cells, L = net->n_levels;
+    const int regular_days = w->par->regular_days;
+    double *acc = s->acc;
+    /* Each block of BLOCK agents is summed by one thread in agent order, and
+     * blocks are then added in block order: the same sums for any threads. */
+    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t b = 0; b < s->n_blocks; b++) {
+        double *a = acc + (size_t)b * (size_t)cells * OBS_GROUPED;
+        memset(a, 0, (size_t)cells * OBS_GROUPED * sizeof *a);
+        int32_t end = (b + 1) * BLOCK < w->n ? (b + 1) * BLOCK : w->n;
+        for (int32_t i = b * BLOCK; i < end; i++) {
+            double *c = a + (size_t)(net->generation[i] * L + net->level[i]) * OBS_GROUPED;
+            uint32_t h = w->history[i];
+            int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
+            int regular = popcount32(h & 0x0fffffffu) >= regular_days;
+            int leader = w->n_reports[i] > 0;
+            c[OBS_STAFF] += 1;
+            c[OBS_ACCESS] += w->access[i];
+            c[OBS_MONTHLY] += monthly;
+            c[OBS_WEEKLY] += weekly;
+            c[OBS_REGULAR] += regular;
+            c[OBS_TRIALISTS] += monthly && !regular;
+            c[OBS_DISILLUSIONED] += w->disillusioned[i];
+            c[OBS_USES] += (w->today[i] & GENAI_USED) != 0;
+            c[OBS_VALUABLE] += (w->today[i] & GENAI_VALUABLE) != 0;
+            c[OBS_HIDDEN] += (w->today[i] & GENAI_HIDDEN) != 0;
+            c[OBS_LEADERS] += leader;
+            c[OBS_LEADERS_MODELLING] += leader && weekly;
+            c[OBS_LEADERS_REGULAR] += leader && regular;
+            c[OBS_ATTITUDE] += w->attitude[i];
+            c[OBS_SKILL] += w->skill[i];
+            c[OBS_HABIT] += w->habit[i];
+        }
+    }
+    double total[OBS_GROUPED] = {0};
+    double gen[NET_GENERATIONS][OBS_GROUPED];
+    memset(gen, 0, sizeof gen);
+    double *lev = by_level ? by_level : NULL;
+    double lev_sum[64][OBS_GROUPED];
+    memset(lev_sum, 0, sizeof lev_sum);
+    for (int32_t b = 0; b < s->n_blocks; b++) {
+        const double *a = acc + (size_t)b * (size_t)cells * OBS_GROUPED;
+        for (int g = 0; g < NET_GENERATIONS; g++)
+            for (int32_t l = 0; l < L; l++)
+                for (int k = 0; k < OBS_GROUPED; k++) {
+                    double v = a[(size_t)(g * L + l) * OBS_GROUPED + k];
+                    total[k] += v;
+                    gen[g][k] += v;
+                    if (l < 64) lev_sum[l][k] += v;
+                }
+    }
+    for (int k = 0; k < OBS_GROUPED; k++) {
+        int mean = k == OBS_ATTITUDE || k == OBS_SKILL || k == OBS_HABIT;
+        values[k] = mean ? (total[OBS_STAFF] > 0 ? total[k] / total[OBS_STAFF] : 0) : total[k];
+        if (by_generation)
+            for (int g = 0; g < NET_GENERATIONS; g++)
+                by_generation[k * NET_GENERATIONS + g] =
+                    mean ? (gen[g][OBS_STAFF] > 0 ? gen[g][k] / gen[g][OBS_STAFF] : NAN) : gen[g][k];
+        if (lev)
+            for (int32_t l = 0; l < L && l < 64; l++)
+                lev[(size_t)k * (size_t)L + (size_t)l] =
+                    mean ? (lev_sum[l][OBS_STAFF] > 0 ? lev_sum[l][k] / lev_sum[l][OBS_STAFF] : NAN) : lev_sum[l][k];
+    }
+    values[OBS_COST_DOLLARS] = w->cost_dollars;
+    values[OBS_COST_HOURS] = w->cost_hours;
+}
+
+const sim_model_type genai_model = {
+    "genai", "generative-AI adoption in an organization: staff, leaders, interventions",
+    genai_params_table, genai_observables, OBS_COUNT,
+    genai_validate, genai_alloc, genai_free, genai_init, genai_step, genai_observe};

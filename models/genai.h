@@ -1,0 +1,128 @@
+/* genai.h: the generative-AI adoption model: staff, their traits and daily
+ * state, and the interface through which interventions act on them.
+ *
+ * The world is a structure of arrays, one entry per agent (agent ids as in
+ * the network: breadth-first from the chief officer, teams contiguous).
+ * Units: traits and attitude are on the logit scale of the daily use
+ * decision (0 = neutral); skill and habit are in [0, 1]; days are whole
+ * simulation days; money in dollars; time in staff hours.
+ *
+ * Ownership: the model allocates the world; interventions may change any
+ * state array but never reallocate one. */
+#ifndef MODELS_GENAI_H
+#define MODELS_GENAI_H
+
+#include <stdint.h>
+#include "model.h"
+
+extern const sim_model_type genai_model;
+
+/* Role bits (genai_world.roles). */
+enum {
+    GENAI_ROLE_VANGUARD = 1,       /* AI vanguard member */
+    GENAI_ROLE_MENTOR = 2,         /* reverse mentor (junior teaching a leader) */
+    GENAI_ROLE_MENTEE = 4,         /* leader being reverse-mentored */
+    GENAI_ROLE_PEER_MENTOR = 8,    /* peer-to-peer mentor */
+    GENAI_ROLE_PEER_MENTEE = 16,   /* peer-to-peer mentee */
+    GENAI_ROLE_TRAINED = 32,       /* attended training */
+    GENAI_ROLES_OPEN = GENAI_ROLE_VANGUARD | GENAI_ROLE_MENTOR | GENAI_ROLE_MENTEE
+    /* roles whose use is shown openly, never hidden from seniors */
+};
+
+/* Flags of what happened today (genai_world.today). */
+enum { GENAI_USED = 1, GENAI_VALUABLE = 2, GENAI_HIDDEN = 4 };
+
+/* The model's coefficients, read once from model.genai.* (see genai.c for
+ * the documented table). */
+typedef struct genai_params {
+    /* traits: mean by generation (4) + shift by level (up to 16, last repeats) + sd * N(0,1) */
+    double trait_gen[5][4], trait_level[5][16], trait_sd[5];
+    int trait_n_levels[5];
+    double attitude0, attitude_sd;          /* initial attitude */
+    /* daily use decision (logit) */
+    double w_intercept, w_attitude, w_habit, w_peers, w_leader, w_permission, w_nudge;
+    double w_time, w_expertise, w_affinity;
+    /* tasks */
+    double task_complexity, task_spread, task_steepness, tool_edge, value_threshold;
+    /* learning */
+    double learn_rate, gain_valuable, gain_trivial, loss_failure, expertise_discount, attitude_cap;
+    double habit_rate, habit_decay;
+    int disillusion_after;
+    double recovery_rate, attitude_recovered;
+    double nudge_decay;
+    /* leaders */
+    int leader_reach;
+    double leader_decay, leader_w_model, leader_w_say;
+    /* climate */
+    double permission0;
+    /* observables */
+    int regular_days;
+} genai_params;
+
+/* Trait indices into genai_params.trait_* and genai_world.trait. */
+enum { TRAIT_AFFINITY, TRAIT_TIME, TRAIT_EXPERTISE, TRAIT_AMBITION, TRAIT_CAUTION, GENAI_TRAITS };
+
+typedef struct genai_world {
+    const sim_network *net;
+    const genai_params *par;
+    int32_t n;
+    rng_key key;
+    int32_t day;                 /* the day being simulated */
+
+    /* traits, drawn per replicate (logit units) */
+    float *trait[GENAI_TRAITS];  /* tech affinity, time pressure, expertise confidence,
+                                    complexity ambition, social caution */
+    /* state */
+    uint8_t *access;             /* 1: has a licence */
+    float *attitude;             /* perceived usefulness (logit units) */
+    float *skill;                /* 0..1 */
+    float *habit;                /* automaticity 0..1 */
+    uint32_t *history;           /* bit k: used k days ago (bit 0 = today) */
+    uint32_t *shown;             /* same, uses visible to seniors */
+    uint8_t *failures;           /* consecutive failed uses */
+    uint8_t *disillusioned;      /* 1: stopped after repeated failure */
+    uint8_t *roles;              /* GENAI_ROLE_* */
+    uint8_t *today;              /* GENAI_USED | GENAI_VALUABLE | GENAI_HIDDEN */
+    float *nudge;                /* personal prompts (logit units), decay by nudge_decay a day */
+    float *endorse;              /* how positively a leader speaks about it, -1..1 (leaders) */
+    float *recovery;             /* extra daily chance to recover from disillusion */
+    float *simplify;             /* 0..1: shrinks the complexity of the next tasks (accountability) */
+    int32_t *uses, *valuable_uses; /* per-agent totals this replicate */
+    /* derived each day from yesterday's state */
+    float *peer_signal;          /* share of ties seen using in the last 7 days */
+    float *leader_signal;        /* what the chain of managers visibly does and says */
+    float *voice;                /* a leader's own example (visible use, what they say) */
+    /* organization */
+    int32_t *n_reports;          /* direct reports (leaders have > 0) */
+    /* organization-wide climate */
+    double permission;           /* 0..1: how explicitly use is permitted */
+    /* costs, cumulative */
+    double cost_dollars, cost_hours;
+} genai_world;
+
+/* Used in the last `days` days (1..32), from a history bitmask. */
+static inline int genai_used_within(uint32_t history, int days)
+{
+    uint32_t mask = days >= 32 ? 0xffffffffu : ((1u << days) - 1u);
+    return (history & mask) != 0;
+}
+
+/* An intervention: one module each in models/interventions/.  Its keys are
+ * interventions.<name>.*; the common schedule, target and cost keys are
+ * read by intervention.h's helpers. */
+typedef struct genai_intervention_type {
+    const char *name;
+    const char *summary;         /* one line: what it moves and why */
+    const param_def *params;
+    int (*alloc)(const scenario *scn, const genai_world *w, void **state, sim_error *err);
+    void (*free)(void *state);
+    /* Start of a replicate. */
+    void (*init)(void *state, genai_world *w);
+    /* Each day before agents decide (only called while enabled). */
+    void (*apply)(void *state, genai_world *w, int32_t day);
+} genai_intervention_type;
+
+/* NULL-terminated list of the interventions (models/interventions/list.c). */
+extern const genai_intervention_type *const genai_interventions[];
+
+#endif
