@@ -1,0 +1,79 @@
+/* intervention.h: what every intervention shares: when it acts (schedule),
+ * whom it reaches (target) and what a session costs (hours), read from the
+ * keys interventions.<name>.{enabled,start,end,every,hours,target.*}.
+ *
+ * Schedule: an intervention acts from day `start` to day `end` (-1: to the
+ * horizon).  Sessions fall on start, start + every, start + 2 every, ...
+ * (every = 0: one session, on the start day).
+ * Target: agents whose level, generation and team are listed (each "all"
+ * or a comma list: levels "0-2,4", generations "gen_z,millennial", teams
+ * "3,5"), of whom a random share is drawn, capped at count (0: no cap).
+ * Draws use rng purpose INTERVENTION_PURPOSE(name), so a target group does
+ * not depend on which other interventions run. */
+#ifndef MODELS_INTERVENTION_H
+#define MODELS_INTERVENTION_H
+
+#include <stdint.h>
+#include "genai.h"
+
+/* The common rows of an intervention's parameter table.  NAME is a string
+ * literal; START the default start day as YAML text; WHO the default
+ * levels. */
+#define INTERVENTION_COMMON_PARAMS(NAME, START, EVERY, HOURS, WHO)                                \
+    {"interventions." NAME ".enabled", PARAM_BOOL, "", 0, 1, "false", NULL, 0,                 \
+     "run this intervention"},                                                                  \
+    {"interventions." NAME ".start", PARAM_INT, "day", 1, 1000000, START, NULL, 0,             \
+     "first day it acts (days are stepped from 1; day 0 is the initial state)"},                \
+    {"interventions." NAME ".end", PARAM_INT, "day", -1, 1000000, "-1", NULL, 0,               \
+     "last day it acts (-1: until the end of the run)"},                                        \
+    {"interventions." NAME ".every", PARAM_INT, "days", 0, 100000, EVERY, NULL, 0,             \
+     "days between sessions (0: one session, on the start day)"},                               \
+    {"interventions." NAME ".hours", PARAM_DOUBLE, "hours", 0, 1000, HOURS, NULL, 0,           \
+     "staff hours per participant per session"},                                                \
+    {"interventions." NAME ".target.levels", PARAM_STRING, "", 0, 0, WHO, NULL, 0,             \
+     "levels reached: all, or a list such as 0-2,4 (0 = chief officer)"},                       \
+    {"interventions." NAME ".target.generations", PARAM_STRING, "", 0, 0, "all", NULL, 0,      \
+     "generations reached: all, or a list such as gen_z,millennial"},                           \
+    {"interventions." NAME ".target.teams", PARAM_STRING, "", 0, 0, "all", NULL, 0,            \
+     "teams reached: all, or a list of team numbers such as 3,5"},                              \
+    {"interventions." NAME ".target.share", PARAM_DOUBLE, "1", 0, 1, "1", NULL, 0,             \
+     "share of the eligible agents reached (drawn at random)"},                                 \
+    {"interventions." NAME ".target.count", PARAM_INT, "agents", 0, 2000000000, "0", NULL, 0,  \
+     "at most this many agents (0: no cap)"}
+
+typedef struct iv_common {
+    const char *name;
+    int enabled;
+    int32_t start, end, every;
+    double hours;
+    uint64_t levels;      /* bit l: level l eligible (levels >= 63 share bit 63) */
+    uint8_t generations;  /* bit g: generation g eligible */
+    int32_t *teams;       /* sorted team ids, NULL: all teams */
+    int32_t n_teams;
+    double share;
+    int64_t count;
+} iv_common;
+
+/* Read and check interventions.<name>.* (bad target lists are reported at
+ * their key).  Free with iv_common_free. */
+int iv_common_read(const scenario *scn, const char *name, iv_common *c, sim_error *err);
+void iv_common_free(iv_common *c);
+
+/* Whether day falls within [start, end]. */
+int iv_active(const iv_common *c, int32_t day);
+
+/* Whether a session falls on day. */
+int iv_session(const iv_common *c, int32_t day);
+
+/* Whether agent i meets the level, generation and team conditions. */
+int iv_eligible(const iv_common *c, const genai_world *w, int32_t i);
+
+/* Draw the target group among eligible agents (and, if extra is not NULL,
+ * those with extra[i] != 0) for this replicate: writes their ids in
+ * increasing order into ids (room for w->n) and returns how many. */
+int32_t iv_select(const iv_common *c, const genai_world *w, const uint8_t *extra, int32_t *ids);
+
+/* Random-number purpose of an intervention (a hash of its name). */
+uint32_t iv_purpose(const char *name);
+
+#endif

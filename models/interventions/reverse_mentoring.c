@@ -1,0 +1,254 @@
+/* reverse_mentoring.c: reverse mentoring.  Each targeted leader (an agent
+ * with direct reports) is paired with 1..mentors_per_leader mentors: the
+ * adopters among their own direct reports (used it in the last 30 days),
+ * best by skill + habit, ties to the lower id.  A leader whose team has no
+ * adopter yet follows `fallback`: wait (default) tries again at each later
+ * session until an adopter appears on the team, so a mentor always sits on
+ * the leader's own team; skip gives up after the first try; department
+ * tries the own team first and otherwise takes the single best adopter
+ * anywhere below the leader (who is not mentoring anyone yet), again at
+ * each session until one is found.  Pairs last for the replicate.
+ *
+ * At each session (every `every` days) the leader comes as a student: skill
+ * rises by transfer x (mentor's skill - leader's skill) for each mentor who
+ * knows more, attitude by mentee_attitude, expertise confidence ("it can't
+ * beat my expertise") falls by humility down to expertise_floor, and there
+ * is homework (a prompt).  The junior gains confidence (attitude); both are
+ * marked GENAI_ROLE_MENTOR / GENAI_ROLE_MENTEE, whose use the core never
+ * hides: hierarchy and generation barriers to visibility drop.  Cost: hours
+ * for each of the two per pair per session. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "intervention.h"
+#include "interventions.h"
+
+#define NAME "reverse_mentoring"
+
+enum { FALLBACK_WAIT, FALLBACK_SKIP, FALLBACK_DEPARTMENT };
+enum { LEADER_WAITING, LEADER_PAIRED, LEADER_GAVE_UP };
+
+typedef struct reverse_mentoring {
+    iv_common c;
+    int32_t per_leader;
+    double transfer, mentee_attitude, humility, expertise_floor, homework_nudge, mentor_attitude;
+    int fallback;
+    int32_t *report_start, *report_ids;  /* direct reports grouped by manager */
+    int32_t *order, *first, *last;       /* reporting tree in pre-order (department fallback) */
+    uint8_t *is_leader, *is_mentor;
+    int32_t *leaders;                    /* target leaders */
+    uint8_t *status;                     /* LEADER_*, by position in leaders */
+    int32_t n_leaders;
+    int32_t *mentor, *mentee;            /* pairs, a leader's pairs next to each other */
+    int32_t n_pairs, max_pairs;
+} reverse_mentoring;
+
+static const param_def reverse_mentoring_params[] = {
+    INTERVENTION_COMMON_PARAMS(NAME, "1", "14", "1", "all"),
+    {"interventions." NAME ".mentors_per_leader", PARAM_INT, "agents", 1, 2, "2", NULL, 0,
+     "adopters from the leader's own team who mentor them (fewer if the team has fewer)"},
+    {"interventions." NAME ".fallback", PARAM_ENUM, "", 0, 0, "wait", "wait|skip|department", 0,
+     "leader whose team has no adopter: wait (retry each session), skip, or department (best adopter below them)"},
+    {"interventions." NAME ".transfer", PARAM_DOUBLE, "1", 0, 1, "0.3", NULL, 0,
+     "share of the skill gap to a mentor the leader closes at a session"},
+    {"interventions." NAME ".mentee_attitude", PARAM_DOUBLE, "logit", -5, 5, "0.2", NULL, 0,
+     "attitude the leader gains at a session"},
+    {"interventions." NAME ".humility", PARAM_DOUBLE, "logit", 0, 5, "0.1", NULL, 0,
+     "expertise confidence the leader sheds at a session (comes as a student)"},
+    {"interventions." NAME ".expertise_floor", PARAM_DOUBLE, "logit", -10, 10, "0", NULL, 0,
+     "humility lowers expertise confidence no further than this"},
+    {"interventions." NAME ".homework_nudge", PARAM_DOUBLE, "logit", 0, 20, "0.5", NULL, 0,
+     "prompt the leader leaves a session with (homework)"},
+    {"interventions." NAME ".mentor_attitude", PARAM_DOUBLE, "logit", -5, 5, "0.1", NULL, 0,
+     "attitude a mentor gains at a session (confidence)"},
+    PARAM_END};
+
+static void reverse_mentoring_free(void *state)
+{
+    reverse_mentoring *s = state;
+    if (!s) return;
+    iv_common_free(&s->c);
+    free(s->report_start);
+    free(s->report_ids);
+    free(s->order);
+    free(s->first);
+    free(s->last);
+    free(s->is_leader);
+    free(s->is_mentor);
+    free(s->leaders);
+    free(s->status);
+    free(s->mentor);
+    free(s->mentee);
+    free(s);
+}
+
+static int reverse_mentoring_alloc(const scenario *scn, const genai_world *w, void **state, sim_error *err)
+{
+    reverse_mentoring *s = calloc(1, sizeof *s);
+    if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    int rc = iv_common_read(scn, NAME, &s->c, err);
+    if (rc) {
+        reverse_mentoring_free(s);
+        return rc;
+    }
+#define D(key) scenario_double(scn, "interventions." NAME "." key)
+    s->per_leader = (int32_t)scenario_int(scn, "interventions." NAME ".mentors_per_leader");
+    s->transfer = D("transfer");
+    s->mentee_attitude = D("mentee_attitude");
+    s->humility = D("humility");
+    s->expertise_floor = D("expertise_floor");
+    s->homework_nudge = D("homework_nudge");
+    s->mentor_attitude = D("mentor_attitude");
+#undef D
+    const char *fb = scenario_string(scn, "interventions." NAME ".fallback");
+    s->fallback = strcmp(fb, "skip") == 0 ? FALLBACK_SKIP
+                : strcmp(fb, "department") == 0 ? FALLBACK_DEPARTMENT : FALLBACK_WAIT;
+    if (w->net) {
+        const sim_network *net = w->net;
+        const int32_t n = w->n;
+        if (!net->manager) {
+            reverse_mentoring_free(s);
+            return scenario_error(scn, "interventions." NAME ".enabled", err,
+                                  "reverse mentoring needs an organization with managers");
+        }
+        int32_t managers = 0;
+        int ok = (s->report_start = iv_calloc((int64_t)n + 1, sizeof *s->report_start)) != NULL;
+        ok &= (s->report_ids = iv_calloc(n, sizeof *s->report_ids)) != NULL;
+        if (ok) {
+            iv_group(net->manager, n, n, s->report_start, s->report_ids);
+            for (int32_t i = 0; i < n; i++) managers += s->report_start[i + 1] > s->report_start[i];
+        }
+        s->max_pairs = 2 * managers;
+        ok &= (s->is_leader = iv_calloc(n, 1)) != NULL;
+        ok &= (s->is_mentor = iv_calloc(n, 1)) != NULL;
+        ok &= (s->leaders = iv_calloc(n, sizeof *s->leaders)) != NULL;
+        ok &= (s->status = iv_calloc(n, 1)) != NULL;
+        ok &= (s->mentor = iv_calloc(s->max_pairs, sizeof *s->mentor)) != NULL;
+        ok &= (s->mentee = iv_calloc(s->max_pairs, sizeof *s->mentee)) != NULL;
+        if (ok && s->fallback == FALLBACK_DEPARTMENT) {
+            int32_t *stack = iv_calloc(n, sizeof *stack);
+            ok &= stack != NULL;
+            ok &= (s->order = iv_calloc(n, sizeof *s->order)) != NULL;
+            ok &= (s->first = iv_calloc(n, sizeof *s->first)) != NULL;
+            ok &= (s->last = iv_calloc(n, sizeof *s->last)) != NULL;
+            if (ok) iv_tree_order(net, s->report_start, s->report_ids, s->order, s->first, s->last, stack);
+            free(stack);
+        }
+        if (!ok) {
+            reverse_mentoring_free(s);
+            return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", NAME);
+        }
+    }
+    *state = s;
+    return SIM_OK;
+}
+
+static void reverse_mentoring_init(void *state, genai_world *w)
+{
+    reverse_mentoring *s = state;
+    s->n_leaders = s->n_pairs = 0;
+    if (!s->c.enabled) return;
+    for (int32_t i = 0; i < w->n; i++) s->is_leader[i] = w->n_reports[i] > 0;
+    memset(s->is_mentor, 0, (size_t)w->n);
+    s->n_leaders = iv_select(&s->c, w, s->is_leader, s->leaders);
+    memset(s->status, LEADER_WAITING, (size_t)s->n_leaders);
+}
+
+/* Whether j can teach: used it in the last 30 days. */
+static int adopter(const genai_world *w, int32_t j)
+{
+    return genai_used_within(w->history[j], IV_RECENT_DAYS);
+}
+
+static double merit(const genai_world *w, int32_t j)
+{
+    return (double)w->skill[j] + (double)w->habit[j];
+}
+
+/* Whether a ranks before b: more merit, or as much and a lower id. */
+static int better(const genai_world *w, int32_t a, int32_t b)
+{
+    double ma = merit(w, a), mb = merit(w, b);
+    return ma > mb || (ma == mb && a < b);
+}
+
+static void add_pair(reverse_mentoring *s, genai_world *w, int32_t leader, int32_t m)
+{
+    if (s->n_pairs >= s->max_pairs) return;
+    s->mentor[s->n_pairs] = m;
+    s->mentee[s->n_pairs] = leader;
+    s->n_pairs++;
+    s->is_mentor[m] = 1;
+    w->roles[m] |= GENAI_ROLE_MENTOR;
+    w->roles[leader] |= GENAI_ROLE_MENTEE;
+}
+
+/* Pair the leader with the best adopters on their own team; returns how many. */
+static int pair_own_team(reverse_mentoring *s, genai_world *w, int32_t leader)
+{
+    int32_t best[2] = {-1, -1};
+    for (int32_t k = s->report_start[leader]; k < s->report_start[leader + 1]; k++) {
+        int32_t j = s->report_ids[k];
+        if (!adopter(w, j)) continue;
+        if (best[0] < 0 || better(w, j, best[0])) {
+            best[1] = best[0];
+            best[0] = j;
+        } else if (best[1] < 0 || better(w, j, best[1])) {
+            best[1] = j;
+        }
+    }
+    int found = 0;
+    for (int q = 0; q < s->per_leader && q < 2; q++)
+        if (best[q] >= 0) {
+            add_pair(s, w, leader, best[q]);
+            found++;
+        }
+    return found;
+}
+
+/* Pair the leader with the best adopter below them not mentoring yet. */
+static int pair_department(reverse_mentoring *s, genai_world *w, int32_t leader)
+{
+    if (s->first[leader] < 0) return 0;
+    int32_t best = -1;
+    for (int32_t p = s->first[leader] + 1; p <= s->last[leader]; p++) {
+        int32_t j = s->order[p];
+        if (s->is_mentor[j] || !adopter(w, j)) continue;
+        if (best < 0 || better(w, j, best)) best = j;
+    }
+    if (best < 0) return 0;
+    add_pair(s, w, leader, best);
+    return 1;
+}
+
+static void reverse_mentoring_apply(void *state, genai_world *w, int32_t day)
+{
+    reverse_mentoring *s = state;
+    if (!iv_session(&s->c, day)) return;
+    for (int32_t k = 0; k < s->n_leaders; k++) {
+        if (s->status[k] != LEADER_WAITING) continue;
+        int32_t leader = s->leaders[k];
+        int found = pair_own_team(s, w, leader);
+        if (!found && s->fallback == FALLBACK_DEPARTMENT) found = pair_department(s, w, leader);
+        if (found) s->status[k] = LEADER_PAIRED;
+        else if (s->fallback == FALLBACK_SKIP) s->status[k] = LEADER_GAVE_UP;
+    }
+    for (int32_t p = 0; p < s->n_pairs; p++) {
+        int32_t leader = s->mentee[p], m = s->mentor[p];
+        double gap = (double)w->skill[m] - (double)w->skill[leader];
+        if (gap > 0) iv_add_skill(w, leader, s->transfer * gap);
+        if (p == 0 || s->mentee[p - 1] != leader) { /* once per leader per session */
+            iv_add_attitude(w, leader, s->mentee_attitude);
+            iv_lower_trait(w, TRAIT_EXPERTISE, leader, s->humility, s->expertise_floor);
+            w->nudge[leader] += (float)s->homework_nudge;
+        }
+        iv_add_attitude(w, m, s->mentor_attitude);
+    }
+    w->cost_hours += s->c.hours * 2.0 * s->n_pairs;
+}
+
+const genai_intervention_type reverse_mentoring_intervention = {
+    NAME, "reverse mentoring: adopters on a leader's team teach the leader, who comes as a student",
+    reverse_mentoring_params, reverse_mentoring_alloc, reverse_mentoring_free, reverse_mentoring_init,
+    reverse_mentoring_apply};
