@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""check_run.py: read an adoptsim run file with the tools analysts use.
+
+  check_run.py read FILE        h5py and xarray read it: names, dims, units, values
+  check_run.py same FILE ...    every dataset bit-identical across the files
+
+Exits non-zero with a message on the first failed check.  Called by
+tests/test_readers.c; must run under /usr/bin/python3 (Debian's h5py/xarray).
+"""
+import sys
+
+import h5py
+import numpy as np
+import xarray as xr
+import yaml
+
+IGNORED_ATTRS = {"created", "threads", "history"}  # differ between identical runs
+
+
+
+def fail(msg):
+    print("check_run: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def text(v):
+    """Attribute text: netCDF-style fixed-length strings arrive as bytes."""
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def read(path):
+    with h5py.File(path, "r") as f:
+        a = {k: (text(v) if isinstance(v, (bytes, str)) else v) for k, v in f.attrs.items()}
+        check(a["program"] == "adoptsim", "program attribute")
+        check(str(a["version"]).count(".") == 2, "version attribute")
+        scn = yaml.safe_load(a["scenario"])
+        check(scn["run"]["days"] + 1 == f["time"].shape[0], "scenario days vs time axis")
+        check(int(a["seed"]) == scn["run"]["seed"], "seed attribute matches scenario")
+        check(scn["model"]["name"] == a["model"], "model attribute matches scenario")
+        for name in ("adopters", "new_adopters", "adopted_share"):
+            check(name in f, "missing variable " + name)
+            d = f[name]
+            check(text(d.attrs["long_name"]), name + " has no long_name")
+            check("units" in d.attrs, name + " has no units")
+            check(d.shape == (f["replicate"].shape[0], f["time"].shape[0]), name + " shape")
+            check(d.compression == "gzip" and d.shuffle, name + " not compressed")
+        check(f["adopters"].dtype == np.int64, "adopters is not int64")
+        check(text(f["time"].attrs["units"]) == "days", "time units")
+        adopters = f["adopters"][...]
+        n = int(a["agents"])
+        check((np.diff(adopters, axis=1) >= 0).all(), "adopters decrease")
+        check((np.diff(adopters, axis=1) == f["new_adopters"][:, 1:]).all(), "new adopters do not add up")
+        check(np.array_equal(f["adopted_share"][...], adopters / n), "share != adopters / agents")
+        check(np.array_equal(f["time"][...], np.arange(f["time"].shape[0])), "time coordinate")
+
+    ds = xr.open_dataset(path)
+    check(ds["adopters"].dims == ("replicate", "time"), "xarray dims %s" % (ds["adopters"].dims,))
+    check("time" in ds.coords and "replicate" in ds.coords, "coordinates missing")
+    last = ds["adopted_share"].isel(time=-1).mean("replicate")
+    check(0 <= float(last) <= 1, "share out of range")
+    check(ds["adopters"].attrs["units"] == "agents", "units attribute in xarray")
+    first = ds["adopters"].sel(replicate=0)
+    check(first.shape == (ds.sizes["time"],), "selection by replicate")
+    ds.close()
+    print("check_run: %s reads in h5py and xarray" % path)
+
+
+def datasets(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, (obj.dtype.str, obj[...].tobytes()))
+                     if isinstance(obj, h5py.Dataset) else None)
+        attrs = {k: text(v) for k, v in f.attrs.items() if k not in IGNORED_ATTRS}
+        # the resolved scenario records the thread count asked for: not a result
+        scn = yaml.safe_load(attrs.pop("scenario"))
+        scn["run"].pop("threads")
+        attrs["scenario"] = repr(scn)
+    return out, attrs
+
+
+def same(paths):
+    ref, ref_attrs = datasets(paths[0])
+    check(ref, "no datasets in " + paths[0])
+    for p in paths[1:]:
+        d, attrs = datasets(p)
+        check(sorted(d) == sorted(ref), "dataset names differ: %s vs %s" % (p, paths[0]))
+        for name in ref:
+            check(d[name] == ref[name], "dataset %s differs between %s and %s" % (name, paths[0], p))
+        check(attrs.keys() == ref_attrs.keys(), "attribute names differ")
+        for k in attrs:
+            check(str(attrs[k]) == str(ref_attrs[k]), "attribute %s differs" % k)
+    print("check_run: %d files bit-identical in %d datasets" % (len(paths), len(ref)))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "read":
+        read(sys.argv[2])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "same":
+        same(sys.argv[2:])
+    else:
+        fail("usage: check_run.py read FILE | same FILE FILE ...")

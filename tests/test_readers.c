@@ -1,0 +1,68 @@
+/* test_readers.c: real readers open a run's file: h5py and xarray
+ * (tests/check_run.py under Debian's /usr/bin/python3), h5dump and ncdump;
+ * and the command line gives bit-identical datasets for 1, 2 and 4 threads. */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+
+static int run_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run_shell(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *run_scenario(const char *dir, const char *name, const char *scn, const char *threads)
+{
+    char *out = malloc(512);
+    snprintf(out, 512, "%s/%s", dir, name);
+    const char *args[] = {"run", scn, "-o", out, "--threads", threads, "-q", NULL};
+    char *err = NULL;
+    int code = support_exec(args, NULL, &err);
+    cr_assert_eq(code, 0, "adoptsim run failed: %s", err);
+    free(err);
+    return out;
+}
+
+Test(readers, h5py_xarray_h5dump_ncdump, .timeout = 120)
+{
+    if (access("/usr/bin/python3", X_OK) != 0) cr_skip_test("no /usr/bin/python3");
+    char *dir = support_tmpdir();
+    char *f = run_scenario(dir, "default.h5", "configs/default.yaml", "2");
+    cr_expect_eq(run_shell("/usr/bin/python3 tests/check_run.py read %s", f), 0);
+    cr_expect_eq(run_shell("h5dump -H %s > %s/h5dump.txt", f, dir), 0);
+    cr_expect_eq(run_shell("grep -q 'DATASET \"adopters\"' %s/h5dump.txt", dir), 0);
+    cr_expect_eq(run_shell("grep -q 'DIMENSION_LIST' %s/h5dump.txt", dir), 0);
+    if (access("/usr/bin/ncdump", X_OK) == 0) {
+        cr_expect_eq(run_shell("ncdump -h %s > %s/ncdump.txt", f, dir), 0);
+        cr_expect_eq(run_shell("grep -q 'time = 366' %s/ncdump.txt", dir), 0);
+        cr_expect_eq(run_shell("grep -q 'int64 adopters(replicate, time)' %s/ncdump.txt", dir), 0);
+    }
+    free(f);
+    support_rmdir(dir);
+}
+
+Test(readers, same_seed_bit_identical_for_1_2_4_threads, .timeout = 120)
+{
+    if (access("/usr/bin/python3", X_OK) != 0) cr_skip_test("no /usr/bin/python3");
+    char *dir = support_tmpdir();
+    char *f1 = run_scenario(dir, "t1.h5", "configs/default.yaml", "1");
+    char *f2 = run_scenario(dir, "t2.h5", "configs/default.yaml", "2");
+    char *f4 = run_scenario(dir, "t4.h5", "configs/default.yaml", "4");
+    cr_expect_eq(run_shell("/usr/bin/python3 tests/check_run.py same %s %s %s", f1, f2, f4), 0);
+    free(f1);
+    free(f2);
+    free(f4);
+    support_rmdir(dir);
+}
