@@ -33,6 +33,27 @@ void engine_results_free(sim_results *res)
     free(res);
 }
 
+void engine_replicate(const sim_model_type *model, void *state, const sim_context *ctx,
+                      const engine_series *out, double *values, double *gen_values,
+                      double *lev_values)
+{
+    const int n_obs = model->n_observables;
+    const int32_t n_levels = out->by_generation ? out->n_levels : 0;
+    model->init(state, ctx);
+    for (int32_t day = 0; day <= ctx->days; day++) {
+        if (day > 0) model->step(state, ctx, day);
+        model->observe(state, ctx, values, n_levels ? gen_values : NULL, n_levels ? lev_values : NULL);
+        for (int k = 0; k < n_obs; k++) {
+            out->data[(size_t)k * out->stride + (size_t)day] = values[k];
+            if (n_levels == 0 || !model->observables[k].grouped) continue;
+            double *g = out->by_generation + (size_t)k * out->gen_stride + (size_t)day * NET_GENERATIONS;
+            for (int j = 0; j < NET_GENERATIONS; j++) g[j] = gen_values[k * NET_GENERATIONS + j];
+            double *l = out->by_level + (size_t)k * out->lev_stride + (size_t)day * (size_t)n_levels;
+            for (int32_t j = 0; j < n_levels; j++) l[j] = lev_values[(size_t)k * (size_t)n_levels + (size_t)j];
+        }
+    }
+}
+
 int engine_run(const sim_model_type *model, const scenario *scn, const sim_network *net,
                sim_results **out, sim_error *err)
 {
@@ -92,21 +113,14 @@ int engine_run(const sim_model_type *model, const scenario *scn, const sim_netwo
 
     double t0 = engine_clock();
     for (int32_t rep = 0; rep < reps; rep++) {
+        engine_series out_rep = {
+            res->data + (size_t)rep * (size_t)res->n_time, (size_t)reps * (size_t)res->n_time,
+            n_levels ? res->by_generation + (size_t)rep * (size_t)res->n_time * NET_GENERATIONS : NULL,
+            (size_t)reps * (size_t)res->n_time * NET_GENERATIONS,
+            n_levels ? res->by_level + (size_t)rep * (size_t)res->n_time * (size_t)n_levels : NULL,
+            (size_t)reps * (size_t)res->n_time * (size_t)n_levels, n_levels};
         ctx.key = rng_key_make(seed, (uint32_t)rep);
-        model->init(state, &ctx);
-        for (int32_t day = 0; day <= days; day++) {
-            if (day > 0) model->step(state, &ctx, day);
-            model->observe(state, &ctx, values, gen_values, lev_values);
-            for (int k = 0; k < n_obs; k++) {
-                size_t cell = ((size_t)k * (size_t)reps + (size_t)rep) * (size_t)res->n_time + (size_t)day;
-                res->data[cell] = values[k];
-                if (n_levels == 0 || !model->observables[k].grouped) continue;
-                for (int g = 0; g < NET_GENERATIONS; g++)
-                    res->by_generation[cell * NET_GENERATIONS + (size_t)g] = gen_values[k * NET_GENERATIONS + g];
-                for (int32_t l = 0; l < n_levels; l++)
-                    res->by_level[cell * (size_t)n_levels + (size_t)l] = lev_values[(size_t)k * (size_t)n_levels + (size_t)l];
-            }
-        }
+        engine_replicate(model, state, &ctx, &out_rep, values, gen_values, lev_values);
     }
     res->seconds = engine_clock() - t0;
     res->agent_steps = (int64_t)net->n * days * reps;

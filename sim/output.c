@@ -27,7 +27,7 @@
 
 #define CHUNK_BYTES (1024 * 1024)   /* upper bound of one chunk */
 #define BLOCK_ELEMS (128 * 1024)    /* counts are converted this many at a time */
-#define MAX_RANK 4
+#define MAX_RANK OUT_MAX_RANK
 #define IMAGE_INCREMENT (1024 * 1024) /* growth step of the in-memory file */
 
 /* Writer state: the final path (for messages) and the error record. */
@@ -173,14 +173,14 @@ static int validate(const out_spec *spec, sim_error *err)
             if (strcmp(spec->vars[j].name, v->name) == 0)
                 return internal(err, "duplicate variable", v->name);
         if (v->ndims < 0 || v->ndims > MAX_RANK)
-            return internal(err, "rank outside 0..4 for variable", v->name);
+            return internal(err, "rank outside 0..6 for variable", v->name);
         for (int k = 0; k < v->ndims; k++)
             if (v->dims[k] < 0 || v->dims[k] >= spec->ndims)
                 return internal(err, "dimension index out of range in variable", v->name);
         n = var_elems(spec, v, &overflow);
         if (overflow) return internal(err, "too many elements in variable", v->name);
-        if (n > 0 && !v->data) return internal(err, "no data for variable", v->name);
-        for (size_t k = 0; v->is_count && k < n; k++)
+        if (v->is_flag && v->data) return internal(err, "flag variable with data", v->name);
+        for (size_t k = 0; v->is_count && v->data && k < n; k++)
             if (!int64_ok(v->data[k]))
                 return internal(err, "count out of int64 range (or not finite) in", v->name);
     }
@@ -336,9 +336,26 @@ fail:
     return -1;
 }
 
-/* Create a dataset of file type `type` over the given dims. */
-static hid_t create_dataset(writer *w, hid_t file, const char *name, hid_t type, int rank,
-                            const hsize_t *dims, int chunked, int level)
+/* Properties of a reserved variable: contiguous, allocated and filled at
+ * creation, so later raw writes never touch metadata. */
+static hid_t make_reserved_dcpl(hid_t type, const void *fill)
+{
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0) return -1;
+    if (H5Pset_obj_track_times(dcpl, 0) < 0 ||
+        H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+        H5Pset_layout(dcpl, H5D_CONTIGUOUS) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0 ||
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC) < 0 || H5Pset_fill_value(dcpl, type, fill) < 0) {
+        H5Pclose(dcpl);
+        return -1;
+    }
+    return dcpl;
+}
+
+/* Create a dataset of file type `type` over the given dims; chunked < 0:
+ * reserved (see make_reserved_dcpl) with the fill value *fill. */
+static hid_t create_dataset_fill(writer *w, hid_t file, const char *name, hid_t type, int rank,
+                                 const hsize_t *dims, int chunked, int level, const void *fill)
 {
     hid_t space, dcpl, ds = -1;
 
@@ -347,7 +364,7 @@ static hid_t create_dataset(writer *w, hid_t file, const char *name, hid_t type,
         h5_fail(w, "dataspace for", name);
         return -1;
     }
-    dcpl = make_dcpl(chunked, rank, dims, level);
+    dcpl = chunked < 0 ? make_reserved_dcpl(type, fill) : make_dcpl(chunked, rank, dims, level);
     if (dcpl < 0) {
         H5Sclose(space);
         h5_fail(w, "creation properties for", name);
@@ -358,6 +375,26 @@ static hid_t create_dataset(writer *w, hid_t file, const char *name, hid_t type,
     H5Pclose(dcpl);
     H5Sclose(space);
     return ds;
+}
+
+static hid_t create_dataset(writer *w, hid_t file, const char *name, hid_t type, int rank,
+                            const hsize_t *dims, int chunked, int level)
+{
+    return create_dataset_fill(w, file, name, type, rank, dims, chunked, level, NULL);
+}
+
+/* The _FillValue attribute (netCDF's missing-value convention) of type. */
+static int put_fill_attr(writer *w, hid_t ds, hid_t type, const void *fill)
+{
+    hid_t space = H5Screate(H5S_SCALAR), attr = -1;
+    int status = SIM_OK;
+    if (space < 0 || (attr = H5Acreate2(ds, "_FillValue", type, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        H5Awrite(attr, type == H5T_STD_I8LE ? H5T_NATIVE_INT8
+                       : type == H5T_STD_I64LE ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, fill) < 0)
+        status = h5_fail(w, "attribute _FillValue of", NULL);
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    return status;
 }
 
 /* Write doubles holding whole numbers to an int64 dataset, converting a block
@@ -481,11 +518,26 @@ static int write_var(writer *w, hid_t file, const out_spec *spec, const out_var 
     int status = SIM_OK;
 
     for (int k = 0; k < v->ndims; k++) dims[k] = spec->dims[v->dims[k]].size;
-    ds = create_dataset(w, file, v->name, v->is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE,
-                        v->ndims, dims, 1, spec->compression);
-    if (ds < 0) return SIM_EIO;
+    if (!v->data) {
+        /* reserved: filled in later by raw writes */
+        static const int8_t flag_fill = 0;
+        static const int64_t count_fill = -1;
+        const double real_fill = NAN;
+        hid_t type = v->is_flag ? H5T_STD_I8LE : v->is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+        const void *fill = v->is_flag ? (const void *)&flag_fill
+                           : v->is_count ? (const void *)&count_fill : (const void *)&real_fill;
+        ds = create_dataset_fill(w, file, v->name, type, v->ndims, dims, -1, 0, fill);
+        if (ds < 0) return SIM_EIO;
+        if (!v->is_flag) status = put_fill_attr(w, ds, type, fill);
+    } else {
+        ds = create_dataset(w, file, v->name, v->is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE,
+                            v->ndims, dims, 1, spec->compression);
+        if (ds < 0) return SIM_EIO;
+    }
 
-    if (v->is_count) {
+    if (!v->data) {
+        /* nothing to write yet */
+    } else if (v->is_count) {
         status = write_counts(w, ds, v->name, v->ndims, dims, v->data);
     } else {
         int empty = 0;
@@ -497,6 +549,7 @@ static int write_var(writer *w, hid_t file, const out_spec *spec, const out_var 
         if (H5DSattach_scale(ds, scales[v->dims[k]], (unsigned)k) < 0)
             status = h5_fail(w, "dimension scale attachment of", v->name);
     if (status == SIM_OK) status = put_var_attrs(w, ds, v->long_name, v->units);
+    if (status == SIM_OK && v->coordinates) status = put_text_attr(w, ds, "coordinates", v->coordinates);
     if (H5Dclose(ds) < 0 && status == SIM_OK) status = h5_fail(w, "dataset", v->name);
     return status;
 }
@@ -690,5 +743,34 @@ int output_write(const char *path, int force, const out_spec *spec, sim_error *e
         unlink(tmp);
     free(tmp);
     free(dir);
+    return status;
+}
+
+int output_offset(const char *path, const char *name, long long *offset, sim_error *err)
+{
+    writer w = {path, err};
+    H5E_auto2_t old_func = NULL;
+    void *old_data = NULL;
+    hid_t file, ds = -1;
+    haddr_t addr = HADDR_UNDEF;
+    int status = SIM_OK;
+
+    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file >= 0) ds = H5Dopen2(file, name, H5P_DEFAULT);
+    if (ds >= 0) addr = H5Dget_offset(ds);
+    if (file < 0 || ds < 0 || addr == HADDR_UNDEF) {
+        H5Eclear2(H5E_DEFAULT);
+        status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL,
+                               "cannot read %s: %s variable %s", path,
+                               file < 0 ? "not an HDF5 file, or no" : "no contiguous", name);
+    } else {
+        *offset = (long long)addr;
+    }
+    (void)w;
+    if (ds >= 0) H5Dclose(ds);
+    if (file >= 0) H5Fclose(file);
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
     return status;
 }

@@ -29,14 +29,18 @@ typedef struct out_dim {
     const char *const *labels; /* string coordinates (size labels), or NULL */
 } out_dim;
 
+#define OUT_MAX_RANK 6
+
 typedef struct out_var {
     const char *name;
     const char *long_name;
     const char *units;         /* "agents", "1", ... */
     int is_count;              /* 1: whole numbers, written as int64; else float64 */
     int ndims;
-    int dims[4];               /* indices into spec->dims, slowest varying first */
-    const double *data;        /* row-major, product of the dims' sizes */
+    int dims[OUT_MAX_RANK];    /* indices into spec->dims, slowest varying first */
+    const double *data;        /* row-major, product of the dims' sizes; NULL: reserved */
+    const char *coordinates;   /* CF "coordinates" attribute, or NULL */
+    int is_flag;               /* 1: int8 (0/1), fill 0 (with data NULL only) */
 } out_var;
 
 typedef struct out_attr {
@@ -56,11 +60,24 @@ typedef struct out_spec {
     int compression;           /* deflate level 0..9 */
 } out_spec;
 
+/* A variable with data == NULL is reserved for filling in later by raw
+ * writes (experiment files): it is stored contiguous and uncompressed, its
+ * space allocated and set to the fill value when the file is created
+ * (_FillValue -1 for counts, NaN for reals, 0 for flags), so that later
+ * writes into it never change the file's metadata and a file cut off between
+ * them stays valid.  output_offset gives where its bytes start. */
+
 /* Check before a long run that path can be written: SIM_EINPUT if it exists
  * and force is 0, SIM_EIO if its directory does not exist or is not writable. */
 int output_check_target(const char *path, int force, sim_error *err);
 
 /* Write the file described by spec to path (atomically, see above). */
 int output_write(const char *path, int force, const out_spec *spec, sim_error *err);
+
+/* Byte offset in the file at path of the reserved (contiguous) variable
+ * name, whose elements are little-endian int64 (counts), float64 or int8
+ * (flags) in row-major order.  SIM_EIO when the file cannot be read or has
+ * no such contiguous variable. */
+int output_offset(const char *path, const char *name, long long *offset, sim_error *err);
 
 #endif

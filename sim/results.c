@@ -40,18 +40,18 @@ int results_write(const sim_results *res, const sim_network *net, const scenario
     for (int k = 0; k < res->n_obs; k++) {
         const sim_observable *o = &res->model->observables[k];
         vars[nvars++] = (out_var){o->name, o->long_name, o->units, o->is_count, 2, {DIM_REP, DIM_TIME, 0, 0},
-                                  res->data + (size_t)k * cells};
+                                  res->data + (size_t)k * cells, NULL, 0};
         if (res->n_levels == 0 || !o->grouped) continue;
         snprintf(names[k][0], sizeof names[k][0], "%s_by_generation", o->name);
         snprintf(long_names[k][0], sizeof long_names[k][0], "%s, by generation", o->long_name);
         vars[nvars++] = (out_var){names[k][0], long_names[k][0], o->units, o->is_count, 3,
                                   {DIM_REP, DIM_TIME, DIM_GEN, 0},
-                                  res->by_generation + (size_t)k * cells * NET_GENERATIONS};
+                                  res->by_generation + (size_t)k * cells * NET_GENERATIONS, NULL, 0};
         snprintf(names[k][1], sizeof names[k][1], "%s_by_level", o->name);
         snprintf(long_names[k][1], sizeof long_names[k][1], "%s, by level", o->long_name);
         vars[nvars++] = (out_var){names[k][1], long_names[k][1], o->units, o->is_count, 3,
                                   {DIM_REP, DIM_TIME, DIM_LEVEL, 0},
-                                  res->by_level + (size_t)k * cells * (size_t)res->n_levels};
+                                  res->by_level + (size_t)k * cells * (size_t)res->n_levels, NULL, 0};
     }
 
     char created[32];

@@ -881,16 +881,14 @@ static int walk_mapping(loader *ld, const yaml_node_t *map, const char *prefix)
     return SIM_OK;
 }
 
-int scenario_load_file(scenario *scn, const char *path, sim_error *err)
+int scenario_yaml_load(const char *path, yaml_document_t *doc, sim_error *err)
 {
-    char *text = NULL, *file_copy = NULL;
+    char *text = NULL;
     size_t len = 0, bad;
     const char *what = "";
     yaml_parser_t parser;
-    yaml_document_t doc;
     const yaml_node_t *root;
     where w = {path, 1, NULL};
-    loader ld;
     int rc;
 
     rc = read_file(path, &text, &len, err);
@@ -912,16 +910,16 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err)
         return sim_error_set(err, SIM_ENOMEM, path, 0, 0, NULL, "out of memory");
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (!yaml_parser_load(&parser, doc)) {
         rc = yaml_failure(&parser, text, len, &w, err);
         yaml_parser_delete(&parser);
         free(text);
         return rc;
     }
-    root = yaml_document_get_root_node(&doc);
+    root = yaml_document_get_root_node(doc);
     if (!root || is_null_scalar(root)) {
-        rc = sim_error_set(err, SIM_EINPUT, path, 0, 0, NULL, "the scenario file is empty");
-        goto out_doc;
+        rc = sim_error_set(err, SIM_EINPUT, path, 0, 0, NULL, "the file is empty");
+        goto fail;
     }
 
     /* Exactly one document: anything after it but empty "---" is an error. */
@@ -930,7 +928,7 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err)
         const yaml_node_t *more_root;
         if (!yaml_parser_load(&parser, &more)) {
             rc = yaml_failure(&parser, text, len, &w, err);
-            goto out_doc;
+            goto fail;
         }
         more_root = yaml_document_get_root_node(&more);
         if (more_root && !is_null_scalar(more_root)) {
@@ -938,7 +936,7 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err)
                                (int)more.start_mark.column + 1, NULL,
                                "expected one YAML document, found a second one");
             yaml_document_delete(&more);
-            goto out_doc;
+            goto fail;
         }
         yaml_document_delete(&more);
         if (!more_root) break;
@@ -948,20 +946,43 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err)
         char got[64];
         describe_node(root, got, sizeof got);
         rc = fail_at(err, &w, root, "expected a mapping of keys, got %s", got);
-        goto out_doc;
+        goto fail;
     }
+    yaml_parser_delete(&parser);
+    free(text);
+    return SIM_OK;
 
+fail:
+    yaml_document_delete(doc);
+    yaml_parser_delete(&parser);
+    free(text);
+    return rc;
+}
+
+int scenario_apply_yaml(scenario *scn, yaml_document_t *doc, yaml_node_t *map, const char *file,
+                        sim_error *err)
+{
+    loader ld;
+    char *file_copy = NULL;
+    int rc;
+
+    if (map->type != YAML_MAPPING_NODE) {
+        where w = {file, 1, NULL};
+        char got[64];
+        describe_node(map, got, sizeof got);
+        return fail_at(err, &w, map, "expected a mapping of keys, got %s", got);
+    }
     ld.scn = scn;
-    ld.doc = &doc;
-    ld.file = path;
+    ld.doc = doc;
+    ld.file = file;
     ld.err = err;
     ld.vals = copy_values(scn->values, scn->n);
     ld.seen = calloc(scn->n ? scn->n : 1, sizeof *ld.seen);
-    file_copy = dup_string(path);
+    file_copy = dup_string(file);
     if (!ld.vals || !ld.seen || !file_copy) {
-        rc = sim_error_set(err, SIM_ENOMEM, path, 0, 0, NULL, "out of memory");
+        rc = sim_error_set(err, SIM_ENOMEM, file, 0, 0, NULL, "out of memory");
     } else {
-        rc = walk_mapping(&ld, root, NULL);
+        rc = walk_mapping(&ld, map, NULL);
     }
     if (rc == SIM_OK) {
         param_value *old = scn->values;
@@ -971,15 +992,41 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err)
         scn->file = file_copy;
         file_copy = NULL;
     }
-    free_values(ld.vals, scn->n);
+    if (ld.vals) free_values(ld.vals, scn->n);
     free(ld.seen);
     free(file_copy);
-
-out_doc:
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
-    free(text);
     return rc;
+}
+
+int scenario_load_file(scenario *scn, const char *path, sim_error *err)
+{
+    yaml_document_t doc;
+    int rc = scenario_yaml_load(path, &doc, err);
+    if (rc != SIM_OK) {
+        /* keep the scenario file's own wording for an empty file */
+        if (!strcmp(err->msg, "the file is empty"))
+            snprintf(err->msg, sizeof err->msg, "the scenario file is empty");
+        return rc;
+    }
+    rc = scenario_apply_yaml(scn, &doc, yaml_document_get_root_node(&doc), path, err);
+    yaml_document_delete(&doc);
+    return rc;
+}
+
+scenario *scenario_copy(const scenario *scn)
+{
+    scenario *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->n = scn->n;
+    c->values = copy_values(scn->values, scn->n);
+    c->file = scn->file ? dup_string(scn->file) : NULL;
+    if (!c->values || (scn->file && !c->file)) {
+        if (c->values) free_values(c->values, c->n);
+        free(c->file);
+        free(c);
+        return NULL;
+    }
+    return c;
 }
 
 /* ---------- --set ---------- */

@@ -45,6 +45,22 @@ void scenario_free(scenario *scn); /* NULL is a no-op */
  * types and values out of bounds.  On error the scenario is left unchanged. */
 int scenario_load_file(scenario *scn, const char *path, sim_error *err);
 
+/* For files that hold scenario keys inside a larger document (experiment
+ * files).  scenario_yaml_load reads path into *doc with the same checks as
+ * scenario_load_file (text only, one document, a mapping at the top); on
+ * success the caller owns *doc and frees it with yaml_document_delete.
+ * scenario_apply_yaml applies one mapping node of such a document (nested or
+ * dotted keys) to scn, every error naming file:line:column and the key; on
+ * error scn is left unchanged. */
+struct yaml_document_s;
+struct yaml_node_s;
+int scenario_yaml_load(const char *path, struct yaml_document_s *doc, sim_error *err);
+int scenario_apply_yaml(scenario *scn, struct yaml_document_s *doc, struct yaml_node_s *map,
+                        const char *file, sim_error *err);
+
+/* A deep copy of scn (the caller frees it); NULL when out of memory. */
+scenario *scenario_copy(const scenario *scn);
+
 /* Apply one "key.path=value" override, the value written as in YAML (a scalar
  * or a flow sequence such as [0.1, 0.2]).  Errors name file "--set". */
 int scenario_set(scenario *scn, const char *assignment, sim_error *err);

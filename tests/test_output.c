@@ -52,9 +52,9 @@ static void sample_init(sample *s, int compression)
     s->dims[1] = (out_dim){"time", 5, "time", "days", s->time, 1, NULL};
     s->dims[2] = (out_dim){"generation", 4, "generation", NULL, NULL, 0, gen_labels};
     s->vars[0] = (out_var){"adopters", "cumulative adopters", "agents", 1, 2, {0, 1, 0, 0},
-                           s->counts};
+                           s->counts, NULL, 0};
     s->vars[1] = (out_var){"share", "share of adopters by generation", "1", 0, 3, {0, 1, 2, 0},
-                           s->reals};
+                           s->reals, NULL, 0};
     s->attrs[0] = (out_attr){"title", "adoptsim output test", 0, 0};
     s->attrs[1] = (out_attr){"seed", NULL, 12345, 1};
     s->attrs[2] = (out_attr){"p", NULL, 0.03, 0};
@@ -616,8 +616,8 @@ static int full_disk_child(const char *dir, const char *path, int compression)
     static double big[ROWS * COLS];
     out_dim dims[2] = {{"row", ROWS, "row", NULL, NULL, 1, NULL},
                        {"col", COLS, "column", NULL, NULL, 1, NULL}};
-    out_var vars[2] = {{"counts", "counts", "agents", 1, 2, {0, 1, 0, 0}, big},
-                       {"reals", "reals", "1", 0, 2, {0, 1, 0, 0}, big}};
+    out_var vars[2] = {{"counts", "counts", "agents", 1, 2, {0, 1, 0, 0}, big, NULL, 0},
+                       {"reals", "reals", "1", 0, 2, {0, 1, 0, 0}, big, NULL, 0}};
     out_spec spec = {dims, 2, vars, 2, NULL, 0, compression};
     struct rlimit lim = {4096, 4096};
     sim_error err;
@@ -676,8 +676,8 @@ Test(output, invalid_spec_is_internal_error)
         switch (c) {
         case 0: s.vars[0].dims[1] = 3; break;             /* dimension index out of range */
         case 1: s.vars[1].dims[0] = -1; break;
-        case 2: s.vars[0].ndims = 5; break;               /* rank too high */
-        case 3: s.vars[1].data = NULL; break;             /* data missing */
+        case 2: s.vars[0].ndims = 7; break;               /* rank too high */
+        case 3: s.vars[1].is_flag = 1; break;             /* a flag comes without data */
         case 4: s.dims[1].name = ""; break;               /* empty names */
         case 5: s.vars[0].name = ""; break;
         case 6: s.vars[0].name = "time"; break;           /* variable named like a dimension */
@@ -700,10 +700,10 @@ Test(output, scalar_empty_and_float_coordinates)
     double x[3] = {0.25, 0.5, 1.0}, one = 7.0, line[3] = {1, 2, 3};
     out_dim dims[2] = {{"x", 3, "position", "m", x, 0, NULL},
                        {"none", 0, "empty", NULL, NULL, 1, NULL}};
-    out_var vars[4] = {{"total", "total", "agents", 1, 0, {0}, &one},
-                       {"line", NULL, NULL, 0, 1, {0}, line},
-                       {"nothing", "empty", "1", 0, 2, {0, 1}, NULL},
-                       {"nocount", "empty", "1", 1, 1, {1}, NULL}};
+    out_var vars[4] = {{"total", "total", "agents", 1, 0, {0}, &one, NULL, 0},
+                       {"line", NULL, NULL, 0, 1, {0}, line, NULL, 0},
+                       {"nothing", "empty", "1", 0, 2, {0, 1}, NULL, NULL, 0},
+                       {"nocount", "empty", "1", 1, 1, {1}, NULL, NULL, 0}};
     out_spec spec = {dims, 2, vars, 4, NULL, 0, 0};
     sim_error err;
     tmpdir_make(dir, sizeof dir);
