@@ -14,7 +14,12 @@
 #include <malloc.h>
 #endif
 
+#include <signal.h>
+#include <unistd.h>
+
+#include "batch.h"
 #include "engine.h"
+#include "experiment.h"
 #include "network.h"
 #include "output.h"
 #include "registry.h"
@@ -30,7 +35,7 @@ typedef struct cli_options {
     const char *sets[MAX_SETS];   /* "key.path=value" */
     const char *origin[MAX_SETS]; /* option it came from: "--set", "--seed", ... */
     int n_sets;
-    int force, quiet, markdown;
+    int force, quiet, markdown, resume;
 } cli_options;
 
 static void print_usage(FILE *f)
@@ -40,7 +45,9 @@ static void print_usage(FILE *f)
         "\n"
         "usage:\n"
         "  adoptsim run SCENARIO.yaml -o OUT.h5 [options]   run a scenario, write HDF5\n"
-        "  adoptsim check SCENARIO.yaml [--set k=v ...]      validate only\n"
+        "  adoptsim experiment EXPERIMENT.yaml -o OUT.h5 [options]\n"
+        "                                                    scenarios x sweep x replicates, one file\n"
+        "  adoptsim check SCENARIO.yaml [--set k=v ...]      validate only (scenario or experiment)\n"
         "  adoptsim params [--markdown]                      list every scenario key\n"
         "  adoptsim --help | --version\n"
         "\n"
@@ -52,12 +59,14 @@ static void print_usage(FILE *f)
         "  --replicates N        same as --set run.replicates=N\n"
         "  --set key.path=value  override any scenario key, e.g. --set model.bass.q=0.4\n"
         "  --force               overwrite OUT.h5 if it exists\n"
+        "  --resume              experiment: finish the missing runs of an interrupted OUT.h5\n"
         "  -q, --quiet           print nothing but errors\n"
         "\n"
         "models:\n", ADOPTSIM_VERSION);
     for (int i = 0; registry_models[i]; i++)
         fprintf(f, "  %-10s %s\n", registry_models[i]->name, registry_models[i]->summary);
-    fprintf(f, "\nexit status: 0 success, 2 bad input, 1 other failure (I/O, memory)\n");
+    fprintf(f, "\nexit status: 0 success, 2 bad input, 1 other failure (I/O, memory),\n"
+               "             130 experiment interrupted (the file holds the completed runs)\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -96,7 +105,7 @@ static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][
         printf("adoptsim %s\n", ADOPTSIM_VERSION);
         return 0;
     }
-    if (strcmp(a1, "run") && strcmp(a1, "check") && strcmp(a1, "params"))
+    if (strcmp(a1, "run") && strcmp(a1, "check") && strcmp(a1, "params") && strcmp(a1, "experiment"))
         return usage_error("unknown command '%s'", a1);
     opt->command = a1;
     for (int i = 2; i < argc; i++) {
@@ -119,6 +128,8 @@ static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][
             key = "run.replicates";
         } else if (!strcmp(a, "--force")) {
             opt->force = 1;
+        } else if (!strcmp(a, "--resume")) {
+            opt->resume = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             opt->quiet = 1;
         } else if (!strcmp(a, "--markdown")) {
@@ -143,7 +154,9 @@ static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][
     }
     if (strcmp(opt->command, "params") && !opt->scenario_path)
         return usage_error("%s needs a scenario file", opt->command);
-    if (!strcmp(opt->command, "run") && !opt->output_path)
+    if (opt->resume && strcmp(opt->command, "experiment"))
+        return usage_error("--resume is for experiments");
+    if ((!strcmp(opt->command, "run") || !strcmp(opt->command, "experiment")) && !opt->output_path)
         return usage_error("%s needs an output file: -o OUT.h5", opt->command);
     return -1;
 }
@@ -223,6 +236,99 @@ static void print_summary(const sim_results *res, const sim_network *net, const 
     printf("  wrote %s (%lld bytes)\n", path, bytes);
 }
 
+/* ---- experiments ---- */
+
+static volatile sig_atomic_t stop_requested = 0;
+
+static void on_signal(int sig)
+{
+    stop_requested = 1;
+    signal(sig, SIG_DFL); /* a second one stops at once (the file stays valid) */
+}
+
+/* An experiment file has no model.name at the top; a scenario file may. */
+static int looks_like_experiment(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int yes = 0;
+    if (!f) return 0;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "scenarios:", 10) || !strncmp(line, "sweep:", 6) || !strncmp(line, "base:", 5)) {
+            yes = 1;
+            break;
+        }
+    fclose(f);
+    return yes;
+}
+
+static const experiment_catalog catalog = {registry_scenario_alloc, registry_validate,
+                                           registry_scenario_model};
+
+static int command_experiment(const cli_options *opt, int argc, char **argv)
+{
+    sim_error err;
+    experiment *ex = NULL;
+    sim_error_clear(&err);
+    int rc = experiment_load(opt->scenario_path, &catalog, opt->sets, opt->n_sets, &ex, &err);
+    if (rc) {
+        /* --set errors name the option */
+        if (!strcmp(err.file, "--set"))
+            for (int i = 0; i < opt->n_sets; i++)
+                if (err.key[0] && !strncmp(opt->sets[i], err.key, strlen(err.key)))
+                    snprintf(err.file, sizeof err.file, "%s", opt->origin[i]);
+        return report(&err);
+    }
+    if (!strcmp(opt->command, "check")) {
+        if (!opt->quiet)
+            printf("%s: ok (experiment: %d scenario(s) x %d point(s) x %d replicate(s) = %lld runs of model %s)\n",
+                   opt->scenario_path, ex->n_scenarios, ex->n_points, (int)ex->replicates,
+                   (long long)ex->n_scenarios * ex->n_points * ex->replicates, ex->model->name);
+        experiment_free(ex);
+        return 0;
+    }
+    int threads = (int)scenario_int(ex->scenarios[0], "run.threads");
+    if (threads > 0) omp_set_num_threads(threads);
+    threads = omp_get_max_threads();
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    char *history = join_args(argc, argv);
+    batch_options bo = {opt->output_path, opt->force, opt->resume, opt->quiet, threads, history,
+                        &stop_requested};
+    batch_summary sum;
+    rc = batch_run(ex, &bo, &sum, &err);
+    free(history);
+    if (rc) {
+        experiment_free(ex);
+        return report(&err);
+    }
+    if (!opt->quiet) {
+        struct stat st;
+        long long bytes = stat(opt->output_path, &st) == 0 ? (long long)st.st_size : -1;
+        printf("adoptsim %s: experiment %s, model %s\n", ADOPTSIM_VERSION, opt->scenario_path, ex->model->name);
+        printf("  %d scenario(s) x %d point(s) x %d replicate(s) = %lld runs of %d days, seed %u, %d thread(s)\n",
+               ex->n_scenarios, ex->n_points, (int)ex->replicates, sum.runs, (int)ex->days, ex->seed, threads);
+        if (sum.done_before) printf("  %lld runs were already in the file\n", sum.done_before);
+        printf("  ran %lld runs in %.3g s (%.3g runs/s, %.3g agent-steps/s)\n", sum.done_now, sum.seconds,
+               sum.seconds > 0 ? (double)sum.done_now / sum.seconds : 0,
+               sum.seconds > 0 ? sum.agent_steps / sum.seconds : 0);
+        printf("  wrote %s (%lld bytes)\n", opt->output_path, bytes);
+    }
+    experiment_free(ex);
+    if (sum.interrupted) {
+        fprintf(stderr, "adoptsim: interrupted: %lld of %lld runs are in %s; finish with --resume\n",
+                sum.done_before + sum.done_now, sum.runs, opt->output_path);
+        return 130;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -237,6 +343,9 @@ int main(int argc, char **argv)
     int code = parse_args(argc, argv, &opt, shorthand);
     if (code >= 0) return code;
     if (!strcmp(opt.command, "params")) return command_params(&opt);
+    if (!strcmp(opt.command, "experiment") ||
+        (!strcmp(opt.command, "check") && looks_like_experiment(opt.scenario_path)))
+        return command_experiment(&opt, argc, argv);
 
     sim_error err;
     sim_error_clear(&err);

@@ -746,31 +746,70 @@ int output_write(const char *path, int force, const out_spec *spec, sim_error *e
     return status;
 }
 
-int output_offset(const char *path, const char *name, long long *offset, sim_error *err)
+/* Open path read-only with HDF5's error printing off; -1 on failure. */
+static hid_t open_quiet(const char *path, H5E_auto2_t *old_func, void **old_data)
 {
-    writer w = {path, err};
+    H5Eget_auto2(H5E_DEFAULT, old_func, old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    return H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+}
+
+static void close_quiet(hid_t file, H5E_auto2_t old_func, void *old_data)
+{
+    if (file >= 0) H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+}
+
+int output_offsets(const char *path, const char *const *names, int n, long long *offsets,
+                   sim_error *err)
+{
     H5E_auto2_t old_func = NULL;
     void *old_data = NULL;
-    hid_t file, ds = -1;
-    haddr_t addr = HADDR_UNDEF;
+    hid_t file = open_quiet(path, &old_func, &old_data);
     int status = SIM_OK;
 
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file >= 0) ds = H5Dopen2(file, name, H5P_DEFAULT);
-    if (ds >= 0) addr = H5Dget_offset(ds);
-    if (file < 0 || ds < 0 || addr == HADDR_UNDEF) {
-        H5Eclear2(H5E_DEFAULT);
-        status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL,
-                               "cannot read %s: %s variable %s", path,
-                               file < 0 ? "not an HDF5 file, or no" : "no contiguous", name);
-    } else {
-        *offset = (long long)addr;
+    if (file < 0)
+        status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: not an HDF5 file", path);
+    for (int i = 0; i < n && status == SIM_OK; i++) {
+        hid_t ds = H5Dopen2(file, names[i], H5P_DEFAULT);
+        haddr_t addr = ds >= 0 ? H5Dget_offset(ds) : HADDR_UNDEF;
+        if (ds >= 0) H5Dclose(ds);
+        if (addr == HADDR_UNDEF)
+            status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL,
+                                   "cannot read %s: no contiguous variable %s", path, names[i]);
+        else
+            offsets[i] = (long long)addr;
     }
-    (void)w;
-    if (ds >= 0) H5Dclose(ds);
-    if (file >= 0) H5Fclose(file);
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    close_quiet(file, old_func, old_data);
+    return status;
+}
+
+int output_text_attr(const char *path, const char *name, char **text, sim_error *err)
+{
+    H5E_auto2_t old_func = NULL;
+    void *old_data = NULL;
+    hid_t file = open_quiet(path, &old_func, &old_data), attr = -1, type = -1;
+    int status = SIM_OK;
+    size_t size = 0;
+
+    *text = NULL;
+    if (file >= 0) attr = H5Aopen(file, name, H5P_DEFAULT);
+    if (attr >= 0) type = H5Aget_type(attr);
+    if (type >= 0 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) size = H5Tget_size(type);
+    if (size == 0) {
+        status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s", path,
+                               file < 0 ? "not an HDF5 file" : "no text attribute");
+        if (file >= 0) snprintf(err->msg + strlen(err->msg), 80, " \"%s\"", name);
+    } else if (!(*text = calloc(size + 1, 1))) {
+        status = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    } else if (H5Aread(attr, type, *text) < 0) {
+        free(*text);
+        *text = NULL;
+        status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: attribute %s", path, name);
+    }
+    if (type >= 0) H5Tclose(type);
+    if (attr >= 0) H5Aclose(attr);
+    close_quiet(file, old_func, old_data);
     return status;
 }

@@ -74,10 +74,15 @@ int output_check_target(const char *path, int force, sim_error *err);
 /* Write the file described by spec to path (atomically, see above). */
 int output_write(const char *path, int force, const out_spec *spec, sim_error *err);
 
-/* Byte offset in the file at path of the reserved (contiguous) variable
- * name, whose elements are little-endian int64 (counts), float64 or int8
- * (flags) in row-major order.  SIM_EIO when the file cannot be read or has
- * no such contiguous variable. */
-int output_offset(const char *path, const char *name, long long *offset, sim_error *err);
+/* Byte offsets in the file at path of the reserved (contiguous) variables
+ * names[0..n-1], whose elements are little-endian int64 (counts), float64 or
+ * int8 (flags) in row-major order.  SIM_EIO when the file cannot be read or
+ * lacks one of them. */
+int output_offsets(const char *path, const char *const *names, int n, long long *offsets,
+                   sim_error *err);
+
+/* The text attribute name of the root group of path, in a malloc'd string
+ * (*text, the caller frees).  SIM_EIO when there is none. */
+int output_text_attr(const char *path, const char *name, char **text, sim_error *err);
 
 #endif
