@@ -56,6 +56,10 @@ typedef struct batch {
     long long start_done;     /* done when this call started */
     double last_commit, last_progress, t0;
     int last_percent;
+    long long committed;      /* runs whose completed flag is on disk */
+    double commit_seconds;    /* COMMIT_SECONDS, or 0 under the test hook */
+    long long test_after;     /* test hook (see test_hook): raise test_signal once */
+    int test_signal;          /* committed >= test_after */
     int failed;               /* an error is in err */
     sim_error err;
     double agent_steps;
@@ -383,12 +387,34 @@ static void commit(batch *b)
         if (!e) b->completed[b->pending[i]] = 1;
     }
     if (!e) e = fdatasync(b->fd);
+    if (!e) b->committed += b->n_pending;
     if (e) {
         b->failed = 1;
         sim_error_set(&b->err, SIM_EIO, NULL, 0, 0, NULL, "cannot write %s: %s", b->opt->path, strerror(e));
     }
     b->n_pending = 0;
     b->last_commit = engine_clock();
+    if (b->test_signal && b->committed >= b->test_after) {
+        int sig = b->test_signal;
+        b->test_signal = 0;
+        raise(sig);
+    }
+}
+
+/* Test hook: ADOPTSIM_TEST_SIGNAL="N:SIG" commits after every run and raises
+ * signal SIG (e.g. 9 = SIGKILL, 2 = SIGINT) once N runs are committed, so the
+ * tests can stop an experiment at a known point, mid-flight. */
+static void test_hook(batch *b)
+{
+    const char *s = getenv("ADOPTSIM_TEST_SIGNAL");
+    long long n;
+    int sig;
+    b->commit_seconds = COMMIT_SECONDS;
+    if (s && sscanf(s, "%lld:%d", &n, &sig) == 2 && n > 0 && sig > 0) {
+        b->test_after = n;
+        b->test_signal = sig;
+        b->commit_seconds = 0;
+    }
 }
 
 /* ---- one run --------------------------------------------------------------------- */
@@ -503,7 +529,7 @@ static void do_run(batch *b, worker *w, int c, int32_t r)
             b->pending[b->n_pending++] = run;
             b->done++;
             b->agent_steps += (double)net->n * (double)b->ex->days;
-            if (engine_clock() - b->last_commit >= COMMIT_SECONDS) commit(b);
+            if (engine_clock() - b->last_commit >= b->commit_seconds) commit(b);
             progress(b, 0);
         }
     }
@@ -556,7 +582,8 @@ int batch_run(const experiment *ex, const batch_options *opt, batch_summary *sum
         if (!b.completed[i]) todo[n_todo++] = i;
     sum->runs = runs;
     sum->done_before = runs - n_todo;
-    b.done = b.start_done = sum->done_before;
+    b.done = b.start_done = b.committed = sum->done_before;
+    test_hook(&b);
     b.last_percent = -PROGRESS_PERCENT;
     b.t0 = b.last_commit = engine_clock();
 

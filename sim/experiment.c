@@ -469,6 +469,12 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             return oom(err, file);
         }
         rc = scenario_load_file(b, path, err);
+        if (rc == SIM_EIO) {
+            /* a base that cannot be read is a wrong path in this file */
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            rc = fail_node(err, file, base, "base", "%s: %.400s", path, msg);
+        }
         free(path);
         if (rc) {
             scenario_free(b);
@@ -497,8 +503,11 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
         if (!strncmp(sets[i], "run.replicates=", 15)) ex->replicates = (int32_t)scenario_int(b, "run.replicates");
         if (!strncmp(sets[i], "run.seed=", 9)) ex->seed = (uint32_t)scenario_int(b, "run.seed");
     }
+    /* threads change nothing in the results: keep them out of the definition */
+    ex->threads = (int)scenario_int(b, "run.threads");
     {
         char a[64];
+        if ((rc = scenario_set(b, "run.threads=0", err))) goto fail_base;
         snprintf(a, sizeof a, "run.replicates=%d", (int)ex->replicates);
         if ((rc = scenario_set(b, a, err))) goto fail_base;
         snprintf(a, sizeof a, "run.seed=%u", ex->seed);

@@ -48,6 +48,8 @@ typedef struct experiment {
     int32_t days;               /* run.days, the same for every scenario */
     int32_t replicates;
     uint32_t seed;
+    int threads;                /* run.threads of the base (0: OpenMP's default); the
+                                   scenarios hold 0, as threads never change results */
 
     int n_scenarios;
     char **names;               /* scenario names, in file order */

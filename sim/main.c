@@ -287,7 +287,7 @@ static int command_experiment(const cli_options *opt, int argc, char **argv)
         experiment_free(ex);
         return 0;
     }
-    int threads = (int)scenario_int(ex->scenarios[0], "run.threads");
+    int threads = ex->threads;
     if (threads > 0) omp_set_num_threads(threads);
     threads = omp_get_max_threads();
 
