@@ -43,13 +43,13 @@ typedef struct accountability {
 static const param_def accountability_params[] = {
     INTERVENTION_COMMON_PARAMS(NAME, "1", "7", "0.25", "all"),
     {"interventions." NAME ".pressure", PARAM_DOUBLE, "logit", 0, 20, "1.5", NULL, 0,
-     "prompt added at a check-in to a target with no use in the window; it fades by model.genai.nudge_decay a day "
-     "and is lifted once the target has used it (the compliance use)"},
+     "prompt (log-odds of daily use) added at a check-in to each target with no use in the window; fades by "
+     "model.genai.nudge_decay a day and is lifted the day after the target's next use (the compliance use)"},
     {"interventions." NAME ".simplify", PARAM_DOUBLE, "1", 0, 1, "0.8", NULL, 0,
-     "how trivial a compliance use is: its task complexity, and the skill and habit it builds, are (1 - this) of "
-     "an ordinary use's"},
+     "how trivial a compliance use is (share 0..1): its task complexity, and the skill and habit it builds, are "
+     "(1 - this) of an ordinary use's"},
     {"interventions." NAME ".window", PARAM_INT, "days", 1, 32, "7", NULL, 0,
-     "a target who used it within this many days before a check-in can say yes and is left alone"},
+     "a target who used it within this many days before a check-in can say yes: not pressed"},
     PARAM_END};
 
 static void accountability_free(void *state)
