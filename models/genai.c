@@ -461,7 +461,12 @@ static void decide(genai_world *w, int32_t day)
             if (can_use && rng_u01_from_word(u[0]) < logistic(x)) {
                 double c = p->task_complexity + w->trait[TRAIT_AMBITION][i] +
                            p->task_spread * (rng_u01_from_word(u[1]) - 0.5);
-                c *= 1 - w->simplify[i];
+                /* A check-in's compliance task (accountability sets simplify,
+                 * 0 otherwise) is shrunk to `real` of its complexity and
+                 * builds skill and habit only in that proportion: done to
+                 * report, not to get work done. */
+                const double real = 1 - w->simplify[i];
+                c *= real;
                 c = c < 0 ? 0 : c > 1 ? 1 : c;
                 double skill = w->skill[i];
                 int success = rng_u01_from_word(u[2]) < logistic(p->task_steepness * (skill - c) + p->tool_edge);
@@ -474,14 +479,14 @@ static void decide(genai_world *w, int32_t day)
                 if (!hidden) shown |= 1u;
                 w->uses[i]++;
                 w->valuable_uses[i] += valuable;
-                habit += (float)(p->habit_rate * (1 - habit));
+                habit += (float)(real * p->habit_rate * (1 - habit));
                 double discount = 1 + p->expertise_discount * exp(w->trait[TRAIT_EXPERTISE][i]) / 2;
                 if (success) {
-                    w->skill[i] = (float)(skill + p->learn_rate * (1 - skill));
+                    w->skill[i] = (float)(skill + real * p->learn_rate * (1 - skill));
                     w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / discount);
                     w->failures[i] = 0;
                 } else {
-                    w->skill[i] = (float)(skill + 0.5 * p->learn_rate * (1 - skill));
+                    w->skill[i] = (float)(skill + real * 0.5 * p->learn_rate * (1 - skill));
                     w->attitude[i] -= (float)p->loss_failure;
                     if (w->failures[i] < 255) w->failures[i]++;
                     if (w->failures[i] >= p->disillusion_after) w->disillusioned[i] = 1;

@@ -86,7 +86,8 @@ typedef struct genai_world {
     float *nudge;                /* personal prompts (logit units), decay by nudge_decay a day */
     float *endorse;              /* how positively a leader speaks about it, -1..1 (leaders) */
     float *recovery;             /* extra daily chance to recover from disillusion */
-    float *simplify;             /* 0..1: shrinks the complexity of the next tasks (accountability) */
+    float *simplify;             /* 0..1: the next task is a compliance task (accountability): its complexity,
+                                    and the skill and habit it builds, are (1 - simplify) of an ordinary one's */
     int32_t *uses, *valuable_uses; /* per-agent totals this replicate */
     /* derived each day from yesterday's state */
     float *peer_signal;          /* share of ties seen using in the last 7 days */

@@ -278,30 +278,78 @@ ParameterizedTest(mechanism *m, genai, mechanism, .timeout = 60)
     scenario_free(sw);
 }
 
-/* Accountability raises monthly activity more than valuable use (relative).
- * KNOWN GAP, disabled so CI reports it as skipped: with today's defaults
- * check-ins raise monthly activity x1.7 but valuable uses x2.5, because easy
- * tasks avoid failure and disillusion and the extra use later builds skill
- * (the valuable share of uses does fall: see the mechanism table).  Open in
- * issue 3; re-enable once the learning submodel is revised. */
-Test(genai, accountability_raises_activity_more_than_value, .timeout = 60, .disabled = true)
+/* Sum of observable k over days from..to in replicate r. */
+static double sum_days(const sim_results *res, int k, int32_t r, int32_t from, int32_t to)
 {
-    const char *base[] = {STALLED_PUSH, "network.agents=600", "run.replicates=8", "run.days=200", NULL};
-    const char *with[] = {STALLED_PUSH, "network.agents=600", "run.replicates=8", "run.days=200",
+    double v = 0;
+    for (int32_t t = from; t <= to; t++) v += engine_result(res, k, r, t);
+    return v;
+}
+
+/* Accountability raises monthly activity more than valuable use: check-ins
+ * press non-users until they make one quick, trivial compliance use to
+ * report (models/interventions/accountability.c).
+ *
+ * The comparison: weekly check-ins for everyone from day 30 on top of the
+ * stalled push (24 replicates of 600 staff), against the stalled push with
+ * the same random numbers.  Per replicate r, the relative increase of
+ * monthly active at day 200 (agents who used it in days 171..200) and of
+ * valuable uses over the same 30 days, as log ratios; their paired
+ * difference d_r = log(monthly ratio) - log(valuable ratio) must be positive
+ * on average, 2 standard errors clear of 0.  The same 30-day window for
+ * both, and 170 days of check-ins, so the slow spill-over of the extra use
+ * into real use (skill, habit, peers and leaders seeing it used) is in.
+ * Measured (seed 1): monthly active x1.74, valuable uses x1.52, mean d 0.13
+ * (se 0.02); the valuable share of uses falls from 18% to 15%.  Without
+ * the mechanism this test fails: with the module as it was (a fading prompt
+ * to every non-user, any number of ordinary uses) monthly active x1.72,
+ * valuable uses x3.06, d -0.58; with the pressure lifted after one use but
+ * compliance uses teaching as much as ordinary ones (no hook in genai.c)
+ * x1.77 and x2.01, d -0.13.
+ *
+ * And the activity lasts only as long as the check-ins: stopped after day
+ * 120, monthly active at day 200 is back within 5% of the baseline (x1.02;
+ * x1.11 and x1.08 in the two variants above).  The claim holds at the
+ * default pressure, not at any: docs/MODEL.md, section 4.4. */
+Test(genai, accountability_raises_activity_more_than_value, .timeout = 60)
+{
+    const char *base[] = {STALLED_PUSH, "network.agents=600", "run.replicates=24", "run.days=200", NULL};
+    const char *with[] = {STALLED_PUSH, "network.agents=600", "run.replicates=24", "run.days=200",
                           "interventions.accountability.enabled=true", "interventions.accountability.start=30", NULL};
-    scenario *sb = support_scenario(base), *sw = support_scenario(with);
-    sim_results *rb = support_run(sb, 2), *rw = support_run(sw, 2);
-    double monthly = mean_at(rw, "monthly_active", 200) / mean_at(rb, "monthly_active", 200);
-    double vb = 0, vw = 0;
-    for (int32_t t = 31; t <= 200; t++) {
-        vb += mean_at(rb, "valuable_uses", t);
-        vw += mean_at(rw, "valuable_uses", t);
+    const char *ended[] = {STALLED_PUSH, "network.agents=600", "run.replicates=24", "run.days=200",
+                           "interventions.accountability.enabled=true", "interventions.accountability.start=30",
+                           "interventions.accountability.end=120", NULL};
+    scenario *sb = support_scenario(base), *sw = support_scenario(with), *se = support_scenario(ended);
+    sim_results *rb = support_run(sb, 2), *rw = support_run(sw, 2), *re = support_run(se, 2);
+    const int monthly = obs(rb, "monthly_active"), valuable = obs(rb, "valuable_uses");
+    const int32_t n = rb->n_rep;
+    double d[24], mean = 0, m2 = 0;
+    cr_assert_eq(n, 24);
+    for (int32_t r = 0; r < n; r++) {
+        double mb = engine_result(rb, monthly, r, 200), mw = engine_result(rw, monthly, r, 200);
+        double vb = sum_days(rb, valuable, r, 171, 200), vw = sum_days(rw, valuable, r, 171, 200);
+        cr_assert(mb > 0 && vb > 0, "replicate %d: empty baseline", (int)r);
+        d[r] = log(mw / mb) - log(vw / vb);
+        mean += d[r] / n;
     }
-    cr_expect_gt(monthly, vw / vb, "monthly active x%.3f, valuable uses x%.3f", monthly, vw / vb);
+    for (int32_t r = 0; r < n; r++) m2 += (d[r] - mean) * (d[r] - mean);
+    double se_d = sqrt(m2 / (n - 1) / n);
+    double monthly_x = mean_at(rw, "monthly_active", 200) / mean_at(rb, "monthly_active", 200), vb = 0, vw = 0;
+    for (int32_t r = 0; r < n; r++) {
+        vb += sum_days(rb, valuable, r, 171, 200);
+        vw += sum_days(rw, valuable, r, 171, 200);
+    }
+    cr_expect_gt(monthly_x, 1.3, "check-ins should raise monthly activity: x%.3f", monthly_x);
+    cr_expect_gt(mean, 2 * se_d, "monthly active x%.3f, valuable uses x%.3f: paired log-ratio difference %.3f (se %.3f)",
+                 monthly_x, vw / vb, mean, se_d);
+    double after = mean_at(re, "monthly_active", 200) / mean_at(rb, "monthly_active", 200);
+    cr_expect_lt(fabs(after - 1), 0.05, "80 days after the last check-in monthly active is x%.3f the baseline", after);
     engine_results_free(rb);
     engine_results_free(rw);
+    engine_results_free(re);
     scenario_free(sb);
     scenario_free(sw);
+    scenario_free(se);
 }
 
 /* Licences cost price x seats x 12/365 a day, accumulated. */

@@ -995,14 +995,47 @@ Test(accountability, presses_only_recent_non_users)
     for (int32_t i = 0; i < w->n; i++) {
         int pressed = i % 3 != 0;
         cr_expect(close_to(w->nudge[i], pressed ? 1.5 : 0), "agent %d", i);
-        cr_expect(close_to(w->simplify[i], pressed ? 0.6 : 0), "agent %d", i);
+        cr_expect(close_to(w->simplify[i], pressed ? 0.8 : 0), "agent %d", i);
     }
     cr_expect(close_to(w->cost_hours, 0.25 * 200));
     run_days(x, 2, 7);
     cr_expect(close_to(sum_floats(w->nudge, w->n), 1.5 * (200 - 67)));
+    cr_expect(close_to(sum_floats(w->simplify, w->n), 0.8 * (200 - 67)), "simplify is held while the answer is owed");
     run_days(x, 8, 8);
     cr_expect(close_to(sum_floats(w->nudge, w->n), 2 * 1.5 * (200 - 67)));
     cr_expect(close_to(w->cost_hours, 2 * 0.25 * 200));
+    close_world(x);
+}
+
+/* Pressure lasts until the compliance use: the day after a pressed target
+ * used it, what is left of the check-in's prompt is lifted (other prompts
+ * stay) and its tasks are no longer simplified; nobody is pressed again
+ * before the next check-in. */
+Test(accountability, one_compliance_use_lifts_the_pressure)
+{
+    const char *sets[] = {"interventions.accountability.enabled=true", NULL};
+    world *x = open_world(&accountability_intervention, sets);
+    genai_world *w = &x->w;
+    x->par.nudge_decay = 0.1;
+    accountability_intervention.init(x->state, w);
+    for (int32_t i = 0; i < w->n; i++) w->nudge[i] = 0.5f; /* a prompt from elsewhere */
+    run_days(x, 1, 1);                                      /* nobody has used it: all pressed */
+    for (int32_t d = 2; d <= 7; d++) {
+        /* what the core does overnight: prompts fade; agent i uses it on day i % 10 + 1 */
+        for (int32_t i = 0; i < w->n; i++) {
+            w->nudge[i] *= 0.9f;
+            w->simplify[i] *= 0.9f;
+            w->history[i] = (w->history[i] << 1) | (i % 10 + 1 == d - 1);
+        }
+        run_days(x, d, d);
+        for (int32_t i = 0; i < w->n; i++) {
+            int answered = i % 10 + 1 < d;
+            double other = 0.5 * pow(0.9, d - 1), ours = 1.5 * pow(0.9, d - 1);
+            cr_expect(close_to(w->nudge[i], answered ? other : other + ours),
+                      "day %d agent %d: nudge %g", d, i, w->nudge[i]);
+            cr_expect(close_to(w->simplify[i], answered ? 0 : 0.8), "day %d agent %d", d, i);
+        }
+    }
     close_world(x);
 }
 

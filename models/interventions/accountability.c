@@ -1,12 +1,28 @@
-/* accountability.c: accountability check-ins ("send me an example of what
- * you did with it this week").  At each check-in (every `every` days) each
- * target who has not used the tool in the last `window` days is pressed to
- * (nudge += pressure) and, to have something to report, reaches for quick,
- * easy tasks: simplify is set, and the core multiplies the complexity of the
- * next tasks by (1 - simplify) while it fades by model.genai.nudge_decay a
- * day.  Targets who did use it get nothing.  Easy tasks rarely reach the
- * value threshold, so check-ins raise monthly activity more than valuable
- * use.  Everyone targeted spends the check-in hours. */
+/* accountability.c: accountability check-ins ("have you used it this
+ * week?", "send me an example of what you did with it").
+ *
+ * The mechanism is compliance use.  At each check-in (every `every` days)
+ * each target who has not used the tool in the last `window` days owes an
+ * answer: they are pressed (nudge += pressure) until they have used it once,
+ * so that they can say yes.  That use is a compliance use: a quick,
+ * low-stakes task picked to have something to report.  While the answer is
+ * owed the module holds simplify at `simplify`, and the core (genai.c,
+ * decide) shrinks the task to (1 - simplify) of its complexity -- so it is
+ * almost never valuable -- and credits it with only (1 - simplify) of the
+ * skill and habit an ordinary use builds: it is done to report, not to get
+ * work done, and cued by the check-in rather than by the work.  The day
+ * after the compliance use the module lifts what is left of the pressure
+ * from the prompt and clears simplify: having said yes, nobody is pressed
+ * any more, so check-ins buy about one use per owed answer, and the effect
+ * lasts only as long as the check-ins (no reinforcement, little habit).
+ * Targets who did use it in the window are left alone.  Everyone targeted
+ * spends the check-in hours.
+ *
+ * Monthly activity therefore rises much more than valuable use; valuable use
+ * still rises somewhat, through what others see (peer and leader signals
+ * count compliance use like any use) and the little compliance uses teach.
+ * tests/test_genai.c (accountability_raises_activity_more_than_value) checks
+ * the comparison; docs/MODEL.md, "Accountability check-ins", gives figures. */
 #include <stdlib.h>
 
 #include "helpers.h"
@@ -21,16 +37,19 @@ typedef struct accountability {
     int window;
     int32_t *ids;
     int32_t n_ids;
+    float *owed;   /* per target (index k of ids): the check-in pressure still in its prompt; 0: no answer owed */
 } accountability;
 
 static const param_def accountability_params[] = {
     INTERVENTION_COMMON_PARAMS(NAME, "1", "7", "0.25", "all"),
     {"interventions." NAME ".pressure", PARAM_DOUBLE, "logit", 0, 20, "1.5", NULL, 0,
-     "prompt to a target who has not used it within the window"},
-    {"interventions." NAME ".simplify", PARAM_DOUBLE, "1", 0, 1, "0.6", NULL, 0,
-     "share by which the complexity of the next tasks shrinks (something quick to report)"},
+     "prompt (log-odds of daily use) added at a check-in to each target with no use in the window; fades by "
+     "model.genai.nudge_decay a day and is lifted the day after the target's next use (the compliance use)"},
+    {"interventions." NAME ".simplify", PARAM_DOUBLE, "1", 0, 1, "0.8", NULL, 0,
+     "how trivial a compliance use is (share 0..1): its task complexity, and the skill and habit it builds, are "
+     "(1 - this) of an ordinary use's"},
     {"interventions." NAME ".window", PARAM_INT, "days", 1, 32, "7", NULL, 0,
-     "a target who used it within this many days before a check-in is left alone"},
+     "a target who used it within this many days before a check-in can say yes: not pressed"},
     PARAM_END};
 
 static void accountability_free(void *state)
@@ -39,6 +58,7 @@ static void accountability_free(void *state)
     if (!s) return;
     iv_common_free(&s->c);
     free(s->ids);
+    free(s->owed);
     free(s);
 }
 
@@ -54,7 +74,7 @@ static int accountability_alloc(const scenario *scn, const genai_world *w, void 
     s->pressure = scenario_double(scn, "interventions." NAME ".pressure");
     s->simplify = scenario_double(scn, "interventions." NAME ".simplify");
     s->window = (int)scenario_int(scn, "interventions." NAME ".window");
-    if (w->net && !(s->ids = iv_calloc(w->n, sizeof *s->ids))) {
+    if (w->net && (!(s->ids = iv_calloc(w->n, sizeof *s->ids)) || !(s->owed = iv_calloc(w->n, sizeof *s->owed)))) {
         accountability_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", NAME);
     }
@@ -66,22 +86,42 @@ static void accountability_init(void *state, genai_world *w)
 {
     accountability *s = state;
     s->n_ids = s->c.enabled ? iv_select(&s->c, w, NULL, s->ids) : 0;
+    for (int32_t k = 0; k < s->n_ids; k++) s->owed[k] = 0;
 }
 
 static void accountability_apply(void *state, genai_world *w, int32_t day)
 {
     accountability *s = state;
+    /* Owed answers, every day (also after `end`, so no pressure is left
+     * behind): the core faded the prompt overnight, and so fades what is
+     * ours of it.  Bit 0 of the history is yesterday's use (the core shifts
+     * it after this): a target who used it has answered. */
+    const float keep = (float)(1 - (w->par ? w->par->nudge_decay : 0));
+    for (int32_t k = 0; k < s->n_ids; k++) {
+        if (s->owed[k] <= 0) continue;
+        int32_t i = s->ids[k];
+        s->owed[k] *= keep;
+        if (w->history[i] & 1u) {
+            float left = w->nudge[i] - s->owed[k];
+            w->nudge[i] = left > 0 ? left : 0;
+            w->simplify[i] = 0;
+            s->owed[k] = 0;
+        } else {
+            w->simplify[i] = (float)s->simplify; /* held until the answer is given */
+        }
+    }
     if (!iv_session(&s->c, day)) return;
     for (int32_t k = 0; k < s->n_ids; k++) {
         int32_t i = s->ids[k];
         if (genai_used_within(w->history[i], s->window)) continue;
         w->nudge[i] += (float)s->pressure;
+        s->owed[k] += (float)s->pressure;
         w->simplify[i] = (float)s->simplify;
     }
     w->cost_hours += s->c.hours * s->n_ids;
 }
 
 const genai_intervention_type accountability_intervention = {
-    NAME, "accountability check-ins: pressure on non-users, who reach for quick tasks to report",
+    NAME, "accountability check-ins: non-users are pressed until they make one quick compliance use to report",
     accountability_params, accountability_alloc, accountability_free, accountability_init,
     accountability_apply};
