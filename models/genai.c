@@ -157,7 +157,8 @@ static const sim_observable genai_observables[OBS_COUNT] = {
     {"mean_skill", "mean skill", "1", 0, 1},
     {"mean_habit", "mean habit strength (automaticity)", "1", 0, 1},
     {"cost_dollars", "cumulative cost of the interventions", "dollars", 0, 0},
-    {"cost_hours", "cumulative staff hours spent on the interventions", "hours", 0, 0},
+    /* "staff_hours", not "hours": xarray would decode "hours" as a timedelta */
+    {"cost_hours", "cumulative staff hours spent on the interventions", "staff_hours", 0, 0},
 };
 
 typedef struct genai_state {
