@@ -103,6 +103,7 @@ test-asan: deps-test
 bench: deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bash bench/run.sh
+	$(Q)bash bench/w4.sh
 
 params-doc: all
 	./adoptsim params --markdown > docs/PARAMETERS.md
