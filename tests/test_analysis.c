@@ -1,0 +1,149 @@
+/* test_analysis.c: the analysis/ plotting scripts run on real adoptsim output
+ * and draw images of the expected pixel size that are not blank
+ * (tests/check_image.py).  analysis/plot_adoption.py runs under Debian's
+ * /usr/bin/python3; analysis/plot_adoption.R under Rscript with hdf5r, and
+ * its tests fail rather than skip when scripts/deps.sh lists r-cran-hdf5r
+ * (CI installs what deps.sh lists, so R missing there is a bug). */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define PY "/usr/bin/python3"
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* A small genai run: 1,000 staff, 3 replicates, 90 days. */
+static void small_run(const char *dir, const char *yaml, const char *days, char *out, size_t n)
+{
+    snprintf(out, n, "%s/run.h5", dir);
+    char set[64];
+    snprintf(set, sizeof set, "run.days=%s", days);
+    const char *args[] = {"run", yaml, "-o", out, "--replicates", "3", "--set", set, "-q", NULL};
+    char *err = NULL;
+    int code = support_exec(args, NULL, &err);
+    cr_assert_eq(code, 0, "adoptsim run failed: %s", err);
+    free(err);
+}
+
+/* A real 12-run experiment (tests/data/experiment/analysis.yaml) killed
+ * after 11 committed runs on one thread, so exactly the last run (scenario
+ * step_vanguard, per_team 2, replicate 2) is missing. */
+static void small_experiment(const char *dir, char *out, size_t n)
+{
+    snprintf(out, n, "%s/experiment.h5", dir);
+    const char *bin = getenv("ADOPTSIM");
+    int code = sh("ADOPTSIM_TEST_SIGNAL=11:9 %s experiment tests/data/experiment/analysis.yaml -o %s "
+                  "--threads 1 -q 2>/dev/null", bin && *bin ? bin : "./adoptsim", out);
+    cr_assert_eq(code, 128 + 9, "the experiment was not killed after 11 runs (exit %d)", code);
+}
+
+/* Rscript with hdf5r is here; when it is not and scripts/deps.sh installs
+ * it, the test fails; otherwise it is skipped. */
+static bool r_ready(void)
+{
+    if (sh("Rscript -e 'quit(status = !requireNamespace(\"hdf5r\", quietly = TRUE))' "
+           ">/dev/null 2>&1") == 0)
+        return true;
+    if (sh("grep -q r-cran-hdf5r scripts/deps.sh") == 0)
+        cr_assert_fail("scripts/deps.sh installs r-cran-hdf5r but Rscript with hdf5r is missing");
+    return false;
+}
+
+static void python_only(void)
+{
+    if (access(PY, X_OK) != 0) cr_skip_test("no " PY);
+}
+
+Test(analysis, python_plots_a_run, .timeout = 120)
+{
+    python_only();
+    char *dir = support_tmpdir();
+    char f[512];
+    small_run(dir, "configs/stalled_push.yaml", "90", f, sizeof f);
+    cr_assert_eq(sh(PY " analysis/plot_adoption.py %s -o %s/py > %s/out.txt", f, dir, dir), 0);
+    cr_expect_eq(sh("grep -q 'wrote %s/py_by_level.png' %s/out.txt", dir, dir), 0);
+    /* three observables side by side; 4 generations and 5 levels by 3 rows */
+    cr_expect_eq(sh(PY " tests/check_image.py %s/py adoption=1200x320 by_generation=1200x768 "
+                    "by_level=1500x768", dir), 0);
+    support_rmdir(dir);
+}
+
+Test(analysis, python_plots_adopters_of_a_bass_run, .timeout = 120)
+{
+    python_only();
+    char *dir = support_tmpdir();
+    char f[512];
+    small_run(dir, "configs/bass_complete.yaml", "40", f, sizeof f);
+    cr_assert_eq(sh(PY " analysis/plot_adoption.py %s -o %s/py --share > /dev/null 2> %s/err.txt",
+                    f, dir, dir), 0);
+    cr_expect_eq(sh(PY " tests/check_image.py %s/py adoption=400x320", dir), 0);
+    cr_expect_eq(sh("grep -q 'no generation breakdown of adopters' %s/err.txt", dir), 0);
+    char png[600];
+    snprintf(png, sizeof png, "%s/py_by_level.png", dir);
+    cr_expect(access(png, F_OK) != 0, "a by_level figure for a model without levels");
+    support_rmdir(dir);
+}
+
+Test(analysis, python_skips_runs_an_experiment_has_not_completed, .timeout = 120)
+{
+    python_only();
+    char *dir = support_tmpdir();
+    char f[512];
+    small_experiment(dir, f, sizeof f);
+    cr_assert_eq(sh(PY " analysis/plot_adoption.py %s -o %s/py --observable regular_users "
+                    "> /dev/null 2> %s/err.txt", f, dir, dir), 0);
+    cr_expect_eq(sh("grep -q 'skipping 1 of 12 runs not completed: step_vanguard "
+                    "vanguard.per_team=2 replicate 2$' %s/err.txt", dir), 0,
+                 "no note on the skipped run");
+    cr_expect_eq(sh(PY " tests/check_image.py %s/py adoption=400x320 by_generation=1200x256 "
+                    "by_level=1200x256", dir), 0);
+    support_rmdir(dir);
+}
+
+Test(analysis, r_plots_a_run, .timeout = 120)
+{
+    python_only();
+    if (!r_ready()) cr_skip_test("no Rscript with hdf5r (scripts/deps.sh does not install it)");
+    char *dir = support_tmpdir();
+    char f[512];
+    small_run(dir, "configs/stalled_push.yaml", "90", f, sizeof f);
+    cr_assert_eq(sh("Rscript analysis/plot_adoption.R %s -o %s/r > %s/out.txt", f, dir, dir), 0);
+    cr_expect_eq(sh("grep -q 'wrote %s/r_by_level.png' %s/out.txt", dir, dir), 0);
+    cr_expect_eq(sh(PY " tests/check_image.py %s/r adoption=1200x320 by_generation=1200x768 "
+                    "by_level=1500x768", dir), 0);
+    support_rmdir(dir);
+}
+
+Test(analysis, r_skips_runs_an_experiment_has_not_completed, .timeout = 120)
+{
+    python_only();
+    if (!r_ready()) cr_skip_test("no Rscript with hdf5r (scripts/deps.sh does not install it)");
+    char *dir = support_tmpdir();
+    char f[512];
+    small_experiment(dir, f, sizeof f);
+    cr_assert_eq(sh("Rscript analysis/plot_adoption.R %s -o %s/r --observable regular_users "
+                    "> /dev/null 2> %s/err.txt", f, dir, dir), 0);
+    cr_expect_eq(sh("grep -q 'skipping 1 of 12 runs not completed: step_vanguard "
+                    "vanguard.per_team=2 replicate 2$' %s/err.txt", dir), 0,
+                 "no note on the skipped run");
+    cr_expect_eq(sh(PY " tests/check_image.py %s/r adoption=400x320 by_generation=1200x256 "
+                    "by_level=1200x256", dir), 0);
+    support_rmdir(dir);
+}
