@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -338,9 +339,12 @@ static int open_file(rfile *f, const report_options *opt)
     hsize_t d[MAX_RANK];
     FILE *probe = fopen(f->path, "rb");
 
+    struct stat st;
     if (!probe)
         return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s", f->path, strerror(errno));
     fclose(probe);
+    if (stat(f->path, &st) == 0 && S_ISDIR(st.st_mode))
+        return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: it is a directory", f->path);
     if (H5Fis_hdf5(f->path) <= 0) return not_ours(f, "not an HDF5 file");
     f->file = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f->file < 0) return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot open %s", f->path);
@@ -461,14 +465,14 @@ static long long missing_runs(const rfile *f, sbuf *sb, size_t budget)
 
 /* ---- statistics ------------------------------------------------------------------------ */
 
-typedef struct stat {
+typedef struct estimate {
     int n;                 /* values used; 0: none */
     double mean, lo, hi;   /* NaN when not defined (lo, hi: n < 2 or no interval) */
-} stat;
+} estimate;
 
-static stat stat_of(const double *x, int n)
+static estimate stat_of(const double *x, int n)
 {
-    stat st = {n, NAN, NAN, NAN};
+    estimate st = {n, NAN, NAN, NAN};
     if (n <= 0) return st;
     st.mean = gsl_stats_mean(x, 1, (size_t)n);
     if (n >= 2) {
@@ -480,9 +484,9 @@ static stat stat_of(const double *x, int n)
 }
 
 /* R = mean(c) / mean(u) with the delta method's interval (see report.h). */
-static stat ratio_of(const double *c, const double *u, int n, char *note, size_t size)
+static estimate ratio_of(const double *c, const double *u, int n, char *note, size_t size)
 {
-    stat st = {n, NAN, NAN, NAN};
+    estimate st = {n, NAN, NAN, NAN};
     if (n <= 0) return st;
     double mc = gsl_stats_mean(c, 1, (size_t)n), mu = gsl_stats_mean(u, 1, (size_t)n);
     if (!(mu > 0)) {
@@ -491,7 +495,7 @@ static stat ratio_of(const double *c, const double *u, int n, char *note, size_t
     }
     st.mean = mc / mu;
     if (n < 2) return st;
-    stat su = stat_of(u, n);
+    estimate su = stat_of(u, n);
     if (!(su.lo > 0)) {
         snprintf(note, size, "gain in regular users not significant: no interval");
         return st;
@@ -553,8 +557,8 @@ static int obs_index(const char *name)
 
 typedef struct cell {
     int present;
-    stat v;              /* the outcome (K_PER_USER: the ratio) */
-    stat d;              /* paired difference against the baseline; d.n == 0: none */
+    estimate v;          /* the outcome (K_PER_USER: the ratio) */
+    estimate d;          /* paired difference against the baseline; d.n == 0: none */
     char note[160];      /* why a number is missing */
 } cell;
 
@@ -683,7 +687,7 @@ static void compute_day(report *rp, int k, double *const *col, double *a, double
                 size_t base0 = ((size_t)base * (size_t)f->P + (size_t)p) * (size_t)f->R;
                 int n = 0, undefined = 0;
                 c->present = 1;
-                c->d = (stat){0, NAN, NAN, NAN};
+                c->d = (estimate){0, NAN, NAN, NAN};
                 if (rp->clipped[k][0]) add_note(c, "requested %s clipped to %d", rp->clipped[k], (int)rp->days[k]);
                 if (oc->kind == K_PER_USER) {
                     if (s == base) {
@@ -711,7 +715,7 @@ static void compute_day(report *rp, int k, double *const *col, double *a, double
                         n++;
                     }
                 if (undefined) {
-                    c->v = (stat){0, NAN, NAN, NAN};
+                    c->v = (estimate){0, NAN, NAN, NAN};
                     add_note(c, "undefined: no %s in some runs", oc->den);
                     continue;
                 }
@@ -768,14 +772,14 @@ static int compute_days50(report *rp, double *series_ma, double *series_staff, d
                     a[n++] = x[r];
                 }
             if (unreached) {
-                c->v = (stat){n, NAN, NAN, NAN};
+                c->v = (estimate){n, NAN, NAN, NAN};
                 add_note(c, "not reached in %d of %d by day %d", unreached, n, last);
             } else {
                 c->v = stat_of(a, n);
                 if (n == 0) add_note(c, "no completed runs");
                 else if (n == 1) add_note(c, "n=1");
             }
-            c->d = (stat){0, NAN, NAN, NAN};
+            c->d = (estimate){0, NAN, NAN, NAN};
             if (s == base) continue;
             int pairs = 0, either = 0;
             for (int r = 0; r < f->R; r++)
@@ -787,7 +791,7 @@ static int compute_days50(report *rp, double *series_ma, double *series_staff, d
                         b[pairs - either - 1] = x[r] - y[r];
                 }
             if (either) {
-                c->d = (stat){pairs, NAN, NAN, NAN};
+                c->d = (estimate){pairs, NAN, NAN, NAN};
                 add_note(c, "difference: not reached in %d of %d pairs", either, pairs);
             } else {
                 c->d = stat_of(b, pairs);
@@ -837,18 +841,20 @@ static int compute(report *rp)
 typedef struct table {
     int ncols, nrows;    /* nrows counts the header row */
     char **cells;        /* [row * ncols + col] */
-    int right[32];       /* right-aligned columns */
+    int *right;          /* [ncols]: right-aligned columns */
     int oom;
 } table;
 
 static void table_init(table *t, int ncols)
 {
     memset(t, 0, sizeof *t);
-    t->ncols = ncols < 32 ? ncols : 32;
+    t->ncols = ncols;
+    if (!(t->right = calloc((size_t)ncols, sizeof *t->right))) t->oom = 1;
 }
 
 static int table_row(table *t)
 {
+    if (t->oom) return -1;
     char **cells = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *cells);
     if (!cells) {
         t->oom = 1;
@@ -861,7 +867,7 @@ static int table_row(table *t)
 
 static void table_set(table *t, int row, int col, const char *text)
 {
-    if (row < 0 || col >= t->ncols) return;
+    if (row < 0 || col >= t->ncols || t->oom) return;
     char **c = &t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
     free(*c);
     if (!(*c = strdup(text))) t->oom = 1;
@@ -877,7 +883,9 @@ static void table_free(table *t)
 {
     for (size_t i = 0; t->cells && i < (size_t)t->nrows * (size_t)t->ncols; i++) free(t->cells[i]);
     free(t->cells);
+    free(t->right);
     t->cells = NULL;
+    t->right = NULL;
 }
 
 /* Markdown: a cell with its pipes escaped. */
@@ -906,7 +914,8 @@ static void table_print(const table *t, report_format format, FILE *out)
         }
         return;
     }
-    int width[32] = {0};
+    int *width = calloc((size_t)t->ncols, sizeof *width);
+    if (!width) return;
     for (int i = 0; i < t->nrows; i++)
         for (int j = 0; j < t->ncols; j++) {
             int w = (int)strlen(table_get(t, i, j));
@@ -924,6 +933,7 @@ static void table_print(const table *t, report_format format, FILE *out)
         }
         fputc('\n', out);
     }
+    free(width);
 }
 
 /* ---- text and Markdown ------------------------------------------------------------------------ */
@@ -937,7 +947,7 @@ static void fmt_num(char *buf, size_t size, double v, int decimals, int sign)
 }
 
 /* "312.4 [301.2, 323.6]", "312.0 (n=1)", "312.4 (no CI)", or fallback when there is no mean. */
-static void fmt_stat(char *buf, size_t size, stat st, int decimals, int sign, const char *fallback)
+static void fmt_stat(char *buf, size_t size, estimate st, int decimals, int sign, const char *fallback)
 {
     char m[64], lo[64], hi[64];
     if (st.n == 0 || isnan(st.mean)) {

@@ -227,6 +227,7 @@ Test(report, bad_input, .timeout = 60)
         const char *message;
     } cases[] = {
         {{"report", "/nonexistent/x.h5", NULL}, 1, "cannot read /nonexistent/x.h5"},
+        {{"report", dir, NULL}, 1, "it is a directory"},
         {{"report", SMALL, NULL}, 2, "is not an adoptsim results file: not an HDF5 file"},
         {{"report", other, NULL}, 2, "no program attribute \"adoptsim\""},
         {{"report", h5, "--baseline", "nobody", NULL}, 2, "no scenario named \"nobody\" (it has push, vanguard)"},
