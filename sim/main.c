@@ -52,7 +52,7 @@ static void print_usage(FILE *f)
         "                                                    scenarios x sweep x replicates, one file\n"
         "  adoptsim check SCENARIO.yaml [--set k=v ...]      validate only (scenario or experiment)\n"
         "  adoptsim report OUT.h5 [--days 90,180,365] [--format text|markdown|csv]\n"
-        "                 [--baseline NAME] [--partial]     outcomes per scenario with 95%% CIs and\n"
+        "                 [--baseline NAME] [--partial]      outcomes per scenario with 95%% CIs and\n"
         "                                                    paired differences against the baseline\n"
         "  adoptsim params [--markdown]                      list every scenario key\n"
         "  adoptsim --help | --version\n"

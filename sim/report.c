@@ -337,9 +337,9 @@ static int open_file(rfile *f, const report_options *opt)
 {
     char program[64];
     hsize_t d[MAX_RANK];
+    struct stat st;
     FILE *probe = fopen(f->path, "rb");
 
-    struct stat st;
     if (!probe)
         return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s", f->path, strerror(errno));
     fclose(probe);
@@ -459,7 +459,8 @@ static long long missing_runs(const rfile *f, sbuf *sb, size_t budget)
                 r = e;
             }
         }
-    if (left_out) sb_printf(sb, "; and %d more scenario%s with missing runs", left_out, f->P > 1 ? "/points" : "s");
+    if (left_out)
+        sb_printf(sb, "; and %d more %s with missing runs", left_out, f->P > 1 ? "(scenario, point)s" : "scenarios");
     return missing;
 }
 
@@ -977,7 +978,7 @@ static const char *note_part(const cell *c, const char *key, int skip_key, char 
 }
 
 /* Column headers of the swept parameters: the shortest dotted suffix that
- * tells them apart ("per_team", "use.peers"). */
+ * tells them apart ("per_team"; "vanguard.share" beside "training.share"). */
 static const char *param_header(const rfile *f, int j)
 {
     const char *name = f->params[j];
