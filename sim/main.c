@@ -23,6 +23,7 @@
 #include "network.h"
 #include "output.h"
 #include "registry.h"
+#include "report.h"
 #include "results.h"
 #include "scenario.h"
 
@@ -36,6 +37,8 @@ typedef struct cli_options {
     const char *origin[MAX_SETS]; /* option it came from: "--set", "--seed", ... */
     int n_sets;
     int force, quiet, markdown, resume;
+    const char *days, *format, *baseline; /* report */
+    int partial;                          /* report */
 } cli_options;
 
 static void print_usage(FILE *f)
@@ -48,6 +51,9 @@ static void print_usage(FILE *f)
         "  adoptsim experiment EXPERIMENT.yaml -o OUT.h5 [options]\n"
         "                                                    scenarios x sweep x replicates, one file\n"
         "  adoptsim check SCENARIO.yaml [--set k=v ...]      validate only (scenario or experiment)\n"
+        "  adoptsim report OUT.h5 [--days 90,180,365] [--format text|markdown|csv]\n"
+        "                 [--baseline NAME] [--partial]      outcomes per scenario with 95%% CIs and\n"
+        "                                                    paired differences against the baseline\n"
         "  adoptsim params [--markdown]                      list every scenario key\n"
         "  adoptsim --help | --version\n"
         "\n"
@@ -60,6 +66,11 @@ static void print_usage(FILE *f)
         "  --set key.path=value  override any scenario key, e.g. --set model.bass.q=0.4\n"
         "  --force               overwrite OUT.h5 if it exists\n"
         "  --resume              experiment: finish the missing runs of an interrupted OUT.h5\n"
+        "  --days D1,D2,...      report: the days to report (default 90,180,365; days past\n"
+        "                        the end are reported at the last day)\n"
+        "  --format F            report: text (default), markdown or csv\n"
+        "  --baseline NAME       report: the scenario to compare against (default: the file's)\n"
+        "  --partial             report: use the completed runs of an interrupted experiment\n"
         "  -q, --quiet           print nothing but errors\n"
         "\n"
         "models:\n", ADOPTSIM_VERSION);
@@ -105,7 +116,8 @@ static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][
         printf("adoptsim %s\n", ADOPTSIM_VERSION);
         return 0;
     }
-    if (strcmp(a1, "run") && strcmp(a1, "check") && strcmp(a1, "params") && strcmp(a1, "experiment"))
+    if (strcmp(a1, "run") && strcmp(a1, "check") && strcmp(a1, "params") && strcmp(a1, "experiment") &&
+        strcmp(a1, "report"))
         return usage_error("unknown command '%s'", a1);
     opt->command = a1;
     for (int i = 2; i < argc; i++) {
@@ -134,6 +146,17 @@ static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][
             opt->quiet = 1;
         } else if (!strcmp(a, "--markdown")) {
             opt->markdown = 1;
+        } else if (!strcmp(a, "--days")) {
+            if (!next) return usage_error("%s needs a list of days", a);
+            opt->days = argv[++i];
+        } else if (!strcmp(a, "--format")) {
+            if (!next) return usage_error("%s needs text, markdown or csv", a);
+            opt->format = argv[++i];
+        } else if (!strcmp(a, "--baseline")) {
+            if (!next) return usage_error("%s needs a scenario name", a);
+            opt->baseline = argv[++i];
+        } else if (!strcmp(a, "--partial")) {
+            opt->partial = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             print_usage(stdout);
             return 0;
@@ -152,6 +175,14 @@ static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][
             opt->sets[opt->n_sets++] = shorthand[n_short++];
         }
     }
+    int is_report = !strcmp(opt->command, "report");
+    if (!is_report && (opt->days || opt->format || opt->baseline || opt->partial))
+        return usage_error("--days, --format, --baseline and --partial are for report");
+    if (is_report && !opt->scenario_path)
+        return usage_error("report needs a results file: adoptsim report OUT.h5");
+    if (is_report && (opt->output_path || opt->n_sets))
+        return usage_error("report reads OUT.h5 and prints to standard output; it takes no %s",
+                           opt->output_path ? "-o" : "--set");
     if (strcmp(opt->command, "params") && !opt->scenario_path)
         return usage_error("%s needs a scenario file", opt->command);
     if (opt->resume && strcmp(opt->command, "experiment"))
@@ -159,6 +190,20 @@ static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][
     if ((!strcmp(opt->command, "run") || !strcmp(opt->command, "experiment")) && !opt->output_path)
         return usage_error("%s needs an output file: -o OUT.h5", opt->command);
     return -1;
+}
+
+static int command_report(const cli_options *opt)
+{
+    sim_error err;
+    report_options ro = {0};
+    sim_error_clear(&err);
+    if ((opt->days && report_parse_days(opt->days, &ro, &err)) ||
+        (opt->format && report_parse_format(opt->format, &ro.format, &err)))
+        return usage_error("%s", err.msg);
+    ro.baseline = opt->baseline;
+    ro.allow_partial = opt->partial;
+    if (report_write(opt->scenario_path, &ro, stdout, &err)) return report(&err);
+    return 0;
 }
 
 static int command_params(const cli_options *opt)
@@ -343,6 +388,7 @@ int main(int argc, char **argv)
     int code = parse_args(argc, argv, &opt, shorthand);
     if (code >= 0) return code;
     if (!strcmp(opt.command, "params")) return command_params(&opt);
+    if (!strcmp(opt.command, "report")) return command_report(&opt);
     if (!strcmp(opt.command, "experiment") ||
         (!strcmp(opt.command, "check") && looks_like_experiment(opt.scenario_path)))
         return command_experiment(&opt, argc, argv);

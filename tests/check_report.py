@@ -1,0 +1,320 @@
+#!/usr/bin/python3
+"""check_report.py: recomputes `adoptsim report --format csv` from the same
+file with h5py, numpy and scipy, for tests/test_report.c.  Exit status 0 when
+the check holds.
+
+  check_report.py csv FILE.h5 REPORT.csv [--days 90,180,365] [--baseline NAME]
+                  [--partial] [--require what,...]
+      every row of the report, and no other, against numbers computed here:
+      means, 95% t intervals (scipy.stats.t.ppf), paired differences, cost per
+      additional regular user (ratio of mean paired differences, delta-method
+      interval), days to 50% monthly active, shares; to 1e-9 relative to the
+      size of the numbers compared.  --require fails unless the report
+      exercised each named case: diff, ratio_ci, ratio_no_ci, no_gain,
+      unreached, days50_diff, clipped, n1, partial_pairs, sweep.
+  check_report.py drop IN.h5 OUT.h5 S:P:R ...
+      copy IN.h5 to OUT.h5 with the completed flags of runs (s, p, r) cleared
+      (scenario by name or number), as if the experiment stopped before them.
+"""
+import csv
+import os
+import shutil
+import sys
+
+import h5py
+import numpy as np
+from scipy import stats
+
+RTOL = 1e-9
+
+# outcome id -> (kind, observable, denominator / users observable)
+OUTCOMES = [
+    ("monthly_active", "value", "monthly_active", None),
+    ("monthly_active_pct_staff", "share", "monthly_active", "staff"),
+    ("regular_users", "value", "regular_users", None),
+    ("regular_users_pct_staff", "share", "regular_users", "staff"),
+    ("valuable_uses", "value", "valuable_uses", None),
+    ("leaders_modelling", "value", "leaders_modelling", None),
+    ("leaders_modelling_pct_leaders", "share", "leaders_modelling", "leaders"),
+    ("cost_dollars", "value", "cost_dollars", None),
+    ("dollars_per_additional_regular_user", "per_user", "cost_dollars", "regular_users"),
+    ("cost_hours", "value", "cost_hours", None),
+    ("hours_per_additional_regular_user", "per_user", "cost_hours", "regular_users"),
+    ("adopters", "value", "adopters", None),
+]
+
+
+def fail(msg):
+    print("check_report: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+class Data:
+    """The file as arrays over (scenario, point, replicate, time)."""
+
+    def __init__(self, path, baseline):
+        self.f = h5py.File(path, "r")
+        f = self.f
+        self.experiment = "completed" in f
+        if text(f.attrs.get("program", b"")) != "adoptsim":
+            fail("not an adoptsim file")
+        self.time = f["time"][...].astype(float)
+        if self.experiment:
+            self.names = [text(s) for s in f["scenario"][...]]
+            self.completed = f["completed"][...] == 1
+            coords = text(f["completed"].attrs.get("coordinates", b""))
+            self.params = coords.split() if coords else []
+            self.param_values = [f[p][...].astype(float) for p in self.params]
+            default_base = text(f.attrs["baseline"])
+        else:
+            stem = os.path.splitext(os.path.basename(text(f.attrs.get("scenario_file", b""))))[0]
+            self.names = [stem or "run"]
+            self.completed = np.ones((1, 1, f["replicate"].shape[0]), dtype=bool)
+            self.params, self.param_values = [], []
+            default_base = self.names[0]
+        self.S, self.P, self.R = self.completed.shape
+        self.base = self.names.index(baseline or default_base)
+
+    def obs(self, name):
+        if name not in self.f:
+            return None
+        x = self.f[name][...].astype(float)
+        return x if self.experiment else x[None, None]
+
+
+def ci(x):
+    """(n, mean, lo, hi) of the values x, None for what is not defined."""
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    if n == 0:
+        return 0, None, None, None
+    m = float(np.mean(x))
+    if n < 2:
+        return n, m, None, None
+    hw = stats.t.ppf(0.975, n - 1) * np.std(x, ddof=1) / np.sqrt(n)
+    return n, m, m - hw, m + hw
+
+
+def ratio(c, u):
+    """Cost per additional user: (n, R, lo, hi, why)."""
+    c, u = np.asarray(c, float), np.asarray(u, float)
+    n = len(c)
+    if n == 0:
+        return 0, None, None, None, ""
+    mc, mu = np.mean(c), np.mean(u)
+    if not mu > 0:
+        return n, None, None, None, "no additional regular users"
+    r = mc / mu
+    if n < 2:
+        return n, r, None, None, ""
+    if not ci(u)[2] > 0:
+        return n, r, None, None, "gain in regular users not significant"
+    cov = np.cov(c, u, ddof=1)
+    var = (cov[0, 0] - 2 * r * cov[0, 1] + r * r * cov[1, 1]) / (n * mu * mu)
+    hw = stats.t.ppf(0.975, n - 1) * np.sqrt(max(var, 0.0))
+    return n, r, r - hw, r + hw, ""
+
+
+def num(field):
+    return None if field == "" else float(field)
+
+
+def close(got, want, scale, what):
+    if (got is None) != (want is None):
+        fail(f"{what}: report has {got}, expected {want}")
+    if got is not None and abs(got - want) > RTOL * max(scale, abs(got), abs(want)):
+        fail(f"{what}: report has {got!r}, expected {want!r}")
+
+
+def compare(row, diff, want, what):
+    """row's statistic (diff: its paired difference) against want = (n, mean, lo, hi)."""
+    n, m, lo, hi = want
+    ncol, key = ("n_paired", "diff_") if diff else ("n", "")
+    if row[ncol] == "" or int(row[ncol]) != n:
+        fail(f"{what}: {ncol} {row[ncol]!r}, expected {n}")
+    scale = max(abs(m or 0), abs((hi or 0) - (m or 0)))
+    close(num(row[key + "mean"]), m, scale, what + " mean")
+    close(num(row[key + "ci_low"]), lo, scale, what + " ci_low")
+    close(num(row[key + "ci_high"]), hi, scale, what + " ci_high")
+
+
+def check_csv(path, report, days, baseline, partial, require):
+    d = Data(path, baseline)
+    seen = set()
+    rows = list(csv.DictReader(open(report)))
+    if not rows:
+        fail("empty report")
+    header = list(rows[0].keys())
+    want_header = ["scenario", "point"] + d.params + ["day", "outcome", "unit", "n", "mean", "ci_low", "ci_high",
+                                                      "n_paired", "diff_mean", "diff_ci_low", "diff_ci_high", "note"]
+    if header != want_header:
+        fail(f"header {header}, expected {want_header}")
+    if not partial and not d.completed.all():
+        fail("the file has missing runs but the report was made without --partial")
+    if not d.completed.all():
+        seen.add("partial")
+
+    last = d.time[-1]
+    requested = [int(x) for x in days.split(",")] if days else [90, 180, 365]
+    clipped = {}
+    for q in requested:
+        day = min(q, last)
+        clipped.setdefault(day, [])
+        if q > last:
+            clipped[day].append(q)
+    report_days = sorted(clipped)
+    tidx = {day: int(np.nonzero(d.time == day)[0][0]) for day in report_days}
+
+    obs = {}
+    for _, _, a, b in OUTCOMES + [("", "", "staff", None)]:
+        for name in (a, b):
+            if name and name not in obs:
+                obs[name] = d.obs(name)
+    avail = [o for o in OUTCOMES if obs[o[2]] is not None and (o[3] is None or obs[o[3]] is not None)
+             and not (o[1] == "per_user" and d.S < 2)]
+    days50 = obs["monthly_active"] is not None and obs["staff"] is not None
+
+    # the rows the report must have, and no other
+    by_key = {}
+    for row in rows:
+        key = (row["scenario"], int(row["point"]), row["day"], row["outcome"])
+        if key in by_key:
+            fail(f"duplicate row {key}")
+        by_key[key] = row
+    expected = set()
+    for s in range(d.S):
+        for p in range(d.P):
+            for day in report_days:
+                for o in avail:
+                    if o[1] == "per_user" and s == d.base:
+                        continue
+                    expected.add((d.names[s], p, str(int(day)), o[0]))
+            if days50:
+                expected.add((d.names[s], p, "", "days_to_50pct_monthly_active"))
+    if set(by_key) != expected:
+        fail(f"rows: missing {sorted(expected - set(by_key))[:5]}, unexpected {sorted(set(by_key) - expected)[:5]}")
+
+    checked = 0
+    for (name, p, day, oid), row in by_key.items():
+        s = d.names.index(name)
+        what = f"{name} point {p} day {day or '-'} {oid}"
+        for j, param in enumerate(d.params):
+            close(num(row[param]), float(d.param_values[j][p]), 0, what + " " + param)
+        if d.P > 1:
+            seen.add("sweep")
+        done = np.nonzero(d.completed[s, p])[0]
+        pairs = np.nonzero(d.completed[s, p] & d.completed[d.base, p])[0]
+        if len(pairs) < len(done):
+            seen.add("partial_pairs")
+        note = row["note"]
+        if day and clipped[float(day)]:
+            seen.add("clipped")
+            if "clipped to" not in note:
+                fail(f"{what}: no note of the clipped days: {note!r}")
+
+        if oid == "days_to_50pct_monthly_active":
+            ma, st = obs["monthly_active"][s, p], obs["staff"][s, p]
+            first = np.array([d.time[np.argmax(ma[r] >= 0.5 * st[r])] if (ma[r] >= 0.5 * st[r]).any()
+                              else np.nan for r in range(d.R)])
+            ma_b, st_b = obs["monthly_active"][d.base, p], obs["staff"][d.base, p]
+            first_b = np.array([d.time[np.argmax(ma_b[r] >= 0.5 * st_b[r])] if (ma_b[r] >= 0.5 * st_b[r]).any()
+                                else np.nan for r in range(d.R)])
+            x = first[done]
+            k = int(np.isnan(x).sum())
+            if k:
+                seen.add("unreached")
+                compare(row, False, (len(x), None, None, None), what)
+                if f"not reached in {k} of {len(x)}" not in note:
+                    fail(f"{what}: note {note!r} does not say not reached in {k} of {len(x)}")
+            else:
+                compare(row, False, ci(x), what)
+            if s == d.base:
+                if row["n_paired"] != "":
+                    fail(f"{what}: a difference for the baseline")
+            else:
+                dx = first[pairs] - first_b[pairs]
+                kk = int(np.isnan(dx).sum())
+                if kk:
+                    compare(row, True, (len(dx), None, None, None), what + " difference")
+                    if f"not reached in {kk} of {len(dx)} pairs" not in note:
+                        fail(f"{what}: note {note!r} does not say not reached in {kk} of {len(dx)} pairs")
+                else:
+                    seen.add("days50_diff")
+                    compare(row, True, ci(dx), what + " difference")
+            checked += 1
+            continue
+
+        kind, a, b = next((o[1], o[2], o[3]) for o in OUTCOMES if o[0] == oid)
+        t = tidx[float(day)]
+        if kind == "per_user":
+            c = obs[a][s, p, pairs, t] - obs[a][d.base, p, pairs, t]
+            u = obs[b][s, p, pairs, t] - obs[b][d.base, p, pairs, t]
+            n, r, lo, hi, why = ratio(c, u)
+            seen.add({"no additional regular users": "no_gain", "": "ratio_ci" if lo is not None else "n1",
+                      "gain in regular users not significant": "ratio_no_ci"}[why])
+            if why and why not in note:
+                fail(f"{what}: note {note!r} lacks {why!r}")
+            compare(row, False, (n, r, lo, hi), what)
+            if any(row[k] != "" for k in ("n_paired", "diff_mean", "diff_ci_low", "diff_ci_high")):
+                fail(f"{what}: difference columns are not empty")
+            checked += 1
+            continue
+
+        def values(ss, runs):
+            x = obs[a][ss, p, runs, t]
+            return 100.0 * x / obs[b][ss, p, runs, t] if kind == "share" else x
+
+        want = ci(values(s, done))
+        if want[0] == 1:
+            seen.add("n1")
+        compare(row, False, want, what)
+        if s == d.base:
+            if any(row[k] != "" for k in ("n_paired", "diff_mean", "diff_ci_low", "diff_ci_high")):
+                fail(f"{what}: a difference for the baseline")
+        else:
+            seen.add("diff")
+            compare(row, True, ci(values(s, pairs) - values(d.base, pairs)), what + " difference")
+        checked += 1
+
+    for r in require:
+        if r and r not in seen:
+            fail(f"the report never exercised {r!r} (saw {sorted(seen)})")
+    print(f"check_report: {checked} rows of {d.S} scenario(s) x {d.P} point(s) at days "
+          f"{[int(x) for x in report_days]} match numpy/scipy ({', '.join(sorted(seen))})")
+
+
+def drop(src, dst, runs):
+    shutil.copyfile(src, dst)
+    with h5py.File(dst, "r+") as f:
+        names = [text(s) for s in f["scenario"][...]]
+        done = f["completed"][...]
+        for spec in runs:
+            s, p, r = spec.split(":")
+            s = names.index(s) if s in names else int(s)
+            done[s, int(p), int(r)] = 0
+        f["completed"][...] = done
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if len(args) >= 3 and args[0] == "csv":
+        opts = {"--days": None, "--baseline": None, "--require": ""}
+        partial = False
+        rest = args[3:]
+        while rest:
+            k = rest.pop(0)
+            if k == "--partial":
+                partial = True
+            elif k in opts and rest:
+                opts[k] = rest.pop(0)
+            else:
+                fail(__doc__)
+        check_csv(args[1], args[2], opts["--days"], opts["--baseline"], partial, opts["--require"].split(","))
+    elif len(args) >= 4 and args[0] == "drop":
+        drop(args[1], args[2], args[3:])
+    else:
+        fail(__doc__)
