@@ -123,7 +123,19 @@ static void bass_observe(const void *state, const sim_context *ctx, double *valu
     values[2] = (double)s->c->total / (double)ctx->net->n;
 }
 
+static const sim_agent_field bass_agent_fields[] = {
+    {"adopted", "1 if the agent had adopted by the last day", "1", 1},
+};
+
+/* The final per-agent table: who adopted. */
+static void bass_agent_values(const void *state, const sim_context *ctx, int field, double *out)
+{
+    const bass_state *s = state;
+    (void)field;
+    for (int32_t i = 0; i < ctx->net->n; i++) out[i] = s->c->adopted[i];
+}
+
 const sim_model_type bass_model = {
     "bass", "Bass diffusion: adopt with probability p + q * adopted share of neighbours",
     bass_params, bass_observables, 3,
-    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe};
+    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 1, bass_agent_values};

@@ -595,7 +595,69 @@ static void genai_observe(const void *state, const sim_context *ctx, double *val
     values[OBS_COST_HOURS] = w->cost_hours;
 }
 
+/* ---- the final per-agent table (output.agents) ---- */
+
+enum {
+    AGENT_ACCESS, AGENT_MONTHLY, AGENT_WEEKLY, AGENT_REGULAR, AGENT_DISILLUSIONED, AGENT_ATTITUDE,
+    AGENT_SKILL, AGENT_HABIT, AGENT_USES, AGENT_VALUABLE, AGENT_VANGUARD, AGENT_MENTOR, AGENT_MENTEE,
+    AGENT_PEER_MENTOR, AGENT_PEER_MENTEE, AGENT_TRAINED, AGENT_TRAIT0, AGENT_FIELDS = AGENT_TRAIT0 + GENAI_TRAITS
+};
+
+static const sim_agent_field genai_agent_fields[AGENT_FIELDS] = {
+    {"access", "1: has a licence", "1", 1},
+    {"monthly_active", "1: used it in the last 30 days", "1", 1},
+    {"weekly_active", "1: used it in the last 7 days", "1", 1},
+    {"regular", "1: used it on at least regular_days of the last 28 days", "1", 1},
+    {"disillusioned", "1: stopped after repeated failure", "1", 1},
+    {"attitude", "perceived usefulness", "logit", 0},
+    {"skill", "skill with the tool, 0..1", "1", 0},
+    {"habit", "habit strength (automaticity), 0..1", "1", 0},
+    {"uses", "uses over the run", "uses", 1},
+    {"valuable_uses", "valuable uses over the run", "uses", 1},
+    {"vanguard", "1: AI vanguard member", "1", 1},
+    {"reverse_mentor", "1: reverse mentor (an adopter teaching a leader)", "1", 1},
+    {"reverse_mentee", "1: leader being reverse-mentored", "1", 1},
+    {"peer_mentor", "1: peer-to-peer mentor", "1", 1},
+    {"peer_mentee", "1: peer-to-peer mentee", "1", 1},
+    {"trained", "1: attended training", "1", 1},
+    {"tech_affinity", "trait: tech affinity", "logit", 0},
+    {"time_pressure", "trait: time pressure", "logit", 0},
+    {"expertise_confidence", "trait: expertise confidence", "logit", 0},
+    {"complexity_ambition", "trait: complexity ambition", "1", 0},
+    {"social_caution", "trait: social caution", "logit", 0},
+};
+
+static void genai_agent_values(const void *state, const sim_context *ctx, int field, double *out)
+{
+    const genai_world *w = &((const genai_state *)state)->w;
+    static const uint8_t role_of[] = {GENAI_ROLE_VANGUARD, GENAI_ROLE_MENTOR, GENAI_ROLE_MENTEE,
+                                      GENAI_ROLE_PEER_MENTOR, GENAI_ROLE_PEER_MENTEE, GENAI_ROLE_TRAINED};
+    for (int32_t i = 0; i < ctx->net->n; i++) {
+        uint32_t h = w->history[i];
+        double v;
+        switch (field) {
+        case AGENT_ACCESS: v = w->access[i]; break;
+        case AGENT_MONTHLY: v = genai_used_within(h, 30); break;
+        case AGENT_WEEKLY: v = genai_used_within(h, 7); break;
+        case AGENT_REGULAR: v = __builtin_popcount(h & 0x0fffffffu) >= w->par->regular_days; break;
+        case AGENT_DISILLUSIONED: v = w->disillusioned[i]; break;
+        case AGENT_ATTITUDE: v = w->attitude[i]; break;
+        case AGENT_SKILL: v = w->skill[i]; break;
+        case AGENT_HABIT: v = w->habit[i]; break;
+        case AGENT_USES: v = w->uses[i]; break;
+        case AGENT_VALUABLE: v = w->valuable_uses[i]; break;
+        default:
+            if (field >= AGENT_TRAIT0)
+                v = w->trait[field - AGENT_TRAIT0][i];
+            else
+                v = (w->roles[i] & role_of[field - AGENT_VANGUARD]) != 0;
+        }
+        out[i] = v;
+    }
+}
+
 const sim_model_type genai_model = {
     "genai", "generative-AI adoption in an organization: staff, leaders, interventions",
     genai_params_table, genai_observables, OBS_COUNT,
-    genai_validate, genai_alloc, genai_free, genai_init, genai_step, genai_observe};
+    genai_validate, genai_alloc, genai_free, genai_init, genai_step, genai_observe, genai_agent_fields, AGENT_FIELDS,
+    genai_agent_values};

@@ -158,8 +158,20 @@ static void threshold_observe(const void *state, const sim_context *ctx, double 
     values[2] = (double)s->c->total / (double)ctx->net->n;
 }
 
+static const sim_agent_field threshold_agent_fields[] = {
+    {"adopted", "1 if the agent had adopted by the last day", "1", 1},
+};
+
+/* The final per-agent table: who adopted. */
+static void threshold_agent_values(const void *state, const sim_context *ctx, int field, double *out)
+{
+    const threshold_state *s = state;
+    (void)field;
+    for (int32_t i = 0; i < ctx->net->n; i++) out[i] = s->c->adopted[i];
+}
+
 const sim_model_type threshold_model = {
     "threshold", "threshold cascade: adopt once the adopted share of neighbours reaches a threshold",
     threshold_params, threshold_observables, 3,
     threshold_validate, threshold_alloc, threshold_free, threshold_init, threshold_step,
-    threshold_observe};
+    threshold_observe, threshold_agent_fields, 1, threshold_agent_values};

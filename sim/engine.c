@@ -15,6 +15,8 @@ const param_def engine_params[] = {
      "OpenMP threads; 0 uses OMP_NUM_THREADS or all cores"},
     {"output.compression", PARAM_INT, "", 0, 9, "4", NULL, 0,
      "deflate level of the HDF5 datasets (0 = none)"},
+    {"output.agents", PARAM_BOOL, "", 0, 1, "false", NULL, 0,
+     "also write each agent's state and roles at the last day, per replicate (adoptsim run only)"},
     PARAM_END};
 
 double engine_clock(void)
@@ -30,6 +32,7 @@ void engine_results_free(sim_results *res)
     free(res->data);
     free(res->by_generation);
     free(res->by_level);
+    free(res->agents);
     free(res);
 }
 
@@ -93,6 +96,20 @@ int engine_run(const sim_model_type *model, const scenario *scn, const sim_netwo
                              "out of memory for %d observables x %d replicates x %d days",
                              n_obs, (int)reps, (int)days + 1);
     }
+    if (scenario_bool(scn, "output.agents") && model->n_agent_fields > 0 && model->agent_values) {
+        res->agents = calloc((size_t)model->n_agent_fields * (size_t)reps * (size_t)net->n, sizeof(double));
+        if (!res->agents) {
+            free(values);
+            free(gen_values);
+            free(lev_values);
+            engine_results_free(res);
+            return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL,
+                                 "out of memory for the per-agent table (%d fields x %d replicates x %d agents)",
+                                 model->n_agent_fields, (int)reps, (int)net->n);
+        }
+        res->n_agent_fields = model->n_agent_fields;
+        res->n_agents = net->n;
+    }
     res->model = model;
     res->n_obs = n_obs;
     res->n_rep = reps;
@@ -121,6 +138,9 @@ int engine_run(const sim_model_type *model, const scenario *scn, const sim_netwo
             (size_t)reps * (size_t)res->n_time * (size_t)n_levels, n_levels};
         ctx.key = rng_key_make(seed, (uint32_t)rep);
         engine_replicate(model, state, &ctx, &out_rep, values, gen_values, lev_values);
+        for (int f = 0; f < res->n_agent_fields; f++)
+            model->agent_values(state, &ctx, f,
+                                res->agents + ((size_t)f * (size_t)reps + (size_t)rep) * (size_t)net->n);
     }
     res->seconds = engine_clock() - t0;
     res->agent_steps = (int64_t)net->n * days * reps;

@@ -21,6 +21,9 @@ typedef struct sim_results {
     int32_t n_levels;     /* levels of the organization; 0 when there are no breakdowns */
     double *by_generation; /* [obs][rep][time][NET_GENERATIONS] (owned; NULL without breakdowns) */
     double *by_level;      /* [obs][rep][time][n_levels] (owned; NULL without breakdowns) */
+    int n_agent_fields;   /* fields of the final per-agent table; 0 without it */
+    int32_t n_agents;
+    double *agents;       /* [field][rep][agent] at the last day (owned; NULL without it) */
     uint32_t seed;
     double seconds;       /* wall time of the simulation, excluding setup and output */
     int64_t agent_steps;  /* agents * days * replicates */

@@ -32,6 +32,14 @@ typedef struct sim_observable {
     int grouped;           /* 1: also reported by generation and by level */
 } sim_observable;
 
+/* A per-agent column of the optional final table (output.agents). */
+typedef struct sim_agent_field {
+    const char *name;      /* the variable is agent_<name> */
+    const char *long_name;
+    const char *units;
+    int is_count;          /* 1: whole numbers or 0/1 flags (written as integers) */
+} sim_agent_field;
+
 /* What a model sees of the run.  Owned by the engine; valid during the call. */
 typedef struct sim_context {
     const scenario *scn;
@@ -63,6 +71,13 @@ typedef struct sim_model_type {
      * by_level[k * net->n_levels + l]; entries of ungrouped ones are ignored. */
     void (*observe)(const void *state, const sim_context *ctx, double *values,
                     double *by_generation, double *by_level);
+
+    /* Optional (NULL / 0 if none): the final per-agent table written when
+     * output.agents is true.  agent_values writes field f of every agent
+     * (ctx->net->n values) for the current state into out. */
+    const sim_agent_field *agent_fields;
+    int n_agent_fields;
+    void (*agent_values)(const void *state, const sim_context *ctx, int field, double *out);
 } sim_model_type;
 
 #endif

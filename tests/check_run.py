@@ -70,6 +70,25 @@ def read(path):
     print("check_run: %s reads in h5py and xarray" % path)
 
 
+def agents(path, field, obs):
+    """The final per-agent table: dims (replicate, agent); the 0/1 column
+    agent_<field> adds up to the last day's count of obs."""
+    ds = xr.open_dataset(path)
+    col = ds["agent_" + field]
+    check(col.dims == ("replicate", "agent"), f"dims {col.dims}")
+    check(ds.sizes["agent"] == int(ds.attrs["agents"]), "agent dimension size")
+    total = col.sum("agent").values
+    want = ds[obs].isel(time=-1).values
+    check((total == want).all(), f"agent table sums {total} differ from {obs} {want}")
+    if "agent_level" in ds:
+        check(ds.agent_level.dims == ("agent",), "agent_level dims")
+        check(set(ds.agent_generation.values) <= {0, 1, 2, 3}, "agent_generation codes")
+        chief = ds.agent_manager.values == -1
+        check(chief.sum() == 1 and (ds.agent_level.values[chief] == 0).all(), "one chief officer at level 0")
+    print(f"check_run: {path}: per-agent table of {ds.sizes['agent']} agents adds up to {obs}; "
+          f"agent ids {list(ds.agent.values[:3])}...")
+
+
 def datasets(path):
     out = {}
     with h5py.File(path, "r") as f:
@@ -100,6 +119,8 @@ def same(paths):
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "read":
         read(sys.argv[2])
+    elif len(sys.argv) == 5 and sys.argv[1] == "agents":
+        agents(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) >= 4 and sys.argv[1] == "same":
         same(sys.argv[2:])
     else:

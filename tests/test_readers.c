@@ -66,3 +66,24 @@ Test(readers, same_seed_bit_identical_for_1_2_4_threads, .timeout = 120)
     free(f4);
     support_rmdir(dir);
 }
+
+/* output.agents: the final per-agent table, its org columns, and org-chart
+ * ids as the agent coordinate. */
+Test(readers, final_per_agent_table, .timeout = 60)
+{
+    if (access("/usr/bin/python3", X_OK) != 0) cr_skip_test("no /usr/bin/python3");
+    char *dir = support_tmpdir(), out[512], *err = NULL;
+    snprintf(out, sizeof out, "%s/agents.h5", dir);
+    const char *gen[] = {"run", "configs/default.yaml", "-o", out, "-q", "--replicates", "3",
+                         "--set", "output.agents=true", NULL};
+    cr_assert_eq(support_exec(gen, NULL, &err), 0, "%s", err);
+    free(err);
+    cr_expect_eq(run_shell("/usr/bin/python3 tests/check_run.py agents %s adopted adopters", out), 0);
+    snprintf(out, sizeof out, "%s/chart.h5", dir);
+    const char *chart[] = {"run", "configs/own_orgchart.yaml", "-o", out, "-q", "--replicates", "2",
+                           "--set", "run.days=30", "--set", "output.agents=true", NULL};
+    cr_assert_eq(support_exec(chart, NULL, &err), 0, "%s", err);
+    free(err);
+    cr_expect_eq(run_shell("/usr/bin/python3 tests/check_run.py agents %s monthly_active monthly_active", out), 0);
+    support_rmdir(dir);
+}
