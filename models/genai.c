@@ -168,6 +168,15 @@ typedef struct genai_state {
     int n_iv;
     int32_t n_blocks, n_cells;   /* observation blocks; generation x level cells */
     double *acc;                 /* [block][cell][OBS_GROUPED] partial sums */
+    /* the peer signal, kept up to date from the agents whose visible use
+     * changed (update_peer_counts) */
+    uint8_t *vis;                /* VIS_* bits of each agent when the counts were last updated */
+    int32_t *seen;               /* ties whose use the agent saw in the last 7 days */
+    /* the leader signal depends only on the chain above an agent: computed
+     * once per leader for all their direct reports */
+    int32_t *leaders;            /* agents with direct reports, in id order */
+    int32_t n_leaders;
+    float *chain;                /* by leader m: the leader signal of m's direct reports */
 } genai_state;
 
 static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -287,11 +296,13 @@ static void genai_free(void *state)
     free(w->simplify);
     free(w->uses);
     free(w->valuable_uses);
-    free(w->peer_signal);
-    free(w->leader_signal);
     free(w->voice);
     free(w->n_reports);
     free(s->acc);
+    free(s->vis);
+    free(s->seen);
+    free(s->leaders);
+    free(s->chain);
     free(s);
 }
 
@@ -318,9 +329,12 @@ static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     for (int t = 0; t < GENAI_TRAITS; t++) ok &= (w->trait[t] = calloc(n, sizeof(float))) != NULL;
     ALLOC(access); ALLOC(attitude); ALLOC(skill); ALLOC(habit); ALLOC(history); ALLOC(shown);
     ALLOC(failures); ALLOC(disillusioned); ALLOC(roles); ALLOC(today); ALLOC(nudge); ALLOC(endorse);
-    ALLOC(recovery); ALLOC(simplify); ALLOC(uses); ALLOC(valuable_uses); ALLOC(peer_signal);
-    ALLOC(leader_signal); ALLOC(voice); ALLOC(n_reports);
+    ALLOC(recovery); ALLOC(simplify); ALLOC(uses); ALLOC(valuable_uses); ALLOC(voice); ALLOC(n_reports);
 #undef ALLOC
+    ok &= (s->vis = calloc(n, sizeof *s->vis)) != NULL;
+    ok &= (s->seen = calloc(n, sizeof *s->seen)) != NULL;
+    ok &= (s->leaders = calloc(n, sizeof *s->leaders)) != NULL;
+    ok &= (s->chain = calloc(n, sizeof *s->chain)) != NULL;
     s->n_blocks = (int32_t)((n + BLOCK - 1) / BLOCK);
     s->n_cells = NET_GENERATIONS * net->n_levels;
     s->acc = calloc((size_t)s->n_blocks * (size_t)s->n_cells * OBS_GROUPED, sizeof *s->acc);
@@ -330,6 +344,8 @@ static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     }
     for (size_t i = 0; i < n; i++)
         if (net->manager[i] >= 0) w->n_reports[net->manager[i]]++;
+    for (int32_t i = 0; i < w->n; i++)
+        if (w->n_reports[i] > 0) s->leaders[s->n_leaders++] = i;
 
     for (int i = 0; genai_interventions[i]; i++) {
         char k[128];
@@ -383,54 +399,128 @@ static void genai_init(void *state, const sim_context *ctx)
         w->failures[i] = w->disillusioned[i] = w->roles[i] = w->today[i] = 0;
         w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
         w->uses[i] = w->valuable_uses[i] = 0;
-        w->peer_signal[i] = w->leader_signal[i] = w->voice[i] = 0;
+        w->voice[i] = s->chain[i] = 0;
+        s->vis[i] = 0; /* nobody has used it: no tie seen using it */
+        s->seen[i] = 0;
     }
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->init(s->iv_state[i], w);
 }
 
-/* Pass 1: what each agent sees of yesterday: ties using it, managers' example. */
-static void compute_signals(genai_world *w)
+/* Visibility of an agent's use in the last 7 days: used at all, and used in
+ * view of seniors (not hidden). */
+enum { VIS_USED = 1, VIS_SHOWN = 2 };
+
+static inline uint8_t visibility(uint32_t history, uint32_t shown)
 {
+    return (uint8_t)(((history & 0x7fu) != 0) | ((shown & 0x7fu) != 0) << 1);
+}
+
+/* Whether an agent on level `level_i` sees the use that bits `vis` of a tie
+ * on level `level_j` describe: a junior's use counts only if shown; peers'
+ * and seniors' use is seen. */
+static inline int seen_by(uint8_t vis, int level_j, int level_i)
+{
+    return level_j > level_i ? (vis & VIS_SHOWN) != 0 : (vis & VIS_USED) != 0;
+}
+
+/* Recount every agent's ties seen using it, from scratch (the full scan). */
+static void recount_peers(genai_state *s)
+{
+    const genai_world *w = &s->w;
     const sim_network *net = w->net;
-    const genai_params *p = w->par;
-    /* First each leader's own example: visible use in the last 7 days and
-     * what they say (tanh of attitude plus endorsement, within -1..1). */
-    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t m = 0; m < w->n; m++) {
-        if (w->n_reports[m] == 0) continue;
-        double models = (w->history[m] & 0x7fu) != 0;
-        double says = tanh(w->attitude[m]) + w->endorse[m];
-        says = says > 1 ? 1 : says < -1 ? -1 : says;
-        w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
-    }
     #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
     for (int32_t i = 0; i < w->n; i++) {
-        int64_t seen = 0, deg = net->row[i + 1] - net->row[i];
+        int32_t seen = 0;
         const int li = net->level[i];
         for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
             int32_t j = net->col[e];
-            /* a junior's use counts only if shown; peers and seniors are seen */
-            uint32_t h = net->level[j] > li ? w->shown[j] : w->history[j];
-            seen += (h & 0x7fu) != 0;
+            seen += seen_by(visibility(w->history[j], w->shown[j]), net->level[j], li);
         }
-        w->peer_signal[i] = deg > 0 ? (float)seen / (float)deg : 0.0f;
+        s->seen[i] = seen;
+        s->vis[i] = visibility(w->history[i], w->shown[i]);
+    }
+}
 
-        /* the chain of managers, each level up weighted by leader_decay */
-        double sig = 0, norm = 0, weight = 1;
-        int32_t m = net->manager[i];
-        for (int k = 0; k < p->leader_reach && m >= 0; k++) {
-            sig += weight * w->voice[m];
-            norm += weight;
-            weight *= p->leader_decay;
-            m = net->manager[m];
+/* Each agent whose visibility changed tells its ties (ties are stored in
+ * both directions, so i's row lists everyone who sees i).  Integer
+ * increments commute: the counts are those of the full scan for any thread
+ * count and order; atomics only because two changed agents may share a tie. */
+static void push_changes(genai_state *s)
+{
+    const genai_world *w = &s->w;
+    const sim_network *net = w->net;
+    #pragma omp parallel for schedule(dynamic, 4096) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t i = 0; i < w->n; i++) {
+        uint8_t now = visibility(w->history[i], w->shown[i]), before = s->vis[i];
+        if (now == before) continue;
+        const int li = net->level[i];
+        for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
+            int32_t j = net->col[e];
+            int lj = net->level[j];
+            int32_t delta = seen_by(now, li, lj) - seen_by(before, li, lj);
+            if (delta == 0) continue;
+            #pragma omp atomic
+            s->seen[j] += delta;
         }
-        w->leader_signal[i] = norm > 0 ? (float)(sig / norm) : 0.0f;
+        s->vis[i] = now;
+    }
+}
+
+/* Pass 1a: bring the counts of ties seen using it (in the last 7 days) up to
+ * date with yesterday's state.  Most days few agents start or stop, so only
+ * they push the change to their ties; when many changed, a full recount is
+ * cheaper.  Both give the counts of the full scan. */
+static void update_peer_counts(genai_state *s)
+{
+    const genai_world *w = &s->w;
+    int32_t changed = 0;
+    #pragma omp parallel for schedule(static) reduction(+ : changed) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t i = 0; i < w->n; i++) changed += visibility(w->history[i], w->shown[i]) != s->vis[i];
+    if (changed == 0) return;
+    if (changed > w->n / 8) recount_peers(s);
+    else push_changes(s);
+}
+
+/* Pass 1b: what staff see of their chain of managers.  First each leader's
+ * own example: visible use in the last 7 days and what they say (tanh of
+ * attitude plus endorsement, within -1..1).  Then, for each leader m, the
+ * signal m's direct reports see: m's example and those of the managers above,
+ * each level up weighted by leader_decay, over leader_reach levels. */
+static void compute_leader_signals(genai_state *s)
+{
+    genai_world *w = &s->w;
+    const sim_network *net = w->net;
+    const genai_params *p = w->par;
+    #pragma omp parallel if (w->n >= SIM_PARALLEL_MIN)
+    {
+        #pragma omp for schedule(static)
+        for (int32_t k = 0; k < s->n_leaders; k++) {
+            int32_t m = s->leaders[k];
+            double models = (w->history[m] & 0x7fu) != 0;
+            double says = tanh(w->attitude[m]) + w->endorse[m];
+            says = says > 1 ? 1 : says < -1 ? -1 : says;
+            w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
+        }
+        #pragma omp for schedule(static)
+        for (int32_t k = 0; k < s->n_leaders; k++) {
+            double sig = 0, norm = 0, weight = 1;
+            int32_t m = s->leaders[k];
+            for (int r = 0; r < p->leader_reach && m >= 0; r++) {
+                sig += weight * w->voice[m];
+                norm += weight;
+                weight *= p->leader_decay;
+                m = net->manager[m];
+            }
+            s->chain[s->leaders[k]] = norm > 0 ? (float)(sig / norm) : 0.0f;
+        }
     }
 }
 
 /* Pass 2: every agent decides and learns, from its own state and the signals. */
-static void decide(genai_world *w, int32_t day)
+static void decide(genai_state *s, int32_t day)
 {
+    genai_world *w = &s->w;
+    const sim_network *net = w->net;
     const genai_params *p = w->par;
     const double permission_term = p->w_permission * w->permission;
     const double keep_habit = 1 - p->habit_decay, keep_nudge = 1 - p->nudge_decay;
@@ -453,8 +543,13 @@ static void decide(genai_world *w, int32_t day)
                     if (w->attitude[i] < p->attitude_recovered) w->attitude[i] = (float)p->attitude_recovered;
                 }
             }
+            /* share of ties seen using it; the signal from the chain of managers */
+            int64_t deg = net->row[i + 1] - net->row[i];
+            float peers = deg > 0 ? (float)s->seen[i] / (float)deg : 0.0f;
+            int32_t boss = net->manager[i];
+            float leaders = boss >= 0 ? s->chain[boss] : 0.0f;
             double x = p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit +
-                       p->w_peers * w->peer_signal[i] + p->w_leader * w->leader_signal[i] +
+                       p->w_peers * peers + p->w_leader * leaders +
                        permission_term + p->w_nudge * w->nudge[i] -
                        p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
                        p->w_affinity * w->trait[TRAIT_AFFINITY][i];
@@ -510,8 +605,9 @@ static void genai_step(void *state, const sim_context *ctx, int32_t day)
     (void)ctx;
     w->day = day;
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->apply(s->iv_state[i], w, day);
-    compute_signals(w);
-    decide(w, day);
+    update_peer_counts(s);
+    compute_leader_signals(s);
+    decide(s, day);
 }
 
 static int popcount32(uint32_t x) { return __builtin_popcount(x); }
