@@ -160,6 +160,40 @@ static const sim_observable genai_observables[OBS_COUNT] = {
     {"cost_hours", "cumulative staff hours spent on the interventions", "hours", 0, 0},
 };
 
+static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+/* The daily draws compare a uniform u with logistic(x) (times a scale in
+ * [0, 1]); exp() was a fifth of the run time.  A table of logistic() at
+ * steps of 1/32 on [-16, 16] interpolated linearly is within
+ * h^2/8 * max|logistic''| = (1/32)^2 / 8 * 0.0962 = 1.2e-5 of it, so every u
+ * further than LOGISTIC_MARGIN from the interpolated value gets the same
+ * answer as the exact comparison, and only the rare u within the margin
+ * (about 4 in 100,000 draws) or an x off the table pays for exp().  The
+ * decisions are exactly those of `u < logistic(x) * scale`. */
+#define LOGISTIC_RANGE 16
+#define LOGISTIC_STEPS 32 /* table points per unit of x */
+#define LOGISTIC_POINTS (2 * LOGISTIC_RANGE * LOGISTIC_STEPS + 1)
+#define LOGISTIC_MARGIN 2e-5
+
+static void logistic_table_fill(double *table)
+{
+    for (int k = 0; k < LOGISTIC_POINTS; k++)
+        table[k] = logistic(-LOGISTIC_RANGE + (double)k / LOGISTIC_STEPS);
+}
+
+/* Whether u < logistic(x) * scale, for 0 <= scale <= 1. */
+static inline int below_logistic(const double *table, double u, double x, double scale)
+{
+    double t = (x + LOGISTIC_RANGE) * LOGISTIC_STEPS;
+    if (t >= 0 && t < LOGISTIC_POINTS - 1) {
+        int k = (int)t;
+        double near = (table[k] + (t - k) * (table[k + 1] - table[k])) * scale;
+        if (u < near - LOGISTIC_MARGIN) return 1;
+        if (u >= near + LOGISTIC_MARGIN) return 0;
+    }
+    return u < logistic(x) * scale;
+}
+
 typedef struct genai_state {
     genai_params par;
     genai_world w;
@@ -177,9 +211,8 @@ typedef struct genai_state {
     int32_t *leaders;            /* agents with direct reports, in id order */
     int32_t n_leaders;
     float *chain;                /* by leader m: the leader signal of m's direct reports */
+    double logistic[LOGISTIC_POINTS]; /* logistic() at the points of below_logistic() */
 } genai_state;
-
-static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
 
 static void read_list(const scenario *scn, const char *trait, const char *field, double *out, int *n)
 {
@@ -319,6 +352,7 @@ static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     genai_state *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     read_params(ctx->scn, &s->par);
+    logistic_table_fill(s->logistic);
     genai_world *w = &s->w;
     const size_t n = (size_t)net->n;
     w->net = net;
@@ -516,14 +550,82 @@ static void compute_leader_signals(genai_state *s)
     }
 }
 
+/* A use: the task tried, its success, and what the agent learns from it.
+ * u holds the day's four words (u[0], the decision, is spent).  Returns the
+ * GENAI_* flags of the day. */
+static uint8_t use_tool(genai_state *s, int32_t i, const uint32_t u[4])
+{
+    genai_world *w = &s->w;
+    const genai_params *p = w->par;
+    double c = p->task_complexity + w->trait[TRAIT_AMBITION][i] + p->task_spread * (rng_u01_from_word(u[1]) - 0.5);
+    c *= 1 - w->simplify[i];
+    c = c < 0 ? 0 : c > 1 ? 1 : c;
+    double skill = w->skill[i];
+    int success = below_logistic(s->logistic, rng_u01_from_word(u[2]), p->task_steepness * (skill - c) + p->tool_edge, 1);
+    int valuable = success && c >= p->value_threshold;
+    /* open roles never hide; others hide with logistic(caution) while use is not permitted */
+    int hidden = !(w->roles[i] & GENAI_ROLES_OPEN) &&
+                 below_logistic(s->logistic, rng_u01_from_word(u[3]), w->trait[TRAIT_CAUTION][i], 1 - w->permission);
+    w->uses[i]++;
+    w->valuable_uses[i] += valuable;
+    const float cap = (float)p->attitude_cap;
+    if (success) {
+        w->skill[i] = (float)(skill + p->learn_rate * (1 - skill));
+        /* gains are never negative: at the cap they change nothing, and exp() is skipped */
+        if (w->attitude[i] < cap) {
+            double discount = 1 + p->expertise_discount * exp(w->trait[TRAIT_EXPERTISE][i]) / 2;
+            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / discount);
+        }
+        w->failures[i] = 0;
+    } else {
+        w->skill[i] = (float)(skill + 0.5 * p->learn_rate * (1 - skill));
+        w->attitude[i] -= (float)p->loss_failure;
+        if (w->failures[i] < 255) w->failures[i]++;
+        if (w->failures[i] >= p->disillusion_after) w->disillusioned[i] = 1;
+    }
+    w->attitude[i] = w->attitude[i] > cap ? cap : w->attitude[i] < -cap ? -cap : w->attitude[i];
+    return (uint8_t)(GENAI_USED | (valuable ? GENAI_VALUABLE : 0) | (hidden ? GENAI_HIDDEN : 0));
+}
+
+/* Log-odds that agent i uses it today (permission_term = w_permission *
+ * permission, the same for everyone). */
+static double use_logit(const genai_state *s, int32_t i, float habit, double permission_term)
+{
+    const genai_world *w = &s->w;
+    const sim_network *net = w->net;
+    const genai_params *p = w->par;
+    /* share of ties seen using it; the signal from the chain of managers */
+    int64_t deg = net->row[i + 1] - net->row[i];
+    float peers = deg > 0 ? (float)s->seen[i] / (float)deg : 0.0f;
+    int32_t boss = net->manager[i];
+    float leaders = boss >= 0 ? s->chain[boss] : 0.0f;
+    return p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit + p->w_peers * peers +
+           p->w_leader * leaders + permission_term + p->w_nudge * w->nudge[i] -
+           p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
+           p->w_affinity * w->trait[TRAIT_AFFINITY][i];
+}
+
+/* A disillusioned agent tries again with a small daily chance (drawn from
+ * word w1, which the use would otherwise spend on the task); returns 1 if
+ * the agent may use it today. */
+static int tries_again(genai_world *w, int32_t i, uint32_t w1)
+{
+    const genai_params *p = w->par;
+    if (!w->disillusioned[i]) return 1;
+    if (!(rng_u01_from_word(w1) < p->recovery_rate + w->recovery[i])) return 0;
+    w->disillusioned[i] = 0;
+    w->failures[i] = 0;
+    if (w->attitude[i] < p->attitude_recovered) w->attitude[i] = (float)p->attitude_recovered;
+    return 1;
+}
+
 /* Pass 2: every agent decides and learns, from its own state and the signals. */
 static void decide(genai_state *s, int32_t day)
 {
     genai_world *w = &s->w;
-    const sim_network *net = w->net;
     const genai_params *p = w->par;
     const double permission_term = p->w_permission * w->permission;
-    const double keep_habit = 1 - p->habit_decay, keep_nudge = 1 - p->nudge_decay;
+    const float keep_habit = (float)(1 - p->habit_decay), keep_nudge = (float)(1 - p->nudge_decay);
     const rng_key key = w->key;
     #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
     for (int32_t i = 0; i < w->n; i++) {
@@ -533,68 +635,23 @@ static void decide(genai_state *s, int32_t day)
         if (w->access[i]) {
             uint32_t u[4];
             rng_words(key, (uint32_t)i, (uint32_t)day, DRAW_DAY, 0, u);
-            int can_use = 1;
-            if (w->disillusioned[i]) {
-                /* the daily chance to try again reuses the decision word */
-                can_use = rng_u01_from_word(u[1]) < p->recovery_rate + w->recovery[i];
-                if (can_use) {
-                    w->disillusioned[i] = 0;
-                    w->failures[i] = 0;
-                    if (w->attitude[i] < p->attitude_recovered) w->attitude[i] = (float)p->attitude_recovered;
-                }
-            }
-            /* share of ties seen using it; the signal from the chain of managers */
-            int64_t deg = net->row[i + 1] - net->row[i];
-            float peers = deg > 0 ? (float)s->seen[i] / (float)deg : 0.0f;
-            int32_t boss = net->manager[i];
-            float leaders = boss >= 0 ? s->chain[boss] : 0.0f;
-            double x = p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit +
-                       p->w_peers * peers + p->w_leader * leaders +
-                       permission_term + p->w_nudge * w->nudge[i] -
-                       p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
-                       p->w_affinity * w->trait[TRAIT_AFFINITY][i];
-            if (can_use && rng_u01_from_word(u[0]) < logistic(x)) {
-                double c = p->task_complexity + w->trait[TRAIT_AMBITION][i] +
-                           p->task_spread * (rng_u01_from_word(u[1]) - 0.5);
-                c *= 1 - w->simplify[i];
-                c = c < 0 ? 0 : c > 1 ? 1 : c;
-                double skill = w->skill[i];
-                int success = rng_u01_from_word(u[2]) < logistic(p->task_steepness * (skill - c) + p->tool_edge);
-                int valuable = success && c >= p->value_threshold;
-                double hide = (w->roles[i] & GENAI_ROLES_OPEN) ? 0.0
-                            : logistic(w->trait[TRAIT_CAUTION][i]) * (1 - w->permission);
-                int hidden = rng_u01_from_word(u[3]) < hide;
-                today = GENAI_USED | (valuable ? GENAI_VALUABLE : 0) | (hidden ? GENAI_HIDDEN : 0);
-                hist |= 1u;
-                if (!hidden) shown |= 1u;
-                w->uses[i]++;
-                w->valuable_uses[i] += valuable;
-                habit += (float)(p->habit_rate * (1 - habit));
-                double discount = 1 + p->expertise_discount * exp(w->trait[TRAIT_EXPERTISE][i]) / 2;
-                if (success) {
-                    w->skill[i] = (float)(skill + p->learn_rate * (1 - skill));
-                    w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / discount);
-                    w->failures[i] = 0;
-                } else {
-                    w->skill[i] = (float)(skill + 0.5 * p->learn_rate * (1 - skill));
-                    w->attitude[i] -= (float)p->loss_failure;
-                    if (w->failures[i] < 255) w->failures[i]++;
-                    if (w->failures[i] >= p->disillusion_after) w->disillusioned[i] = 1;
-                }
-                float cap = (float)p->attitude_cap;
-                w->attitude[i] = w->attitude[i] > cap ? cap : w->attitude[i] < -cap ? -cap : w->attitude[i];
-            } else {
-                habit *= (float)keep_habit;
-            }
+            if (tries_again(w, i, u[1]) &&
+                below_logistic(s->logistic, rng_u01_from_word(u[0]), use_logit(s, i, habit, permission_term), 1))
+                today = use_tool(s, i, u);
+        }
+        if (today) {
+            hist |= 1u;
+            if (!(today & GENAI_HIDDEN)) shown |= 1u;
+            habit += (float)(p->habit_rate * (1 - habit));
         } else {
-            habit *= (float)keep_habit;
+            habit *= keep_habit;
         }
         w->habit[i] = habit;
         w->history[i] = hist;
         w->shown[i] = shown;
         w->today[i] = today;
-        w->nudge[i] *= (float)keep_nudge;
-        w->simplify[i] *= (float)keep_nudge;
+        w->nudge[i] *= keep_nudge;
+        w->simplify[i] *= keep_nudge;
     }
 }
 
