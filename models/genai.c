@@ -29,7 +29,7 @@
 
 enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3 };
 
-#define BLOCK 4096 /* agents per observation block (fixed: sums are order-independent of threads) */
+#define BLOCK 4096 /* agents per observation block (fixed, so sums do not depend on threads) */
 
 /* Names of the traits in the parameter table, in TRAIT_* order. */
 static const char *const trait_names[GENAI_TRAITS] = {
@@ -138,6 +138,28 @@ enum {
     OBS_HABIT, OBS_GROUPED, /* the grouped ones end here */
     OBS_COST_DOLLARS = OBS_GROUPED, OBS_COST_HOURS, OBS_COUNT
 };
+/* The means (OBS_ATTITUDE.. OBS_HABIT) are tallied as sums. */
+enum { N_SUMS = OBS_GROUPED - OBS_ATTITUDE };
+
+/* The counts are tallied as two histograms per cell, of an agent's recent
+ * use (ACTIVITY_SLOTS codes: see activity_code) and of their day
+ * (DAY_SLOTS codes: see day_code): two increments per agent instead of ten,
+ * expanded into the count observables by observe(). */
+enum { ACTIVITY_SLOTS = 12, DAY_SLOTS = 32, TALLY_SLOTS = ACTIVITY_SLOTS + DAY_SLOTS };
+
+/* 2 * (monthly + weekly) + regular, plus 6 for a leader (weekly and regular
+ * users are monthly active, so 0..5 covers every case). */
+static inline int activity_code(int monthly, int weekly, int regular, int leader)
+{
+    return 2 * (monthly + weekly) + regular + 6 * leader;
+}
+
+/* The GENAI_* flags of today (3 bits), plus 8 with access, plus 16 when
+ * disillusioned. */
+static inline int day_code(uint8_t today, int access, int disillusioned)
+{
+    return (today & 7) | access << 3 | disillusioned << 4;
+}
 
 static const sim_observable genai_observables[OBS_COUNT] = {
     {"staff", "staff", "agents", 1, 1},
@@ -200,8 +222,13 @@ typedef struct genai_state {
     void *iv_state[32];          /* one per enabled intervention, in list order */
     const genai_intervention_type *iv[32];
     int n_iv;
-    int32_t n_blocks, n_cells;   /* observation blocks; generation x level cells */
-    double *acc;                 /* [block][cell][OBS_GROUPED] partial sums */
+    /* observation tallies: each block of BLOCK agents is tallied by one
+     * thread in agent order, by cell (generation x level) */
+    int32_t n_blocks, n_cells;
+    int32_t *counts;             /* [block][cell][TALLY_SLOTS]: histograms of the codes */
+    double *sums;                /* [block][cell][N_SUMS]: sums of the means' values */
+    int64_t *staff, *leaders_in; /* [cell]: staff and leaders (fixed) */
+    int32_t tallied_day;         /* the day whose end the tallies describe; -1: none */
     /* the peer signal, kept up to date from the agents whose visible use
      * changed (update_peer_counts) */
     uint8_t *vis;                /* VIS_* bits of each agent when the counts were last updated */
@@ -331,7 +358,10 @@ static void genai_free(void *state)
     free(w->valuable_uses);
     free(w->voice);
     free(w->n_reports);
-    free(s->acc);
+    free(s->counts);
+    free(s->sums);
+    free(s->staff);
+    free(s->leaders_in);
     free(s->vis);
     free(s->seen);
     free(s->leaders);
@@ -371,8 +401,12 @@ static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     ok &= (s->chain = calloc(n, sizeof *s->chain)) != NULL;
     s->n_blocks = (int32_t)((n + BLOCK - 1) / BLOCK);
     s->n_cells = NET_GENERATIONS * net->n_levels;
-    s->acc = calloc((size_t)s->n_blocks * (size_t)s->n_cells * OBS_GROUPED, sizeof *s->acc);
-    if (!ok || !s->acc) {
+    const size_t block_cells = (size_t)s->n_blocks * (size_t)s->n_cells;
+    ok &= (s->counts = calloc(block_cells * TALLY_SLOTS, sizeof *s->counts)) != NULL;
+    ok &= (s->sums = calloc(block_cells * N_SUMS, sizeof *s->sums)) != NULL;
+    ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;
+    ok &= (s->leaders_in = calloc((size_t)s->n_cells, sizeof *s->leaders_in)) != NULL;
+    if (!ok) {
         genai_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
     }
@@ -380,6 +414,11 @@ static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         if (net->manager[i] >= 0) w->n_reports[net->manager[i]]++;
     for (int32_t i = 0; i < w->n; i++)
         if (w->n_reports[i] > 0) s->leaders[s->n_leaders++] = i;
+    for (int32_t i = 0; i < w->n; i++) {
+        int32_t cell = net->generation[i] * net->n_levels + net->level[i];
+        s->staff[cell]++;
+        s->leaders_in[cell] += w->n_reports[i] > 0;
+    }
 
     for (int i = 0; genai_interventions[i]; i++) {
         char k[128];
@@ -412,6 +451,7 @@ static void genai_init(void *state, const sim_context *ctx)
     w->day = 0;
     w->permission = p->permission0;
     w->cost_dollars = w->cost_hours = 0;
+    s->tallied_day = -1;
     const float skill0 = (float)scenario_double(ctx->scn, "model.genai.skill0");
     #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
     for (int32_t i = 0; i < w->n; i++) {
@@ -619,40 +659,109 @@ static int tries_again(genai_world *w, int32_t i, uint32_t w1)
     return 1;
 }
 
-/* Pass 2: every agent decides and learns, from its own state and the signals. */
-static void decide(genai_state *s, int32_t day)
+/* Used on how many days of the last 32 (bit k of history: k days ago). */
+static int popcount32(uint32_t x)
+{
+    /* the classic bit-slicing count: __builtin_popcount is a libgcc call
+     * without -mpopcnt, which we cannot assume on every machine */
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0fu;
+    return (int)((x * 0x01010101u) >> 24);
+}
+
+/* The tallies of one cell of a block. */
+static int32_t *cell_counts(const genai_state *s, int32_t b, int32_t cell)
+{
+    return s->counts + ((size_t)b * (size_t)s->n_cells + (size_t)cell) * TALLY_SLOTS;
+}
+
+static double *cell_sums(const genai_state *s, int32_t b, int32_t cell)
+{
+    return s->sums + ((size_t)b * (size_t)s->n_cells + (size_t)cell) * N_SUMS;
+}
+
+/* Add agent i's state to block b's tallies. */
+static void tally_agent(const genai_state *s, int32_t b, int32_t i)
+{
+    const genai_world *w = &s->w;
+    const sim_network *net = w->net;
+    const int32_t cell = net->generation[i] * net->n_levels + net->level[i];
+    int32_t *c = cell_counts(s, b, cell);
+    double *sum = cell_sums(s, b, cell);
+    const uint32_t h = w->history[i];
+    const uint8_t today = w->today[i];
+    const int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
+    const int regular = popcount32(h & 0x0fffffffu) >= w->par->regular_days;
+    const int leader = w->n_reports[i] > 0;
+    c[activity_code(monthly, weekly, regular, leader)]++;
+    c[ACTIVITY_SLOTS + day_code(today, w->access[i] != 0, w->disillusioned[i] != 0)]++;
+    sum[OBS_ATTITUDE - OBS_ATTITUDE] += w->attitude[i];
+    sum[OBS_SKILL - OBS_ATTITUDE] += w->skill[i];
+    sum[OBS_HABIT - OBS_ATTITUDE] += w->habit[i];
+}
+
+/* The agents of block b. */
+static int32_t block_end(const genai_state *s, int32_t b)
+{
+    return (b + 1) * BLOCK < s->w.n ? (b + 1) * BLOCK : s->w.n;
+}
+
+/* Zero block b's tallies (the buffers are scratch, written even by observe()). */
+static void block_clear(const genai_state *s, int32_t b)
+{
+    memset(cell_counts(s, b, 0), 0, (size_t)s->n_cells * TALLY_SLOTS * sizeof *s->counts);
+    memset(cell_sums(s, b, 0), 0, (size_t)s->n_cells * N_SUMS * sizeof *s->sums);
+}
+
+/* Agent i decides and learns, from its own state and the signals
+ * (permission_term = w_permission * permission, the same for everyone). */
+static void decide_agent(genai_state *s, int32_t i, int32_t day, double permission_term)
 {
     genai_world *w = &s->w;
     const genai_params *p = w->par;
-    const double permission_term = p->w_permission * w->permission;
-    const float keep_habit = (float)(1 - p->habit_decay), keep_nudge = (float)(1 - p->nudge_decay);
-    const rng_key key = w->key;
-    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t i = 0; i < w->n; i++) {
-        uint32_t hist = w->history[i] << 1, shown = w->shown[i] << 1;
-        uint8_t today = 0;
-        float habit = w->habit[i];
-        if (w->access[i]) {
-            uint32_t u[4];
-            rng_words(key, (uint32_t)i, (uint32_t)day, DRAW_DAY, 0, u);
-            if (tries_again(w, i, u[1]) &&
-                below_logistic(s->logistic, rng_u01_from_word(u[0]), use_logit(s, i, habit, permission_term), 1))
-                today = use_tool(s, i, u);
-        }
-        if (today) {
-            hist |= 1u;
-            if (!(today & GENAI_HIDDEN)) shown |= 1u;
-            habit += (float)(p->habit_rate * (1 - habit));
-        } else {
-            habit *= keep_habit;
-        }
-        w->habit[i] = habit;
-        w->history[i] = hist;
-        w->shown[i] = shown;
-        w->today[i] = today;
-        w->nudge[i] *= keep_nudge;
-        w->simplify[i] *= keep_nudge;
+    uint32_t hist = w->history[i] << 1, shown = w->shown[i] << 1;
+    uint8_t today = 0;
+    float habit = w->habit[i];
+    if (w->access[i]) {
+        uint32_t u[4];
+        rng_words(w->key, (uint32_t)i, (uint32_t)day, DRAW_DAY, 0, u);
+        if (tries_again(w, i, u[1]) &&
+            below_logistic(s->logistic, rng_u01_from_word(u[0]), use_logit(s, i, habit, permission_term), 1))
+            today = use_tool(s, i, u);
     }
+    if (today) {
+        hist |= 1u;
+        if (!(today & GENAI_HIDDEN)) shown |= 1u;
+        habit += (float)(p->habit_rate * (1 - habit));
+    } else {
+        habit *= (float)(1 - p->habit_decay);
+    }
+    const float keep_nudge = (float)(1 - p->nudge_decay);
+    w->habit[i] = habit;
+    w->history[i] = hist;
+    w->shown[i] = shown;
+    w->today[i] = today;
+    w->nudge[i] *= keep_nudge;
+    w->simplify[i] *= keep_nudge;
+}
+
+/* Pass 2: every agent decides and learns; the same pass tallies the end of
+ * the day for observe(), which is called right after the step (a separate
+ * pass over all the state cost a sixth of the run). */
+static void decide(genai_state *s, int32_t day)
+{
+    const genai_world *w = &s->w;
+    const double permission_term = w->par->w_permission * w->permission;
+    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t b = 0; b < s->n_blocks; b++) {
+        block_clear(s, b);
+        for (int32_t i = b * BLOCK; i < block_end(s, b); i++) {
+            decide_agent(s, i, day, permission_term);
+            tally_agent(s, b, i);
+        }
+    }
+    s->tallied_day = day;
 }
 
 static void genai_step(void *state, const sim_context *ctx, int32_t day)
@@ -667,76 +776,100 @@ static void genai_step(void *state, const sim_context *ctx, int32_t day)
     decide(s, day);
 }
 
-static int popcount32(uint32_t x) { return __builtin_popcount(x); }
+/* Add the count observables of one cell's histograms to count[OBS_*].
+ * Staff and leaders are fixed (s->staff, s->leaders_in); trialists are the
+ * monthly active users who are not regular. */
+static void expand_counts(const int32_t *hist, int64_t *count)
+{
+    for (int a = 0; a < ACTIVITY_SLOTS; a++) {
+        int64_t k = hist[a];
+        int regular = a & 1, recency = (a % 6) / 2, leader = a >= 6; /* recency: monthly + weekly */
+        count[OBS_MONTHLY] += recency >= 1 ? k : 0;
+        count[OBS_WEEKLY] += recency == 2 ? k : 0;
+        count[OBS_REGULAR] += regular ? k : 0;
+        count[OBS_TRIALISTS] += recency >= 1 && !regular ? k : 0;
+        count[OBS_LEADERS_MODELLING] += leader && recency == 2 ? k : 0;
+        count[OBS_LEADERS_REGULAR] += leader && regular ? k : 0;
+    }
+    for (int d = 0; d < DAY_SLOTS; d++) {
+        int64_t k = hist[ACTIVITY_SLOTS + d];
+        count[OBS_USES] += d & GENAI_USED ? k : 0;
+        count[OBS_VALUABLE] += d & GENAI_VALUABLE ? k : 0;
+        count[OBS_HIDDEN] += d & GENAI_HIDDEN ? k : 0;
+        count[OBS_ACCESS] += d & 8 ? k : 0;
+        count[OBS_DISILLUSIONED] += d & 16 ? k : 0;
+    }
+}
 
 static void genai_observe(const void *state, const sim_context *ctx, double *values,
                           double *by_generation, double *by_level)
 {
     const genai_state *s = state;
     const genai_world *w = &s->w;
-    const sim_network *net = ctx->net;
-    const int32_t cells = s->n_cells, L = net->n_levels;
-    const int regular_days = w->par->regular_days;
-    double *acc = s->acc;
-    /* Each block of BLOCK agents is summed by one thread in agent order, and
-     * blocks are then added in block order: the same sums for any threads. */
-    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t b = 0; b < s->n_blocks; b++) {
-        double *a = acc + (size_t)b * (size_t)cells * OBS_GROUPED;
-        memset(a, 0, (size_t)cells * OBS_GROUPED * sizeof *a);
-        int32_t end = (b + 1) * BLOCK < w->n ? (b + 1) * BLOCK : w->n;
-        for (int32_t i = b * BLOCK; i < end; i++) {
-            double *c = a + (size_t)(net->generation[i] * L + net->level[i]) * OBS_GROUPED;
-            uint32_t h = w->history[i];
-            int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
-            int regular = popcount32(h & 0x0fffffffu) >= regular_days;
-            int leader = w->n_reports[i] > 0;
-            c[OBS_STAFF] += 1;
-            c[OBS_ACCESS] += w->access[i];
-            c[OBS_MONTHLY] += monthly;
-            c[OBS_WEEKLY] += weekly;
-            c[OBS_REGULAR] += regular;
-            c[OBS_TRIALISTS] += monthly && !regular;
-            c[OBS_DISILLUSIONED] += w->disillusioned[i];
-            c[OBS_USES] += (w->today[i] & GENAI_USED) != 0;
-            c[OBS_VALUABLE] += (w->today[i] & GENAI_VALUABLE) != 0;
-            c[OBS_HIDDEN] += (w->today[i] & GENAI_HIDDEN) != 0;
-            c[OBS_LEADERS] += leader;
-            c[OBS_LEADERS_MODELLING] += leader && weekly;
-            c[OBS_LEADERS_REGULAR] += leader && regular;
-            c[OBS_ATTITUDE] += w->attitude[i];
-            c[OBS_SKILL] += w->skill[i];
-            c[OBS_HABIT] += w->habit[i];
+    const int32_t L = ctx->net->n_levels;
+    /* The step tallied the end of its day; otherwise (day 0) tally now. */
+    if (s->tallied_day != w->day) {
+        #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+        for (int32_t b = 0; b < s->n_blocks; b++) {
+            block_clear(s, b);
+            for (int32_t i = b * BLOCK; i < block_end(s, b); i++) tally_agent(s, b, i);
         }
     }
-    double total[OBS_GROUPED] = {0};
-    double gen[NET_GENERATIONS][OBS_GROUPED];
+    /* Counts add up exactly in integers; the sums are added block by block
+     * in block order: the same values for any thread count. */
+    int64_t count[OBS_ATTITUDE] = {0}, gen_count[NET_GENERATIONS][OBS_ATTITUDE], lev_count[64][OBS_ATTITUDE];
+    double total[OBS_GROUPED] = {0}, gen[NET_GENERATIONS][OBS_GROUPED], lev[64][OBS_GROUPED];
+    memset(gen_count, 0, sizeof gen_count);
+    memset(lev_count, 0, sizeof lev_count);
     memset(gen, 0, sizeof gen);
-    double *lev = by_level ? by_level : NULL;
-    double lev_sum[64][OBS_GROUPED];
-    memset(lev_sum, 0, sizeof lev_sum);
-    for (int32_t b = 0; b < s->n_blocks; b++) {
-        const double *a = acc + (size_t)b * (size_t)cells * OBS_GROUPED;
+    memset(lev, 0, sizeof lev);
+    for (int32_t b = 0; b < s->n_blocks; b++)
         for (int g = 0; g < NET_GENERATIONS; g++)
-            for (int32_t l = 0; l < L; l++)
-                for (int k = 0; k < OBS_GROUPED; k++) {
-                    double v = a[(size_t)(g * L + l) * OBS_GROUPED + k];
+            for (int32_t l = 0; l < L; l++) {
+                int64_t c[OBS_ATTITUDE] = {0};
+                expand_counts(cell_counts(s, b, g * L + l), c);
+                const double *sum = cell_sums(s, b, g * L + l);
+                for (int k = 0; k < OBS_ATTITUDE; k++) {
+                    count[k] += c[k];
+                    gen_count[g][k] += c[k];
+                    if (l < 64) lev_count[l][k] += c[k];
+                }
+                for (int k = OBS_ATTITUDE; k < OBS_GROUPED; k++) {
+                    double v = sum[k - OBS_ATTITUDE];
                     total[k] += v;
                     gen[g][k] += v;
-                    if (l < 64) lev_sum[l][k] += v;
+                    if (l < 64) lev[l][k] += v;
                 }
+            }
+    /* the counts not tallied per agent */
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < L; l++) {
+            int64_t staff = s->staff[g * L + l], leaders = s->leaders_in[g * L + l];
+            count[OBS_STAFF] += staff;
+            count[OBS_LEADERS] += leaders;
+            gen_count[g][OBS_STAFF] += staff;
+            gen_count[g][OBS_LEADERS] += leaders;
+            if (l < 64) {
+                lev_count[l][OBS_STAFF] += staff;
+                lev_count[l][OBS_LEADERS] += leaders;
+            }
+        }
+    for (int k = 0; k < OBS_ATTITUDE; k++) {
+        total[k] = (double)count[k];
+        for (int g = 0; g < NET_GENERATIONS; g++) gen[g][k] = (double)gen_count[g][k];
+        for (int32_t l = 0; l < L && l < 64; l++) lev[l][k] = (double)lev_count[l][k];
     }
     for (int k = 0; k < OBS_GROUPED; k++) {
-        int mean = k == OBS_ATTITUDE || k == OBS_SKILL || k == OBS_HABIT;
+        int mean = k >= OBS_ATTITUDE;
         values[k] = mean ? (total[OBS_STAFF] > 0 ? total[k] / total[OBS_STAFF] : 0) : total[k];
         if (by_generation)
             for (int g = 0; g < NET_GENERATIONS; g++)
                 by_generation[k * NET_GENERATIONS + g] =
                     mean ? (gen[g][OBS_STAFF] > 0 ? gen[g][k] / gen[g][OBS_STAFF] : NAN) : gen[g][k];
-        if (lev)
+        if (by_level)
             for (int32_t l = 0; l < L && l < 64; l++)
-                lev[(size_t)k * (size_t)L + (size_t)l] =
-                    mean ? (lev_sum[l][OBS_STAFF] > 0 ? lev_sum[l][k] / lev_sum[l][OBS_STAFF] : NAN) : lev_sum[l][k];
+                by_level[(size_t)k * (size_t)L + (size_t)l] =
+                    mean ? (lev[l][OBS_STAFF] > 0 ? lev[l][k] / lev[l][OBS_STAFF] : NAN) : lev[l][k];
     }
     values[OBS_COST_DOLLARS] = w->cost_dollars;
     values[OBS_COST_HOURS] = w->cost_hours;
