@@ -29,7 +29,12 @@
 
 enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3 };
 
-#define BLOCK 4096 /* agents per observation block (fixed, so sums do not depend on threads) */
+/* Agents per block: the unit of work of the decision pass and of the
+ * observation tallies, each block tallied in agent order and the blocks
+ * added in block order, so sums do not depend on threads.  Small enough
+ * that two threads share 100,000 agents evenly (98 blocks) and a thread
+ * held up by other load leaves its blocks to the other. */
+#define BLOCK 1024
 
 /* Names of the traits in the parameter table, in TRAIT_* order. */
 static const char *const trait_names[GENAI_TRAITS] = {
@@ -753,7 +758,7 @@ static void decide(genai_state *s, int32_t day)
 {
     const genai_world *w = &s->w;
     const double permission_term = w->par->w_permission * w->permission;
-    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    #pragma omp parallel for schedule(dynamic, 1) if (w->n >= SIM_PARALLEL_MIN)
     for (int32_t b = 0; b < s->n_blocks; b++) {
         block_clear(s, b);
         for (int32_t i = b * BLOCK; i < block_end(s, b); i++) {
