@@ -234,6 +234,7 @@ typedef struct genai_state {
     double *sums;                /* [block][cell][N_SUMS]: sums of the means' values */
     int64_t *staff, *leaders_in; /* [cell]: staff and leaders (fixed) */
     int32_t tallied_day;         /* the day whose end the tallies describe; -1: none */
+    int32_t *cell_hist;          /* [cell][TALLY_SLOTS]: the histograms over all blocks (observe's scratch) */
     /* the peer signal, kept up to date from the agents whose visible use
      * changed (update_peer_counts) */
     uint8_t *vis;                /* VIS_* bits of each agent when the counts were last updated */
@@ -243,6 +244,8 @@ typedef struct genai_state {
     int32_t *leaders;            /* agents with direct reports, in id order */
     int32_t n_leaders;
     float *chain;                /* by leader m: the leader signal of m's direct reports */
+    float *said_at;              /* by position in leaders: the attitude tanh_said was computed for */
+    double *tanh_said;           /* tanh of that attitude (most leaders' attitude rests at the cap) */
     double logistic[LOGISTIC_POINTS]; /* logistic() at the points of below_logistic() */
 } genai_state;
 
@@ -367,10 +370,13 @@ static void genai_free(void *state)
     free(s->sums);
     free(s->staff);
     free(s->leaders_in);
+    free(s->cell_hist);
     free(s->vis);
     free(s->seen);
     free(s->leaders);
     free(s->chain);
+    free(s->said_at);
+    free(s->tanh_said);
     free(s);
 }
 
@@ -411,6 +417,7 @@ static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     ok &= (s->sums = calloc(block_cells * N_SUMS, sizeof *s->sums)) != NULL;
     ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;
     ok &= (s->leaders_in = calloc((size_t)s->n_cells, sizeof *s->leaders_in)) != NULL;
+    ok &= (s->cell_hist = calloc((size_t)s->n_cells * TALLY_SLOTS, sizeof *s->cell_hist)) != NULL;
     if (!ok) {
         genai_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
@@ -419,6 +426,12 @@ static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         if (net->manager[i] >= 0) w->n_reports[net->manager[i]]++;
     for (int32_t i = 0; i < w->n; i++)
         if (w->n_reports[i] > 0) s->leaders[s->n_leaders++] = i;
+    s->said_at = calloc((size_t)s->n_leaders + 1, sizeof *s->said_at);
+    s->tanh_said = calloc((size_t)s->n_leaders + 1, sizeof *s->tanh_said);
+    if (!s->said_at || !s->tanh_said) {
+        genai_free(s);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
+    }
     for (int32_t i = 0; i < w->n; i++) {
         int32_t cell = net->generation[i] * net->n_levels + net->level[i];
         s->staff[cell]++;
@@ -482,6 +495,7 @@ static void genai_init(void *state, const sim_context *ctx)
         s->vis[i] = 0; /* nobody has used it: no tie seen using it */
         s->seen[i] = 0;
     }
+    for (int32_t k = 0; k < s->n_leaders; k++) s->said_at[k] = NAN; /* equal to no attitude: computed on first use */
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->init(s->iv_state[i], w);
 }
 
@@ -576,7 +590,11 @@ static void compute_leader_signals(genai_state *s)
         for (int32_t k = 0; k < s->n_leaders; k++) {
             int32_t m = s->leaders[k];
             double models = (w->history[m] & 0x7fu) != 0;
-            double says = tanh(w->attitude[m]) + w->endorse[m];
+            if (!(s->said_at[k] == w->attitude[m])) {
+                s->said_at[k] = w->attitude[m];
+                s->tanh_said[k] = tanh(w->attitude[m]);
+            }
+            double says = s->tanh_said[k] + w->endorse[m];
             says = says > 1 ? 1 : says < -1 ? -1 : says;
             w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
         }
@@ -595,22 +613,58 @@ static void compute_leader_signals(genai_state *s)
     }
 }
 
+/* What the decision pass reads of the model, copied once a day onto the
+ * stack.  Stores to the byte arrays (today, failures, ...) may alias any
+ * memory, so through pointers to the state the compiler reloads every array
+ * pointer and coefficient after each of them; from a local copy whose
+ * address never escapes it keeps them in registers. */
+typedef struct day_ctx {
+    genai_world w;               /* the world's arrays and climate (the arrays are shared) */
+    genai_params p;
+    sim_network net;
+    const int32_t *seen;
+    const float *chain;
+    const double *logistic;
+    int32_t *counts;             /* the tallies (genai_state.counts, .sums) */
+    double *sums;
+    int32_t n_cells;
+    double permission_term;      /* w_permission * permission, the same for everyone */
+    int32_t day;
+} day_ctx;
+
+static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
+{
+    d->w = s->w;
+    d->p = s->par;
+    d->w.par = &d->p;
+    d->net = *s->w.net;
+    d->w.net = &d->net;
+    d->seen = s->seen;
+    d->chain = s->chain;
+    d->logistic = s->logistic;
+    d->counts = s->counts;
+    d->sums = s->sums;
+    d->n_cells = s->n_cells;
+    d->permission_term = s->par.w_permission * s->w.permission;
+    d->day = day;
+}
+
 /* A use: the task tried, its success, and what the agent learns from it.
  * u holds the day's four words (u[0], the decision, is spent).  Returns the
  * GENAI_* flags of the day. */
-static uint8_t use_tool(genai_state *s, int32_t i, const uint32_t u[4])
+static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
 {
-    genai_world *w = &s->w;
-    const genai_params *p = w->par;
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
     double c = p->task_complexity + w->trait[TRAIT_AMBITION][i] + p->task_spread * (rng_u01_from_word(u[1]) - 0.5);
     c *= 1 - w->simplify[i];
     c = c < 0 ? 0 : c > 1 ? 1 : c;
     double skill = w->skill[i];
-    int success = below_logistic(s->logistic, rng_u01_from_word(u[2]), p->task_steepness * (skill - c) + p->tool_edge, 1);
+    int success = below_logistic(d->logistic, rng_u01_from_word(u[2]), p->task_steepness * (skill - c) + p->tool_edge, 1);
     int valuable = success && c >= p->value_threshold;
     /* open roles never hide; others hide with logistic(caution) while use is not permitted */
     int hidden = !(w->roles[i] & GENAI_ROLES_OPEN) &&
-                 below_logistic(s->logistic, rng_u01_from_word(u[3]), w->trait[TRAIT_CAUTION][i], 1 - w->permission);
+                 below_logistic(d->logistic, rng_u01_from_word(u[3]), w->trait[TRAIT_CAUTION][i], 1 - w->permission);
     w->uses[i]++;
     w->valuable_uses[i] += valuable;
     const float cap = (float)p->attitude_cap;
@@ -632,20 +686,18 @@ static uint8_t use_tool(genai_state *s, int32_t i, const uint32_t u[4])
     return (uint8_t)(GENAI_USED | (valuable ? GENAI_VALUABLE : 0) | (hidden ? GENAI_HIDDEN : 0));
 }
 
-/* Log-odds that agent i uses it today (permission_term = w_permission *
- * permission, the same for everyone). */
-static double use_logit(const genai_state *s, int32_t i, float habit, double permission_term)
+/* Log-odds that agent i uses it today. */
+static double use_logit(const day_ctx *d, int32_t i, float habit)
 {
-    const genai_world *w = &s->w;
-    const sim_network *net = w->net;
-    const genai_params *p = w->par;
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
     /* share of ties seen using it; the signal from the chain of managers */
-    int64_t deg = net->row[i + 1] - net->row[i];
-    float peers = deg > 0 ? (float)s->seen[i] / (float)deg : 0.0f;
-    int32_t boss = net->manager[i];
-    float leaders = boss >= 0 ? s->chain[boss] : 0.0f;
+    int64_t deg = d->net.row[i + 1] - d->net.row[i];
+    float peers = deg > 0 ? (float)d->seen[i] / (float)deg : 0.0f;
+    int32_t boss = d->net.manager[i];
+    float leaders = boss >= 0 ? d->chain[boss] : 0.0f;
     return p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit + p->w_peers * peers +
-           p->w_leader * leaders + permission_term + p->w_nudge * w->nudge[i] -
+           p->w_leader * leaders + d->permission_term + p->w_nudge * w->nudge[i] -
            p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
            p->w_affinity * w->trait[TRAIT_AFFINITY][i];
 }
@@ -653,9 +705,10 @@ static double use_logit(const genai_state *s, int32_t i, float habit, double per
 /* A disillusioned agent tries again with a small daily chance (drawn from
  * word w1, which the use would otherwise spend on the task); returns 1 if
  * the agent may use it today. */
-static int tries_again(genai_world *w, int32_t i, uint32_t w1)
+static int tries_again(const day_ctx *d, int32_t i, uint32_t w1)
 {
-    const genai_params *p = w->par;
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
     if (!w->disillusioned[i]) return 1;
     if (!(rng_u01_from_word(w1) < p->recovery_rate + w->recovery[i])) return 0;
     w->disillusioned[i] = 0;
@@ -676,28 +729,28 @@ static int popcount32(uint32_t x)
 }
 
 /* The tallies of one cell of a block. */
-static int32_t *cell_counts(const genai_state *s, int32_t b, int32_t cell)
+static int32_t *cell_counts(int32_t *counts, int32_t n_cells, int32_t b, int32_t cell)
 {
-    return s->counts + ((size_t)b * (size_t)s->n_cells + (size_t)cell) * TALLY_SLOTS;
+    return counts + ((size_t)b * (size_t)n_cells + (size_t)cell) * TALLY_SLOTS;
 }
 
-static double *cell_sums(const genai_state *s, int32_t b, int32_t cell)
+static double *cell_sums(double *sums, int32_t n_cells, int32_t b, int32_t cell)
 {
-    return s->sums + ((size_t)b * (size_t)s->n_cells + (size_t)cell) * N_SUMS;
+    return sums + ((size_t)b * (size_t)n_cells + (size_t)cell) * N_SUMS;
 }
 
 /* Add agent i's state to block b's tallies. */
-static void tally_agent(const genai_state *s, int32_t b, int32_t i)
+static void tally_agent(const day_ctx *d, int32_t b, int32_t i)
 {
-    const genai_world *w = &s->w;
-    const sim_network *net = w->net;
+    const genai_world *w = &d->w;
+    const sim_network *net = &d->net;
     const int32_t cell = net->generation[i] * net->n_levels + net->level[i];
-    int32_t *c = cell_counts(s, b, cell);
-    double *sum = cell_sums(s, b, cell);
+    int32_t *c = cell_counts(d->counts, d->n_cells, b, cell);
+    double *sum = cell_sums(d->sums, d->n_cells, b, cell);
     const uint32_t h = w->history[i];
     const uint8_t today = w->today[i];
     const int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
-    const int regular = popcount32(h & 0x0fffffffu) >= w->par->regular_days;
+    const int regular = popcount32(h & 0x0fffffffu) >= d->p.regular_days;
     const int leader = w->n_reports[i] > 0;
     c[activity_code(monthly, weekly, regular, leader)]++;
     c[ACTIVITY_SLOTS + day_code(today, w->access[i] != 0, w->disillusioned[i] != 0)]++;
@@ -706,34 +759,33 @@ static void tally_agent(const genai_state *s, int32_t b, int32_t i)
     sum[OBS_HABIT - OBS_ATTITUDE] += w->habit[i];
 }
 
-/* The agents of block b. */
-static int32_t block_end(const genai_state *s, int32_t b)
+/* The agents of block b are b * BLOCK .. block_end(n, b) - 1. */
+static int32_t block_end(int32_t n, int32_t b)
 {
-    return (b + 1) * BLOCK < s->w.n ? (b + 1) * BLOCK : s->w.n;
+    return (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
 }
 
 /* Zero block b's tallies (the buffers are scratch, written even by observe()). */
-static void block_clear(const genai_state *s, int32_t b)
+static void block_clear(const day_ctx *d, int32_t b)
 {
-    memset(cell_counts(s, b, 0), 0, (size_t)s->n_cells * TALLY_SLOTS * sizeof *s->counts);
-    memset(cell_sums(s, b, 0), 0, (size_t)s->n_cells * N_SUMS * sizeof *s->sums);
+    memset(cell_counts(d->counts, d->n_cells, b, 0), 0, (size_t)d->n_cells * TALLY_SLOTS * sizeof *d->counts);
+    memset(cell_sums(d->sums, d->n_cells, b, 0), 0, (size_t)d->n_cells * N_SUMS * sizeof *d->sums);
 }
 
 /* Agent i decides and learns, from its own state and the signals
  * (permission_term = w_permission * permission, the same for everyone). */
-static void decide_agent(genai_state *s, int32_t i, int32_t day, double permission_term)
+static void decide_agent(const day_ctx *d, int32_t i)
 {
-    genai_world *w = &s->w;
-    const genai_params *p = w->par;
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
     uint32_t hist = w->history[i] << 1, shown = w->shown[i] << 1;
     uint8_t today = 0;
     float habit = w->habit[i];
     if (w->access[i]) {
         uint32_t u[4];
-        rng_words(w->key, (uint32_t)i, (uint32_t)day, DRAW_DAY, 0, u);
-        if (tries_again(w, i, u[1]) &&
-            below_logistic(s->logistic, rng_u01_from_word(u[0]), use_logit(s, i, habit, permission_term), 1))
-            today = use_tool(s, i, u);
+        rng_words(w->key, (uint32_t)i, (uint32_t)d->day, DRAW_DAY, 0, u);
+        if (tries_again(d, i, u[1]) && below_logistic(d->logistic, rng_u01_from_word(u[0]), use_logit(d, i, habit), 1))
+            today = use_tool(d, i, u);
     }
     if (today) {
         hist |= 1u;
@@ -756,14 +808,18 @@ static void decide_agent(genai_state *s, int32_t i, int32_t day, double permissi
  * pass over all the state cost a sixth of the run). */
 static void decide(genai_state *s, int32_t day)
 {
-    const genai_world *w = &s->w;
-    const double permission_term = w->par->w_permission * w->permission;
-    #pragma omp parallel for schedule(dynamic, 1) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t b = 0; b < s->n_blocks; b++) {
-        block_clear(s, b);
-        for (int32_t i = b * BLOCK; i < block_end(s, b); i++) {
-            decide_agent(s, i, day, permission_term);
-            tally_agent(s, b, i);
+    const int32_t n = s->w.n;
+    #pragma omp parallel if (n >= SIM_PARALLEL_MIN)
+    {
+        day_ctx d; /* one per thread */
+        day_ctx_make(s, day, &d);
+        #pragma omp for schedule(dynamic, 1)
+        for (int32_t b = 0; b < s->n_blocks; b++) {
+            block_clear(&d, b);
+            for (int32_t i = b * BLOCK; i < block_end(n, b); i++) {
+                decide_agent(&d, i);
+                tally_agent(&d, b, i);
+            }
         }
     }
     s->tallied_day = day;
@@ -788,6 +844,7 @@ static void expand_counts(const int32_t *hist, int64_t *count)
 {
     for (int a = 0; a < ACTIVITY_SLOTS; a++) {
         int64_t k = hist[a];
+        if (k == 0) continue; /* most codes never occur in a cell */
         int regular = a & 1, recency = (a % 6) / 2, leader = a >= 6; /* recency: monthly + weekly */
         count[OBS_MONTHLY] += recency >= 1 ? k : 0;
         count[OBS_WEEKLY] += recency == 2 ? k : 0;
@@ -798,6 +855,7 @@ static void expand_counts(const int32_t *hist, int64_t *count)
     }
     for (int d = 0; d < DAY_SLOTS; d++) {
         int64_t k = hist[ACTIVITY_SLOTS + d];
+        if (k == 0) continue;
         count[OBS_USES] += d & GENAI_USED ? k : 0;
         count[OBS_VALUABLE] += d & GENAI_VALUABLE ? k : 0;
         count[OBS_HIDDEN] += d & GENAI_HIDDEN ? k : 0;
@@ -814,31 +872,52 @@ static void genai_observe(const void *state, const sim_context *ctx, double *val
     const int32_t L = ctx->net->n_levels;
     /* The step tallied the end of its day; otherwise (day 0) tally now. */
     if (s->tallied_day != w->day) {
-        #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
-        for (int32_t b = 0; b < s->n_blocks; b++) {
-            block_clear(s, b);
-            for (int32_t i = b * BLOCK; i < block_end(s, b); i++) tally_agent(s, b, i);
+        #pragma omp parallel if (w->n >= SIM_PARALLEL_MIN)
+        {
+            day_ctx d;
+            day_ctx_make(s, w->day, &d);
+            #pragma omp for schedule(static)
+            for (int32_t b = 0; b < s->n_blocks; b++) {
+                block_clear(&d, b);
+                for (int32_t i = b * BLOCK; i < block_end(w->n, b); i++) tally_agent(&d, b, i);
+            }
         }
     }
     /* Counts add up exactly in integers; the sums are added block by block
      * in block order: the same values for any thread count. */
     int64_t count[OBS_ATTITUDE] = {0}, gen_count[NET_GENERATIONS][OBS_ATTITUDE], lev_count[64][OBS_ATTITUDE];
     double total[OBS_GROUPED] = {0}, gen[NET_GENERATIONS][OBS_GROUPED], lev[64][OBS_GROUPED];
+    const int32_t levels = L < 64 ? L : 64;
     memset(gen_count, 0, sizeof gen_count);
-    memset(lev_count, 0, sizeof lev_count);
+    memset(lev_count, 0, (size_t)levels * sizeof lev_count[0]);
     memset(gen, 0, sizeof gen);
-    memset(lev, 0, sizeof lev);
+    memset(lev, 0, (size_t)levels * sizeof lev[0]);
+    /* the histograms of all blocks, then the counts of each cell */
+    const int32_t *hist = s->counts;
+    if (s->n_blocks > 1) {
+        int32_t *all = s->cell_hist;
+        const size_t slots = (size_t)s->n_cells * TALLY_SLOTS;
+        memcpy(all, s->counts, slots * sizeof *all);
+        for (int32_t b = 1; b < s->n_blocks; b++) {
+            const int32_t *h = cell_counts(s->counts, s->n_cells, b, 0);
+            for (size_t k = 0; k < slots; k++) all[k] += h[k];
+        }
+        hist = all;
+    }
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < L; l++) {
+            int64_t c[OBS_ATTITUDE] = {0};
+            expand_counts(hist + (size_t)(g * L + l) * TALLY_SLOTS, c);
+            for (int k = 0; k < OBS_ATTITUDE; k++) {
+                count[k] += c[k];
+                gen_count[g][k] += c[k];
+                if (l < 64) lev_count[l][k] += c[k];
+            }
+        }
     for (int32_t b = 0; b < s->n_blocks; b++)
         for (int g = 0; g < NET_GENERATIONS; g++)
             for (int32_t l = 0; l < L; l++) {
-                int64_t c[OBS_ATTITUDE] = {0};
-                expand_counts(cell_counts(s, b, g * L + l), c);
-                const double *sum = cell_sums(s, b, g * L + l);
-                for (int k = 0; k < OBS_ATTITUDE; k++) {
-                    count[k] += c[k];
-                    gen_count[g][k] += c[k];
-                    if (l < 64) lev_count[l][k] += c[k];
-                }
+                const double *sum = cell_sums(s->sums, s->n_cells, b, g * L + l);
                 for (int k = OBS_ATTITUDE; k < OBS_GROUPED; k++) {
                     double v = sum[k - OBS_ATTITUDE];
                     total[k] += v;
