@@ -35,6 +35,7 @@ enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3 };
  * that two threads share 100,000 agents evenly (98 blocks) and a thread
  * held up by other load leaves its blocks to the other. */
 #define BLOCK 1024
+_Static_assert(BLOCK % RNG_BATCH == 0, "a block holds whole batches of draws");
 
 /* Names of the traits in the parameter table, in TRAIT_* order. */
 static const char *const trait_names[GENAI_TRAITS] = {
@@ -772,9 +773,9 @@ static void block_clear(const day_ctx *d, int32_t b)
     memset(cell_sums(d->sums, d->n_cells, b, 0), 0, (size_t)d->n_cells * N_SUMS * sizeof *d->sums);
 }
 
-/* Agent i decides and learns, from its own state and the signals
- * (permission_term = w_permission * permission, the same for everyone). */
-static void decide_agent(const day_ctx *d, int32_t i)
+/* Agent i decides and learns, from its own state and the signals; u holds
+ * the agent's four words of the day (DRAW_DAY). */
+static void decide_agent(const day_ctx *d, int32_t i, const uint32_t u[4])
 {
     const genai_world *w = &d->w;
     const genai_params *p = &d->p;
@@ -782,8 +783,6 @@ static void decide_agent(const day_ctx *d, int32_t i)
     uint8_t today = 0;
     float habit = w->habit[i];
     if (w->access[i]) {
-        uint32_t u[4];
-        rng_words(w->key, (uint32_t)i, (uint32_t)d->day, DRAW_DAY, 0, u);
         if (tries_again(d, i, u[1]) && below_logistic(d->logistic, rng_u01_from_word(u[0]), use_logit(d, i, habit), 1))
             today = use_tool(d, i, u);
     }
@@ -816,9 +815,17 @@ static void decide(genai_state *s, int32_t day)
         #pragma omp for schedule(dynamic, 1)
         for (int32_t b = 0; b < s->n_blocks; b++) {
             block_clear(&d, b);
-            for (int32_t i = b * BLOCK; i < block_end(n, b); i++) {
-                decide_agent(&d, i);
-                tally_agent(&d, b, i);
+            for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
+                /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
+                uint32_t words[4][RNG_BATCH];
+                rng_words_batch(d.w.key, (uint32_t)first, (uint32_t)day, DRAW_DAY, 0, words);
+                const int32_t end = first + RNG_BATCH < n ? first + RNG_BATCH : n;
+                for (int32_t i = first; i < end; i++) {
+                    const int j = i - first;
+                    const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
+                    decide_agent(&d, i, u);
+                    tally_agent(&d, b, i);
+                }
             }
         }
     }
