@@ -248,6 +248,11 @@ typedef struct genai_state {
     float *said_at;              /* by position in leaders: the attitude tanh_said was computed for */
     double *tanh_said;           /* tanh of that attitude (most leaders' attitude rests at the cap) */
     double logistic[LOGISTIC_POINTS]; /* logistic() at the points of below_logistic() */
+    /* the divisor of attitude gains, 1 + expertise_discount * exp(expertise) / 2,
+     * cached by agent with the expertise confidence it was computed for
+     * (interventions may lower expertise confidence at any time) */
+    float *discount_at;
+    double *discount;
 } genai_state;
 
 static void read_list(const scenario *scn, const char *trait, const char *field, double *out, int *n)
@@ -377,6 +382,8 @@ static void genai_free(void *state)
     free(s->leaders);
     free(s->chain);
     free(s->said_at);
+    free(s->discount_at);
+    free(s->discount);
     free(s->tanh_said);
     free(s);
 }
@@ -411,6 +418,8 @@ static int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     ok &= (s->seen = calloc(n, sizeof *s->seen)) != NULL;
     ok &= (s->leaders = calloc(n, sizeof *s->leaders)) != NULL;
     ok &= (s->chain = calloc(n, sizeof *s->chain)) != NULL;
+    ok &= (s->discount_at = calloc(n, sizeof *s->discount_at)) != NULL;
+    ok &= (s->discount = calloc(n, sizeof *s->discount)) != NULL;
     s->n_blocks = (int32_t)((n + BLOCK - 1) / BLOCK);
     s->n_cells = NET_GENERATIONS * net->n_levels;
     const size_t block_cells = (size_t)s->n_blocks * (size_t)s->n_cells;
@@ -495,6 +504,7 @@ static void genai_init(void *state, const sim_context *ctx)
         w->voice[i] = s->chain[i] = 0;
         s->vis[i] = 0; /* nobody has used it: no tie seen using it */
         s->seen[i] = 0;
+        s->discount_at[i] = NAN; /* equal to no value: computed on first use */
     }
     for (int32_t k = 0; k < s->n_leaders; k++) s->said_at[k] = NAN; /* equal to no attitude: computed on first use */
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->init(s->iv_state[i], w);
@@ -626,6 +636,8 @@ typedef struct day_ctx {
     const int32_t *seen;
     const float *chain;
     const double *logistic;
+    float *discount_at;
+    double *discount;
     int32_t *counts;             /* the tallies (genai_state.counts, .sums) */
     double *sums;
     int32_t n_cells;
@@ -643,11 +655,24 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->seen = s->seen;
     d->chain = s->chain;
     d->logistic = s->logistic;
+    d->discount_at = s->discount_at;
+    d->discount = s->discount;
     d->counts = s->counts;
     d->sums = s->sums;
     d->n_cells = s->n_cells;
     d->permission_term = s->par.w_permission * s->w.permission;
     d->day = day;
+}
+
+/* The divisor of agent i's attitude gains (see learning.expertise_discount). */
+static double gain_discount(const day_ctx *d, int32_t i)
+{
+    const float expertise = d->w.trait[TRAIT_EXPERTISE][i];
+    if (!(d->discount_at[i] == expertise)) {
+        d->discount_at[i] = expertise;
+        d->discount[i] = 1 + d->p.expertise_discount * exp(expertise) / 2;
+    }
+    return d->discount[i];
 }
 
 /* A use: the task tried, its success, and what the agent learns from it.
@@ -671,11 +696,9 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
     const float cap = (float)p->attitude_cap;
     if (success) {
         w->skill[i] = (float)(skill + p->learn_rate * (1 - skill));
-        /* gains are never negative: at the cap they change nothing, and exp() is skipped */
-        if (w->attitude[i] < cap) {
-            double discount = 1 + p->expertise_discount * exp(w->trait[TRAIT_EXPERTISE][i]) / 2;
-            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / discount);
-        }
+        /* gains are never negative: at the cap they change nothing */
+        if (w->attitude[i] < cap)
+            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / gain_discount(d, i));
         w->failures[i] = 0;
     } else {
         w->skill[i] = (float)(skill + 0.5 * p->learn_rate * (1 - skill));
