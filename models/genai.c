@@ -6,13 +6,16 @@
  *   1. signals: each agent reads yesterday's state of its ties (the share
  *      seen using it in the last 7 days; juniors' hidden use is invisible to
  *      seniors) and of its chain of managers (what they visibly do and what
- *      they say, weaker further up);
+ *      they say, weaker further up).  The counts of ties seen using it are
+ *      kept up to date by the agents whose visible use changed, and the
+ *      chain's signal is computed once per manager;
  *   2. decisions: an agent with access uses the tool with probability
  *      logistic(intercept + attitude + habit + peers + leaders + permission
  *      + prompts - time pressure - expertise confidence + tech affinity);
  *      a use is a task whose complexity grows with ambition; success depends
  *      on skill against complexity; success raises attitude, skill and habit,
  *      failure lowers attitude and repeated failure disillusions.
+ *      The same pass tallies the end of the day for observe().
  * Every draw comes from Philox keyed by (seed, replicate; agent, day,
  * purpose), so results do not depend on threads, and two scenarios that
  * differ only in an intervention share their draws.  docs/MODEL.md describes
