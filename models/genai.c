@@ -548,27 +548,39 @@ static void recount_peers(genai_state *s)
     }
 }
 
-/* Each agent whose visibility changed tells its ties (ties are stored in
- * both directions, so i's row lists everyone who sees i).  Integer
- * increments commute: the counts are those of the full scan for any thread
- * count and order; atomics only because two changed agents may share a tie. */
+/* Agent i, whose visibility went from `before` to `now`, tells its ties
+ * (ties are stored in both directions, so i's row lists everyone who sees
+ * i).  Integer increments commute: the counts are those of the full scan
+ * for any thread count and order; atomic only when two threads may push
+ * to the same tie at once. */
+static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, int atomic)
+{
+    const sim_network *net = s->w.net;
+    const int li = net->level[i];
+    for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
+        int32_t j = net->col[e];
+        int lj = net->level[j];
+        int32_t delta = seen_by(now, li, lj) - seen_by(before, li, lj);
+        if (delta == 0) continue;
+        if (atomic) {
+            #pragma omp atomic
+            s->seen[j] += delta;
+        } else {
+            s->seen[j] += delta;
+        }
+    }
+}
+
+/* Each agent whose visibility changed tells its ties. */
 static void push_changes(genai_state *s)
 {
     const genai_world *w = &s->w;
-    const sim_network *net = w->net;
-    #pragma omp parallel for schedule(dynamic, 4096) if (w->n >= SIM_PARALLEL_MIN)
+    const int parallel = w->n >= SIM_PARALLEL_MIN;
+    #pragma omp parallel for schedule(dynamic, 4096) if (parallel)
     for (int32_t i = 0; i < w->n; i++) {
         uint8_t now = visibility(w->history[i], w->shown[i]), before = s->vis[i];
         if (now == before) continue;
-        const int li = net->level[i];
-        for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
-            int32_t j = net->col[e];
-            int lj = net->level[j];
-            int32_t delta = seen_by(now, li, lj) - seen_by(before, li, lj);
-            if (delta == 0) continue;
-            #pragma omp atomic
-            s->seen[j] += delta;
-        }
+        push_change(s, i, now, before, parallel);
         s->vis[i] = now;
     }
 }
