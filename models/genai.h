@@ -89,9 +89,8 @@ typedef struct genai_world {
     float *simplify;             /* 0..1: the next task is a compliance task (accountability): its complexity,
                                     and the skill and habit it builds, are (1 - simplify) of an ordinary one's */
     int32_t *uses, *valuable_uses; /* per-agent totals this replicate */
-    /* derived each day from yesterday's state */
-    float *peer_signal;          /* share of ties seen using in the last 7 days */
-    float *leader_signal;        /* what the chain of managers visibly does and says */
+    /* derived each day from yesterday's state (the peer and leader signals
+     * each agent reads are kept privately by genai.c) */
     float *voice;                /* a leader's own example (visible use, what they say) */
     /* organization */
     int32_t *n_reports;          /* direct reports (leaders have > 0) */

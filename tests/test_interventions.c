@@ -66,8 +66,7 @@ static void world_arrays(genai_world *w, const sim_network *net, const genai_par
 #define ALLOC(field) cr_assert_not_null(w->field = calloc(n, sizeof *w->field))
     ALLOC(access); ALLOC(attitude); ALLOC(skill); ALLOC(habit); ALLOC(history); ALLOC(shown);
     ALLOC(failures); ALLOC(disillusioned); ALLOC(roles); ALLOC(today); ALLOC(nudge); ALLOC(endorse);
-    ALLOC(recovery); ALLOC(simplify); ALLOC(uses); ALLOC(valuable_uses); ALLOC(peer_signal);
-    ALLOC(leader_signal); ALLOC(n_reports);
+    ALLOC(recovery); ALLOC(simplify); ALLOC(uses); ALLOC(valuable_uses); ALLOC(n_reports);
 #undef ALLOC
     for (int32_t i = 0; i < net->n; i++)
         if (net->manager[i] >= 0) w->n_reports[net->manager[i]]++;
@@ -79,7 +78,7 @@ static void world_arrays_free(genai_world *w)
     free(w->access); free(w->attitude); free(w->skill); free(w->habit); free(w->history);
     free(w->shown); free(w->failures); free(w->disillusioned); free(w->roles); free(w->today);
     free(w->nudge); free(w->endorse); free(w->recovery); free(w->simplify); free(w->uses);
-    free(w->valuable_uses); free(w->peer_signal); free(w->leader_signal); free(w->n_reports);
+    free(w->valuable_uses); free(w->n_reports);
 }
 
 /* A world with one intervention allocated (not yet initialised). */

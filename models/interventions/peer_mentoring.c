@@ -41,6 +41,8 @@ typedef struct peer_mentoring {
     int32_t *load;                     /* mentees of each mentor */
     int32_t *paired;                   /* mentees in the order they were paired */
     int32_t n_pairs;
+    int32_t *unpaired;                 /* targets without a peer mentor yet (may lag: see anyone_waiting) */
+    int32_t n_unpaired;
     int32_t *scratch;
     double *score;
 } peer_mentoring;
@@ -80,6 +82,7 @@ static void peer_mentoring_free(void *state)
     free(s->mentor_of);
     free(s->load);
     free(s->paired);
+    free(s->unpaired);
     free(s->scratch);
     free(s->score);
     free(s);
@@ -127,6 +130,7 @@ static int peer_mentoring_alloc(const scenario *scn, const genai_world *w, void 
         ok &= (s->mentor_of = iv_calloc(n, sizeof *s->mentor_of)) != NULL;
         ok &= (s->load = iv_calloc(n, sizeof *s->load)) != NULL;
         ok &= (s->paired = iv_calloc(n, sizeof *s->paired)) != NULL;
+        ok &= (s->unpaired = iv_calloc(n, sizeof *s->unpaired)) != NULL;
         ok &= (s->scratch = iv_calloc(n, sizeof *s->scratch)) != NULL;
         ok &= (s->score = iv_calloc(n, sizeof *s->score)) != NULL;
         if (ok && net->manager) {
@@ -153,11 +157,13 @@ static int peer_mentoring_alloc(const scenario *scn, const genai_world *w, void 
 static void peer_mentoring_init(void *state, genai_world *w)
 {
     peer_mentoring *s = state;
-    s->n_pairs = 0;
+    s->n_pairs = s->n_unpaired = 0;
     if (!s->c.enabled) return;
     int32_t m = iv_select(&s->c, w, NULL, s->scratch);
     memset(s->is_target, 0, (size_t)w->n);
     for (int32_t k = 0; k < m; k++) s->is_target[s->scratch[k]] = 1;
+    for (int32_t k = 0; k < m; k++) s->unpaired[k] = s->scratch[k];
+    s->n_unpaired = m;
     for (int32_t i = 0; i < w->n; i++) {
         s->mentor_of[i] = -1;
         s->load[i] = 0;
@@ -209,12 +215,33 @@ static void pair_within(peer_mentoring *s, genai_world *w, const int32_t *start,
     }
 }
 
+/* Whether any target is waiting for a mentor.  Drops the targets paired
+ * since the last call from the unpaired list, so a session costs little
+ * once every target is paired or skilled (the scan of every team and
+ * department in pair_within was the largest serial cost of a large
+ * organization's day). */
+static int anyone_waiting(peer_mentoring *s, const genai_world *w)
+{
+    int32_t kept = 0;
+    int any = 0;
+    for (int32_t k = 0; k < s->n_unpaired; k++) {
+        int32_t j = s->unpaired[k];
+        if (s->mentor_of[j] >= 0) continue;
+        s->unpaired[kept++] = j;
+        any |= waiting(s, w, j);
+    }
+    s->n_unpaired = kept;
+    return any;
+}
+
 static void peer_mentoring_apply(void *state, genai_world *w, int32_t day)
 {
     peer_mentoring *s = state;
     if (!iv_session(&s->c, day)) return;
-    pair_within(s, w, s->team_start, s->team_ids, s->n_teams);
-    if (s->dept_start) pair_within(s, w, s->dept_start, s->dept_ids, w->n);
+    if (anyone_waiting(s, w)) {
+        pair_within(s, w, s->team_start, s->team_ids, s->n_teams);
+        if (s->dept_start) pair_within(s, w, s->dept_start, s->dept_ids, w->n);
+    }
     const double recovered = w->par ? w->par->attitude_recovered : 0;
     for (int32_t p = 0; p < s->n_pairs; p++) {
         int32_t i = s->paired[p], m = s->mentor_of[i];
