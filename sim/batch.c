@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@ typedef struct run_var {
     int obs;
     int kind;
     size_t elems;        /* values per run: T, T * NET_GENERATIONS or T * n_levels */
+    size_t width;        /* bytes per value: 4 (int32 counts) or 8 (float64) */
     long long offset;    /* file offset of the variable's first byte */
 } run_var;
 
@@ -48,6 +50,8 @@ typedef struct batch {
     long long completed_offset;
     signed char *completed;   /* [run] 1 when committed (run = c * replicates + r) */
     int fd;
+    char *map;                /* the whole file, mapped shared: runs are written into it */
+    size_t map_size;
 
     /* guarded by the critical section "batch" */
     long long *pending;       /* runs written, not yet committed */
@@ -124,10 +128,11 @@ static int plan_vars(batch *b, sim_error *err)
     b->vars = calloc((size_t)m->n_observables * 3, sizeof *b->vars);
     if (!b->vars) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     for (int k = 0; k < m->n_observables; k++) {
-        b->vars[b->n_vars++] = (run_var){k, KIND_TOTAL, b->n_time, 0};
+        const size_t width = m->observables[k].is_count ? 4 : 8;
+        b->vars[b->n_vars++] = (run_var){k, KIND_TOTAL, b->n_time, width, 0};
         if (!b->n_levels || !m->observables[k].grouped) continue;
-        b->vars[b->n_vars++] = (run_var){k, KIND_GENERATION, b->n_time * NET_GENERATIONS, 0};
-        b->vars[b->n_vars++] = (run_var){k, KIND_LEVEL, b->n_time * (size_t)b->n_levels, 0};
+        b->vars[b->n_vars++] = (run_var){k, KIND_GENERATION, b->n_time * NET_GENERATIONS, width, 0};
+        b->vars[b->n_vars++] = (run_var){k, KIND_LEVEL, b->n_time * (size_t)b->n_levels, width, 0};
     }
     return SIM_OK;
 }
@@ -190,7 +195,8 @@ static int create_file(batch *b, sim_error *err)
         var_name(b, v, names[i][0], sizeof names[i][0]);
         snprintf(names[i][1], sizeof names[i][1], "%s%s", o->long_name,
                  v->kind == KIND_GENERATION ? ", by generation" : v->kind == KIND_LEVEL ? ", by level" : "");
-        out_var ov = {names[i][0], names[i][1], o->units, o->is_count, 4, {D_SCN, D_POINT, D_REP, D_TIME, 0, 0},
+        /* counts as int32: half the bytes to write per run, ample below 2^31 agents */
+        out_var ov = {names[i][0], names[i][1], o->units, o->is_count ? 2 : 0, 4, {D_SCN, D_POINT, D_REP, D_TIME, 0, 0},
                       NULL, co, 0};
         if (v->kind != KIND_TOTAL) {
             ov.ndims = 5;
@@ -251,20 +257,6 @@ static int pread_all(int fd, void *buf, size_t n, long long off)
         ssize_t k = pread(fd, p, n, (off_t)off);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) return k < 0 ? errno : EIO;
-        p += k;
-        n -= (size_t)k;
-        off += k;
-    }
-    return 0;
-}
-
-static int pwrite_all(int fd, const void *buf, size_t n, long long off)
-{
-    const char *p = buf;
-    while (n > 0) {
-        ssize_t k = pwrite(fd, p, n, (off_t)off);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return k < 0 ? errno : ENOSPC;
         p += k;
         n -= (size_t)k;
         off += k;
@@ -338,6 +330,28 @@ static int open_file(batch *b, sim_error *err)
         int e = pread_all(b->fd, b->completed, runs, b->completed_offset);
         if (e) rc = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s", path, strerror(e));
     }
+    if (rc == SIM_OK) {
+        /* Runs are converted straight into the mapped file: no copy through
+         * write(2), and no inode lock shared by the threads' writes.  Every
+         * byte is already allocated on disk, so a write cannot run out of
+         * space. */
+        struct stat fst;
+        if (fstat(b->fd, &fst) != 0 || fst.st_size <= 0)
+            rc = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s", path, strerror(errno));
+        if (rc == SIM_OK) {
+            b->map_size = (size_t)fst.st_size;
+            b->map = mmap(NULL, b->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, 0);
+            if (b->map == MAP_FAILED) {
+                b->map = NULL;
+                rc = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot map %s: %s", path, strerror(errno));
+            }
+        }
+        for (int i = 0; rc == SIM_OK && i < b->n_vars; i++) {
+            long long end = b->vars[i].offset + (long long)(runs * b->vars[i].elems * b->vars[i].width);
+            if (b->vars[i].offset < 0 || end > (long long)b->map_size)
+                rc = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "%s: variable beyond the end of the file", path);
+        }
+    }
     free(names);
     free(buf);
     free(offs);
@@ -380,13 +394,12 @@ static void progress(batch *b, int final)
 static void commit(batch *b)
 {
     if (b->n_pending == 0 || b->failed) return;
-    int e = fdatasync(b->fd);
+    int e = msync(b->map, b->map_size, MS_SYNC) != 0 ? errno : 0;
     for (int i = 0; i < b->n_pending && !e; i++) {
-        static const signed char one = 1;
-        e = pwrite_all(b->fd, &one, 1, b->completed_offset + b->pending[i]);
-        if (!e) b->completed[b->pending[i]] = 1;
+        b->map[b->completed_offset + b->pending[i]] = 1;
+        b->completed[b->pending[i]] = 1;
     }
-    if (!e) e = fdatasync(b->fd);
+    if (!e && msync(b->map, b->map_size, MS_SYNC) != 0) e = errno;
     if (!e) b->committed += b->n_pending;
     if (e) {
         b->failed = 1;
@@ -423,7 +436,6 @@ static void test_hook(batch *b)
 typedef struct worker {
     double *data, *by_gen, *by_lev;        /* [obs][time], [obs][time][G], [obs][time][levels] */
     double *values, *gen_values, *lev_values;
-    void *bytes;                           /* one variable's bytes of one run */
     void *state;
     int state_cfg;
 } worker;
@@ -437,13 +449,11 @@ static void worker_free(const batch *b, worker *w)
     free(w->values);
     free(w->gen_values);
     free(w->lev_values);
-    free(w->bytes);
 }
 
 static int worker_alloc(const batch *b, worker *w)
 {
     size_t k = (size_t)b->ex->model->n_observables, T = b->n_time, L = (size_t)b->n_levels;
-    size_t biggest = T * (L > NET_GENERATIONS ? L : NET_GENERATIONS);
     memset(w, 0, sizeof *w);
     w->state_cfg = -1;
     w->data = malloc(k * T * sizeof(double));
@@ -452,18 +462,17 @@ static int worker_alloc(const batch *b, worker *w)
     w->values = malloc(k * sizeof(double));
     w->gen_values = malloc(k * NET_GENERATIONS * sizeof(double));
     w->lev_values = malloc(k * (L ? L : 1) * sizeof(double));
-    w->bytes = malloc(biggest * sizeof(double));
-    return w->data && w->by_gen && w->by_lev && w->values && w->gen_values && w->lev_values && w->bytes;
+    return w->data && w->by_gen && w->by_lev && w->values && w->gen_values && w->lev_values;
 }
 
-/* Convert variable v of the run in w to its file bytes (int64 counts,
+/* Convert variable v of the run in w to its file bytes (int32 counts,
  * float64 otherwise; levels beyond this network's depth get fill values). */
-static void to_bytes(const batch *b, const worker *w, const run_var *v, int32_t net_levels)
+static void to_bytes(const batch *b, const worker *w, const run_var *v, int32_t net_levels, void *dest)
 {
     const int is_count = b->ex->model->observables[v->obs].is_count;
     const size_t T = b->n_time, L = (size_t)b->n_levels;
-    int64_t *ib = w->bytes;
-    double *db = w->bytes;
+    int32_t *ib = dest;
+    double *db = dest;
     for (size_t i = 0; i < v->elems; i++) {
         double x;
         if (v->kind == KIND_TOTAL) {
@@ -475,7 +484,7 @@ static void to_bytes(const batch *b, const worker *w, const run_var *v, int32_t 
             x = l < (size_t)net_levels ? w->by_lev[((size_t)v->obs * T + t) * (size_t)net_levels + l] : NAN;
         }
         if (is_count)
-            ib[i] = isfinite(x) ? (int64_t)(x < 0 ? x - 0.5 : x + 0.5) : -1;
+            ib[i] = isfinite(x) ? (int32_t)(x < 0 ? x - 0.5 : x + 0.5) : -1;
         else
             db[i] = x;
     }
@@ -512,26 +521,18 @@ static void do_run(batch *b, worker *w, int c, int32_t r)
     ctx.key = rng_key_make(b->ex->seed, (uint32_t)r);
     engine_replicate(m, w->state, &ctx, &out, w->values, w->gen_values, w->lev_values);
 
-    int e = 0;
-    for (int i = 0; i < b->n_vars && !e; i++) {
+    for (int i = 0; i < b->n_vars; i++) {
         const run_var *v = &b->vars[i];
-        size_t bytes = v->elems * 8;
-        to_bytes(b, w, v, net_levels);
-        e = pwrite_all(b->fd, w->bytes, bytes, v->offset + run * (long long)bytes);
+        size_t bytes = v->elems * v->width;
+        to_bytes(b, w, v, net_levels, b->map + v->offset + run * (long long)bytes);
     }
 #pragma omp critical(batch)
     {
-        if (e && !b->failed) {
-            b->failed = 1;
-            sim_error_set(&b->err, SIM_EIO, NULL, 0, 0, NULL, "cannot write %s: %s", b->opt->path, strerror(e));
-        }
-        if (!e) {
-            b->pending[b->n_pending++] = run;
-            b->done++;
-            b->agent_steps += (double)net->n * (double)b->ex->days;
-            if (engine_clock() - b->last_commit >= b->commit_seconds) commit(b);
-            progress(b, 0);
-        }
+        b->pending[b->n_pending++] = run;
+        b->done++;
+        b->agent_steps += (double)net->n * (double)b->ex->days;
+        if (engine_clock() - b->last_commit >= b->commit_seconds) commit(b);
+        progress(b, 0);
     }
 }
 
@@ -547,6 +548,7 @@ static void batch_free(batch *b)
     free(b->vars);
     free(b->completed);
     free(b->pending);
+    if (b->map) munmap(b->map, b->map_size);
     if (b->fd >= 0) close(b->fd);
 }
 

@@ -13,6 +13,7 @@
  * (scenario, point, replicate, time) and for grouped ones <obs>_by_generation
  * and <obs>_by_level; one coordinate variable per swept parameter over
  * point; completed (scenario, point, replicate) = 1 for finished runs.
+ * Counts are int32 (half the bytes of int64; ample below 2^31 agents).
  * Runs not yet done hold fill values (_FillValue: -1 for counts, NaN).
  *
  * Nothing is lost: the file is created whole (every run's space allocated

@@ -180,6 +180,7 @@ static int validate(const out_spec *spec, sim_error *err)
         n = var_elems(spec, v, &overflow);
         if (overflow) return internal(err, "too many elements in variable", v->name);
         if (v->is_flag && v->data) return internal(err, "flag variable with data", v->name);
+        if (v->is_count == 2 && v->data) return internal(err, "int32 counts with data", v->name);
         for (size_t k = 0; v->is_count && v->data && k < n; k++)
             if (!int64_ok(v->data[k]))
                 return internal(err, "count out of int64 range (or not finite) in", v->name);
@@ -389,7 +390,7 @@ static int put_fill_attr(writer *w, hid_t ds, hid_t type, const void *fill)
     hid_t space = H5Screate(H5S_SCALAR), attr = -1;
     int status = SIM_OK;
     if (space < 0 || (attr = H5Acreate2(ds, "_FillValue", type, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
-        H5Awrite(attr, type == H5T_STD_I8LE ? H5T_NATIVE_INT8
+        H5Awrite(attr, type == H5T_STD_I8LE ? H5T_NATIVE_INT8 : type == H5T_STD_I32LE ? H5T_NATIVE_INT32
                        : type == H5T_STD_I64LE ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, fill) < 0)
         status = h5_fail(w, "attribute _FillValue of", NULL);
     if (attr >= 0) H5Aclose(attr);
@@ -522,9 +523,12 @@ static int write_var(writer *w, hid_t file, const out_spec *spec, const out_var 
         /* reserved: filled in later by raw writes */
         static const int8_t flag_fill = 0;
         static const int64_t count_fill = -1;
+        static const int32_t count32_fill = -1;
         const double real_fill = NAN;
-        hid_t type = v->is_flag ? H5T_STD_I8LE : v->is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+        hid_t type = v->is_flag ? H5T_STD_I8LE : v->is_count == 2 ? H5T_STD_I32LE
+                   : v->is_count ? H5T_STD_I64LE : H5T_IEEE_F64LE;
         const void *fill = v->is_flag ? (const void *)&flag_fill
+                           : v->is_count == 2 ? (const void *)&count32_fill
                            : v->is_count ? (const void *)&count_fill : (const void *)&real_fill;
         ds = create_dataset_fill(w, file, v->name, type, v->ndims, dims, -1, 0, fill);
         if (ds < 0) return SIM_EIO;

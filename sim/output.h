@@ -35,7 +35,8 @@ typedef struct out_var {
     const char *name;
     const char *long_name;
     const char *units;         /* "agents", "1", ... */
-    int is_count;              /* 1: whole numbers, written as int64; else float64 */
+    int is_count;              /* 1: whole numbers, written as int64; 2: as int32 (reserved
+                                  variables only: half the bytes); 0: float64 */
     int ndims;
     int dims[OUT_MAX_RANK];    /* indices into spec->dims, slowest varying first */
     const double *data;        /* row-major, product of the dims' sizes; NULL: reserved */
