@@ -471,8 +471,9 @@ static void to_bytes(const batch *b, const worker *w, const run_var *v, int32_t 
 {
     const int is_count = b->ex->model->observables[v->obs].is_count;
     const size_t T = b->n_time, L = (size_t)b->n_levels;
-    int32_t *ib = dest;
-    double *db = dest;
+    /* HDF5 places datasets at any byte offset: store through memcpy, which
+     * compiles to plain (unaligned-safe) moves */
+    char *out = dest;
     for (size_t i = 0; i < v->elems; i++) {
         double x;
         if (v->kind == KIND_TOTAL) {
@@ -483,10 +484,12 @@ static void to_bytes(const batch *b, const worker *w, const run_var *v, int32_t 
             size_t t = i / L, l = i % L;
             x = l < (size_t)net_levels ? w->by_lev[((size_t)v->obs * T + t) * (size_t)net_levels + l] : NAN;
         }
-        if (is_count)
-            ib[i] = isfinite(x) ? (int32_t)(x < 0 ? x - 0.5 : x + 0.5) : -1;
-        else
-            db[i] = x;
+        if (is_count) {
+            int32_t y = isfinite(x) ? (int32_t)(x < 0 ? x - 0.5 : x + 0.5) : -1;
+            memcpy(out + i * sizeof y, &y, sizeof y);
+        } else {
+            memcpy(out + i * sizeof x, &x, sizeof x);
+        }
     }
 }
 
