@@ -1318,6 +1318,12 @@ static int under(const char *path, const char *prefix, size_t plen)
 static void emit_section(strbuf *b, const scenario *scn, const char *model, const char *prefix,
                          size_t plen, int depth)
 {
+    /* the segments already written at this depth (a section's keys need not
+     * be next to each other in the table); a section rarely has more than a
+     * few dozen, past MAX_SEGMENTS the rows themselves are searched */
+    enum { MAX_SEGMENTS = 256 };
+    const char *done[MAX_SEGMENTS];
+    size_t done_len[MAX_SEGMENTS], n_done = 0;
     for (size_t i = 0; i < scn->n; i++) {
         const param_value *v = &scn->values[i];
         const char *path = v->def->path;
@@ -1328,7 +1334,9 @@ static void emit_section(strbuf *b, const scenario *scn, const char *model, cons
         if (!row_shown(path, model) || !under(path, prefix, plen)) continue;
         seg = path + (plen ? plen + 1 : 0);
         seglen = strcspn(seg, ".");
-        for (size_t j = 0; j < i && !seen; j++) {
+        for (size_t j = 0; j < n_done && !seen; j++)
+            seen = done_len[j] == seglen && memcmp(done[j], seg, seglen) == 0;
+        for (size_t j = 0; n_done == MAX_SEGMENTS && j < i && !seen; j++) {
             const char *q = scn->values[j].def->path;
             if (row_shown(q, model) && under(q, prefix, plen) &&
                 strncmp(q + (seg - path), seg, seglen) == 0 &&
@@ -1336,6 +1344,10 @@ static void emit_section(strbuf *b, const scenario *scn, const char *model, cons
                 seen = 1;
         }
         if (seen) continue;
+        if (n_done < MAX_SEGMENTS) {
+            done[n_done] = seg;
+            done_len[n_done++] = seglen;
+        }
 
         sb_printf(b, "%*s", 2 * depth, "");
         if (plain_safe(seg, seglen)) sb_add(b, seg, seglen);
