@@ -210,6 +210,48 @@ static int cmp_int32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* 1 if the (sorted, deduplicated) CSR equals its transpose.  The transpose
+ * is filled row by row in increasing i, so its rows come out sorted too; a
+ * scan and a memcmp instead of a binary search per tie.  0 also when out of
+ * memory (the caller then checks tie by tie). */
+static int csr_is_symmetric(const sim_network *net)
+{
+    const int32_t n = net->n;
+    const int64_t nnz = net->row[n];
+    int64_t *pos = malloc(((size_t)n + 1) * sizeof *pos);
+    int32_t *t = malloc((size_t)(nnz > 0 ? nnz : 1) * sizeof *t);
+    int same = pos && t;
+    if (same) {
+        memset(pos, 0, ((size_t)n + 1) * sizeof *pos);
+        for (int64_t p = 0; p < nnz; p++) pos[net->col[p] + 1]++;
+        for (int32_t i = 0; i < n; i++) pos[i + 1] += pos[i];
+        for (int32_t i = 0; i <= n && same; i++) same = pos[i] == net->row[i];
+    }
+    if (same) {
+        for (int32_t i = 0; i < n; i++)
+            for (int64_t p = net->row[i]; p < net->row[i + 1]; p++) t[pos[net->col[p]]++] = i;
+        same = memcmp(t, net->col, (size_t)nnz * sizeof *t) == 0;
+    }
+    free(pos);
+    free(t);
+    return same;
+}
+
+/* 1 if the sorted array a[0..len-1] holds x (bsearch without the call
+ * through a comparator: this runs once per tie when a graph is loaded). */
+static int sorted_has(const int32_t *a, size_t len, int32_t x)
+{
+    size_t lo = 0, hi = len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < len && a[lo] == x;
+}
+
 static void sort_row(int32_t *a, int64_t len)
 {
     if (len > 32) {
@@ -1123,13 +1165,16 @@ static int read_csr(const char *path, sim_network **out, sim_error *err)
         }
     csr_finish(net);
 
-    /* Symmetry: every j in row i has i in row j (rows are sorted now). */
+    /* Symmetry: every j in row i has i in row j (rows are sorted now).  The
+     * transpose, built in one pass, must equal the matrix; only when it does
+     * not is the offending pair searched for, to name it. */
+    if (csr_is_symmetric(net)) goto done;
     for (int32_t i = 0; i < net->n; i++)
         for (int64_t p = net->row[i]; p < net->row[i + 1]; p++) {
             int32_t j = net->col[p];
             const int32_t *a = net->col + net->row[j];
             size_t len = (size_t)(net->row[j + 1] - net->row[j]);
-            if (!bsearch(&i, a, len, sizeof *a, cmp_int32)) {
+            if (!sorted_has(a, len, i)) {
                 st = sim_error_set(err, SIM_EINPUT, path, 0, 0, key,
                                    "ties must be symmetric: row %d lists %d but row %d does "
                                    "not list %d", (int)i, (int)j, (int)j, (int)i);
