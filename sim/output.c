@@ -28,7 +28,8 @@
 #define CHUNK_BYTES (1024 * 1024)   /* upper bound of one chunk */
 #define BLOCK_ELEMS (128 * 1024)    /* counts are converted this many at a time */
 #define MAX_RANK OUT_MAX_RANK
-#define IMAGE_INCREMENT (1024 * 1024) /* growth step of the in-memory file */
+#define IMAGE_INCREMENT (64 * 1024) /* growth step of the in-memory file: HDF5 touches every byte of it, and a
+                                      1 MiB step cost 0.35 ms of a 30 KB file */
 
 /* Writer state: the final path (for messages) and the error record. */
 typedef struct writer {
