@@ -82,6 +82,19 @@ Test(experiment, bit_identical_for_1_and_2_threads, .timeout = 120)
     support_rmdir(dir);
 }
 
+Test(experiment, large_organization_parallel_inside_bit_identical, .timeout = 120)
+{
+    char *dir = support_tmpdir(), *a = path_in(dir, "l1.h5"), *b = path_in(dir, "l2.h5"), *err = NULL;
+    cr_assert_eq(experiment("tests/data/experiment/large.yaml", a, "1", NULL, &err), 0, "%s", err);
+    free(err);
+    cr_assert_eq(experiment("tests/data/experiment/large.yaml", b, "2", NULL, &err), 0, "%s", err);
+    free(err);
+    cr_expect_eq(shell(PY " same %s %s", a, b), 0);
+    free(a);
+    free(b);
+    support_rmdir(dir);
+}
+
 /* Stop with signal sig once `after` runs are committed, check the partial
  * file, resume, and compare with the uninterrupted experiment. */
 static void stop_and_resume(const char *sig, int after, int want_code)
