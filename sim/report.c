@@ -1,4 +1,5 @@
-/* report.c: `adoptsim report` (see report.h for what is computed and how).
+/* report.c: `adoptsim report` (see report.h for what is computed and how;
+ * resultfile.c reads the file).
  *
  * The file is read with the HDF5 C API, one time column (every scenario,
  * point and replicate at one day) per observable and day, and one run's
@@ -6,6 +7,7 @@
  * GSL.  Results go into a grid of cells, day x outcome x scenario x point,
  * that is then written as text, Markdown or CSV. */
 #include "report.h"
+#include "resultfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,7 +20,6 @@
 #include <gsl/gsl_statistics_double.h>
 #include <hdf5.h>
 
-#define MAX_RANK 8
 #define LIST_BUDGET_ERROR 300   /* characters of missing-run list in an error message */
 #define LIST_BUDGET_REPORT 2000 /* ... in the header of a --partial report */
 
@@ -99,300 +100,20 @@ int report_parse_format(const char *text, report_format *format, sim_error *err)
     return SIM_OK;
 }
 
-/* ---- the file ------------------------------------------------------------------------ */
-
-typedef struct rfile {
-    const char *path;
-    sim_error *err;
-    hid_t file;
-    int experiment;        /* 1: (scenario, point, replicate, time); 0: a run's (replicate, time) */
-    int S, P, R, T;
-    char **names;          /* [S] scenario names */
-    int baseline;
-    int n_params;
-    char **params;         /* [n_params] swept key paths */
-    double *param_values;  /* [j * P + p] */
-    int8_t *completed;     /* [(s * P + p) * R + r] */
-    double *time;          /* [T] days */
-    char model[64];
-    char experiment_file[1024];
-    long long seed;
-} rfile;
-
-static int not_ours(rfile *f, const char *what)
-{
-    return sim_error_set(f->err, SIM_EINPUT, NULL, 0, 0, NULL,
-                         "%s is not an adoptsim results file: %s", f->path, what);
-}
-
-static int read_failed(rfile *f, const char *name)
-{
-    return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: variable %s", f->path, name);
-}
-
 static int no_memory(sim_error *err)
 {
     return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 }
 
-/* The text attribute name of obj (fixed or variable length) into buf; 1 if found. */
-static int attr_text(hid_t obj, const char *name, char *buf, size_t size)
+/* The baseline scenario: --baseline, else the file's, else the first. */
+static int resolve_baseline(result_file *f, const report_options *opt)
 {
-    hid_t attr, type;
-    int ok = 0;
-
-    buf[0] = '\0';
-    if (H5Aexists(obj, name) <= 0) return 0;
-    attr = H5Aopen(obj, name, H5P_DEFAULT);
-    if (attr < 0) return 0;
-    type = H5Aget_type(attr);
-    if (type >= 0 && H5Tget_class(type) == H5T_STRING) {
-        if (H5Tis_variable_str(type) > 0) {
-            char *s = NULL;
-            hid_t mem = H5Tcopy(H5T_C_S1);
-            if (mem >= 0 && H5Tset_size(mem, H5T_VARIABLE) >= 0 && H5Aread(attr, mem, &s) >= 0 && s) {
-                snprintf(buf, size, "%s", s);
-                ok = 1;
-            }
-            if (s) H5free_memory(s);
-            if (mem >= 0) H5Tclose(mem);
-        } else {
-            size_t n = H5Tget_size(type);
-            char *tmp = calloc(n + 1, 1);
-            if (tmp && H5Aread(attr, type, tmp) >= 0) {
-                snprintf(buf, size, "%s", tmp);
-                ok = 1;
-            }
-            free(tmp);
-        }
-    }
-    if (type >= 0) H5Tclose(type);
-    H5Aclose(attr);
-    return ok;
-}
-
-static int attr_int(hid_t obj, const char *name, long long *v)
-{
-    hid_t attr;
-    int ok;
-    if (H5Aexists(obj, name) <= 0) return 0;
-    attr = H5Aopen(obj, name, H5P_DEFAULT);
-    if (attr < 0) return 0;
-    ok = H5Aread(attr, H5T_NATIVE_LLONG, v) >= 0;
-    H5Aclose(attr);
-    return ok;
-}
-
-/* Rank and dims of the dataset name; -1 when there is no such dataset. */
-static int ds_shape(hid_t file, const char *name, hsize_t *dims)
-{
-    hid_t ds, space;
-    int rank = -1;
-    if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return -1;
-    ds = H5Dopen2(file, name, H5P_DEFAULT);
-    if (ds < 0) return -1;
-    space = H5Dget_space(ds);
-    if (space >= 0) {
-        rank = H5Sget_simple_extent_ndims(space);
-        if (rank < 0 || rank > MAX_RANK || H5Sget_simple_extent_dims(space, dims, NULL) < 0) rank = -1;
-        H5Sclose(space);
-    }
-    H5Dclose(ds);
-    return rank;
-}
-
-/* Read the block start/count (rank dims) of dataset name as mem_type into buf. */
-static int read_block(rfile *f, const char *name, hid_t mem_type, int rank, const hsize_t *start,
-                      const hsize_t *count, void *buf)
-{
-    hid_t ds = H5Dopen2(f->file, name, H5P_DEFAULT), fspace = -1, mspace = -1;
-    hsize_t n = 1;
-    herr_t rc = -1;
-
-    for (int i = 0; i < rank; i++) n *= count[i];
-    if (ds >= 0) fspace = H5Dget_space(ds);
-    if (fspace >= 0) mspace = H5Screate_simple(1, &n, NULL);
-    if (mspace >= 0 && H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
-        rc = n > 0 ? H5Dread(ds, mem_type, mspace, fspace, H5P_DEFAULT, buf) : 0;
-    if (mspace >= 0) H5Sclose(mspace);
-    if (fspace >= 0) H5Sclose(fspace);
-    if (ds >= 0) H5Dclose(ds);
-    return rc < 0 ? read_failed(f, name) : SIM_OK;
-}
-
-/* Whether the observable name is in the file, over (scenario, point, replicate,
- * time) or, in a run's file, (replicate, time). */
-static int has_obs(const rfile *f, const char *name)
-{
-    hsize_t d[MAX_RANK];
-    int rank = ds_shape(f->file, name, d);
-    if (f->experiment)
-        return rank == 4 && d[0] == (hsize_t)f->S && d[1] == (hsize_t)f->P && d[2] == (hsize_t)f->R &&
-               d[3] == (hsize_t)f->T;
-    return rank == 2 && d[0] == (hsize_t)f->R && d[1] == (hsize_t)f->T;
-}
-
-/* Every run's value of name at time index t: buf[(s * P + p) * R + r]. */
-static int read_day(rfile *f, const char *name, int t, double *buf)
-{
-    if (f->experiment) {
-        hsize_t start[4] = {0, 0, 0, (hsize_t)t}, count[4] = {(hsize_t)f->S, (hsize_t)f->P, (hsize_t)f->R, 1};
-        return read_block(f, name, H5T_NATIVE_DOUBLE, 4, start, count, buf);
-    }
-    hsize_t start[2] = {0, (hsize_t)t}, count[2] = {(hsize_t)f->R, 1};
-    return read_block(f, name, H5T_NATIVE_DOUBLE, 2, start, count, buf);
-}
-
-/* The series of name for every replicate of (s, p): buf[r * T + t]. */
-static int read_series(rfile *f, const char *name, int s, int p, double *buf)
-{
-    if (f->experiment) {
-        hsize_t start[4] = {(hsize_t)s, (hsize_t)p, 0, 0}, count[4] = {1, 1, (hsize_t)f->R, (hsize_t)f->T};
-        return read_block(f, name, H5T_NATIVE_DOUBLE, 4, start, count, buf);
-    }
-    hsize_t start[2] = {0, 0}, count[2] = {(hsize_t)f->R, (hsize_t)f->T};
-    return read_block(f, name, H5T_NATIVE_DOUBLE, 2, start, count, buf);
-}
-
-/* The scenario labels (variable-length strings). */
-static int read_names(rfile *f)
-{
-    hid_t ds = H5Dopen2(f->file, "scenario", H5P_DEFAULT), type = -1, space = -1;
-    char **raw = calloc((size_t)f->S, sizeof *raw);
-    int status = SIM_OK;
-
-    f->names = calloc((size_t)f->S, sizeof *f->names);
-    if (!raw || !f->names) {
-        free(raw);
-        return no_memory(f->err);
-    }
-    if (ds >= 0) space = H5Dget_space(ds);
-    type = H5Tcopy(H5T_C_S1);
-    if (ds >= 0 && type >= 0) { /* the file's character set: HDF5 does not convert them */
-        hid_t ft = H5Dget_type(ds);
-        if (ft >= 0) {
-            H5Tset_cset(type, H5Tget_cset(ft));
-            H5Tclose(ft);
-        }
-    }
-    if (ds < 0 || space < 0 || type < 0 || H5Tset_size(type, H5T_VARIABLE) < 0 ||
-        H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
-        status = not_ours(f, "the scenario names cannot be read");
-    } else {
-        for (int s = 0; s < f->S && status == SIM_OK; s++)
-            if (!(f->names[s] = strdup(raw[s] ? raw[s] : ""))) status = no_memory(f->err);
-        H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw);
-    }
-    if (type >= 0) H5Tclose(type);
-    if (space >= 0) H5Sclose(space);
-    if (ds >= 0) H5Dclose(ds);
-    free(raw);
-    return status;
-}
-
-/* The swept parameters: the coordinates attribute of `completed` names them. */
-static int read_params(rfile *f)
-{
-    char coords[4096];
-    hid_t ds = H5Dopen2(f->file, "completed", H5P_DEFAULT);
-    int found = ds >= 0 && attr_text(ds, "coordinates", coords, sizeof coords);
-    if (ds >= 0) H5Dclose(ds);
-    if (!found) return SIM_OK;
-
-    int n = 0;
-    for (char *tok = strtok(coords, " "); tok; tok = strtok(NULL, " ")) {
-        char **grown = realloc(f->params, (size_t)(n + 1) * sizeof *grown);
-        if (!grown) return no_memory(f->err);
-        f->params = grown;
-        if (!(f->params[n] = strdup(tok))) return no_memory(f->err);
-        f->n_params = ++n;
-    }
-    f->param_values = malloc((size_t)(n ? n : 1) * (size_t)f->P * sizeof *f->param_values);
-    if (!f->param_values) return no_memory(f->err);
-    for (int j = 0; j < n; j++) {
-        hsize_t d[MAX_RANK], start = 0, count = (hsize_t)f->P;
-        if (ds_shape(f->file, f->params[j], d) != 1 || d[0] != (hsize_t)f->P)
-            return not_ours(f, "a swept parameter is not a variable over point");
-        int rc = read_block(f, f->params[j], H5T_NATIVE_DOUBLE, 1, &start, &count,
-                            f->param_values + (size_t)j * (size_t)f->P);
-        if (rc) return rc;
-    }
-    return SIM_OK;
-}
-
-/* The scenario name of a run's file: the stem of its scenario file. */
-static int run_name(rfile *f)
-{
-    char file[1024], *stem, *dot;
-    attr_text(f->file, "scenario_file", file, sizeof file);
-    stem = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-    dot = strrchr(stem, '.');
-    if (dot && dot != stem) *dot = '\0';
-    f->names = calloc(1, sizeof *f->names);
-    if (!f->names || !(f->names[0] = strdup(stem[0] ? stem : "run"))) return no_memory(f->err);
-    return SIM_OK;
-}
-
-static int open_file(rfile *f, const report_options *opt)
-{
-    char program[64];
-    hsize_t d[MAX_RANK];
-    struct stat st;
-    FILE *probe = fopen(f->path, "rb");
-
-    if (!probe)
-        return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s", f->path, strerror(errno));
-    fclose(probe);
-    if (stat(f->path, &st) == 0 && S_ISDIR(st.st_mode))
-        return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: it is a directory", f->path);
-    if (H5Fis_hdf5(f->path) <= 0) return not_ours(f, "not an HDF5 file");
-    f->file = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f->file < 0) return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot open %s", f->path);
-    if (!attr_text(f->file, "program", program, sizeof program) || strcmp(program, "adoptsim"))
-        return not_ours(f, "no program attribute \"adoptsim\"");
-    attr_text(f->file, "model", f->model, sizeof f->model);
-    attr_text(f->file, "experiment_file", f->experiment_file, sizeof f->experiment_file);
-    if (!attr_int(f->file, "seed", &f->seed)) f->seed = -1;
-
-    if (ds_shape(f->file, "time", d) != 1 || d[0] < 1) return not_ours(f, "no time coordinate");
-    f->T = (int)d[0];
-    if (ds_shape(f->file, "replicate", d) != 1 || d[0] < 1) return not_ours(f, "no replicate coordinate");
-    f->R = (int)d[0];
-    f->experiment = H5Lexists(f->file, "completed", H5P_DEFAULT) > 0;
-    if (f->experiment) {
-        if (ds_shape(f->file, "scenario", d) != 1 || d[0] < 1) return not_ours(f, "no scenario coordinate");
-        f->S = (int)d[0];
-        if (ds_shape(f->file, "point", d) != 1 || d[0] < 1) return not_ours(f, "no point coordinate");
-        f->P = (int)d[0];
-        if (ds_shape(f->file, "completed", d) != 3 || d[0] != (hsize_t)f->S || d[1] != (hsize_t)f->P ||
-            d[2] != (hsize_t)f->R)
-            return not_ours(f, "completed is not over (scenario, point, replicate)");
-    } else {
-        f->S = f->P = 1;
-    }
-
-    size_t runs = (size_t)f->S * (size_t)f->P * (size_t)f->R;
-    f->completed = malloc(runs);
-    f->time = malloc((size_t)f->T * sizeof *f->time);
-    if (!f->completed || !f->time) return no_memory(f->err);
-    hsize_t start = 0, count = (hsize_t)f->T;
-    int rc = read_block(f, "time", H5T_NATIVE_DOUBLE, 1, &start, &count, f->time);
-    if (rc) return rc;
-    if (f->experiment) {
-        hsize_t s3[3] = {0, 0, 0}, c3[3] = {(hsize_t)f->S, (hsize_t)f->P, (hsize_t)f->R};
-        if ((rc = read_block(f, "completed", H5T_NATIVE_INT8, 3, s3, c3, f->completed))) return rc;
-        if ((rc = read_names(f)) || (rc = read_params(f))) return rc;
-    } else {
-        memset(f->completed, 1, runs); /* a run's file is written whole */
-        if ((rc = run_name(f))) return rc;
-    }
-
-    /* the baseline */
+    int rc;
     char base[512] = "";
     if (opt->baseline)
         snprintf(base, sizeof base, "%s", opt->baseline);
     else if (f->experiment)
-        attr_text(f->file, "baseline", base, sizeof base);
+        snprintf(base, sizeof base, "%s", f->baseline_attr);
     f->baseline = opt->baseline || base[0] ? -1 : 0;
     for (int s = 0; s < f->S && f->baseline < 0; s++)
         if (!strcmp(f->names[s], base)) f->baseline = s;
@@ -407,26 +128,9 @@ static int open_file(rfile *f, const report_options *opt)
     return SIM_OK;
 }
 
-static void close_file(rfile *f)
-{
-    if (f->file >= 0) H5Fclose(f->file);
-    for (int s = 0; f->names && s < f->S; s++) free(f->names[s]);
-    for (int j = 0; j < f->n_params; j++) free(f->params[j]);
-    free(f->names);
-    free(f->params);
-    free(f->param_values);
-    free(f->completed);
-    free(f->time);
-}
-
-static int done(const rfile *f, int s, int p, int r)
-{
-    return f->completed[((size_t)s * (size_t)f->P + (size_t)p) * (size_t)f->R + (size_t)r] == 1;
-}
-
 /* "push: replicates 0-3, 7; vanguard point 2: all 4 replicates; ..." with
  * about budget characters, then "and N more". Returns the missing count. */
-static long long missing_runs(const rfile *f, sbuf *sb, size_t budget)
+static long long missing_runs(const result_file *f, sbuf *sb, size_t budget)
 {
     long long missing = 0;
     int entries = 0, left_out = 0;
@@ -434,7 +138,7 @@ static long long missing_runs(const rfile *f, sbuf *sb, size_t budget)
     for (int s = 0; s < f->S; s++)
         for (int p = 0; p < f->P; p++) {
             int n = 0;
-            for (int r = 0; r < f->R; r++) n += !done(f, s, p, r);
+            for (int r = 0; r < f->R; r++) n += !result_file_done(f, s, p, r);
             if (!n) continue;
             missing += n;
             if (sb->len - start > budget) {
@@ -450,9 +154,9 @@ static long long missing_runs(const rfile *f, sbuf *sb, size_t budget)
             sb_printf(sb, ": replicate%s ", n > 1 ? "s" : "");
             int first = 1;
             for (int r = 0; r < f->R; r++) {
-                if (done(f, s, p, r)) continue;
+                if (result_file_done(f, s, p, r)) continue;
                 int e = r;
-                while (e + 1 < f->R && !done(f, s, p, e + 1)) e++;
+                while (e + 1 < f->R && !result_file_done(f, s, p, e + 1)) e++;
                 sb_printf(sb, "%s%d", first ? "" : ", ", r);
                 if (e > r) sb_printf(sb, "-%d", e);
                 first = 0;
@@ -564,7 +268,7 @@ typedef struct cell {
 } cell;
 
 typedef struct report {
-    rfile f;
+    result_file f;
     const report_options *opt;
     int n_days;
     int32_t days[REPORT_MAX_DAYS];   /* reported days (after clipping), ascending, distinct */
@@ -580,7 +284,7 @@ typedef struct report {
 
 static cell *cell_at(report *rp, int k, int o, int s, int p)
 {
-    const rfile *f = &rp->f;
+    const result_file *f = &rp->f;
     return &rp->cells[(((size_t)k * N_OUT + (size_t)o) * (size_t)f->S + (size_t)s) * (size_t)f->P + (size_t)p];
 }
 
@@ -601,7 +305,7 @@ static void add_note(cell *c, const char *fmt, ...)
 /* Resolve the requested days to time indices: clip, sort, drop duplicates. */
 static void resolve_days(report *rp)
 {
-    const rfile *f = &rp->f;
+    const result_file *f = &rp->f;
     static const int32_t defaults[] = {90, 180, 365};
     const int32_t *req = rp->opt->n_days ? rp->opt->days : defaults;
     int n_req = rp->opt->n_days ? rp->opt->n_days : 3;
@@ -645,17 +349,11 @@ static void resolve_days(report *rp)
 
 static void find_observables(report *rp)
 {
-    rfile *f = &rp->f;
+    result_file *f = &rp->f;
     for (int i = 0; i < N_OBS; i++) {
-        rp->obs_avail[i] = has_obs(f, obs_names[i]);
+        rp->obs_avail[i] = result_file_has(f, obs_names[i]);
         rp->long_name[i][0] = '\0';
-        if (rp->obs_avail[i]) {
-            hid_t ds = H5Dopen2(f->file, obs_names[i], H5P_DEFAULT);
-            if (ds >= 0) {
-                attr_text(ds, "long_name", rp->long_name[i], sizeof rp->long_name[i]);
-                H5Dclose(ds);
-            }
-        }
+        if (rp->obs_avail[i]) result_file_long_name(f, obs_names[i], rp->long_name[i], sizeof rp->long_name[i]);
     }
     for (int o = 0; o < N_OUT; o++) {
         const outcome *oc = &outcomes[o];
@@ -676,7 +374,7 @@ static double value_at(const outcome *oc, double *const *col, size_t i)
 /* The outcomes at day k. */
 static void compute_day(report *rp, int k, double *const *col, double *a, double *b)
 {
-    const rfile *f = &rp->f;
+    const result_file *f = &rp->f;
     const int base = f->baseline;
     for (int o = 0; o < N_OUT; o++) {
         const outcome *oc = &outcomes[o];
@@ -697,7 +395,7 @@ static void compute_day(report *rp, int k, double *const *col, double *a, double
                     }
                     double *cost = col[obs_index(oc->obs)], *users = col[obs_index(oc->den)];
                     for (int r = 0; r < f->R; r++)
-                        if (done(f, s, p, r) && done(f, base, p, r)) {
+                        if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r)) {
                             a[n] = cost[run0 + (size_t)r] - cost[base0 + (size_t)r];
                             b[n] = users[run0 + (size_t)r] - users[base0 + (size_t)r];
                             n++;
@@ -710,7 +408,7 @@ static void compute_day(report *rp, int k, double *const *col, double *a, double
                     continue;
                 }
                 for (int r = 0; r < f->R; r++)
-                    if (done(f, s, p, r)) {
+                    if (result_file_done(f, s, p, r)) {
                         a[n] = value_at(oc, col, run0 + (size_t)r);
                         undefined |= isnan(a[n]);
                         n++;
@@ -726,7 +424,7 @@ static void compute_day(report *rp, int k, double *const *col, double *a, double
                 if (s == base) continue;
                 n = 0;
                 for (int r = 0; r < f->R; r++)
-                    if (done(f, s, p, r) && done(f, base, p, r))
+                    if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r))
                         b[n++] = value_at(oc, col, run0 + (size_t)r) - value_at(oc, col, base0 + (size_t)r);
                 c->d = stat_of(b, n);
                 if (n == 0) add_note(c, "no pairs with the baseline");
@@ -738,16 +436,16 @@ static void compute_day(report *rp, int k, double *const *col, double *a, double
 /* Days to 50% monthly active, per run: NaN when not reached. */
 static int compute_days50(report *rp, double *series_ma, double *series_staff, double *first)
 {
-    rfile *f = &rp->f;
+    result_file *f = &rp->f;
     for (int s = 0; s < f->S; s++)
         for (int p = 0; p < f->P; p++) {
             double *out = first + ((size_t)s * (size_t)f->P + (size_t)p) * (size_t)f->R;
-            int rc = read_series(f, "monthly_active", s, p, series_ma);
-            if (!rc) rc = read_series(f, "staff", s, p, series_staff);
+            int rc = result_file_read_series(f, "monthly_active", s, p, series_ma);
+            if (!rc) rc = result_file_read_series(f, "staff", s, p, series_staff);
             if (rc) return rc;
             for (int r = 0; r < f->R; r++) {
                 out[r] = NAN;
-                if (!done(f, s, p, r)) continue;
+                if (!result_file_done(f, s, p, r)) continue;
                 for (int t = 0; t < f->T; t++) {
                     size_t i = (size_t)r * (size_t)f->T + (size_t)t;
                     if (series_ma[i] >= 0.5 * series_staff[i]) {
@@ -768,7 +466,7 @@ static int compute_days50(report *rp, double *series_ma, double *series_staff, d
             int n = 0, unreached = 0;
             c->present = 1;
             for (int r = 0; r < f->R; r++)
-                if (done(f, s, p, r)) {
+                if (result_file_done(f, s, p, r)) {
                     unreached += isnan(x[r]);
                     a[n++] = x[r];
                 }
@@ -784,7 +482,7 @@ static int compute_days50(report *rp, double *series_ma, double *series_staff, d
             if (s == base) continue;
             int pairs = 0, either = 0;
             for (int r = 0; r < f->R; r++)
-                if (done(f, s, p, r) && done(f, base, p, r)) {
+                if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r)) {
                     pairs++;
                     if (isnan(x[r]) || isnan(y[r]))
                         either++;
@@ -804,7 +502,7 @@ static int compute_days50(report *rp, double *series_ma, double *series_staff, d
 
 static int compute(report *rp)
 {
-    rfile *f = &rp->f;
+    result_file *f = &rp->f;
     size_t runs = (size_t)f->S * (size_t)f->P * (size_t)f->R;
     size_t series = (size_t)f->R * (size_t)f->T;
     double *col[N_OBS] = {0};
@@ -817,7 +515,7 @@ static int compute(report *rp)
         if (rp->obs_avail[i] && !(col[i] = malloc(runs * sizeof *col[i]))) status = no_memory(f->err);
     for (int k = 0; k < rp->n_days && status == SIM_OK; k++) {
         for (int i = 0; i < N_OBS && status == SIM_OK; i++)
-            if (col[i]) status = read_day(f, obs_names[i], rp->tidx[k], col[i]);
+            if (col[i]) status = result_file_read_day(f, obs_names[i], rp->tidx[k], col[i]);
         if (status == SIM_OK) compute_day(rp, k, col, a, b);
     }
     if (status == SIM_OK && rp->avail[O_D50]) {
@@ -979,7 +677,7 @@ static const char *note_part(const cell *c, const char *key, int skip_key, char 
 
 /* Column headers of the swept parameters: the shortest dotted suffix that
  * tells them apart ("per_team"; "vanguard.share" beside "training.share"). */
-static const char *param_header(const rfile *f, int j)
+static const char *param_header(const result_file *f, int j)
 {
     const char *name = f->params[j];
     const char *cut = name + strlen(name);
@@ -1001,7 +699,7 @@ static const char *param_header(const rfile *f, int j)
 /* The leading columns of a row: scenario, parameter values, n. */
 static int lead_columns(const report *rp, table *t, int row, int s, int p, int n)
 {
-    const rfile *f = &rp->f;
+    const result_file *f = &rp->f;
     char buf[64];
     int col = 0;
     if (row == 0) {
@@ -1027,7 +725,7 @@ static int lead_columns(const report *rp, table *t, int row, int s, int p, int n
 /* One outcome group of one day as a table, or days to 50% (k < 0). */
 static int print_table(report *rp, FILE *out, int k, int main_o, int extra_o, const char *extra_header)
 {
-    const rfile *f = &rp->f;
+    const result_file *f = &rp->f;
     const char *base = f->names[f->baseline];
     const outcome *mo = &outcomes[main_o];
     const int paired = f->S > 1, share = extra_o >= 0 && outcomes[extra_o].kind == K_SHARE;
@@ -1120,7 +818,7 @@ static void heading(const report *rp, FILE *out, int level, const char *text)
 
 static void print_header(const report *rp, FILE *out)
 {
-    const rfile *f = &rp->f;
+    const result_file *f = &rp->f;
     const int md = rp->opt->format == REPORT_MARKDOWN;
     const char *item = md ? "- " : "  ";
     const char *base = f->names[f->baseline];
@@ -1223,7 +921,7 @@ static void csv_num(FILE *out, double v)
 
 static void csv_row(const report *rp, FILE *out, int s, int p, int day, int o, const cell *c)
 {
-    const rfile *f = &rp->f;
+    const result_file *f = &rp->f;
     csv_text(out, f->names[s]);
     fprintf(out, ",%d", p);
     for (int j = 0; j < f->n_params; j++) csv_num(out, f->param_values[(size_t)j * (size_t)f->P + (size_t)p]);
@@ -1249,7 +947,7 @@ static void csv_row(const report *rp, FILE *out, int s, int p, int day, int o, c
 
 static void print_csv(report *rp, FILE *out)
 {
-    const rfile *f = &rp->f;
+    const result_file *f = &rp->f;
     fputs("scenario,point", out);
     for (int j = 0; j < f->n_params; j++) {
         fputc(',', out);
@@ -1278,21 +976,19 @@ int report_write(const char *path, const report_options *opt, FILE *out, sim_err
     int status;
 
     memset(&rp, 0, sizeof rp);
-    rp.f.path = path;
-    rp.f.err = err;
-    rp.f.file = -1;
     rp.opt = opt;
 
     H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    status = open_file(&rp.f, opt);
+    status = result_file_open(&rp.f, path, err);
+    if (status == SIM_OK) status = resolve_baseline(&rp.f, opt);
     if (status == SIM_OK) {
         rp.missing = missing_runs(&rp.f, &rp.missing_list,
                                   opt->allow_partial ? LIST_BUDGET_REPORT : LIST_BUDGET_ERROR);
         if (rp.missing_list.oom) {
             status = no_memory(err);
         } else if (rp.missing && !opt->allow_partial) {
-            const rfile *f = &rp.f;
+            const result_file *f = &rp.f;
             status = sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
                                    "%s: %lld of %lld runs are missing (an interrupted experiment): %s. "
                                    "Finish them with 'adoptsim experiment %s -o %s --resume', "
@@ -1318,7 +1014,7 @@ int report_write(const char *path, const report_options *opt, FILE *out, sim_err
             status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot write the report: %s", strerror(errno));
     }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    close_file(&rp.f);
+    result_file_close(&rp.f);
     H5Eclear2(H5E_DEFAULT);
     H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
     free(rp.cells);
