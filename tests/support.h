@@ -21,6 +21,13 @@ sim_results *support_run(const scenario *scn, int threads);
  * and stderr are captured into malloc'd strings when out/err are not NULL. */
 int support_exec(const char *const *args, char **out, char **err);
 
+/* Run a shell command built from fmt (printf style) with system(3);
+ * returns its exit status, -1 if it did not exit normally. */
+int support_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* dir/name in a malloc'd string. */
+char *support_path(const char *dir, const char *name);
+
 /* A fresh directory under /tmp (caller removes it with support_rmdir). */
 char *support_tmpdir(void);
 void support_rmdir(char *dir);

@@ -5,29 +5,15 @@
  * its tests fail rather than skip when scripts/deps.sh lists r-cran-hdf5r
  * (CI installs what deps.sh lists, so R missing there is a bug). */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support.h"
 
 #define PY "/usr/bin/python3"
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* A small genai run: 1,000 staff, 3 replicates, 90 days. */
 static void small_run(const char *dir, const char *yaml, const char *days, char *out, size_t n)
@@ -49,7 +35,7 @@ static void small_experiment(const char *dir, char *out, size_t n)
 {
     snprintf(out, n, "%s/experiment.h5", dir);
     const char *bin = getenv("ADOPTSIM");
-    int code = sh("ADOPTSIM_TEST_SIGNAL=11:9 %s experiment tests/data/experiment/analysis.yaml -o %s "
+    int code = support_shell("ADOPTSIM_TEST_SIGNAL=11:9 %s experiment tests/data/experiment/analysis.yaml -o %s "
                   "--threads 1 -q 2>/dev/null", bin && *bin ? bin : "./adoptsim", out);
     cr_assert_eq(code, 128 + 9, "the experiment was not killed after 11 runs (exit %d)", code);
 }
@@ -58,10 +44,10 @@ static void small_experiment(const char *dir, char *out, size_t n)
  * it, the test fails; otherwise it is skipped. */
 static bool r_ready(void)
 {
-    if (sh("Rscript -e 'quit(status = !requireNamespace(\"hdf5r\", quietly = TRUE))' "
+    if (support_shell("Rscript -e 'quit(status = !requireNamespace(\"hdf5r\", quietly = TRUE))' "
            ">/dev/null 2>&1") == 0)
         return true;
-    if (sh("grep -q r-cran-hdf5r scripts/deps.sh") == 0)
+    if (support_shell("grep -q r-cran-hdf5r scripts/deps.sh") == 0)
         cr_assert_fail("scripts/deps.sh installs r-cran-hdf5r but Rscript with hdf5r is missing");
     return false;
 }
@@ -77,10 +63,10 @@ Test(analysis, python_plots_a_run, .timeout = 120)
     char *dir = support_tmpdir();
     char f[512];
     small_run(dir, "configs/stalled_push.yaml", "90", f, sizeof f);
-    cr_assert_eq(sh(PY " analysis/plot_adoption.py %s -o %s/py > %s/out.txt", f, dir, dir), 0);
-    cr_expect_eq(sh("grep -q 'wrote %s/py_by_level.png' %s/out.txt", dir, dir), 0);
+    cr_assert_eq(support_shell(PY " analysis/plot_adoption.py %s -o %s/py > %s/out.txt", f, dir, dir), 0);
+    cr_expect_eq(support_shell("grep -q 'wrote %s/py_by_level.png' %s/out.txt", dir, dir), 0);
     /* three observables side by side; 4 generations and 5 levels by 3 rows */
-    cr_expect_eq(sh(PY " tests/check_image.py %s/py adoption=1200x320 by_generation=1200x768 "
+    cr_expect_eq(support_shell(PY " tests/check_image.py %s/py adoption=1200x320 by_generation=1200x768 "
                     "by_level=1500x768", dir), 0);
     support_rmdir(dir);
 }
@@ -91,10 +77,10 @@ Test(analysis, python_plots_adopters_of_a_bass_run, .timeout = 120)
     char *dir = support_tmpdir();
     char f[512];
     small_run(dir, "configs/bass_complete.yaml", "40", f, sizeof f);
-    cr_assert_eq(sh(PY " analysis/plot_adoption.py %s -o %s/py --share > /dev/null 2> %s/err.txt",
+    cr_assert_eq(support_shell(PY " analysis/plot_adoption.py %s -o %s/py --share > /dev/null 2> %s/err.txt",
                     f, dir, dir), 0);
-    cr_expect_eq(sh(PY " tests/check_image.py %s/py adoption=400x320", dir), 0);
-    cr_expect_eq(sh("grep -q 'no generation breakdown of adopters' %s/err.txt", dir), 0);
+    cr_expect_eq(support_shell(PY " tests/check_image.py %s/py adoption=400x320", dir), 0);
+    cr_expect_eq(support_shell("grep -q 'no generation breakdown of adopters' %s/err.txt", dir), 0);
     char png[600];
     snprintf(png, sizeof png, "%s/py_by_level.png", dir);
     cr_expect(access(png, F_OK) != 0, "a by_level figure for a model without levels");
@@ -107,12 +93,12 @@ Test(analysis, python_skips_runs_an_experiment_has_not_completed, .timeout = 120
     char *dir = support_tmpdir();
     char f[512];
     small_experiment(dir, f, sizeof f);
-    cr_assert_eq(sh(PY " analysis/plot_adoption.py %s -o %s/py --observable regular_users "
+    cr_assert_eq(support_shell(PY " analysis/plot_adoption.py %s -o %s/py --observable regular_users "
                     "> /dev/null 2> %s/err.txt", f, dir, dir), 0);
-    cr_expect_eq(sh("grep -q 'skipping 1 of 12 runs not completed: step_vanguard "
+    cr_expect_eq(support_shell("grep -q 'skipping 1 of 12 runs not completed: step_vanguard "
                     "vanguard.per_team=2 replicate 2$' %s/err.txt", dir), 0,
                  "no note on the skipped run");
-    cr_expect_eq(sh(PY " tests/check_image.py %s/py adoption=400x320 by_generation=1200x256 "
+    cr_expect_eq(support_shell(PY " tests/check_image.py %s/py adoption=400x320 by_generation=1200x256 "
                     "by_level=1200x256", dir), 0);
     support_rmdir(dir);
 }
@@ -124,9 +110,9 @@ Test(analysis, r_plots_a_run, .timeout = 120)
     char *dir = support_tmpdir();
     char f[512];
     small_run(dir, "configs/stalled_push.yaml", "90", f, sizeof f);
-    cr_assert_eq(sh("Rscript analysis/plot_adoption.R %s -o %s/r > %s/out.txt", f, dir, dir), 0);
-    cr_expect_eq(sh("grep -q 'wrote %s/r_by_level.png' %s/out.txt", dir, dir), 0);
-    cr_expect_eq(sh(PY " tests/check_image.py %s/r adoption=1200x320 by_generation=1200x768 "
+    cr_assert_eq(support_shell("Rscript analysis/plot_adoption.R %s -o %s/r > %s/out.txt", f, dir, dir), 0);
+    cr_expect_eq(support_shell("grep -q 'wrote %s/r_by_level.png' %s/out.txt", dir, dir), 0);
+    cr_expect_eq(support_shell(PY " tests/check_image.py %s/r adoption=1200x320 by_generation=1200x768 "
                     "by_level=1500x768", dir), 0);
     support_rmdir(dir);
 }
@@ -138,12 +124,12 @@ Test(analysis, r_skips_runs_an_experiment_has_not_completed, .timeout = 120)
     char *dir = support_tmpdir();
     char f[512];
     small_experiment(dir, f, sizeof f);
-    cr_assert_eq(sh("Rscript analysis/plot_adoption.R %s -o %s/r --observable regular_users "
+    cr_assert_eq(support_shell("Rscript analysis/plot_adoption.R %s -o %s/r --observable regular_users "
                     "> /dev/null 2> %s/err.txt", f, dir, dir), 0);
-    cr_expect_eq(sh("grep -q 'skipping 1 of 12 runs not completed: step_vanguard "
+    cr_expect_eq(support_shell("grep -q 'skipping 1 of 12 runs not completed: step_vanguard "
                     "vanguard.per_team=2 replicate 2$' %s/err.txt", dir), 0,
                  "no note on the skipped run");
-    cr_expect_eq(sh(PY " tests/check_image.py %s/r adoption=400x320 by_generation=1200x256 "
+    cr_expect_eq(support_shell(PY " tests/check_image.py %s/r adoption=400x320 by_generation=1200x256 "
                     "by_level=1200x256", dir), 0);
     support_rmdir(dir);
 }

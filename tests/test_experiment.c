@@ -6,12 +6,10 @@
  * before any run with file:line:column and key. */
 #include <criterion/criterion.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -19,25 +17,6 @@
 #define SMALL "tests/data/experiment/small.yaml"   /* 2 scenarios x 4 points x 4 replicates */
 #define PAIRED "tests/data/experiment/paired.yaml" /* 2 scenarios x 40 replicates */
 #define PY "/usr/bin/python3 tests/check_experiment.py"
-
-static int shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int shell(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-    char *p = malloc(PATH_MAX);
-    snprintf(p, PATH_MAX, "%s/%s", dir, name);
-    return p;
-}
 
 /* adoptsim experiment def -o out --threads t [extra...]; returns the exit code. */
 static int experiment(const char *def, const char *out, const char *threads, const char *extra,
@@ -49,7 +28,7 @@ static int experiment(const char *def, const char *out, const char *threads, con
 
 Test(experiment, xarray_selects_by_scenario_and_parameter, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *exp = path_in(dir, "small.h5"), *one = path_in(dir, "one.h5"), *err = NULL;
+    char *dir = support_tmpdir(), *exp = support_path(dir, "small.h5"), *one = support_path(dir, "one.h5"), *err = NULL;
     cr_assert_eq(experiment(SMALL, exp, "2", NULL, &err), 0, "%s", err);
     free(err);
     /* the run (vanguard, per_team 2, peers 0.5) made alone with the same seed */
@@ -62,8 +41,8 @@ Test(experiment, xarray_selects_by_scenario_and_parameter, .timeout = 120)
                           "--set", "model.genai.use.peers=0.5", NULL};
     cr_assert_eq(support_exec(args, NULL, &err), 0, "%s", err);
     free(err);
-    cr_expect_eq(shell(PY " select %s %s", exp, one), 0);
-    cr_expect_eq(shell("h5dump -H %s | grep -q 'DATASET \"completed\"'", exp), 0);
+    cr_expect_eq(support_shell(PY " select %s %s", exp, one), 0);
+    cr_expect_eq(support_shell("h5dump -H %s | grep -q 'DATASET \"completed\"'", exp), 0);
     free(exp);
     free(one);
     support_rmdir(dir);
@@ -71,12 +50,12 @@ Test(experiment, xarray_selects_by_scenario_and_parameter, .timeout = 120)
 
 Test(experiment, bit_identical_for_1_and_2_threads, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *a = path_in(dir, "t1.h5"), *b = path_in(dir, "t2.h5"), *err = NULL;
+    char *dir = support_tmpdir(), *a = support_path(dir, "t1.h5"), *b = support_path(dir, "t2.h5"), *err = NULL;
     cr_assert_eq(experiment(SMALL, a, "1", NULL, &err), 0, "%s", err);
     free(err);
     cr_assert_eq(experiment(SMALL, b, "2", NULL, &err), 0, "%s", err);
     free(err);
-    cr_expect_eq(shell(PY " same %s %s", a, b), 0);
+    cr_expect_eq(support_shell(PY " same %s %s", a, b), 0);
     free(a);
     free(b);
     support_rmdir(dir);
@@ -84,12 +63,12 @@ Test(experiment, bit_identical_for_1_and_2_threads, .timeout = 120)
 
 Test(experiment, large_organization_parallel_inside_bit_identical, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *a = path_in(dir, "l1.h5"), *b = path_in(dir, "l2.h5"), *err = NULL;
+    char *dir = support_tmpdir(), *a = support_path(dir, "l1.h5"), *b = support_path(dir, "l2.h5"), *err = NULL;
     cr_assert_eq(experiment("tests/data/experiment/large.yaml", a, "1", NULL, &err), 0, "%s", err);
     free(err);
     cr_assert_eq(experiment("tests/data/experiment/large.yaml", b, "2", NULL, &err), 0, "%s", err);
     free(err);
-    cr_expect_eq(shell(PY " same %s %s", a, b), 0);
+    cr_expect_eq(support_shell(PY " same %s %s", a, b), 0);
     free(a);
     free(b);
     support_rmdir(dir);
@@ -99,7 +78,7 @@ Test(experiment, large_organization_parallel_inside_bit_identical, .timeout = 12
  * file, resume, and compare with the uninterrupted experiment. */
 static void stop_and_resume(const char *sig, int after, int want_code)
 {
-    char *dir = support_tmpdir(), *full = path_in(dir, "full.h5"), *cut = path_in(dir, "cut.h5"), *err = NULL;
+    char *dir = support_tmpdir(), *full = support_path(dir, "full.h5"), *cut = support_path(dir, "cut.h5"), *err = NULL;
     char hook[32];
     cr_assert_eq(experiment(SMALL, full, "2", NULL, &err), 0, "%s", err);
     free(err);
@@ -112,7 +91,7 @@ static void stop_and_resume(const char *sig, int after, int want_code)
     if (want_code == 130) cr_expect(strstr(err, "finish with --resume") != NULL, "%s", err);
     free(err);
     /* interrupted: the runs still running finish; killed: exactly `after` */
-    if (want_code == 137) cr_expect_eq(shell(PY " partial %s %d", cut, after), 0);
+    if (want_code == 137) cr_expect_eq(support_shell(PY " partial %s %d", cut, after), 0);
 
     /* without --resume or --force the file is kept */
     cr_expect_eq(experiment(SMALL, cut, "2", NULL, &err), 2);
@@ -120,7 +99,7 @@ static void stop_and_resume(const char *sig, int after, int want_code)
     free(err);
     cr_assert_eq(experiment(SMALL, cut, "1", "--resume", &err), 0, "%s", err);
     free(err);
-    cr_expect_eq(shell(PY " same %s %s", full, cut), 0);
+    cr_expect_eq(support_shell(PY " same %s %s", full, cut), 0);
     free(full);
     free(cut);
     support_rmdir(dir);
@@ -138,7 +117,7 @@ Test(experiment, interrupted_then_resumed_equals_uninterrupted, .timeout = 120)
 
 Test(experiment, resume_refuses_another_definition, .timeout = 60)
 {
-    char *dir = support_tmpdir(), *out = path_in(dir, "p.h5"), *err = NULL;
+    char *dir = support_tmpdir(), *out = support_path(dir, "p.h5"), *err = NULL;
     cr_assert_eq(experiment(PAIRED, out, "2", "--resume", &err), 0, "%s", err); /* no file yet: starts */
     free(err);
     cr_expect_eq(experiment(SMALL, out, "2", "--resume", &err), 2);
@@ -152,17 +131,17 @@ Test(experiment, resume_refuses_another_definition, .timeout = 60)
 
 Test(experiment, common_random_numbers_shrink_paired_differences, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *out = path_in(dir, "paired.h5"), *err = NULL;
+    char *dir = support_tmpdir(), *out = support_path(dir, "paired.h5"), *err = NULL;
     cr_assert_eq(experiment(PAIRED, out, "2", NULL, &err), 0, "%s", err);
     free(err);
-    cr_expect_eq(shell(PY " paired %s push permission", out), 0);
+    cr_expect_eq(support_shell(PY " paired %s push permission", out), 0);
     free(out);
     support_rmdir(dir);
 }
 
 Test(experiment, progress_lines_and_quiet, .timeout = 60)
 {
-    char *dir = support_tmpdir(), *out = path_in(dir, "s.h5"), *err = NULL, *so = NULL;
+    char *dir = support_tmpdir(), *out = support_path(dir, "s.h5"), *err = NULL, *so = NULL;
     const char *args[] = {"experiment", SMALL, "-o", out, NULL};
     cr_assert_eq(support_exec(args, &so, &err), 0, "%s", err);
     /* stderr is not a terminal: one line per 10 percent, ending at 100% */
@@ -237,7 +216,7 @@ Test(experiment, bad_definitions_fail_before_any_run, .timeout = 60)
         else
             snprintf(text, sizeof text, "base: no_such_base.yaml\n");
         char *def = support_write(dir, "exp.yaml", text, strlen(text));
-        char *out = path_in(dir, "out.h5");
+        char *out = support_path(dir, "out.h5");
         int code = experiment(def, out, "2", NULL, &err);
         cr_expect_eq(code, 2, "%s: exit %d: %s", c->what, code, err);
         cr_expect(strstr(err, c->where) != NULL, "%s: expected \"%s\" in: %s", c->what, c->where, err);

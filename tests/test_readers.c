@@ -2,26 +2,12 @@
  * (tests/check_run.py under Debian's /usr/bin/python3), h5dump and ncdump;
  * and the command line gives bit-identical datasets for 1, 2 and 4 threads. */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "support.h"
-
-static int run_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run_shell(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static char *run_scenario(const char *dir, const char *name, const char *scn, const char *threads)
 {
@@ -40,14 +26,14 @@ Test(readers, h5py_xarray_h5dump_ncdump, .timeout = 120)
     if (access("/usr/bin/python3", X_OK) != 0) cr_skip_test("no /usr/bin/python3");
     char *dir = support_tmpdir();
     char *f = run_scenario(dir, "default.h5", "configs/default.yaml", "2");
-    cr_expect_eq(run_shell("/usr/bin/python3 tests/check_run.py read %s", f), 0);
-    cr_expect_eq(run_shell("h5dump -H %s > %s/h5dump.txt", f, dir), 0);
-    cr_expect_eq(run_shell("grep -q 'DATASET \"adopters\"' %s/h5dump.txt", dir), 0);
-    cr_expect_eq(run_shell("grep -q 'DIMENSION_LIST' %s/h5dump.txt", dir), 0);
+    cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py read %s", f), 0);
+    cr_expect_eq(support_shell("h5dump -H %s > %s/h5dump.txt", f, dir), 0);
+    cr_expect_eq(support_shell("grep -q 'DATASET \"adopters\"' %s/h5dump.txt", dir), 0);
+    cr_expect_eq(support_shell("grep -q 'DIMENSION_LIST' %s/h5dump.txt", dir), 0);
     if (access("/usr/bin/ncdump", X_OK) == 0) {
-        cr_expect_eq(run_shell("ncdump -h %s > %s/ncdump.txt", f, dir), 0);
-        cr_expect_eq(run_shell("grep -q 'time = 366' %s/ncdump.txt", dir), 0);
-        cr_expect_eq(run_shell("grep -q 'int64 adopters(replicate, time)' %s/ncdump.txt", dir), 0);
+        cr_expect_eq(support_shell("ncdump -h %s > %s/ncdump.txt", f, dir), 0);
+        cr_expect_eq(support_shell("grep -q 'time = 366' %s/ncdump.txt", dir), 0);
+        cr_expect_eq(support_shell("grep -q 'int64 adopters(replicate, time)' %s/ncdump.txt", dir), 0);
     }
     free(f);
     support_rmdir(dir);
@@ -60,7 +46,7 @@ Test(readers, same_seed_bit_identical_for_1_2_4_threads, .timeout = 120)
     char *f1 = run_scenario(dir, "t1.h5", "configs/default.yaml", "1");
     char *f2 = run_scenario(dir, "t2.h5", "configs/default.yaml", "2");
     char *f4 = run_scenario(dir, "t4.h5", "configs/default.yaml", "4");
-    cr_expect_eq(run_shell("/usr/bin/python3 tests/check_run.py same %s %s %s", f1, f2, f4), 0);
+    cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py same %s %s %s", f1, f2, f4), 0);
     free(f1);
     free(f2);
     free(f4);
@@ -78,12 +64,12 @@ Test(readers, final_per_agent_table, .timeout = 60)
                          "--set", "output.agents=true", NULL};
     cr_assert_eq(support_exec(gen, NULL, &err), 0, "%s", err);
     free(err);
-    cr_expect_eq(run_shell("/usr/bin/python3 tests/check_run.py agents %s adopted adopters", out), 0);
+    cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py agents %s adopted adopters", out), 0);
     snprintf(out, sizeof out, "%s/chart.h5", dir);
     const char *chart[] = {"run", "configs/own_orgchart.yaml", "-o", out, "-q", "--replicates", "2",
                            "--set", "run.days=30", "--set", "output.agents=true", NULL};
     cr_assert_eq(support_exec(chart, NULL, &err), 0, "%s", err);
     free(err);
-    cr_expect_eq(run_shell("/usr/bin/python3 tests/check_run.py agents %s monthly_active monthly_active", out), 0);
+    cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py agents %s monthly_active monthly_active", out), 0);
     support_rmdir(dir);
 }

@@ -7,11 +7,9 @@
  * bad input gives exit 2, an unreadable file exit 1. */
 #include <criterion/criterion.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -20,25 +18,6 @@
 #define REPORT_EXP "tests/data/experiment/report.yaml" /* 4 scenarios x 10 replicates, 60 days */
 #define SMALL "tests/data/experiment/small.yaml"       /* 2 scenarios x 4 points x 4 replicates */
 #define PY "/usr/bin/python3 tests/check_report.py"
-
-static int shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int shell(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-    char *p = malloc(PATH_MAX);
-    snprintf(p, PATH_MAX, "%s/%s", dir, name);
-    return p;
-}
 
 static void make_experiment(const char *def, const char *out)
 {
@@ -68,17 +47,17 @@ static int report_csv(const char *h5, const char *csv, const char *a1, const cha
 
 Test(report, scenarios_match_numpy, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *h5 = path_in(dir, "r.h5"), *csv = path_in(dir, "r.csv");
+    char *dir = support_tmpdir(), *h5 = support_path(dir, "r.h5"), *csv = support_path(dir, "r.csv");
     make_experiment(REPORT_EXP, h5);
     /* day 5: no gain in regular users yet; day 10: a gain, not significant;
      * days 30, 60: cost per additional regular user with its interval; the
      * push reaches 50% monthly active in only some replicates */
     cr_assert_eq(report_csv(h5, csv, "--days", "60,5,30,10", NULL, NULL), 0);
-    cr_expect_eq(shell(PY " csv %s %s --days 60,5,30,10 --require diff,ratio_ci,ratio_no_ci,no_gain,unreached",
+    cr_expect_eq(support_shell(PY " csv %s %s --days 60,5,30,10 --require diff,ratio_ci,ratio_no_ci,no_gain,unreached",
                        h5, csv), 0);
     /* against another baseline that always reaches 50%: paired days to 50% */
     cr_assert_eq(report_csv(h5, csv, "--baseline", "permission", "--days", "60"), 0);
-    cr_expect_eq(shell(PY " csv %s %s --days 60 --baseline permission --require days50_diff,diff", h5, csv), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --days 60 --baseline permission --require days50_diff,diff", h5, csv), 0);
     free(h5);
     free(csv);
     support_rmdir(dir);
@@ -86,11 +65,11 @@ Test(report, scenarios_match_numpy, .timeout = 120)
 
 Test(report, sweep_matches_numpy, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *h5 = path_in(dir, "s.h5"), *csv = path_in(dir, "s.csv"), *out = NULL;
+    char *dir = support_tmpdir(), *h5 = support_path(dir, "s.h5"), *csv = support_path(dir, "s.csv"), *out = NULL;
     make_experiment(SMALL, h5);
     /* the default days 90, 180, 365 are past the 60-day horizon */
     cr_assert_eq(report_csv(h5, csv, NULL, NULL, NULL, NULL), 0);
-    cr_expect_eq(shell(PY " csv %s %s --require sweep,clipped,diff", h5, csv), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --require sweep,clipped,diff", h5, csv), 0);
     /* text: one row per (scenario, point), the parameter values as columns */
     const char *args[] = {"report", h5, NULL};
     cr_assert_eq(support_exec(args, &out, NULL), 0);
@@ -105,12 +84,12 @@ Test(report, sweep_matches_numpy, .timeout = 120)
 
 Test(report, single_run_and_bass_files, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *one = path_in(dir, "one.h5"), *bass = path_in(dir, "bass.h5");
-    char *csv = path_in(dir, "o.csv"), *out = NULL, *err = NULL;
+    char *dir = support_tmpdir(), *one = support_path(dir, "one.h5"), *bass = support_path(dir, "bass.h5");
+    char *csv = support_path(dir, "o.csv"), *out = NULL, *err = NULL;
     const char *run[] = {"run", "tests/data/experiment/base.yaml", "-o", one, "-q", "--replicates", "3", NULL};
     cr_assert_eq(support_exec(run, NULL, NULL), 0);
     cr_assert_eq(report_csv(one, csv, "--days", "0,30,100", NULL, NULL), 0);
-    cr_expect_eq(shell(PY " csv %s %s --days 0,30,100 --require clipped", one, csv), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --days 0,30,100 --require clipped", one, csv), 0);
     const char *md[] = {"report", one, "--format", "markdown", "--days", "30", NULL};
     cr_assert_eq(support_exec(md, &out, NULL), 0);
     cr_expect(strstr(out, "# adoptsim report: ") != NULL, "%s", out);
@@ -124,7 +103,7 @@ Test(report, single_run_and_bass_files, .timeout = 120)
                           "--set", "network.agents=300", NULL};
     cr_assert_eq(support_exec(brun, NULL, NULL), 0);
     cr_assert_eq(report_csv(bass, csv, "--days", "3,10", NULL, NULL), 0);
-    cr_expect_eq(shell(PY " csv %s %s --days 3,10", bass, csv), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --days 3,10", bass, csv), 0);
     const char *text[] = {"report", bass, "--days", "10", NULL};
     cr_assert_eq(support_exec(text, &out, &err), 0, "%s", err);
     cr_expect(strstr(out, "Adopters: agents who have adopted (agents)") != NULL, "%s", out);
@@ -139,7 +118,7 @@ Test(report, single_run_and_bass_files, .timeout = 120)
 
 Test(report, interrupted_experiment_names_missing_runs, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *cut = path_in(dir, "cut.h5"), *csv = path_in(dir, "c.csv");
+    char *dir = support_tmpdir(), *cut = support_path(dir, "cut.h5"), *csv = support_path(dir, "c.csv");
     char *out = NULL, *err = NULL;
     /* killed once 5 runs are committed; one thread runs them in order */
     setenv("ADOPTSIM_TEST_SIGNAL", "5:9", 1);
@@ -161,7 +140,7 @@ Test(report, interrupted_experiment_names_missing_runs, .timeout = 120)
 
     /* --partial: the completed runs only, n per row; the header says so */
     cr_assert_eq(report_csv(cut, csv, "--partial", NULL, NULL, NULL), 0);
-    cr_expect_eq(shell(PY " csv %s %s --partial --require n1,partial", cut, csv), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --partial --require n1,partial", cut, csv), 0);
     const char *part[] = {"report", cut, "--partial", NULL};
     cr_assert_eq(support_exec(part, &out, NULL), 0);
     cr_expect(strstr(out, "PARTIAL: 27 of 32 runs are missing and left out") != NULL, "%s", out);
@@ -174,10 +153,10 @@ Test(report, interrupted_experiment_names_missing_runs, .timeout = 120)
 
 Test(report, partial_pairs_use_replicates_complete_in_both, .timeout = 120)
 {
-    char *dir = support_tmpdir(), *h5 = path_in(dir, "r.h5"), *cut = path_in(dir, "cut.h5");
-    char *csv = path_in(dir, "c.csv"), *err = NULL;
+    char *dir = support_tmpdir(), *h5 = support_path(dir, "r.h5"), *cut = support_path(dir, "cut.h5");
+    char *csv = support_path(dir, "c.csv"), *err = NULL;
     make_experiment(REPORT_EXP, h5);
-    cr_assert_eq(shell(PY " drop %s %s push:0:5 permission:0:2 vanguard:0:0 vanguard:0:1", h5, cut), 0);
+    cr_assert_eq(support_shell(PY " drop %s %s push:0:5 permission:0:2 vanguard:0:0 vanguard:0:1", h5, cut), 0);
     const char *rep[] = {"report", cut, NULL};
     cr_expect_eq(support_exec(rep, NULL, &err), 2);
     cr_expect(strstr(err, "4 of 40 runs are missing") != NULL, "%s", err);
@@ -185,7 +164,7 @@ Test(report, partial_pairs_use_replicates_complete_in_both, .timeout = 120)
               err);
     free(err);
     cr_assert_eq(report_csv(cut, csv, "--partial", "--days", "10,60", NULL), 0);
-    cr_expect_eq(shell(PY " csv %s %s --partial --days 10,60 --require partial_pairs,diff,ratio_ci", cut, csv), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --partial --days 10,60 --require partial_pairs,diff,ratio_ci", cut, csv), 0);
     free(h5);
     free(cut);
     free(csv);
@@ -201,10 +180,10 @@ Test(report, one_replicate_gives_no_interval, .timeout = 60)
              "base: %s/tests/data/experiment/base.yaml\nreplicates: 1\nscenarios:\n  a: {}\n"
              "  b: {interventions.permission: {enabled: true, start: 5}}\n", cwd);
     char *def = support_write(dir, "one.yaml", text, strlen(text));
-    char *h5 = path_in(dir, "one.h5"), *csv = path_in(dir, "one.csv");
+    char *h5 = support_path(dir, "one.h5"), *csv = support_path(dir, "one.csv");
     make_experiment(def, h5);
     cr_assert_eq(report_csv(h5, csv, "--days", "30", NULL, NULL), 0);
-    cr_expect_eq(shell(PY " csv %s %s --days 30 --require n1,diff", h5, csv), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --days 30 --require n1,diff", h5, csv), 0);
     const char *args[] = {"report", h5, "--days", "30", NULL};
     cr_assert_eq(support_exec(args, &out, NULL), 0);
     cr_expect(strstr(out, "(n=1)") != NULL, "%s", out);
@@ -217,10 +196,10 @@ Test(report, one_replicate_gives_no_interval, .timeout = 60)
 
 Test(report, bad_input, .timeout = 60)
 {
-    char *dir = support_tmpdir(), *h5 = path_in(dir, "r.h5"), *other = path_in(dir, "other.h5");
+    char *dir = support_tmpdir(), *h5 = support_path(dir, "r.h5"), *other = support_path(dir, "other.h5");
     char *out = NULL, *err = NULL;
     make_experiment(SMALL, h5);
-    cr_assert_eq(shell("/usr/bin/python3 -c \"import h5py; h5py.File('%s', 'w').attrs['program'] = 'other'\"",
+    cr_assert_eq(support_shell("/usr/bin/python3 -c \"import h5py; h5py.File('%s', 'w').attrs['program'] = 'other'\"",
                        other), 0);
     struct {
         const char *args[6];
