@@ -555,6 +555,17 @@ static void batch_free(batch *b)
     if (b->fd >= 0) close(b->fd);
 }
 
+int batch_check(const experiment *ex, sim_error *err)
+{
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.ex = ex;
+    b.fd = -1;
+    int rc = build_configs(&b, err);
+    batch_free(&b);
+    return rc;
+}
+
 int batch_run(const experiment *ex, const batch_options *opt, batch_summary *sum, sim_error *err)
 {
     batch b;

@@ -55,4 +55,9 @@ typedef struct batch_summary {
  * experiment; SIM_EIO on I/O failure (runs committed before it stay valid). */
 int batch_run(const experiment *ex, const batch_options *opt, batch_summary *sum, sim_error *err);
 
+/* What `adoptsim check` does for an experiment beyond loading it: build
+ * every distinct network of its runs (org charts and edge lists are input
+ * too), then free them. */
+int batch_check(const experiment *ex, sim_error *err);
+
 #endif

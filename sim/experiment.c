@@ -556,8 +556,9 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             goto fail_base;
         }
         if (ov && !(ov->type == YAML_SCALAR_NODE && !text_of(ov)[0])) {
-            /* cross-key errors of this scenario now point at the experiment file */
-            rc = scenario_apply_yaml(ex->scenarios[s], doc, ov, file, err);
+            /* the scenario keeps the base file (its paths resolve there); the
+             * overridden values remember ex->file, which outlives them */
+            rc = scenario_apply_yaml(ex->scenarios[s], doc, ov, ex->file, err);
             if (rc) {
                 if (err->key[0] == '\0') snprintf(err->key, sizeof err->key, "scenarios.%s", name);
                 goto fail_base;

@@ -325,6 +325,10 @@ static int command_experiment(const cli_options *opt, int argc, char **argv)
         return report(&err);
     }
     if (!strcmp(opt->command, "check")) {
+        if ((rc = batch_check(ex, &err))) {
+            experiment_free(ex);
+            return report(&err);
+        }
         if (!opt->quiet)
             printf("%s: ok (experiment: %d scenario(s) x %d point(s) x %d replicate(s) = %lld runs of model %s)\n",
                    opt->scenario_path, ex->n_scenarios, ex->n_points, (int)ex->replicates,

@@ -171,6 +171,22 @@ static void free_values(param_value *vals, size_t n)
 }
 
 /* Deep copy of n values; NULL when out of memory. */
+/* v takes the parsed value (its strings and list) and where it came from. */
+static void take_value(param_value *v, const param_value *parsed, param_source source, int line,
+                       int column, const char *file)
+{
+    free_value(v);
+    v->i = parsed->i;
+    v->d = parsed->d;
+    v->s = parsed->s;
+    v->list = parsed->list;
+    v->n = parsed->n;
+    v->source = source;
+    v->line = line;
+    v->column = column;
+    v->file = file;
+}
+
 static param_value *copy_values(const param_value *src, size_t n)
 {
     param_value *dst = calloc(n ? n : 1, sizeof *dst);
@@ -808,6 +824,7 @@ typedef struct loader {
     int *seen;           /* line each row was set on in this file, 0 if not */
     yaml_document_t *doc;
     const char *file;
+    const char *value_file; /* param_value.file of the values set (NULL: scn->file) */
     sim_error *err;
 } loader;
 
@@ -853,15 +870,8 @@ static int walk_mapping(loader *ld, const yaml_node_t *map, const char *prefix)
             }
             rc = value_from_node(v->def, ld->doc, val, &parsed, &w, ld->err);
             if (rc != SIM_OK) goto done;
-            free_value(v);
-            v->i = parsed.i;
-            v->d = parsed.d;
-            v->s = parsed.s;
-            v->list = parsed.list;
-            v->n = parsed.n;
-            v->source = PARAM_FROM_FILE;
-            v->line = (int)val->start_mark.line + 1;
-            v->column = (int)val->start_mark.column + 1;
+            take_value(v, &parsed, PARAM_FROM_FILE, (int)val->start_mark.line + 1,
+                       (int)val->start_mark.column + 1, ld->value_file);
             ld->seen[row] = (int)key->start_mark.line + 1;
         } else if (is_section(ld->scn, path)) {
             if (val->type != YAML_MAPPING_NODE) {
@@ -972,13 +982,16 @@ int scenario_apply_yaml(scenario *scn, yaml_document_t *doc, yaml_node_t *map, c
         describe_node(map, got, sizeof got);
         return fail_at(err, &w, map, "expected a mapping of keys, got %s", got);
     }
+    /* values from another file than the scenario's own remember that file */
+    const int other_file = scn->file && strcmp(scn->file, file) != 0;
     ld.scn = scn;
     ld.doc = doc;
     ld.file = file;
+    ld.value_file = other_file ? file : NULL;
     ld.err = err;
     ld.vals = copy_values(scn->values, scn->n);
     ld.seen = calloc(scn->n ? scn->n : 1, sizeof *ld.seen);
-    file_copy = dup_string(file);
+    file_copy = dup_string(other_file ? scn->file : file);
     if (!ld.vals || !ld.seen || !file_copy) {
         rc = sim_error_set(err, SIM_ENOMEM, file, 0, 0, NULL, "out of memory");
     } else {
@@ -1078,16 +1091,7 @@ int scenario_set(scenario *scn, const char *assignment, sim_error *err)
 
     rc = value_from_text(scn->values[row].def, eq + 1, &parsed, &w, err);
     if (rc != SIM_OK) return rc;
-    param_value *v = &scn->values[row];
-    free_value(v);
-    v->i = parsed.i;
-    v->d = parsed.d;
-    v->s = parsed.s;
-    v->list = parsed.list;
-    v->n = parsed.n;
-    v->source = PARAM_FROM_SET;
-    v->line = 0;
-    v->column = 0;
+    take_value(&scn->values[row], &parsed, PARAM_FROM_SET, 0, 0, NULL);
     return SIM_OK;
 }
 
@@ -1158,6 +1162,7 @@ int scenario_error(const scenario *scn, const char *path, sim_error *err, const 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (v && v->source == PARAM_FROM_FILE) {
+        if (v->file) file = v->file;
         line = v->line;
         col = v->column;
     } else if (v && v->source == PARAM_FROM_SET) {

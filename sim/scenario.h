@@ -20,6 +20,9 @@ typedef struct param_value {
     const param_def *def;
     param_source source;
     int line, column;    /* position in the scenario file (1-based) when source == FILE */
+    const char *file;    /* source == FILE from another file than the scenario's own (an
+                            experiment's overrides): that file's name, not owned, outliving
+                            the scenario; NULL otherwise */
     long long i;         /* BOOL (0/1) and INT */
     double d;            /* DOUBLE */
     char *s;             /* STRING and ENUM (owned) */
@@ -51,7 +54,11 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err);
  * success the caller owns *doc and frees it with yaml_document_delete.
  * scenario_apply_yaml applies one mapping node of such a document (nested or
  * dotted keys) to scn, every error naming file:line:column and the key; on
- * error scn is left unchanged. */
+ * error scn is left unchanged.  When scn already comes from another file
+ * (an experiment's base), scn->file stays that file, so paths in it keep
+ * resolving against its directory, and the values set here remember file
+ * (param_value.file: the caller keeps that string alive as long as scn and
+ * its copies). */
 struct yaml_document_s;
 struct yaml_node_s;
 int scenario_yaml_load(const char *path, struct yaml_document_s *doc, sim_error *err);

@@ -61,6 +61,21 @@ Test(experiment, bit_identical_for_1_and_2_threads, .timeout = 120)
     support_rmdir(dir);
 }
 
+/* Paths in the base (an org chart) resolve against the base file's
+ * directory, also for scenarios with overrides; check loads them. */
+Test(experiment, base_paths_resolve_against_the_base_file, .timeout = 60)
+{
+    char *dir = support_tmpdir(), *out = support_path(dir, "o.h5"), *err = NULL;
+    cr_assert_eq(experiment("tests/data/experiment/orgchart.yaml", out, "2", NULL, &err), 0, "%s", err);
+    free(err);
+    const char *bad[] = {"check", "tests/data/experiment/orgchart.yaml", "--set", "network.file=missing.csv", NULL};
+    cr_expect_neq(support_exec(bad, NULL, &err), 0);
+    cr_expect(strstr(err, "missing.csv") != NULL, "%s", err);
+    free(err);
+    free(out);
+    support_rmdir(dir);
+}
+
 Test(experiment, large_organization_parallel_inside_bit_identical, .timeout = 120)
 {
     char *dir = support_tmpdir(), *a = support_path(dir, "l1.h5"), *b = support_path(dir, "l2.h5"), *err = NULL;
@@ -200,6 +215,8 @@ static const bad_definition bad_definitions[] = {
     {"scenarios of different lengths", "scenarios:\n  a: {}\n  b: {run.days: 30}\n", "exp.yaml:4:17: run.days",
      "share one time axis"},
     {"duplicate scenario", "scenarios:\n  a: {}\n  a: {}\n", "exp.yaml:4:3: scenarios", "duplicate scenario"},
+    {"override breaking a cross-key rule", "scenarios:\n  a: {}\n  b:\n    organization.generation_mix.gen_z: [0.9]\n",
+     "exp.yaml:5:40: organization.generation_mix.gen_z", "sum to 1.9"},
     {"missing base file", NULL, "exp.yaml:1:7: base", "no_such_base.yaml: cannot open"},
 };
 
