@@ -773,6 +773,13 @@ static int popcount32(uint32_t x)
     return (int)((x * 0x01010101u) >> 24);
 }
 
+/* A regular user: used it on at least regular_days of the last 28 days
+ * (the regular_users observable and the per-agent table). */
+static int is_regular(uint32_t history, int regular_days)
+{
+    return popcount32(history & 0x0fffffffu) >= regular_days;
+}
+
 /* The tallies of one cell of a block. */
 static int32_t *cell_counts(int32_t *counts, int32_t n_cells, int32_t b, int32_t cell)
 {
@@ -795,7 +802,7 @@ static void tally_agent(const day_ctx *d, int32_t b, int32_t i)
     const uint32_t h = w->history[i];
     const uint8_t today = w->today[i];
     const int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
-    const int regular = popcount32(h & 0x0fffffffu) >= d->p.regular_days;
+    const int regular = is_regular(h, d->p.regular_days);
     const int leader = w->n_reports[i] > 0;
     c[activity_code(monthly, weekly, regular, leader)]++;
     c[ACTIVITY_SLOTS + day_code(today, w->access[i] != 0, w->disillusioned[i] != 0)]++;
@@ -1054,7 +1061,7 @@ static void genai_agent_values(const void *state, const sim_context *ctx, int fi
         case AGENT_ACCESS: v = w->access[i]; break;
         case AGENT_MONTHLY: v = genai_used_within(h, 30); break;
         case AGENT_WEEKLY: v = genai_used_within(h, 7); break;
-        case AGENT_REGULAR: v = __builtin_popcount(h & 0x0fffffffu) >= w->par->regular_days; break;
+        case AGENT_REGULAR: v = is_regular(h, w->par->regular_days); break;
         case AGENT_DISILLUSIONED: v = w->disillusioned[i]; break;
         case AGENT_ATTITUDE: v = w->attitude[i]; break;
         case AGENT_SKILL: v = w->skill[i]; break;

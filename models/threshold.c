@@ -165,9 +165,9 @@ static const sim_agent_field threshold_agent_fields[] = {
 /* The final per-agent table: who adopted. */
 static void threshold_agent_values(const void *state, const sim_context *ctx, int field, double *out)
 {
-    const threshold_state *s = state;
+    (void)ctx;
     (void)field;
-    for (int32_t i = 0; i < ctx->net->n; i++) out[i] = s->c->adopted[i];
+    contagion_adopted_values(((const threshold_state *)state)->c, out);
 }
 
 const sim_model_type threshold_model = {

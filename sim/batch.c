@@ -60,6 +60,7 @@ typedef struct batch {
     long long start_done;     /* done when this call started */
     double last_commit, last_progress, t0;
     int last_percent;
+    int tty;                  /* stderr is a terminal (asked once) */
     long long committed;      /* runs whose completed flag is on disk */
     double commit_seconds;    /* COMMIT_SECONDS, or 0 under the test hook */
     long long test_after;     /* test hook (see test_hook): raise test_signal once */
@@ -369,7 +370,7 @@ static void progress(batch *b, int final)
     double per_s = el > 0 ? (double)(b->done - b->start_done) / el : 0;
     double left = per_s > 0 ? (double)(runs - b->done) / per_s : 0;
 
-    if (isatty(STDERR_FILENO)) {
+    if (b->tty) {
         if (!final && now - b->last_progress < PROGRESS_SECONDS) return;
         char bar[31];
         int fill = runs ? (int)(30 * b->done / runs) : 30;
@@ -601,6 +602,7 @@ int batch_run(const experiment *ex, const batch_options *opt, batch_summary *sum
     b.done = b.start_done = b.committed = sum->done_before;
     test_hook(&b);
     b.last_percent = -PROGRESS_PERCENT;
+    b.tty = isatty(STDERR_FILENO);
     b.t0 = b.last_commit = engine_clock();
 
     int32_t max_n = 0;
@@ -639,7 +641,7 @@ int batch_run(const experiment *ex, const batch_options *opt, batch_summary *sum
         worker_free(&b, &w);
     }
     commit(&b);
-    if (b.done > sum->done_before && (isatty(STDERR_FILENO) || b.last_percent != 100)) progress(&b, 1);
+    if (b.done > sum->done_before && (b.tty || b.last_percent != 100)) progress(&b, 1);
     if (!b.failed && fsync(b.fd) != 0) {
         b.failed = 1;
         sim_error_set(&b.err, SIM_EIO, NULL, 0, 0, NULL, "cannot write %s: %s", opt->path, strerror(errno));

@@ -83,3 +83,8 @@ int64_t contagion_commit(contagion *c, const sim_network *net)
     c->total += added;
     return added;
 }
+
+void contagion_adopted_values(const contagion *c, double *out)
+{
+    for (int32_t i = 0; i < c->n; i++) out[i] = c->adopted[i];
+}

@@ -33,6 +33,9 @@ typedef struct contagion {
 int contagion_alloc(const sim_network *net, contagion_kernel kernel, contagion **out, sim_error *err);
 void contagion_free(contagion *c); /* NULL is a no-op */
 
+/* out[i] = 1 if agent i has adopted, else 0 (the models' per-agent table). */
+void contagion_adopted_values(const contagion *c, double *out);
+
 /* Everyone back to non-adopter, all counts zero. */
 void contagion_reset(contagion *c);
 

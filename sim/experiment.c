@@ -16,14 +16,6 @@
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-static char *dup_text(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 static const char *text_of(const yaml_node_t *n)
 {
     return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
@@ -76,19 +68,6 @@ static int node_double(const char *file, const yaml_node_t *n, const char *key, 
     *out = strtod(s, &end);
     if (*end || !isfinite(*out)) return fail_node(err, file, n, key, "expected a number, got \"%s\"", s);
     return SIM_OK;
-}
-
-/* Relative paths in the file are relative to the file's directory. */
-static char *resolve_relative(const char *file, const char *path)
-{
-    const char *slash = strrchr(file, '/');
-    if (path[0] == '/' || !slash) return dup_text(path);
-    size_t dn = (size_t)(slash - file) + 1, pn = strlen(path);
-    char *out = malloc(dn + pn + 1);
-    if (!out) return NULL;
-    memcpy(out, file, dn);
-    memcpy(out + dn, path, pn + 1);
-    return out;
 }
 
 void experiment_free(experiment *ex)
@@ -150,7 +129,7 @@ typedef struct sweep_param {
 
 /* Check that key names a numeric parameter and that value v is allowed
  * there, reporting at node n. */
-static int check_value(const experiment_catalog *cat, const scenario *base, const char *file,
+static int check_value(const scenario *base, const char *file,
                        const yaml_node_t *n, const char *key, double v, sim_error *err)
 {
     scenario *c = scenario_copy(base);
@@ -158,7 +137,6 @@ static int check_value(const experiment_catalog *cat, const scenario *base, cons
     if (!c) return oom(err, file);
     rc = set_number(c, key, v, err);
     scenario_free(c);
-    (void)cat;
     if (rc == SIM_EINPUT) {
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
@@ -167,7 +145,7 @@ static int check_value(const experiment_catalog *cat, const scenario *base, cons
     return rc;
 }
 
-static int read_sweep(experiment *ex, const experiment_catalog *cat, yaml_document_t *doc,
+static int read_sweep(experiment *ex, yaml_document_t *doc,
                       const yaml_node_t *sweep, sim_error *err)
 {
     const char *file = ex->file;
@@ -210,7 +188,7 @@ static int read_sweep(experiment *ex, const experiment_catalog *cat, yaml_docume
                          SWEEP_SOBOL_MAX_PARAMS);
     sp = calloc((size_t)np, sizeof *sp);
     ex->params = calloc((size_t)np, sizeof *ex->params);
-    ex->method = dup_text(m);
+    ex->method = strdup(m);
     if (!sp || !ex->params || !ex->method) {
         free(sp);
         return oom(err, file);
@@ -231,13 +209,13 @@ static int read_sweep(experiment *ex, const experiment_catalog *cat, yaml_docume
                 break;
             }
         if (rc) break;
-        if (!(ex->params[j] = dup_text(key))) {
+        if (!(ex->params[j] = strdup(key))) {
             rc = oom(err, file);
             break;
         }
         if (!pv) {
             /* let scenario_set word it (with its did-you-mean suggestion) */
-            rc = check_value(cat, base, file, k, key, 0, err);
+            rc = check_value(base, file, k, key, 0, err);
             if (rc == SIM_OK) rc = fail_node(err, file, k, key, "unknown key");
             break;
         }
@@ -261,7 +239,7 @@ static int read_sweep(experiment *ex, const experiment_catalog *cat, yaml_docume
                 rc = node_double(file, item, key, &sp[j].values[i], err);
                 if (!rc && pv->def->type == PARAM_INT && sp[j].values[i] != floor(sp[j].values[i]))
                     rc = fail_node(err, file, item, key, "expected a whole number, got %g", sp[j].values[i]);
-                if (!rc) rc = check_value(cat, base, file, item, key, sp[j].values[i], err);
+                if (!rc) rc = check_value(base, file, item, key, sp[j].values[i], err);
             }
             if (rc) break;
             if (is_list && j > 0 && sp[j].n_values != sp[0].n_values) {
@@ -294,8 +272,8 @@ static int read_sweep(experiment *ex, const experiment_catalog *cat, yaml_docume
                 rc = fail_node(err, file, v, key, "empty range: min %g is not below max %g", sp[j].lo, sp[j].hi);
                 break;
             }
-            if ((rc = check_value(cat, base, file, lo, key, sp[j].lo, err)) ||
-                (rc = check_value(cat, base, file, hi, key, sp[j].hi, err)))
+            if ((rc = check_value(base, file, lo, key, sp[j].lo, err)) ||
+                (rc = check_value(base, file, hi, key, sp[j].hi, err)))
                 break;
         }
     }
@@ -463,7 +441,7 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             scenario_free(b);
             return fail_node(err, file, base, "base", "expected the path of a scenario file");
         }
-        char *path = resolve_relative(file, text_of(base));
+        char *path = scenario_resolve_path(file, text_of(base));
         if (!path) {
             scenario_free(b);
             return oom(err, file);
@@ -551,7 +529,7 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
                     goto fail_base;
                 }
         }
-        if (!(ex->names[s] = dup_text(name)) || !(ex->scenarios[s] = scenario_copy(b))) {
+        if (!(ex->names[s] = strdup(name)) || !(ex->scenarios[s] = scenario_copy(b))) {
             rc = oom(err, file);
             goto fail_base;
         }
@@ -581,6 +559,23 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             goto fail_base;
         }
     }
+    /* output.* keys describe a run's own file; an experiment's file has its
+     * own layout, so setting them would silently do nothing */
+    for (int s = 0; s < n; s++) {
+        const param_value *agents = scenario_find(ex->scenarios[s], "output.agents");
+        const param_value *level = scenario_find(ex->scenarios[s], "output.compression");
+        if (agents && agents->i) {
+            rc = scenario_error(ex->scenarios[s], "output.agents", err,
+                                "per-agent tables are written by adoptsim run only, not by experiments");
+            goto fail_base;
+        }
+        if (level && level->source != PARAM_FROM_DEFAULT) {
+            rc = scenario_error(ex->scenarios[s], "output.compression", err,
+                                "experiment files are not compressed (each run is written in place); "
+                                "output.compression applies to adoptsim run");
+            goto fail_base;
+        }
+    }
     ex->model = cat->model_of(ex->scenarios[0]);
     ex->days = (int32_t)scenario_int(ex->scenarios[0], "run.days");
     for (int s = 1; s < n; s++) {
@@ -601,8 +596,8 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
     /* the sweep */
     ex->n_points = 1;
     if (sweep) {
-        if ((rc = read_sweep(ex, cat, doc, sweep, err))) goto fail_base;
-    } else if (!(ex->method = dup_text("none"))) {
+        if ((rc = read_sweep(ex, doc, sweep, err))) goto fail_base;
+    } else if (!(ex->method = strdup("none"))) {
         rc = oom(err, file);
         goto fail_base;
     }
@@ -656,7 +651,7 @@ int experiment_load(const char *path, const experiment_catalog *cat, const char 
         return rc;
     }
     ex = calloc(1, sizeof *ex);
-    if (!ex || !(ex->file = dup_text(path))) {
+    if (!ex || !(ex->file = strdup(path))) {
         free(ex);
         yaml_document_delete(&doc);
         return oom(err, path);

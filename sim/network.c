@@ -835,19 +835,6 @@ done:
 
 /* ---------- edge-list files ---------- */
 
-/* path taken relative to the directory of the scenario file (malloc'd). */
-static char *resolve_path(const char *scenario_file, const char *path)
-{
-    const char *slash = scenario_file ? strrchr(scenario_file, '/') : NULL;
-    if (path[0] == '/' || !slash) return strdup(path);
-    size_t dir = (size_t)(slash - scenario_file) + 1, len = strlen(path);
-    char *s = malloc(dir + len + 1);
-    if (!s) return NULL;
-    memcpy(s, scenario_file, dir);
-    memcpy(s + dir, path, len + 1);
-    return s;
-}
-
 /* Text for a message: s, cut to about 60 characters. */
 static void excerpt(char *buf, size_t size, const char *s)
 {
@@ -1195,7 +1182,7 @@ done:
 static int build_edgelist(const scenario *scn, sim_network **out, sim_error *err)
 {
     const char *file = scenario_string(scn, "network.file");
-    char *path = resolve_path(scn->file, file);
+    char *path = scenario_resolve_path(scn->file, file);
     if (!path) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     size_t len = strlen(path);
     int st = len > 4 && strcmp(path + len - 4, ".csr") == 0 ? read_csr(path, out, err)
@@ -1210,7 +1197,7 @@ static int build_edgelist(const scenario *scn, sim_network **out, sim_error *err
  * generated one: reporting line, teammates and peer ties. */
 static int build_orgchart(const scenario *scn, uint32_t seed, sim_network **out, sim_error *err)
 {
-    char *path = resolve_path(scn->file, scenario_string(scn, "network.file"));
+    char *path = scenario_resolve_path(scn->file, scenario_string(scn, "network.file"));
     if (!path) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     sim_network *net = NULL;
     int st = orgchart_read(path, &net, err);

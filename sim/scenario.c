@@ -1026,6 +1026,18 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err)
     return rc;
 }
 
+char *scenario_resolve_path(const char *scenario_file, const char *path)
+{
+    const char *slash = scenario_file ? strrchr(scenario_file, '/') : NULL;
+    if (path[0] == '/' || !slash) return dup_string(path);
+    size_t dir = (size_t)(slash - scenario_file) + 1, len = strlen(path);
+    char *s = malloc(dir + len + 1);
+    if (!s) return NULL;
+    memcpy(s, scenario_file, dir);
+    memcpy(s + dir, path, len + 1);
+    return s;
+}
+
 scenario *scenario_copy(const scenario *scn)
 {
     scenario *c = calloc(1, sizeof *c);

@@ -65,6 +65,10 @@ int scenario_yaml_load(const char *path, struct yaml_document_s *doc, sim_error 
 int scenario_apply_yaml(scenario *scn, struct yaml_document_s *doc, struct yaml_node_s *map,
                         const char *file, sim_error *err);
 
+/* path as named in scenario_file: relative paths are taken from that file's
+ * directory (malloc'd; NULL when out of memory). */
+char *scenario_resolve_path(const char *scenario_file, const char *path);
+
 /* A deep copy of scn (the caller frees it); NULL when out of memory. */
 scenario *scenario_copy(const scenario *scn);
 

@@ -217,6 +217,10 @@ static const bad_definition bad_definitions[] = {
     {"duplicate scenario", "scenarios:\n  a: {}\n  a: {}\n", "exp.yaml:4:3: scenarios", "duplicate scenario"},
     {"override breaking a cross-key rule", "scenarios:\n  a: {}\n  b:\n    organization.generation_mix.gen_z: [0.9]\n",
      "exp.yaml:5:40: organization.generation_mix.gen_z", "sum to 1.9"},
+    {"per-agent table asked of an experiment", "scenarios:\n  a: {}\n  b: {output.agents: true}\n",
+     "exp.yaml:4:22: output.agents", "adoptsim run only"},
+    {"compression asked of an experiment", "scenarios:\n  a: {output.compression: 9}\n",
+     "exp.yaml:3:27: output.compression", "not compressed"},
     {"missing base file", NULL, "exp.yaml:1:7: base", "no_such_base.yaml: cannot open"},
 };
 
