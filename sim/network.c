@@ -23,6 +23,7 @@
  *   NET_PURPOSE_PEER_TARGET (agent i, block m): words 0-1 inside the department or
  *                           not, words 2-3 the target of i's m-th peer tie */
 #include "network.h"
+#include "csv.h"
 #include "orgchart.h"
 #include "parallel.h"
 
@@ -833,37 +834,6 @@ done:
     return SIM_OK;
 }
 
-/* ---------- edge-list files ---------- */
-
-/* Text for a message: s, cut to about 60 characters. */
-static void excerpt(char *buf, size_t size, const char *s)
-{
-    if (strlen(s) > 60) snprintf(buf, size, "%.57s...", s);
-    else snprintf(buf, size, "%s", s);
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t') s++;
-    size_t len = strlen(s);
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) s[--len] = '\0';
-    return s;
-}
-
-/* Split s at commas in place; fills up to max fields, returns the count. */
-static int split_fields(char *s, char **fields, int max)
-{
-    int nf = 0;
-    for (;;) {
-        char *comma = strchr(s, ',');
-        if (comma) *comma = '\0';
-        if (nf < max) fields[nf] = trim(s);
-        nf++;
-        if (!comma) return nf;
-        s = comma + 1;
-    }
-}
-
 static int parse_id(const char *s, int64_t *id)
 {
     if (*s < '0' || *s > '9') return 0;
@@ -945,10 +915,15 @@ static int read_csv(const char *path, sim_network **out, sim_error *err)
                                "binary data (a NUL byte) in a CSV edge list");
             goto done;
         }
-        if (*trim(s) == '\0') continue;
-        excerpt(text, sizeof text, s);
+        if (*csv_trim(s) == '\0') continue;
+        csv_excerpt(text, sizeof text, s);
         if (header_fields == 0) {
-            header_fields = split_fields(s, fields, CSV_MAX_FIELDS);
+            header_fields = csv_split(s, fields, CSV_MAX_FIELDS);
+            if (header_fields < 0) {
+                st = sim_error_set(err, SIM_EINPUT, path, lineno, 0, key, "header: %s",
+                                   csv_split_error(header_fields));
+                goto done;
+            }
             if (header_fields > CSV_MAX_FIELDS) {
                 st = sim_error_set(err, SIM_EINPUT, path, lineno, 0, key,
                                    "header has %d columns, at most %d are supported",
@@ -967,7 +942,11 @@ static int read_csv(const char *path, sim_network **out, sim_error *err)
             }
             continue;
         }
-        int nf = split_fields(s, fields, CSV_MAX_FIELDS);
+        int nf = csv_split(s, fields, CSV_MAX_FIELDS);
+        if (nf < 0) {
+            st = sim_error_set(err, SIM_EINPUT, path, lineno, 0, key, "%s: \"%s\"", csv_split_error(nf), text);
+            goto done;
+        }
         if (nf != header_fields) {
             st = sim_error_set(err, SIM_EINPUT, path, lineno, 0, key,
                                "%d fields where the header has %d: \"%s\"", nf, header_fields,
@@ -980,7 +959,7 @@ static int read_csv(const char *path, sim_network **out, sim_error *err)
         else if (!parse_id(fields[col_dst], &b)) bad = col_dst;
         if (bad >= 0) {
             char id[80];
-            excerpt(id, sizeof id, fields[bad]);
+            csv_excerpt(id, sizeof id, fields[bad]);
             st = sim_error_set(err, SIM_EINPUT, path, lineno, 0, key,
                                "%s id \"%s\" is not a non-negative integer: \"%s\"",
                                bad == col_src ? "source" : "target", id, text);

@@ -6,6 +6,7 @@
  * which numbers the agents, gives their levels and finds the rows it cannot
  * reach: they hang below a reporting cycle.  Every step is O(rows). */
 #include "orgchart.h"
+#include "csv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -44,61 +45,6 @@ static int arena_add(arena *a, const char *s, size_t *off)
     *off = a->len;
     a->len += len;
     return SIM_OK;
-}
-
-/* Text for a message: s, cut to about 60 characters. */
-static void excerpt(char *buf, size_t size, const char *s)
-{
-    if (strlen(s) > 60) snprintf(buf, size, "%.57s...", s);
-    else snprintf(buf, size, "%s", s);
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t') s++;
-    size_t len = strlen(s);
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) s[--len] = '\0';
-    return s;
-}
-
-/* Split a CSV line in place into trimmed fields; a field in double quotes
- * keeps its text as is (commas too, "" is a quote).  Fills up to max fields
- * and returns their count, -1 for an unterminated quote, -2 for text after
- * a closing quote. */
-static int split_csv(char *s, char **fields, int max)
-{
-    int nf = 0;
-    for (;;) {
-        while (*s == ' ' || *s == '\t') s++;
-        char *field = s, *end;
-        if (*s == '"') {
-            char *w = s++;
-            for (;;) {
-                if (*s == '\0') return -1;
-                if (*s == '"' && s[1] == '"') {
-                    *w++ = '"';
-                    s += 2;
-                } else if (*s == '"') {
-                    s++;
-                    break;
-                } else {
-                    *w++ = *s++;
-                }
-            }
-            while (*s == ' ' || *s == '\t') s++;
-            if (*s != ',' && *s != '\0') return -2;
-            end = *s == ',' ? s : NULL;
-            *w = '\0'; /* w < s: the quotes were dropped */
-        } else {
-            end = strchr(s, ',');
-            if (end) *end = '\0';
-            field = trim(s);
-        }
-        if (nf < max) fields[nf] = field;
-        nf++;
-        if (!end) return nf;
-        s = end + 1;
-    }
 }
 
 /* ---------- string -> value hash table ---------- */
@@ -229,11 +175,10 @@ static int read_header(const chart *c, char *s, int line, chart_columns *col, si
     static const char *const names[] = {"id", "manager_id", "generation", "level", "team"};
     int *slot[] = {&col->id, &col->boss, &col->generation, &col->level, &col->team};
     char *fields[CHART_MAX_FIELDS];
-    int nf = split_csv(s, fields, CHART_MAX_FIELDS);
+    int nf = csv_split(s, fields, CHART_MAX_FIELDS);
     if (nf < 0)
         return sim_error_set(err, SIM_EINPUT, c->path, line, 0, CHART_KEY,
-                             nf == -1 ? "header: unterminated quoted field"
-                                      : "header: text after a closing quote");
+                             "header: %s", csv_split_error(nf));
     if (nf > CHART_MAX_FIELDS)
         return sim_error_set(err, SIM_EINPUT, c->path, line, 0, CHART_KEY,
                              "header has %d columns, at most %d are supported", nf,
@@ -256,7 +201,7 @@ static int read_header(const chart *c, char *s, int line, chart_columns *col, si
         have[0] = '\0';
         for (int j = 0; j < nf && len < sizeof have; j++) {
             char name[64];
-            excerpt(name, sizeof name, fields[j]);
+            csv_excerpt(name, sizeof name, fields[j]);
             int w = snprintf(have + len, sizeof have - len, "%s%s", j ? ", " : "", name);
             if (w < 0) break;
             len += (size_t)w;
@@ -283,7 +228,7 @@ static int add_row(chart *c, char **fields, const chart_columns *col, int line,
                              "id \"-\" is not allowed: a manager_id of \"-\" means none");
     int g = parse_generation(fields[col->generation]);
     if (g < 0) {
-        excerpt(value, sizeof value, fields[col->generation]);
+        csv_excerpt(value, sizeof value, fields[col->generation]);
         return sim_error_set(err, SIM_EINPUT, path, line, 0, CHART_KEY,
                              "generation \"%s\" is not one of gen_z, millennial, gen_x, boomer",
                              value);
@@ -291,7 +236,7 @@ static int add_row(chart *c, char **fields, const chart_columns *col, int line,
     row.generation = (int8_t)g;
     if (col->level >= 0 && fields[col->level][0] != '\0' &&
         !parse_level(fields[col->level], &row.level)) {
-        excerpt(value, sizeof value, fields[col->level]);
+        csv_excerpt(value, sizeof value, fields[col->level]);
         return sim_error_set(err, SIM_EINPUT, path, line, 0, CHART_KEY,
                              "level \"%s\" is not an integer from 0 to %d", value,
                              CHART_MAX_LEVEL);
@@ -337,18 +282,17 @@ static int read_rows(chart *c, FILE *f, sim_error *err)
                                "binary data (a NUL byte) in an org chart");
             goto done;
         }
-        if (*trim(s) == '\0') continue;
+        if (*csv_trim(s) == '\0') continue;
         if (!have_header) {
             if ((st = read_header(c, s, lineno, &col, err))) goto done;
             have_header = 1;
             continue;
         }
-        excerpt(text, sizeof text, s);
-        int nf = split_csv(s, fields, CHART_MAX_FIELDS);
+        csv_excerpt(text, sizeof text, s);
+        int nf = csv_split(s, fields, CHART_MAX_FIELDS);
         if (nf < 0) {
             st = sim_error_set(err, SIM_EINPUT, path, lineno, 0, CHART_KEY, "%s: \"%s\"",
-                               nf == -1 ? "unterminated quoted field" : "text after a closing quote",
-                               text);
+                               csv_split_error(nf), text);
             goto done;
         }
         if (nf != col.count) {
@@ -388,7 +332,7 @@ static int link_managers(chart *c, str_map *ids, int32_t *root, sim_error *err)
     for (int32_t r = 0; r < c->n; r++) {
         int32_t first = map_put(ids, text, c->rows[r].id, r);
         if (first >= 0) {
-            excerpt(a, sizeof a, row_id(c, r));
+            csv_excerpt(a, sizeof a, row_id(c, r));
             return sim_error_set(err, SIM_EINPUT, c->path, c->rows[r].line, 0, CHART_KEY,
                                  "duplicate id \"%s\": lines %d and %d", a, c->rows[first].line,
                                  c->rows[r].line);
@@ -405,15 +349,15 @@ static int link_managers(chart *c, str_map *ids, int32_t *root, sim_error *err)
         }
         row->boss = map_get(ids, text, text + row->boss_id);
         if (row->boss < 0) {
-            excerpt(a, sizeof a, text + row->boss_id);
+            csv_excerpt(a, sizeof a, text + row->boss_id);
             return sim_error_set(err, SIM_EINPUT, c->path, row->line, 0, CHART_KEY,
                                  "manager \"%s\" is not an id in this file", a);
         }
     }
     if (roots > 1) {
         char more[48] = "";
-        excerpt(a, sizeof a, row_id(c, *root));
-        excerpt(b, sizeof b, row_id(c, second));
+        csv_excerpt(a, sizeof a, row_id(c, *root));
+        csv_excerpt(b, sizeof b, row_id(c, second));
         if (roots > 2) snprintf(more, sizeof more, " and %d more", (int)roots - 2);
         return sim_error_set(err, SIM_EINPUT, c->path, c->rows[second].line, 0, CHART_KEY,
                              "%d roots: ids \"%s\" (line %d)%s\"%s\" (line %d)%s; an "
@@ -438,13 +382,13 @@ static int32_t find_cycle(const chart *c, int32_t r, char *buf, size_t size)
     int32_t x = start;
     for (int k = 0; k < shown && k < count; k++, x = c->rows[x].boss) {
         char id[80];
-        excerpt(id, sizeof id, row_id(c, x));
+        csv_excerpt(id, sizeof id, row_id(c, x));
         int w = snprintf(buf + len, size - len, "%s -> ", id);
         if (w < 0 || (size_t)w >= size - len) return start;
         len += (size_t)w;
     }
     char id[80];
-    excerpt(id, sizeof id, row_id(c, start));
+    csv_excerpt(id, sizeof id, row_id(c, start));
     if (count > shown) snprintf(buf + len, size - len, "... -> %s (%d people)", id, (int)count);
     else snprintf(buf + len, size - len, "%s", id);
     return start;

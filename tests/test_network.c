@@ -584,6 +584,25 @@ Test(network, csv_bad_lines_name_their_line)
     expect_csv_error("source,target\n", 0, "no ties");
     expect_csv_error("", 0, "empty");
     expect_csv_error("a,b\n", 1, "missing column \"source\" (header has: a,b)");
+    /* quoted fields, as spreadsheets write them: parsed like the org chart's */
+    expect_csv_error("source,target\n0,1\n\"2,3\n", 3, "unterminated quoted field");
+    expect_csv_error("\"source\"x,target\n0,1\n", 1, "text after a closing quote");
+}
+
+Test(network, csv_quoted_fields)
+{
+    char *dir = make_tmpdir();
+    const char *text = "\"source\",\"target\"\n\"30\",20\n10, \"20\" \n";
+    char *path = write_file(dir, "e.csv", text, strlen(text));
+    sim_network *net = NULL;
+    sim_error err;
+    cr_assert_eq(load_edgelist(path, &net, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(net->n, 3);
+    cr_expect(has_tie(net, 0, 1) && has_tie(net, 1, 2));
+    network_free(net);
+    free(path);
+    const char *names[] = {"e.csv", NULL};
+    remove_dir(dir, names);
 }
 
 Test(network, csv_missing_file_is_an_io_error)
