@@ -89,10 +89,18 @@ def agents(path, field, obs):
           f"agent ids {list(ds.agent.values[:3])}...")
 
 
+def content(obj):
+    """A dataset's type and bytes; strings by their text, not their pointers."""
+    data = obj[...]
+    if data.dtype.kind == "O":
+        return (obj.dtype.str, repr(data.tolist()))
+    return (obj.dtype.str, data.tobytes())
+
+
 def datasets(path):
     out = {}
     with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, (obj.dtype.str, obj[...].tobytes()))
+        f.visititems(lambda name, obj: out.__setitem__(name, content(obj))
                      if isinstance(obj, h5py.Dataset) else None)
         attrs = {k: text(v) for k, v in f.attrs.items() if k not in IGNORED_ATTRS}
         # the resolved scenario records the thread count asked for: not a result
