@@ -116,13 +116,13 @@ void support_rmdir(char *dir)
     free(dir);
 }
 
-char *support_write(const char *dir, const char *name, const char *text, size_t len)
+char *support_write(const char *dir, const char *name, const void *data, size_t len)
 {
     char *path = malloc(strlen(dir) + strlen(name) + 2);
     sprintf(path, "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
     cr_assert(f != NULL);
-    cr_assert_eq(fwrite(text, 1, len, f), len);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
     fclose(f);
     return path;
 }
@@ -156,4 +156,11 @@ char *support_path(const char *dir, const char *name)
     cr_assert(p != NULL);
     snprintf(p, n, "%s/%s", dir, name);
     return p;
+}
+
+int support_has_tie(const sim_network *net, int32_t i, int32_t j)
+{
+    for (int64_t p = net->row[i]; p < net->row[i + 1]; p++)
+        if (net->col[p] == j) return 1;
+    return 0;
 }

@@ -32,8 +32,11 @@ char *support_path(const char *dir, const char *name);
 char *support_tmpdir(void);
 void support_rmdir(char *dir);
 
-/* Write text to dir/name; returns the malloc'd path. */
-char *support_write(const char *dir, const char *name, const char *text, size_t len);
+/* Write len bytes of data to dir/name; returns the malloc'd path. */
+char *support_write(const char *dir, const char *name, const void *data, size_t len);
+
+/* 1 if the CSR network ties i to j. */
+int support_has_tie(const sim_network *net, int32_t i, int32_t j);
 
 /* Number of entries in dir other than . and .. */
 int support_count_entries(const char *dir);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "network.h"
+#include "support.h"
 
 /* ---------- helpers ---------- */
 
@@ -54,13 +55,6 @@ static int build_fails(scenario *scn, sim_error *err)
     return rc;
 }
 
-static int has_tie(const sim_network *net, int32_t i, int32_t j)
-{
-    for (int64_t p = net->row[i]; p < net->row[i + 1]; p++)
-        if (net->col[p] == j) return 1;
-    return 0;
-}
-
 /* CSR invariants: offsets monotone, rows sorted without duplicates or
  * self-ties, ids in range, j in N(i) iff i in N(j). */
 static void check_csr(const sim_network *net)
@@ -97,35 +91,6 @@ static int same_csr(const sim_network *a, const sim_network *b)
            memcmp(a->col, b->col, (size_t)a->row[a->n] * sizeof *a->col) == 0;
 }
 
-static char *make_tmpdir(void)
-{
-    char *dir = strdup("/tmp/test_network_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    return dir;
-}
-
-static char *write_file(const char *dir, const char *name, const void *data, size_t len)
-{
-    char *path = malloc(strlen(dir) + strlen(name) + 2);
-    sprintf(path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    cr_assert_eq(fwrite(data, 1, len, f), len);
-    fclose(f);
-    return path;
-}
-
-static void remove_dir(char *dir, const char *const *names)
-{
-    char path[1024];
-    for (size_t i = 0; names[i]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-    free(dir);
-}
-
 /* Load an edge-list file through a scenario; returns the status. */
 static int load_edgelist(const char *path, sim_network **net, sim_error *err)
 {
@@ -151,8 +116,8 @@ Test(network, ring_degrees_and_exact_neighbours)
     for (int32_t i = 0; i < 12; i++) {
         cr_assert_eq(network_degree(net, i), 4);
         for (int d = 1; d <= 2; d++) {
-            cr_expect(has_tie(net, i, (i + d) % 12), "%d-%d", i, (i + d) % 12);
-            cr_expect(has_tie(net, i, (i - d + 12) % 12), "%d-%d", i, (i - d + 12) % 12);
+            cr_expect(support_has_tie(net, i, (i + d) % 12), "%d-%d", i, (i + d) % 12);
+            cr_expect(support_has_tie(net, i, (i - d + 12) % 12), "%d-%d", i, (i - d + 12) % 12);
         }
     }
     cr_assert_null(net->manager);
@@ -266,7 +231,7 @@ Test(network, organization_tree_and_teams)
         cr_assert_lt(m, i, "manager of %d is %d", i, m);
         cr_assert_eq(net->level[i], net->level[m] + 1);
         cr_assert_eq(net->team[i], m + 1, "team of %d", i);
-        cr_assert(has_tie(net, i, m), "%d not tied to manager %d", i, m);
+        cr_assert(support_has_tie(net, i, m), "%d not tied to manager %d", i, m);
         if (net->level[i] > max_level) max_level = net->level[i];
         cr_assert(net->generation[i] >= 0 && net->generation[i] < NET_GENERATIONS);
     }
@@ -281,7 +246,7 @@ Test(network, organization_tree_and_teams)
         cr_assert_eq(net->team[i], n_teams, "teams numbered in id order");
         n_teams++;
         for (int32_t a = i; a < j; a++)
-            for (int32_t b = a + 1; b < j; b++) cr_assert(has_tie(net, a, b), "teammates %d %d", a, b);
+            for (int32_t b = a + 1; b < j; b++) cr_assert(support_has_tie(net, a, b), "teammates %d %d", a, b);
         if (i > 0 && j < net->n) cr_assert_eq(j - i, 8);
         i = j;
     }
@@ -423,8 +388,8 @@ Test(network, organization_block_reaches_every_department_member)
             if (i == j) continue;
             int same = department(net, i) == department(net, j);
             int structural = net->manager[i] == j || net->manager[j] == i || net->team[i] == net->team[j];
-            if (same) cr_assert(has_tie(net, i, j), "%d and %d share a department", i, j);
-            else if (!structural) cr_assert(!has_tie(net, i, j), "%d-%d cross departments", i, j);
+            if (same) cr_assert(support_has_tie(net, i, j), "%d and %d share a department", i, j);
+            else if (!structural) cr_assert(!support_has_tie(net, i, j), "%d-%d cross departments", i, j);
         }
     /* The chief officer is a department alone: its peer ties go anywhere. */
     cr_expect_eq(network_degree(net, 0), net->n - 1);
@@ -483,7 +448,7 @@ Test(network, from_edges_drops_self_ties_and_duplicates)
     check_csr(net);
     cr_expect_eq(network_arcs(net), 6);
     cr_expect_eq(network_degree(net, 4), 0);
-    cr_expect(has_tie(net, 1, 3) && has_tie(net, 3, 2) && has_tie(net, 0, 1));
+    cr_expect(support_has_tie(net, 1, 3) && support_has_tie(net, 3, 2) && support_has_tie(net, 0, 1));
     cr_expect_eq(network_bytes(net), sizeof *net + 6 * sizeof(int64_t) + 6 * sizeof(int32_t));
     network_free(net);
 
@@ -496,7 +461,7 @@ Test(network, from_edges_drops_self_ties_and_duplicates)
 
 Test(network, csv_good_file_with_extra_columns)
 {
-    char *dir = make_tmpdir();
+    char *dir = support_tmpdir();
     const char *text = "weight, source ,target,kind\r\n"
                        "0.5,0,1,a\r\n"
                        "\r\n"
@@ -504,7 +469,7 @@ Test(network, csv_good_file_with_extra_columns)
                        "1,2,2,self\r\n"
                        "1,1,0,dup\r\n"
                        "2,3,0,c\r\n";
-    char *path = write_file(dir, "e.csv", text, strlen(text));
+    char *path = support_write(dir, "e.csv", text, strlen(text));
     sim_network *net = NULL;
     sim_error err;
     char buf[2048];
@@ -514,18 +479,17 @@ Test(network, csv_good_file_with_extra_columns)
     cr_expect_str_eq(net->kind, "edgelist");
     cr_expect_eq(net->n, 4);
     cr_expect_eq(network_arcs(net), 6);
-    cr_expect(has_tie(net, 0, 1) && has_tie(net, 1, 2) && has_tie(net, 3, 0));
+    cr_expect(support_has_tie(net, 0, 1) && support_has_tie(net, 1, 2) && support_has_tie(net, 3, 0));
     network_free(net);
     free(path);
-    const char *names[] = {"e.csv", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
 }
 
 Test(network, csv_ids_are_relabelled_in_order)
 {
-    char *dir = make_tmpdir();
+    char *dir = support_tmpdir();
     const char *text = "source,target\n30,20\n10,20\n";
-    char *path = write_file(dir, "e.csv", text, strlen(text));
+    char *path = support_write(dir, "e.csv", text, strlen(text));
     sim_network *net = NULL;
     sim_error err;
     cr_assert_eq(load_edgelist(path, &net, &err), SIM_OK);
@@ -533,18 +497,17 @@ Test(network, csv_ids_are_relabelled_in_order)
     cr_expect_eq(network_degree(net, 0), 1);
     cr_expect_eq(network_degree(net, 1), 2);
     cr_expect_eq(network_degree(net, 2), 1);
-    cr_expect(has_tie(net, 0, 1) && has_tie(net, 1, 2));
+    cr_expect(support_has_tie(net, 0, 1) && support_has_tie(net, 1, 2));
     network_free(net);
     free(path);
-    const char *names[] = {"e.csv", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
 }
 
 Test(network, csv_missing_column)
 {
-    char *dir = make_tmpdir();
+    char *dir = support_tmpdir();
     const char *text = "source,b\n1,2\n";
-    char *path = write_file(dir, "e.csv", text, strlen(text));
+    char *path = support_write(dir, "e.csv", text, strlen(text));
     sim_network *net = NULL;
     sim_error err;
     cr_assert_eq(load_edgelist(path, &net, &err), SIM_EINPUT);
@@ -554,14 +517,13 @@ Test(network, csv_missing_column)
     cr_expect_str_eq(err.key, "network.file");
     cr_expect_str_eq(err.msg, "missing column \"target\" (header has: source,b)");
     free(path);
-    const char *names[] = {"e.csv", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
 }
 
 static void expect_csv_error(const char *text, int line, const char *needle)
 {
-    char *dir = make_tmpdir();
-    char *path = write_file(dir, "e.csv", text, strlen(text));
+    char *dir = support_tmpdir();
+    char *path = support_write(dir, "e.csv", text, strlen(text));
     sim_network *net = NULL;
     sim_error err;
     cr_assert_eq(load_edgelist(path, &net, &err), SIM_EINPUT);
@@ -570,8 +532,7 @@ static void expect_csv_error(const char *text, int line, const char *needle)
     cr_expect_eq(err.line, line, "line %d, expected %d (%s)", err.line, line, err.msg);
     cr_expect(strstr(err.msg, needle) != NULL, "message \"%s\" lacks \"%s\"", err.msg, needle);
     free(path);
-    const char *names[] = {"e.csv", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
 }
 
 Test(network, csv_bad_lines_name_their_line)
@@ -591,18 +552,17 @@ Test(network, csv_bad_lines_name_their_line)
 
 Test(network, csv_quoted_fields)
 {
-    char *dir = make_tmpdir();
+    char *dir = support_tmpdir();
     const char *text = "\"source\",\"target\"\n\"30\",20\n10, \"20\" \n";
-    char *path = write_file(dir, "e.csv", text, strlen(text));
+    char *path = support_write(dir, "e.csv", text, strlen(text));
     sim_network *net = NULL;
     sim_error err;
     cr_assert_eq(load_edgelist(path, &net, &err), SIM_OK, "%s", err.msg);
     cr_expect_eq(net->n, 3);
-    cr_expect(has_tie(net, 0, 1) && has_tie(net, 1, 2));
+    cr_expect(support_has_tie(net, 0, 1) && support_has_tie(net, 1, 2));
     network_free(net);
     free(path);
-    const char *names[] = {"e.csv", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
 }
 
 Test(network, csv_missing_file_is_an_io_error)
@@ -617,9 +577,9 @@ Test(network, csv_missing_file_is_an_io_error)
 
 Test(network, edge_file_is_relative_to_the_scenario_file)
 {
-    char *dir = make_tmpdir();
+    char *dir = support_tmpdir();
     const char *text = "source,target\n0,1\n1,2\n";
-    char *path = write_file(dir, "edges.csv", text, strlen(text));
+    char *path = support_write(dir, "edges.csv", text, strlen(text));
     const char *sets[] = {"network.type=edgelist", "network.file=edges.csv", NULL};
     scenario *scn = make_scenario(sets);
     free(scn->file);
@@ -634,17 +594,16 @@ Test(network, edge_file_is_relative_to_the_scenario_file)
     network_free(net);
     scenario_free(scn);
     free(path);
-    const char *names[] = {"edges.csv", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
 }
 
 Test(network, edge_file_in_a_loaded_scenario)
 {
-    char *dir = make_tmpdir();
+    char *dir = support_tmpdir();
     const char *edges = "source,target\n0,1\n1,2\n2,3\n";
     const char *yaml = "network:\n  type: edgelist\n  file: edges.csv\n";
-    char *epath = write_file(dir, "edges.csv", edges, strlen(edges));
-    char *ypath = write_file(dir, "scenario.yaml", yaml, strlen(yaml));
+    char *epath = support_write(dir, "edges.csv", edges, strlen(edges));
+    char *ypath = support_write(dir, "scenario.yaml", yaml, strlen(yaml));
     scenario *scn = make_scenario(NULL);
     sim_error err;
     char buf[2048];
@@ -659,19 +618,18 @@ Test(network, edge_file_in_a_loaded_scenario)
     scenario_free(scn);
     free(epath);
     free(ypath);
-    const char *names[] = {"edges.csv", "scenario.yaml", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
 }
 
 Test(network, validation_error_points_into_the_scenario_file)
 {
-    char *dir = make_tmpdir();
+    char *dir = support_tmpdir();
     const char *yaml = "network:\n"
                        "  type: organization\n"
                        "organization:\n"
                        "  generation_mix:\n"
                        "    gen_z: [0.0, 0.02, 0.0, 0.30]\n";
-    char *ypath = write_file(dir, "scenario.yaml", yaml, strlen(yaml));
+    char *ypath = support_write(dir, "scenario.yaml", yaml, strlen(yaml));
     scenario *scn = make_scenario(NULL);
     sim_error err;
     char buf[2048];
@@ -685,8 +643,7 @@ Test(network, validation_error_points_into_the_scenario_file)
               err.msg);
     scenario_free(scn);
     free(ypath);
-    const char *names[] = {"scenario.yaml", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
 }
 
 /* ---------- CSR binary files ---------- */
@@ -707,13 +664,12 @@ static size_t csr_bytes(unsigned char *buf, int32_t n, const int64_t *indptr, co
 
 static int load_csr_bytes(const unsigned char *buf, size_t len, sim_network **net, sim_error *err)
 {
-    char *dir = make_tmpdir();
-    char *path = write_file(dir, "g.csr", buf, len);
+    char *dir = support_tmpdir();
+    char *path = support_write(dir, "g.csr", buf, len);
     int rc = load_edgelist(path, net, err);
     if (rc) cr_expect_str_eq(err->file, path);
     free(path);
-    const char *names[] = {"g.csr", NULL};
-    remove_dir(dir, names);
+    support_rmdir(dir);
     return rc;
 }
 
