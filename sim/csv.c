@@ -5,6 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
+int csv_line(char *line, ssize_t len, int lineno, char **text)
+{
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+    char *s = line;
+    if (lineno == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF)
+        s += 3; /* UTF-8 byte order mark */
+    *text = s;
+    return strlen(s) == (size_t)len - (size_t)(s - line) ? 0 : -1;
+}
+
 /* Text for a message: s, cut to about 60 characters. */
 void csv_excerpt(char *buf, size_t size, const char *s)
 {

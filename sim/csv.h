@@ -4,6 +4,12 @@
 #define SIM_CSV_H
 
 #include <stddef.h>
+#include <sys/types.h>
+
+/* A line as getline(3) read it (len bytes): strips the line ending and, on
+ * line 1, a UTF-8 byte-order mark; *text is what is left.  Returns 0, or -1
+ * when the line holds a NUL byte (binary data, not CSV). */
+int csv_line(char *line, ssize_t len, int lineno, char **text);
 
 /* s without leading and trailing blanks (spaces, tabs), in place. */
 char *csv_trim(char *s);

@@ -905,12 +905,8 @@ static int read_csv(const char *path, sim_network **out, sim_error *err)
 
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-        char *s = line;
-        if (lineno == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-            (unsigned char)s[2] == 0xBF)
-            s += 3; /* UTF-8 byte order mark */
-        if (strlen(s) != (size_t)len - (size_t)(s - line)) {
+        char *s;
+        if (csv_line(line, len, lineno, &s) != 0) {
             st = sim_error_set(err, SIM_EINPUT, path, lineno, 0, key,
                                "binary data (a NUL byte) in a CSV edge list");
             goto done;

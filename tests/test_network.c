@@ -550,6 +550,28 @@ Test(network, csv_bad_lines_name_their_line)
     expect_csv_error("\"source\"x,target\n0,1\n", 1, "text after a closing quote");
 }
 
+/* csv_line: a spreadsheet's byte-order mark is skipped, a NUL byte is binary data */
+Test(network, csv_byte_order_mark_and_nul)
+{
+    char *dir = support_tmpdir();
+    static const char bom[] = "\xEF\xBB\xBFsource,target\r\n0,1\r\n";
+    char *path = support_write(dir, "e.csv", bom, sizeof bom - 1);
+    sim_network *net = NULL;
+    sim_error err;
+    cr_assert_eq(load_edgelist(path, &net, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(net->n, 2);
+    network_free(net);
+    free(path);
+    static const char nul[] = "source,target\n0,1\n1\0,2\n";
+    path = support_write(dir, "n.csv", nul, sizeof nul - 1);
+    net = NULL;
+    cr_assert_eq(load_edgelist(path, &net, &err), SIM_EINPUT);
+    cr_expect_eq(err.line, 3);
+    cr_expect(strstr(err.msg, "binary data") != NULL, "%s", err.msg);
+    free(path);
+    support_rmdir(dir);
+}
+
 Test(network, csv_quoted_fields)
 {
     char *dir = support_tmpdir();
