@@ -1,0 +1,656 @@
+/* genai_day.c: the daily pass of the generative-AI adoption model (step,
+ * observe and the final per-agent table); the parameters are in genai.c, the
+ * state in genai_state.c.
+ *
+ * Each day, in three passes over the staff:
+ *   0. interventions act (serially, in list order): licences, prompts,
+ *      permission, vanguard meetings, mentoring sessions, ...;
+ *   1. signals: each agent reads yesterday's state of its ties (the share
+ *      seen using it in the last 7 days; juniors' hidden use is invisible to
+ *      seniors) and of its chain of managers (what they visibly do and what
+ *      they say, weaker further up).  The counts of ties seen using it are
+ *      kept up to date by the agents whose visible use changed, and the
+ *      chain's signal is computed once per manager;
+ *   2. decisions: an agent with access uses the tool with probability
+ *      logistic(intercept + attitude + habit + peers + leaders + permission
+ *      + prompts - time pressure - expertise confidence + tech affinity);
+ *      a use is a task whose complexity grows with ambition; success depends
+ *      on skill against complexity; success raises attitude, skill and habit,
+ *      failure lowers attitude and repeated failure disillusions.
+ *      The same pass tallies the end of the day for observe().
+ * Every draw comes from Philox keyed by (seed, replicate; agent, day,
+ * purpose), so results do not depend on threads, and two scenarios that
+ * differ only in an intervention share their draws.  docs/MODEL.md describes
+ * the model in the ODD protocol with the parameter table. */
+#include "genai.h"
+#include "genai_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "parallel.h"
+
+/* 2 * (monthly + weekly) + regular, plus 6 for a leader (weekly and regular
+ * users are monthly active, so 0..5 covers every case). */
+static inline int activity_code(int monthly, int weekly, int regular, int leader)
+{
+    return 2 * (monthly + weekly) + regular + 6 * leader;
+}
+
+/* The GENAI_* flags of today (3 bits), plus 8 with access, plus 16 when
+ * disillusioned. */
+static inline int day_code(uint8_t today, int access, int disillusioned)
+{
+    return (today & 7) | access << 3 | disillusioned << 4;
+}
+
+const sim_observable genai_observables[OBS_COUNT] = {
+    {"staff", "staff", "agents", 1, 1},
+    {"with_access", "staff with a licence", "agents", 1, 1},
+    {"monthly_active", "used it at least once in the last 30 days", "agents", 1, 1},
+    {"weekly_active", "used it at least once in the last 7 days", "agents", 1, 1},
+    {"regular_users", "used it on at least regular_days of the last 28 days", "agents", 1, 1},
+    {"trialists", "monthly active but not regular users", "agents", 1, 1},
+    {"disillusioned", "stopped after repeated failure", "agents", 1, 1},
+    {"uses", "uses on this day", "uses", 1, 1},
+    {"valuable_uses", "successful uses on tasks of value on this day", "uses", 1, 1},
+    {"hidden_uses", "uses on this day hidden from seniors", "uses", 1, 1},
+    {"leaders", "staff with direct reports", "agents", 1, 1},
+    {"leaders_modelling", "leaders who used it in the last 7 days, in view of their team", "agents", 1, 1},
+    {"leaders_regular", "leaders who are regular users", "agents", 1, 1},
+    {"mean_attitude", "mean attitude (perceived usefulness)", "logit", 0, 1},
+    {"mean_skill", "mean skill", "1", 0, 1},
+    {"mean_habit", "mean habit strength (automaticity)", "1", 0, 1},
+    {"cost_dollars", "cumulative cost of the interventions", "dollars", 0, 0},
+    /* "staff_hours", not "hours": xarray would decode "hours" as a timedelta */
+    {"cost_hours", "cumulative staff hours spent on the interventions", "staff_hours", 0, 0},
+};
+
+static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
+
+/* The daily draws compare a uniform u with logistic(x) (times a scale in
+ * [0, 1]); exp() was a fifth of the run time.  A table of logistic() at
+ * steps of 1/32 on [-16, 16] interpolated linearly is within
+ * h^2/8 * max|logistic''| = (1/32)^2 / 8 * 0.0962 = 1.2e-5 of it, so every u
+ * further than LOGISTIC_MARGIN from the interpolated value gets the same
+ * answer as the exact comparison, and only the rare u within the margin
+ * (about 4 in 100,000 draws) or an x off the table pays for exp().  The
+ * decisions are exactly those of `u < logistic(x) * scale`.  The table's
+ * size is in genai_internal.h (genai_state holds it). */
+void genai_logistic_table_fill(double *table)
+{
+    for (int k = 0; k < LOGISTIC_POINTS; k++)
+        table[k] = logistic(-LOGISTIC_RANGE + (double)k / LOGISTIC_STEPS);
+}
+
+/* Whether u < logistic(x) * scale, for 0 <= scale <= 1. */
+static inline int below_logistic(const double *table, double u, double x, double scale)
+{
+    double t = (x + LOGISTIC_RANGE) * LOGISTIC_STEPS;
+    if (t >= 0 && t < LOGISTIC_POINTS - 1) {
+        int k = (int)t;
+        double near = (table[k] + (t - k) * (table[k + 1] - table[k])) * scale;
+        if (u < near - LOGISTIC_MARGIN) return 1;
+        if (u >= near + LOGISTIC_MARGIN) return 0;
+    }
+    return u < logistic(x) * scale;
+}
+
+/* Visibility of an agent's use in the last 7 days: used at all, and used in
+ * view of seniors (not hidden). */
+enum { VIS_USED = 1, VIS_SHOWN = 2 };
+
+static inline uint8_t visibility(uint32_t history, uint32_t shown)
+{
+    return (uint8_t)(((history & 0x7fu) != 0) | ((shown & 0x7fu) != 0) << 1);
+}
+
+/* Whether an agent on level `level_i` sees the use that bits `vis` of a tie
+ * on level `level_j` describe: a junior's use counts only if shown; peers'
+ * and seniors' use is seen. */
+static inline int seen_by(uint8_t vis, int level_j, int level_i)
+{
+    return level_j > level_i ? (vis & VIS_SHOWN) != 0 : (vis & VIS_USED) != 0;
+}
+
+/* Recount every agent's ties seen using it, from scratch (the full scan). */
+static void recount_peers(genai_state *s)
+{
+    const genai_world *w = &s->w;
+    const sim_network *net = w->net;
+    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t i = 0; i < w->n; i++) {
+        int32_t seen = 0;
+        const int li = net->level[i];
+        for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
+            int32_t j = net->col[e];
+            seen += seen_by(visibility(w->history[j], w->shown[j]), net->level[j], li);
+        }
+        s->seen[i] = seen;
+        s->vis[i] = visibility(w->history[i], w->shown[i]);
+    }
+}
+
+/* Agent i, whose visibility went from `before` to `now`, tells its ties
+ * (ties are stored in both directions, so i's row lists everyone who sees
+ * i).  Integer increments commute: the counts are those of the full scan
+ * for any thread count and order; atomic only when two threads may push
+ * to the same tie at once. */
+static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, int atomic)
+{
+    const sim_network *net = s->w.net;
+    const int li = net->level[i];
+    for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
+        int32_t j = net->col[e];
+        int lj = net->level[j];
+        int32_t delta = seen_by(now, li, lj) - seen_by(before, li, lj);
+        if (delta == 0) continue;
+        if (atomic) {
+            #pragma omp atomic
+            s->seen[j] += delta;
+        } else {
+            s->seen[j] += delta;
+        }
+    }
+}
+
+/* Each agent whose visibility changed tells its ties. */
+static void push_changes(genai_state *s)
+{
+    const genai_world *w = &s->w;
+    const int parallel = w->n >= SIM_PARALLEL_MIN;
+    #pragma omp parallel for schedule(dynamic, 4096) if (parallel)
+    for (int32_t i = 0; i < w->n; i++) {
+        uint8_t now = visibility(w->history[i], w->shown[i]), before = s->vis[i];
+        if (now == before) continue;
+        push_change(s, i, now, before, parallel);
+        s->vis[i] = now;
+    }
+}
+
+/* Pass 1a: bring the counts of ties seen using it (in the last 7 days) up to
+ * date with yesterday's state.  Most days few agents start or stop, so only
+ * they push the change to their ties; when many changed, a full recount is
+ * cheaper.  Both give the counts of the full scan. */
+static void update_peer_counts(genai_state *s)
+{
+    const genai_world *w = &s->w;
+    int32_t changed = 0;
+    #pragma omp parallel for schedule(static) reduction(+ : changed) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t i = 0; i < w->n; i++) changed += visibility(w->history[i], w->shown[i]) != s->vis[i];
+    if (changed == 0) return;
+    if (changed > w->n / 8) recount_peers(s);
+    else push_changes(s);
+}
+
+/* Pass 1b: what staff see of their chain of managers.  First each leader's
+ * own example: visible use in the last 7 days and what they say (tanh of
+ * attitude plus endorsement, within -1..1).  Then, for each leader m, the
+ * signal m's direct reports see: m's example and those of the managers above,
+ * each level up weighted by leader_decay, over leader_reach levels. */
+static void compute_leader_signals(genai_state *s)
+{
+    genai_world *w = &s->w;
+    const sim_network *net = w->net;
+    const genai_params *p = w->par;
+    #pragma omp parallel if (w->n >= SIM_PARALLEL_MIN)
+    {
+        #pragma omp for schedule(static)
+        for (int32_t k = 0; k < s->n_leaders; k++) {
+            int32_t m = s->leaders[k];
+            double models = (w->history[m] & 0x7fu) != 0;
+            if (!(s->said_at[k] == w->attitude[m])) {
+                s->said_at[k] = w->attitude[m];
+                s->tanh_said[k] = tanh(w->attitude[m]);
+            }
+            double says = s->tanh_said[k] + w->endorse[m];
+            says = says > 1 ? 1 : says < -1 ? -1 : says;
+            w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
+        }
+        #pragma omp for schedule(static)
+        for (int32_t k = 0; k < s->n_leaders; k++) {
+            double sig = 0, norm = 0, weight = 1;
+            int32_t m = s->leaders[k];
+            for (int r = 0; r < p->leader_reach && m >= 0; r++) {
+                sig += weight * w->voice[m];
+                norm += weight;
+                weight *= p->leader_decay;
+                m = net->manager[m];
+            }
+            s->chain[s->leaders[k]] = norm > 0 ? (float)(sig / norm) : 0.0f;
+        }
+    }
+}
+
+/* What the decision pass reads of the model, copied once a day onto the
+ * stack.  Stores to the byte arrays (today, failures, ...) may alias any
+ * memory, so through pointers to the state the compiler reloads every array
+ * pointer and coefficient after each of them; from a local copy whose
+ * address never escapes it keeps them in registers. */
+typedef struct day_ctx {
+    genai_world w;               /* the world's arrays and climate (the arrays are shared) */
+    genai_params p;
+    sim_network net;
+    const int32_t *seen;
+    const float *chain;
+    const double *logistic;
+    float *discount_at;
+    double *discount;
+    int32_t *counts;             /* the tallies (genai_state.counts, .sums) */
+    double *sums;
+    int32_t n_cells;
+    double permission_term;      /* w_permission * permission, the same for everyone */
+    int32_t day;
+} day_ctx;
+
+static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
+{
+    d->w = s->w;
+    d->p = s->par;
+    d->w.par = &d->p;
+    d->net = *s->w.net;
+    d->w.net = &d->net;
+    d->seen = s->seen;
+    d->chain = s->chain;
+    d->logistic = s->logistic;
+    d->discount_at = s->discount_at;
+    d->discount = s->discount;
+    d->counts = s->counts;
+    d->sums = s->sums;
+    d->n_cells = s->n_cells;
+    d->permission_term = s->par.w_permission * s->w.permission;
+    d->day = day;
+}
+
+/* The divisor of agent i's attitude gains (see learning.expertise_discount). */
+static double gain_discount(const day_ctx *d, int32_t i)
+{
+    const float expertise = d->w.trait[TRAIT_EXPERTISE][i];
+    if (!(d->discount_at[i] == expertise)) {
+        d->discount_at[i] = expertise;
+        d->discount[i] = 1 + d->p.expertise_discount * exp(expertise) / 2;
+    }
+    return d->discount[i];
+}
+
+/* A use: the task tried, its success, and what the agent learns from it.
+ * u holds the day's four words (u[0], the decision, is spent).  Returns the
+ * GENAI_* flags of the day. */
+static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
+{
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
+    double c = p->task_complexity + w->trait[TRAIT_AMBITION][i] + p->task_spread * (rng_u01_from_word(u[1]) - 0.5);
+    /* A check-in's compliance task (accountability sets simplify, 0
+     * otherwise) is shrunk to `real` of its complexity and builds skill (here)
+     * and habit (decide_agent) only in that proportion: done to report, not
+     * to get work done. */
+    const double real = 1 - w->simplify[i];
+    c *= real;
+    c = c < 0 ? 0 : c > 1 ? 1 : c;
+    double skill = w->skill[i];
+    int success = below_logistic(d->logistic, rng_u01_from_word(u[2]), p->task_steepness * (skill - c) + p->tool_edge, 1);
+    int valuable = success && c >= p->value_threshold;
+    /* open roles never hide; others hide with logistic(caution) while use is not permitted */
+    int hidden = !(w->roles[i] & GENAI_ROLES_OPEN) &&
+                 below_logistic(d->logistic, rng_u01_from_word(u[3]), w->trait[TRAIT_CAUTION][i], 1 - w->permission);
+    w->uses[i]++;
+    w->valuable_uses[i] += valuable;
+    const float cap = (float)p->attitude_cap;
+    if (success) {
+        w->skill[i] = (float)(skill + real * p->learn_rate * (1 - skill));
+        /* gains are never negative: at the cap they change nothing */
+        if (w->attitude[i] < cap)
+            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / gain_discount(d, i));
+        w->failures[i] = 0;
+    } else {
+        w->skill[i] = (float)(skill + real * 0.5 * p->learn_rate * (1 - skill));
+        w->attitude[i] -= (float)p->loss_failure;
+        if (w->failures[i] < 255) w->failures[i]++;
+        if (w->failures[i] >= p->disillusion_after) w->disillusioned[i] = 1;
+    }
+    w->attitude[i] = w->attitude[i] > cap ? cap : w->attitude[i] < -cap ? -cap : w->attitude[i];
+    return (uint8_t)(GENAI_USED | (valuable ? GENAI_VALUABLE : 0) | (hidden ? GENAI_HIDDEN : 0));
+}
+
+/* Log-odds that agent i uses it today. */
+static double use_logit(const day_ctx *d, int32_t i, float habit)
+{
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
+    /* share of ties seen using it; the signal from the chain of managers */
+    int64_t deg = d->net.row[i + 1] - d->net.row[i];
+    float peers = deg > 0 ? (float)d->seen[i] / (float)deg : 0.0f;
+    int32_t boss = d->net.manager[i];
+    float leaders = boss >= 0 ? d->chain[boss] : 0.0f;
+    return p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit + p->w_peers * peers +
+           p->w_leader * leaders + d->permission_term + p->w_nudge * w->nudge[i] -
+           p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
+           p->w_affinity * w->trait[TRAIT_AFFINITY][i];
+}
+
+/* A disillusioned agent tries again with a small daily chance (drawn from
+ * word w1, which the use would otherwise spend on the task); returns 1 if
+ * the agent may use it today. */
+static int tries_again(const day_ctx *d, int32_t i, uint32_t w1)
+{
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
+    if (!w->disillusioned[i]) return 1;
+    if (!(rng_u01_from_word(w1) < p->recovery_rate + w->recovery[i])) return 0;
+    w->disillusioned[i] = 0;
+    w->failures[i] = 0;
+    if (w->attitude[i] < p->attitude_recovered) w->attitude[i] = (float)p->attitude_recovered;
+    return 1;
+}
+
+/* Used on how many days of the last 32 (bit k of history: k days ago). */
+static int popcount32(uint32_t x)
+{
+    /* the classic bit-slicing count: __builtin_popcount is a libgcc call
+     * without -mpopcnt, which we cannot assume on every machine */
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0fu;
+    return (int)((x * 0x01010101u) >> 24);
+}
+
+/* A regular user: used it on at least regular_days of the last 28 days
+ * (the regular_users observable and the per-agent table). */
+static int is_regular(uint32_t history, int regular_days)
+{
+    return popcount32(history & 0x0fffffffu) >= regular_days;
+}
+
+/* The tallies of one cell of a block. */
+static int32_t *cell_counts(int32_t *counts, int32_t n_cells, int32_t b, int32_t cell)
+{
+    return counts + ((size_t)b * (size_t)n_cells + (size_t)cell) * TALLY_SLOTS;
+}
+
+static double *cell_sums(double *sums, int32_t n_cells, int32_t b, int32_t cell)
+{
+    return sums + ((size_t)b * (size_t)n_cells + (size_t)cell) * N_SUMS;
+}
+
+/* Add agent i's state to block b's tallies. */
+static void tally_agent(const day_ctx *d, int32_t b, int32_t i)
+{
+    const genai_world *w = &d->w;
+    const sim_network *net = &d->net;
+    const int32_t cell = net->generation[i] * net->n_levels + net->level[i];
+    int32_t *c = cell_counts(d->counts, d->n_cells, b, cell);
+    double *sum = cell_sums(d->sums, d->n_cells, b, cell);
+    const uint32_t h = w->history[i];
+    const uint8_t today = w->today[i];
+    const int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
+    const int regular = is_regular(h, d->p.regular_days);
+    const int leader = w->n_reports[i] > 0;
+    c[activity_code(monthly, weekly, regular, leader)]++;
+    c[ACTIVITY_SLOTS + day_code(today, w->access[i] != 0, w->disillusioned[i] != 0)]++;
+    sum[OBS_ATTITUDE - OBS_ATTITUDE] += w->attitude[i];
+    sum[OBS_SKILL - OBS_ATTITUDE] += w->skill[i];
+    sum[OBS_HABIT - OBS_ATTITUDE] += w->habit[i];
+}
+
+/* The agents of block b are b * BLOCK .. block_end(n, b) - 1. */
+static int32_t block_end(int32_t n, int32_t b)
+{
+    return (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
+}
+
+/* Zero block b's tallies (the buffers are scratch, written even by observe()). */
+static void block_clear(const day_ctx *d, int32_t b)
+{
+    memset(cell_counts(d->counts, d->n_cells, b, 0), 0, (size_t)d->n_cells * TALLY_SLOTS * sizeof *d->counts);
+    memset(cell_sums(d->sums, d->n_cells, b, 0), 0, (size_t)d->n_cells * N_SUMS * sizeof *d->sums);
+}
+
+/* Agent i decides and learns, from its own state and the signals; u holds
+ * the agent's four words of the day (DRAW_DAY). */
+static void decide_agent(const day_ctx *d, int32_t i, const uint32_t u[4])
+{
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
+    uint32_t hist = w->history[i] << 1, shown = w->shown[i] << 1;
+    uint8_t today = 0;
+    float habit = w->habit[i];
+    if (w->access[i]) {
+        if (tries_again(d, i, u[1]) && below_logistic(d->logistic, rng_u01_from_word(u[0]), use_logit(d, i, habit), 1))
+            today = use_tool(d, i, u);
+    }
+    if (today) {
+        hist |= 1u;
+        if (!(today & GENAI_HIDDEN)) shown |= 1u;
+        habit += (float)((1 - w->simplify[i]) * p->habit_rate * (1 - habit)); /* see use_tool */
+    } else {
+        habit *= (float)(1 - p->habit_decay);
+    }
+    const float keep_nudge = (float)(1 - p->nudge_decay);
+    w->habit[i] = habit;
+    w->history[i] = hist;
+    w->shown[i] = shown;
+    w->today[i] = today;
+    w->nudge[i] *= keep_nudge;
+    w->simplify[i] *= keep_nudge;
+}
+
+/* Pass 2: every agent decides and learns; the same pass tallies the end of
+ * the day for observe(), which is called right after the step (a separate
+ * pass over all the state cost a sixth of the run). */
+static void decide(genai_state *s, int32_t day)
+{
+    const int32_t n = s->w.n;
+    #pragma omp parallel if (n >= SIM_PARALLEL_MIN)
+    {
+        day_ctx d; /* one per thread */
+        day_ctx_make(s, day, &d);
+        #pragma omp for schedule(dynamic, 1)
+        for (int32_t b = 0; b < s->n_blocks; b++) {
+            block_clear(&d, b);
+            for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
+                /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
+                uint32_t words[4][RNG_BATCH];
+                rng_words_batch(d.w.key, (uint32_t)first, (uint32_t)day, DRAW_DAY, 0, words);
+                const int32_t end = first + RNG_BATCH < n ? first + RNG_BATCH : n;
+                for (int32_t i = first; i < end; i++) {
+                    const int j = i - first;
+                    const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
+                    decide_agent(&d, i, u);
+                    tally_agent(&d, b, i);
+                }
+            }
+        }
+    }
+    s->tallied_day = day;
+}
+
+void genai_step(void *state, const sim_context *ctx, int32_t day)
+{
+    genai_state *s = state;
+    genai_world *w = &s->w;
+    (void)ctx;
+    w->day = day;
+    for (int i = 0; i < s->n_iv; i++) s->iv[i]->apply(s->iv_state[i], w, day);
+    update_peer_counts(s);
+    compute_leader_signals(s);
+    decide(s, day);
+}
+
+/* Add the count observables of one cell's histograms to count[OBS_*].
+ * Staff and leaders are fixed (s->staff, s->leaders_in); trialists are the
+ * monthly active users who are not regular. */
+static void expand_counts(const int32_t *hist, int64_t *count)
+{
+    for (int a = 0; a < ACTIVITY_SLOTS; a++) {
+        int64_t k = hist[a];
+        if (k == 0) continue; /* most codes never occur in a cell */
+        int regular = a & 1, recency = (a % 6) / 2, leader = a >= 6; /* recency: monthly + weekly */
+        count[OBS_MONTHLY] += recency >= 1 ? k : 0;
+        count[OBS_WEEKLY] += recency == 2 ? k : 0;
+        count[OBS_REGULAR] += regular ? k : 0;
+        count[OBS_TRIALISTS] += recency >= 1 && !regular ? k : 0;
+        count[OBS_LEADERS_MODELLING] += leader && recency == 2 ? k : 0;
+        count[OBS_LEADERS_REGULAR] += leader && regular ? k : 0;
+    }
+    for (int d = 0; d < DAY_SLOTS; d++) {
+        int64_t k = hist[ACTIVITY_SLOTS + d];
+        if (k == 0) continue;
+        count[OBS_USES] += d & GENAI_USED ? k : 0;
+        count[OBS_VALUABLE] += d & GENAI_VALUABLE ? k : 0;
+        count[OBS_HIDDEN] += d & GENAI_HIDDEN ? k : 0;
+        count[OBS_ACCESS] += d & 8 ? k : 0;
+        count[OBS_DISILLUSIONED] += d & 16 ? k : 0;
+    }
+}
+
+void genai_observe(const void *state, const sim_context *ctx, double *values,
+                   double *by_generation, double *by_level)
+{
+    const genai_state *s = state;
+    const genai_world *w = &s->w;
+    const int32_t L = ctx->net->n_levels;
+    /* The step tallied the end of its day; otherwise (day 0) tally now. */
+    if (s->tallied_day != w->day) {
+        #pragma omp parallel if (w->n >= SIM_PARALLEL_MIN)
+        {
+            day_ctx d;
+            day_ctx_make(s, w->day, &d);
+            #pragma omp for schedule(static)
+            for (int32_t b = 0; b < s->n_blocks; b++) {
+                block_clear(&d, b);
+                for (int32_t i = b * BLOCK; i < block_end(w->n, b); i++) tally_agent(&d, b, i);
+            }
+        }
+    }
+    /* Counts add up exactly in integers; the sums are added block by block
+     * in block order: the same values for any thread count. */
+    int64_t count[OBS_ATTITUDE] = {0}, gen_count[NET_GENERATIONS][OBS_ATTITUDE], lev_count[64][OBS_ATTITUDE];
+    double total[OBS_GROUPED] = {0}, gen[NET_GENERATIONS][OBS_GROUPED], lev[64][OBS_GROUPED];
+    const int32_t levels = L < 64 ? L : 64;
+    memset(gen_count, 0, sizeof gen_count);
+    memset(lev_count, 0, (size_t)levels * sizeof lev_count[0]);
+    memset(gen, 0, sizeof gen);
+    memset(lev, 0, (size_t)levels * sizeof lev[0]);
+    /* the histograms of all blocks, then the counts of each cell */
+    const int32_t *hist = s->counts;
+    if (s->n_blocks > 1) {
+        int32_t *all = s->cell_hist;
+        const size_t slots = (size_t)s->n_cells * TALLY_SLOTS;
+        memcpy(all, s->counts, slots * sizeof *all);
+        for (int32_t b = 1; b < s->n_blocks; b++) {
+            const int32_t *h = cell_counts(s->counts, s->n_cells, b, 0);
+            for (size_t k = 0; k < slots; k++) all[k] += h[k];
+        }
+        hist = all;
+    }
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < L; l++) {
+            int64_t c[OBS_ATTITUDE] = {0};
+            expand_counts(hist + (size_t)(g * L + l) * TALLY_SLOTS, c);
+            for (int k = 0; k < OBS_ATTITUDE; k++) {
+                count[k] += c[k];
+                gen_count[g][k] += c[k];
+                if (l < 64) lev_count[l][k] += c[k];
+            }
+        }
+    for (int32_t b = 0; b < s->n_blocks; b++)
+        for (int g = 0; g < NET_GENERATIONS; g++)
+            for (int32_t l = 0; l < L; l++) {
+                const double *sum = cell_sums(s->sums, s->n_cells, b, g * L + l);
+                for (int k = OBS_ATTITUDE; k < OBS_GROUPED; k++) {
+                    double v = sum[k - OBS_ATTITUDE];
+                    total[k] += v;
+                    gen[g][k] += v;
+                    if (l < 64) lev[l][k] += v;
+                }
+            }
+    /* the counts not tallied per agent */
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < L; l++) {
+            int64_t staff = s->staff[g * L + l], leaders = s->leaders_in[g * L + l];
+            count[OBS_STAFF] += staff;
+            count[OBS_LEADERS] += leaders;
+            gen_count[g][OBS_STAFF] += staff;
+            gen_count[g][OBS_LEADERS] += leaders;
+            if (l < 64) {
+                lev_count[l][OBS_STAFF] += staff;
+                lev_count[l][OBS_LEADERS] += leaders;
+            }
+        }
+    for (int k = 0; k < OBS_ATTITUDE; k++) {
+        total[k] = (double)count[k];
+        for (int g = 0; g < NET_GENERATIONS; g++) gen[g][k] = (double)gen_count[g][k];
+        for (int32_t l = 0; l < L && l < 64; l++) lev[l][k] = (double)lev_count[l][k];
+    }
+    for (int k = 0; k < OBS_GROUPED; k++) {
+        int mean = k >= OBS_ATTITUDE;
+        values[k] = mean ? (total[OBS_STAFF] > 0 ? total[k] / total[OBS_STAFF] : 0) : total[k];
+        if (by_generation)
+            for (int g = 0; g < NET_GENERATIONS; g++)
+                by_generation[k * NET_GENERATIONS + g] =
+                    mean ? (gen[g][OBS_STAFF] > 0 ? gen[g][k] / gen[g][OBS_STAFF] : NAN) : gen[g][k];
+        if (by_level)
+            for (int32_t l = 0; l < L && l < 64; l++)
+                by_level[(size_t)k * (size_t)L + (size_t)l] =
+                    mean ? (lev[l][OBS_STAFF] > 0 ? lev[l][k] / lev[l][OBS_STAFF] : NAN) : lev[l][k];
+    }
+    values[OBS_COST_DOLLARS] = w->cost_dollars;
+    values[OBS_COST_HOURS] = w->cost_hours;
+}
+
+/* ---- the final per-agent table (output.agents; AGENT_* in genai_internal.h) ---- */
+
+const sim_agent_field genai_agent_fields[AGENT_FIELDS] = {
+    {"access", "1: has a licence", "1", 1},
+    {"monthly_active", "1: used it in the last 30 days", "1", 1},
+    {"weekly_active", "1: used it in the last 7 days", "1", 1},
+    {"regular", "1: used it on at least regular_days of the last 28 days", "1", 1},
+    {"disillusioned", "1: stopped after repeated failure", "1", 1},
+    {"attitude", "perceived usefulness", "logit", 0},
+    {"skill", "skill with the tool, 0..1", "1", 0},
+    {"habit", "habit strength (automaticity), 0..1", "1", 0},
+    {"uses", "uses over the run", "uses", 1},
+    {"valuable_uses", "valuable uses over the run", "uses", 1},
+    {"vanguard", "1: AI vanguard member", "1", 1},
+    {"reverse_mentor", "1: reverse mentor (an adopter teaching a leader)", "1", 1},
+    {"reverse_mentee", "1: leader being reverse-mentored", "1", 1},
+    {"peer_mentor", "1: peer-to-peer mentor", "1", 1},
+    {"peer_mentee", "1: peer-to-peer mentee", "1", 1},
+    {"trained", "1: attended training", "1", 1},
+    {"tech_affinity", "trait: tech affinity", "logit", 0},
+    {"time_pressure", "trait: time pressure", "logit", 0},
+    {"expertise_confidence", "trait: expertise confidence", "logit", 0},
+    {"complexity_ambition", "trait: complexity ambition", "1", 0},
+    {"social_caution", "trait: social caution", "logit", 0},
+};
+
+void genai_agent_values(const void *state, const sim_context *ctx, int field, double *out)
+{
+    const genai_world *w = &((const genai_state *)state)->w;
+    static const uint8_t role_of[] = {GENAI_ROLE_VANGUARD, GENAI_ROLE_MENTOR, GENAI_ROLE_MENTEE,
+                                      GENAI_ROLE_PEER_MENTOR, GENAI_ROLE_PEER_MENTEE, GENAI_ROLE_TRAINED};
+    for (int32_t i = 0; i < ctx->net->n; i++) {
+        uint32_t h = w->history[i];
+        double v;
+        switch (field) {
+        case AGENT_ACCESS: v = w->access[i]; break;
+        case AGENT_MONTHLY: v = genai_used_within(h, 30); break;
+        case AGENT_WEEKLY: v = genai_used_within(h, 7); break;
+        case AGENT_REGULAR: v = is_regular(h, w->par->regular_days); break;
+        case AGENT_DISILLUSIONED: v = w->disillusioned[i]; break;
+        case AGENT_ATTITUDE: v = w->attitude[i]; break;
+        case AGENT_SKILL: v = w->skill[i]; break;
+        case AGENT_HABIT: v = w->habit[i]; break;
+        case AGENT_USES: v = w->uses[i]; break;
+        case AGENT_VALUABLE: v = w->valuable_uses[i]; break;
+        default:
+            if (field >= AGENT_TRAIT0)
+                v = w->trait[field - AGENT_TRAIT0][i];
+            else
+                v = (w->roles[i] & role_of[field - AGENT_VANGUARD]) != 0;
+        }
+        out[i] = v;
+    }
+}
+

@@ -1,0 +1,119 @@
+/* genai_internal.h: what the parts of the genai model share and no one else
+ * uses: genai.c (the parameters and the model type), genai_state.c (the
+ * state: alloc, free, init, traits) and genai_day.c (the daily pass:
+ * signals, decisions, tallies, step, observe, the per-agent table).  Not a
+ * public interface: include it only from those files.  What runs per agent
+ * per day stays in genai_day.c (static there, so the compiler sees it
+ * where it is called). */
+#ifndef MODELS_GENAI_INTERNAL_H
+#define MODELS_GENAI_INTERNAL_H
+
+#include <stdint.h>
+#include "genai.h"
+
+/* Purposes of the random draws (rng.h's counter: agent, day, purpose). */
+enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3 };
+
+/* Agents per block: the unit of work of the decision pass and of the
+ * observation tallies, each block tallied in agent order and the blocks
+ * added in block order, so sums do not depend on threads.  Small enough
+ * that two threads share 100,000 agents evenly (98 blocks) and a thread
+ * held up by other load leaves its blocks to the other. */
+#define BLOCK 1024
+_Static_assert(BLOCK % RNG_BATCH == 0, "a block holds whole batches of draws");
+
+/* Observables: counts (and means) over all staff, by generation and by level. */
+enum {
+    OBS_STAFF, OBS_ACCESS, OBS_MONTHLY, OBS_WEEKLY, OBS_REGULAR, OBS_TRIALISTS, OBS_DISILLUSIONED,
+    OBS_USES, OBS_VALUABLE, OBS_HIDDEN, OBS_LEADERS, OBS_LEADERS_MODELLING, OBS_LEADERS_REGULAR, OBS_ATTITUDE, OBS_SKILL,
+    OBS_HABIT, OBS_GROUPED, /* the grouped ones end here */
+    OBS_COST_DOLLARS = OBS_GROUPED, OBS_COST_HOURS, OBS_COUNT
+};
+/* The means (OBS_ATTITUDE.. OBS_HABIT) are tallied as sums. */
+enum { N_SUMS = OBS_GROUPED - OBS_ATTITUDE };
+
+/* The counts are tallied as two histograms per cell, of an agent's recent
+ * use (ACTIVITY_SLOTS codes: see activity_code) and of their day
+ * (DAY_SLOTS codes: see day_code): two increments per agent instead of ten,
+ * expanded into the count observables by observe(). */
+enum { ACTIVITY_SLOTS = 12, DAY_SLOTS = 32, TALLY_SLOTS = ACTIVITY_SLOTS + DAY_SLOTS };
+
+/* logistic() is tabulated at LOGISTIC_POINTS points for the daily draws
+ * (genai_day.c, below_logistic). */
+#define LOGISTIC_RANGE 16
+#define LOGISTIC_STEPS 32 /* table points per unit of x */
+#define LOGISTIC_POINTS (2 * LOGISTIC_RANGE * LOGISTIC_STEPS + 1)
+#define LOGISTIC_MARGIN 2e-5
+
+typedef struct genai_state {
+    genai_params par;
+    genai_world w;
+    void *iv_state[32];          /* one per enabled intervention, in list order */
+    const genai_intervention_type *iv[32];
+    int n_iv;
+    /* observation tallies: each block of BLOCK agents is tallied by one
+     * thread in agent order, by cell (generation x level) */
+    int32_t n_blocks, n_cells;
+    int32_t *counts;             /* [block][cell][TALLY_SLOTS]: histograms of the codes */
+    double *sums;                /* [block][cell][N_SUMS]: sums of the means' values */
+    int64_t *staff, *leaders_in; /* [cell]: staff and leaders (fixed) */
+    int32_t tallied_day;         /* the day whose end the tallies describe; -1: none */
+    int32_t *cell_hist;          /* [cell][TALLY_SLOTS]: the histograms over all blocks (observe's scratch) */
+    /* the peer signal, kept up to date from the agents whose visible use
+     * changed (update_peer_counts) */
+    uint8_t *vis;                /* VIS_* bits of each agent when the counts were last updated */
+    int32_t *seen;               /* ties whose use the agent saw in the last 7 days */
+    /* the leader signal depends only on the chain above an agent: computed
+     * once per leader for all their direct reports */
+    int32_t *leaders;            /* agents with direct reports, in id order */
+    int32_t n_leaders;
+    float *chain;                /* by leader m: the leader signal of m's direct reports */
+    float *said_at;              /* by position in leaders: the attitude tanh_said was computed for */
+    double *tanh_said;           /* tanh of that attitude (most leaders' attitude rests at the cap) */
+    double logistic[LOGISTIC_POINTS]; /* logistic() at the points of below_logistic() */
+    /* the divisor of attitude gains, 1 + expertise_discount * exp(expertise) / 2,
+     * cached by agent with the expertise confidence it was computed for
+     * (interventions may lower expertise confidence at any time) */
+    float *discount_at;
+    double *discount;
+} genai_state;
+
+/* Names of the traits in the parameter table, in TRAIT_* order (genai.c). */
+extern const char *const genai_trait_names[GENAI_TRAITS];
+
+/* The fields of the final per-agent table (genai_day.c). */
+enum {
+    AGENT_ACCESS, AGENT_MONTHLY, AGENT_WEEKLY, AGENT_REGULAR, AGENT_DISILLUSIONED, AGENT_ATTITUDE,
+    AGENT_SKILL, AGENT_HABIT, AGENT_USES, AGENT_VALUABLE, AGENT_VANGUARD, AGENT_MENTOR, AGENT_MENTEE,
+    AGENT_PEER_MENTOR, AGENT_PEER_MENTEE, AGENT_TRAINED, AGENT_TRAIT0, AGENT_FIELDS = AGENT_TRAIT0 + GENAI_TRAITS
+};
+
+/* ---------- genai.c: the parameters ---------- */
+
+extern const param_def genai_params_table[];
+
+/* Read model.genai.* into p (the scenario has been validated). */
+void genai_params_read(const scenario *scn, genai_params *p);
+
+int genai_validate(const scenario *scn, sim_error *err);
+
+/* ---------- genai_state.c: the state ---------- */
+
+int genai_alloc(const sim_context *ctx, void **state, sim_error *err);
+void genai_free(void *state);
+void genai_init(void *state, const sim_context *ctx);
+
+/* ---------- genai_day.c: the daily pass ---------- */
+
+extern const sim_observable genai_observables[OBS_COUNT];
+extern const sim_agent_field genai_agent_fields[AGENT_FIELDS];
+
+/* Fill table with logistic() at the points below_logistic() reads. */
+void genai_logistic_table_fill(double *table);
+
+void genai_step(void *state, const sim_context *ctx, int32_t day);
+void genai_observe(const void *state, const sim_context *ctx, double *values,
+                   double *by_generation, double *by_level);
+void genai_agent_values(const void *state, const sim_context *ctx, int field, double *out);
+
+#endif

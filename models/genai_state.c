@@ -1,0 +1,179 @@
+/* genai_state.c: the genai model's state: allocating and freeing the
+ * world's arrays, the observation tallies and the interventions' states
+ * (genai_alloc, genai_free), and resetting them at the start of each
+ * replicate (genai_init), which draws each agent's traits and initial
+ * attitude. */
+#include "genai.h"
+#include "genai_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "parallel.h"
+
+void genai_free(void *state)
+{
+    genai_state *s = state;
+    if (!s) return;
+    genai_world *w = &s->w;
+    for (int i = 0; i < s->n_iv; i++) s->iv[i]->free(s->iv_state[i]);
+    for (int t = 0; t < GENAI_TRAITS; t++) free(w->trait[t]);
+    free(w->access);
+    free(w->attitude);
+    free(w->skill);
+    free(w->habit);
+    free(w->history);
+    free(w->shown);
+    free(w->failures);
+    free(w->disillusioned);
+    free(w->roles);
+    free(w->today);
+    free(w->nudge);
+    free(w->endorse);
+    free(w->recovery);
+    free(w->simplify);
+    free(w->uses);
+    free(w->valuable_uses);
+    free(w->voice);
+    free(w->n_reports);
+    free(s->counts);
+    free(s->sums);
+    free(s->staff);
+    free(s->leaders_in);
+    free(s->cell_hist);
+    free(s->vis);
+    free(s->seen);
+    free(s->leaders);
+    free(s->chain);
+    free(s->said_at);
+    free(s->discount_at);
+    free(s->discount);
+    free(s->tanh_said);
+    free(s);
+}
+
+int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
+{
+    const sim_network *net = ctx->net;
+    if (!net->manager || !net->level || !net->generation)
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, "network.type",
+                             "the genai model needs an organization (manager, level, generation)");
+    if (net->n_levels > 64)
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, "organization.span",
+                             "the organization is %d levels deep; the genai model reports at most 64",
+                             (int)net->n_levels);
+    genai_state *s = calloc(1, sizeof *s);
+    if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    genai_params_read(ctx->scn, &s->par);
+    genai_logistic_table_fill(s->logistic);
+    genai_world *w = &s->w;
+    const size_t n = (size_t)net->n;
+    w->net = net;
+    w->par = &s->par;
+    w->n = net->n;
+    int ok = 1;
+#define ALLOC(field) ok &= (w->field = calloc(n, sizeof *w->field)) != NULL
+    for (int t = 0; t < GENAI_TRAITS; t++) ok &= (w->trait[t] = calloc(n, sizeof(float))) != NULL;
+    ALLOC(access); ALLOC(attitude); ALLOC(skill); ALLOC(habit); ALLOC(history); ALLOC(shown);
+    ALLOC(failures); ALLOC(disillusioned); ALLOC(roles); ALLOC(today); ALLOC(nudge); ALLOC(endorse);
+    ALLOC(recovery); ALLOC(simplify); ALLOC(uses); ALLOC(valuable_uses); ALLOC(voice); ALLOC(n_reports);
+#undef ALLOC
+    ok &= (s->vis = calloc(n, sizeof *s->vis)) != NULL;
+    ok &= (s->seen = calloc(n, sizeof *s->seen)) != NULL;
+    ok &= (s->leaders = calloc(n, sizeof *s->leaders)) != NULL;
+    ok &= (s->chain = calloc(n, sizeof *s->chain)) != NULL;
+    ok &= (s->discount_at = calloc(n, sizeof *s->discount_at)) != NULL;
+    ok &= (s->discount = calloc(n, sizeof *s->discount)) != NULL;
+    s->n_blocks = (int32_t)((n + BLOCK - 1) / BLOCK);
+    s->n_cells = NET_GENERATIONS * net->n_levels;
+    const size_t block_cells = (size_t)s->n_blocks * (size_t)s->n_cells;
+    ok &= (s->counts = calloc(block_cells * TALLY_SLOTS, sizeof *s->counts)) != NULL;
+    ok &= (s->sums = calloc(block_cells * N_SUMS, sizeof *s->sums)) != NULL;
+    ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;
+    ok &= (s->leaders_in = calloc((size_t)s->n_cells, sizeof *s->leaders_in)) != NULL;
+    ok &= (s->cell_hist = calloc((size_t)s->n_cells * TALLY_SLOTS, sizeof *s->cell_hist)) != NULL;
+    if (!ok) {
+        genai_free(s);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (net->manager[i] >= 0) w->n_reports[net->manager[i]]++;
+    for (int32_t i = 0; i < w->n; i++)
+        if (w->n_reports[i] > 0) s->leaders[s->n_leaders++] = i;
+    s->said_at = calloc((size_t)s->n_leaders + 1, sizeof *s->said_at);
+    s->tanh_said = calloc((size_t)s->n_leaders + 1, sizeof *s->tanh_said);
+    if (!s->said_at || !s->tanh_said) {
+        genai_free(s);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
+    }
+    for (int32_t i = 0; i < w->n; i++) {
+        int32_t cell = net->generation[i] * net->n_levels + net->level[i];
+        s->staff[cell]++;
+        s->leaders_in[cell] += w->n_reports[i] > 0;
+    }
+
+    for (int i = 0; genai_interventions[i]; i++) {
+        char k[128];
+        snprintf(k, sizeof k, "interventions.%s.enabled", genai_interventions[i]->name);
+        if (!scenario_bool(ctx->scn, k)) continue;
+        int rc = genai_interventions[i]->alloc(ctx->scn, w, &s->iv_state[s->n_iv], err);
+        if (rc) {
+            genai_free(s);
+            return rc;
+        }
+        s->iv[s->n_iv++] = genai_interventions[i];
+    }
+    *state = s;
+    return SIM_OK;
+}
+
+/* A standard normal from one uniform (inversion). */
+static double normal_from(double u)
+{
+    return gsl_cdf_ugaussian_Pinv(u > 0 ? u : 0x1.0p-53);
+}
+
+void genai_init(void *state, const sim_context *ctx)
+{
+    genai_state *s = state;
+    genai_world *w = &s->w;
+    const genai_params *p = &s->par;
+    const sim_network *net = ctx->net;
+    w->key = ctx->key;
+    w->day = 0;
+    w->permission = p->permission0;
+    w->cost_dollars = w->cost_hours = 0;
+    s->tallied_day = -1;
+    const float skill0 = (float)scenario_double(ctx->scn, "model.genai.skill0");
+    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
+    for (int32_t i = 0; i < w->n; i++) {
+        uint32_t u[8];
+        rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 0, u);
+        rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 1, u + 4);
+        int g = net->generation[i], l = net->level[i];
+        for (int t = 0; t < GENAI_TRAITS; t++) {
+            int nl = p->trait_n_levels[t];
+            double shift = p->trait_level[t][l < nl ? l : nl - 1];
+            double z = normal_from(rng_u01_from_word(u[t]));
+            w->trait[t][i] = (float)(p->trait_gen[t][g] + shift + p->trait_sd[t] * z);
+        }
+        w->attitude[i] = (float)(p->attitude0 + p->attitude_sd * normal_from(rng_u01_from_word(u[5])));
+        w->access[i] = 0;
+        w->skill[i] = skill0;
+        w->habit[i] = 0;
+        w->history[i] = w->shown[i] = 0;
+        w->failures[i] = w->disillusioned[i] = w->roles[i] = w->today[i] = 0;
+        w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
+        w->uses[i] = w->valuable_uses[i] = 0;
+        w->voice[i] = s->chain[i] = 0;
+        s->vis[i] = 0; /* nobody has used it: no tie seen using it */
+        s->seen[i] = 0;
+        s->discount_at[i] = NAN; /* equal to no value: computed on first use */
+    }
+    for (int32_t k = 0; k < s->n_leaders; k++) s->said_at[k] = NAN; /* equal to no attitude: computed on first use */
+    for (int i = 0; i < s->n_iv; i++) s->iv[i]->init(s->iv_state[i], w);
+}
+
