@@ -90,7 +90,7 @@ typedef struct genai_world {
                                     and the skill and habit it builds, are (1 - simplify) of an ordinary one's */
     int32_t *uses, *valuable_uses; /* per-agent totals this replicate */
     /* derived each day from yesterday's state (the peer and leader signals
-     * each agent reads are kept privately by genai.c) */
+     * each agent reads are kept privately by genai_day.c) */
     float *voice;                /* a leader's own example (visible use, what they say) */
     /* organization */
     int32_t *n_reports;          /* direct reports (leaders have > 0) */

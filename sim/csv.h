@@ -1,4 +1,4 @@
-/* csv.h: splitting a CSV line in place, for the edge-list (network.c) and
+/* csv.h: splitting a CSV line in place, for the edge-list (network_file.c) and
  * org-chart (orgchart.c) readers, and short excerpts of input for messages. */
 #ifndef SIM_CSV_H
 #define SIM_CSV_H

@@ -6,7 +6,7 @@
  * answer: they are pressed (nudge += pressure) until they have used it once,
  * so that they can say yes.  That use is a compliance use: a quick,
  * low-stakes task picked to have something to report.  While the answer is
- * owed the module holds simplify at `simplify`, and the core (genai.c,
+ * owed the module holds simplify at `simplify`, and the core (genai_day.c,
  * decide) shrinks the task to (1 - simplify) of its complexity -- so it is
  * almost never valuable -- and credits it with only (1 - simplify) of the
  * skill and habit an ordinary use builds: it is done to report, not to get
