@@ -133,7 +133,7 @@ static int threshold_alloc(const sim_context *ctx, void **state, sim_error *err)
     }
     s->needed = malloc((size_t)ctx->net->n * sizeof *s->needed);
     rc = s->needed ? contagion_alloc(ctx->net, k, &s->c, err)
-                       : sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+                   : sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     if (rc) {
         free(s->needed);
         free(s);
