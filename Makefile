@@ -1,10 +1,12 @@
 # Makefile for adoptsim.  `make help` lists the targets.
 #
 #   make            build ./adoptsim (optimized)
-#   make demo       install what is missing, build, run configs/default.yaml
+#   make demo       install what is missing, build, run the four steps against the
+#                   stalled push (genai model) and print their report
 #   make test       install what the tests need, build, run the whole suite
 #   make test-asan  the suite again, built with AddressSanitizer + UBSan
-#   make bench      the benchmark workloads of shared/BENCHMARKS.md
+#   make bench      the benchmark workloads of shared/BENCHMARKS.md, then Watts's
+#                   cascade window with 2,000 trials per mean degree
 #   make V=1 ...    show full commands;  WERROR=1 turns warnings into errors (CI sets it)
 
 CC      ?= gcc
@@ -96,10 +98,14 @@ deps:
 deps-test:
 	$(Q)sh scripts/deps.sh test
 
+# The main job: the generative-AI model's four steps against the stalled
+# push (6 scenarios x 30 replicates of 1,000 staff, about 6 s on 2 cores),
+# then the comparison.
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	@mkdir -p out
-	./adoptsim run configs/default.yaml -o out/default.h5 --force
+	./adoptsim experiment configs/experiment_four_steps.yaml -o out/four_steps.h5 --force
+	./adoptsim report out/four_steps.h5
 
 # The whole suite: one Criterion binary (C unit tests, CLI tests, reader tests).
 test: deps-test
@@ -114,6 +120,8 @@ bench: deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bash bench/run.sh
 	$(Q)bash bench/w4.sh
+	$(Q)$(MAKE) --no-print-directory $(TEST_BIN)
+	$(Q)bash bench/watts.sh $(TEST_BIN)
 
 params-doc: all
 	./adoptsim params --markdown > docs/PARAMETERS.md
@@ -122,4 +130,4 @@ clean:
 	rm -rf build adoptsim
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed '/^$$/q' Makefile

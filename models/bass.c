@@ -5,21 +5,34 @@
  * independently, from the state at the end of the previous day.  On the
  * complete graph the mean adopted share follows the discrete map
  *     F(t+1) = F(t) + (p + q F(t)) (1 - F(t)),
- * which tests/test_bass.c checks.  Adoption is permanent. */
+ * which tests/test_bass.c checks.  Adoption is permanent.
+ *
+ * Each adoption also records its day and its cause, decided by the same
+ * uniform draw u that decides the adoption: u < p is an external adoption
+ * (innovation, the p term), p <= u < p + q * share an internal one
+ * (imitation, the q term).  So P(external) = p and P(internal) = q * share
+ * exactly (when p + q * share <= 1), and the adoptions are the same as
+ * without the split.  Agents adopted at day 0 (initial_share) are neither. */
 #include "bass.h"
 #include "parallel.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "contagion.h"
 
 enum { BASS_DRAW_ADOPT = 1, BASS_DRAW_INITIAL = 2 };
 
+/* Why an agent adopted. */
+enum { BASS_NOT_ADOPTED = 0, BASS_INITIAL = 1, BASS_EXTERNAL = 2, BASS_INTERNAL = 3 };
+
 typedef struct bass_state {
     contagion *c;
+    uint8_t *cause;   /* BASS_* per agent (owned) */
     double p, q, initial_share;
     int64_t new_today;
+    int64_t external, internal; /* cumulative adoptions by cause */
 } bass_state;
 
 static const param_def bass_params[] = {
@@ -37,6 +50,9 @@ static const sim_observable bass_observables[] = {
     {"adopters", "agents who have adopted", "agents", 1, 0},
     {"new_adopters", "agents who adopted on this day", "agents", 1, 0},
     {"adopted_share", "share of agents who have adopted", "1", 0, 0},
+    {"external_adopters", "agents who have adopted on their own (innovation, the p term)", "agents", 1, 0},
+    {"internal_adopters", "agents who have adopted through their neighbours (imitation, the q term)",
+     "agents", 1, 0},
 };
 
 static int bass_alloc(const sim_context *ctx, void **state, sim_error *err)
@@ -47,8 +63,11 @@ static int bass_alloc(const sim_context *ctx, void **state, sim_error *err)
     s->q = scenario_double(ctx->scn, "model.bass.q");
     s->initial_share = scenario_double(ctx->scn, "model.bass.initial_share");
     contagion_kernel k = contagion_kernel_from_name(scenario_string(ctx->scn, "model.bass.kernel"));
-    int rc = contagion_alloc(ctx->net, k, &s->c, err);
+    s->cause = malloc((size_t)ctx->net->n);
+    int rc = s->cause ? contagion_alloc(ctx->net, k, &s->c, err)
+                      : sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     if (rc) {
+        free(s->cause);
         free(s);
         return rc;
     }
@@ -61,6 +80,7 @@ static void bass_free(void *state)
     bass_state *s = state;
     if (!s) return;
     contagion_free(s->c);
+    free(s->cause);
     free(s);
 }
 
@@ -69,13 +89,17 @@ static void bass_init(void *state, const sim_context *ctx)
     bass_state *s = state;
     contagion *c = s->c;
     contagion_reset(c);
+    s->external = s->internal = 0;
     const double f0 = s->initial_share;
     if (f0 > 0) {
         #pragma omp parallel for schedule(static) if (c->n >= SIM_PARALLEL_MIN)
-        for (int32_t i = 0; i < c->n; i++)
+        for (int32_t i = 0; i < c->n; i++) {
             c->fresh[i] = rng_uniform(ctx->key, (uint32_t)i, 0, BASS_DRAW_INITIAL) < f0;
-        s->new_today = contagion_commit(c, ctx->net);
+            s->cause[i] = c->fresh[i] ? BASS_INITIAL : BASS_NOT_ADOPTED;
+        }
+        s->new_today = contagion_commit(c, ctx->net, 0);
     } else {
+        memset(s->cause, BASS_NOT_ADOPTED, (size_t)c->n);
         s->new_today = 0;
     }
 }
@@ -93,7 +117,9 @@ static void bass_step(void *state, const sim_context *ctx, int32_t day)
     }
     /* Agents in groups of four share one Philox call (rng_words_of_four). */
     const int32_t n = c->n, groups = (n + 3) / 4;
-    #pragma omp parallel for schedule(dynamic, 1024) if (n >= SIM_PARALLEL_MIN)
+    uint8_t *cause = s->cause;
+    int64_t external = 0, internal = 0;
+    #pragma omp parallel for schedule(dynamic, 1024) reduction(+ : external, internal) if (n >= SIM_PARALLEL_MIN)
     for (int32_t g = 0; g < groups; g++) {
         int32_t first = 4 * g, last = first + 4 < n ? first + 4 : n;
         uint32_t w[4];
@@ -106,10 +132,20 @@ static void bass_step(void *state, const sim_context *ctx, int32_t day)
             }
             int64_t deg = network_degree(net, i);
             double share = deg > 0 ? (double)contagion_adopted_neighbours(c, net, i) / (double)deg : 0.0;
-            c->fresh[i] = rng_u01_from_word(w[i - first]) < p + q * share;
+            double u = rng_u01_from_word(w[i - first]);
+            int adopt = u < p + q * share;
+            c->fresh[i] = (uint8_t)adopt;
+            if (!adopt) continue;
+            /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
+            int own = u < p;
+            cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
+            external += own;
+            internal += !own;
         }
     }
-    s->new_today = contagion_commit(c, net);
+    s->external += external;
+    s->internal += internal;
+    s->new_today = contagion_commit(c, net, day);
 }
 
 static void bass_observe(const void *state, const sim_context *ctx, double *values,
@@ -121,21 +157,32 @@ static void bass_observe(const void *state, const sim_context *ctx, double *valu
     values[0] = (double)s->c->total;
     values[1] = (double)s->new_today;
     values[2] = (double)s->c->total / (double)ctx->net->n;
+    values[3] = (double)s->external;
+    values[4] = (double)s->internal;
 }
 
 static const sim_agent_field bass_agent_fields[] = {
     {"adopted", "1 if the agent had adopted by the last day", "1", 1},
+    {"adoption_day", "day the agent adopted (0: an initial adopter), -1 if it never did", "days", 1},
+    {"external", "1 if the agent adopted on its own (innovation, the p term)", "1", 1},
+    {"internal", "1 if the agent adopted through its neighbours (imitation, the q term)", "1", 1},
 };
 
-/* The final per-agent table: who adopted. */
+/* The final per-agent table: who adopted, when, and why. */
 static void bass_agent_values(const void *state, const sim_context *ctx, int field, double *out)
 {
-    (void)ctx;
-    (void)field;
-    contagion_adopted_values(((const bass_state *)state)->c, out);
+    const bass_state *s = state;
+    if (field == 0) {
+        contagion_adopted_values(s->c, out);
+    } else if (field == 1) {
+        contagion_day_values(s->c, out);
+    } else {
+        const uint8_t want = field == 2 ? BASS_EXTERNAL : BASS_INTERNAL;
+        for (int32_t i = 0; i < ctx->net->n; i++) out[i] = s->cause[i] == want;
+    }
 }
 
 const sim_model_type bass_model = {
     "bass", "Bass diffusion: adopt with probability p + q * adopted share of neighbours",
-    bass_params, bass_observables, 3,
-    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 1, bass_agent_values};
+    bass_params, bass_observables, 5,
+    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 4, bass_agent_values};

@@ -6,7 +6,12 @@
  * model.threshold.distribution.  Internally each threshold becomes the whole
  * number of adopted neighbours needed, ceil(theta_i * degree), so the daily
  * rule is an exact integer comparison.  "sequence" gives agent i a threshold
- * of i neighbours: Granovetter's 0, 1, ..., N-1 riot. */
+ * of i neighbours: Granovetter's 0, 1, ..., N-1 riot.
+ *
+ * Initial adopters (Watts's seeds): model.threshold.initial_adopters agents,
+ * or round(initial_share x agents), chosen uniformly at random per replicate,
+ * have adopted at day 0 whatever their threshold.  Agents whose threshold is
+ * 0 or below adopt on day 1 in any case. */
 #include "threshold.h"
 #include "parallel.h"
 
@@ -18,7 +23,7 @@
 
 #include "contagion.h"
 
-enum { THRESHOLD_DRAW = 1 };
+enum { THRESHOLD_DRAW = 1, THRESHOLD_DRAW_INITIAL = 2 };
 enum { DIST_NORMAL, DIST_UNIFORM, DIST_CONSTANT, DIST_SEQUENCE };
 
 typedef struct threshold_state {
@@ -26,6 +31,7 @@ typedef struct threshold_state {
     int32_t *needed;  /* adopted neighbours agent i needs */
     int dist;
     double mean, sd, low, high;
+    int32_t initial;  /* initial adopters chosen at random each replicate */
     int64_t new_today;
 } threshold_state;
 
@@ -41,6 +47,11 @@ static const param_def threshold_params[] = {
      "uniform: lowest threshold"},
     {"model.threshold.high", PARAM_DOUBLE, "1", -10, 10, "1", NULL, 0,
      "uniform: highest threshold"},
+    {"model.threshold.initial_adopters", PARAM_INT, "agents", 0, 2000000000, "0", NULL, 0,
+     "agents adopted at day 0, chosen uniformly at random per replicate (not with initial_share)"},
+    {"model.threshold.initial_share", PARAM_DOUBLE, "1", 0, 1, "0", NULL, 0,
+     "share of agents adopted at day 0: round(share x agents) chosen uniformly at random per "
+     "replicate (not with initial_adopters)"},
     {"model.threshold.kernel", PARAM_ENUM, "", 0, 0, "push", "push|pull", 0,
      "push: new adopters update neighbour counts (fast); pull: full scan each day (reference)"},
     PARAM_END};
@@ -51,6 +62,43 @@ static const sim_observable threshold_observables[] = {
     {"adopted_share", "share of agents who have adopted", "1", 0, 0},
 };
 
+/* 1 if value row b was given after row a (a --set after the file, or
+ * further down the same file): the key an error about both should name. */
+static int given_later(const param_value *a, const param_value *b)
+{
+    if (a->source != b->source) return b->source > a->source;
+    return b->line > a->line || (b->line == a->line && b->column > a->column);
+}
+
+/* The number of initial adopters on a network of n agents, or an error at
+ * the key that asks for an impossible one. */
+static int threshold_initial_count(const scenario *scn, long long n, int32_t *out, sim_error *err)
+{
+    const char *count_key = "model.threshold.initial_adopters", *share_key = "model.threshold.initial_share";
+    long long count = scenario_int(scn, count_key);
+    double share = scenario_double(scn, share_key);
+    if (count > 0 && share > 0) {
+        const param_value *c = scenario_find(scn, count_key), *s = scenario_find(scn, share_key);
+        const char *later = given_later(c, s) ? share_key : count_key;
+        const char *other = later == share_key ? count_key : share_key;
+        return scenario_error(scn, later, err,
+                              "%s is given too: set the initial adopters as a number "
+                              "(initial_adopters) or as a share (initial_share), not both", other);
+    }
+    if (count > n)
+        return scenario_error(scn, count_key, err, "%lld initial adopters, but the network has %lld agents",
+                              count, n);
+    if (share > 0) {
+        count = (long long)floor(share * (double)n + 0.5);
+        if (count == 0)
+            return scenario_error(scn, share_key, err,
+                                  "%g of %lld agents rounds to no initial adopter: use at least %g",
+                                  share, n, 0.5 / (double)n);
+    }
+    *out = (int32_t)count;
+    return SIM_OK;
+}
+
 static int threshold_validate(const scenario *scn, sim_error *err)
 {
     if (strcmp(scenario_string(scn, "model.name"), "threshold") != 0) return SIM_OK;
@@ -58,7 +106,12 @@ static int threshold_validate(const scenario *scn, sim_error *err)
         return scenario_error(scn, "model.threshold.low", err,
                               "must not exceed model.threshold.high (%g)",
                               scenario_double(scn, "model.threshold.high"));
-    return SIM_OK;
+    /* Networks read from a file are counted when built (threshold_alloc). */
+    const char *type = scenario_string(scn, "network.type");
+    long long n = strcmp(type, "edgelist") == 0 || strcmp(type, "orgchart") == 0
+                      ? 2000000000LL : scenario_int(scn, "network.agents");
+    int32_t initial;
+    return threshold_initial_count(scn, n, &initial, err);
 }
 
 static int threshold_alloc(const sim_context *ctx, void **state, sim_error *err)
@@ -73,9 +126,14 @@ static int threshold_alloc(const sim_context *ctx, void **state, sim_error *err)
     s->low = scenario_double(ctx->scn, "model.threshold.low");
     s->high = scenario_double(ctx->scn, "model.threshold.high");
     contagion_kernel k = contagion_kernel_from_name(scenario_string(ctx->scn, "model.threshold.kernel"));
+    int rc = threshold_initial_count(ctx->scn, ctx->net->n, &s->initial, err);
+    if (rc) {
+        free(s);
+        return rc;
+    }
     s->needed = malloc((size_t)ctx->net->n * sizeof *s->needed);
-    int rc = s->needed ? contagion_alloc(ctx->net, k, &s->c, err)
-                       : sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    rc = s->needed ? contagion_alloc(ctx->net, k, &s->c, err)
+                   : sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     if (rc) {
         free(s->needed);
         free(s);
@@ -121,6 +179,10 @@ static void threshold_init(void *state, const sim_context *ctx)
                                                : s->mean;
         s->needed[i] = needed_count(theta, network_degree(net, i));
     }
+    if (s->initial > 0) {
+        contagion_mark_random(s->c, ctx->key, THRESHOLD_DRAW_INITIAL, s->initial);
+        s->new_today = contagion_commit(s->c, net, 0);
+    }
 }
 
 void threshold_set_needed(void *state, int32_t i, int32_t count)
@@ -131,7 +193,6 @@ void threshold_set_needed(void *state, int32_t i, int32_t count)
 
 static void threshold_step(void *state, const sim_context *ctx, int32_t day)
 {
-    (void)day;
     threshold_state *s = state;
     contagion *c = s->c;
     const sim_network *net = ctx->net;
@@ -144,7 +205,7 @@ static void threshold_step(void *state, const sim_context *ctx, int32_t day)
         if (c->adopted[i]) continue;
         c->fresh[i] = contagion_adopted_neighbours(c, net, i) >= s->needed[i];
     }
-    s->new_today = contagion_commit(c, net);
+    s->new_today = contagion_commit(c, net, day);
 }
 
 static void threshold_observe(const void *state, const sim_context *ctx, double *values,
@@ -160,18 +221,20 @@ static void threshold_observe(const void *state, const sim_context *ctx, double 
 
 static const sim_agent_field threshold_agent_fields[] = {
     {"adopted", "1 if the agent had adopted by the last day", "1", 1},
+    {"adoption_day", "day the agent adopted (0: an initial adopter), -1 if it never did", "days", 1},
 };
 
-/* The final per-agent table: who adopted. */
+/* The final per-agent table: who adopted, and when. */
 static void threshold_agent_values(const void *state, const sim_context *ctx, int field, double *out)
 {
     (void)ctx;
-    (void)field;
-    contagion_adopted_values(((const threshold_state *)state)->c, out);
+    const contagion *c = ((const threshold_state *)state)->c;
+    if (field == 0) contagion_adopted_values(c, out);
+    else contagion_day_values(c, out);
 }
 
 const sim_model_type threshold_model = {
     "threshold", "threshold cascade: adopt once the adopted share of neighbours reaches a threshold",
     threshold_params, threshold_observables, 3,
     threshold_validate, threshold_alloc, threshold_free, threshold_init, threshold_step,
-    threshold_observe, threshold_agent_fields, 1, threshold_agent_values};
+    threshold_observe, threshold_agent_fields, 2, threshold_agent_values};

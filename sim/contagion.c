@@ -13,13 +13,15 @@ int contagion_alloc(const sim_network *net, contagion_kernel kernel, contagion *
     c->kernel = kernel;
     c->adopted = calloc((size_t)net->n, 1);
     c->fresh = calloc((size_t)net->n, 1);
+    c->day = malloc((size_t)net->n * sizeof *c->day);
     int need_count = kernel == CONTAGION_PUSH && !net->complete;
     if (need_count) c->count = calloc((size_t)net->n, sizeof *c->count);
-    if (!c->adopted || !c->fresh || (need_count && !c->count)) {
+    if (!c->adopted || !c->fresh || !c->day || (need_count && !c->count)) {
         contagion_free(c);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL,
                              "out of memory for the adoption state of %d agents", (int)net->n);
     }
+    contagion_reset(c);
     *out = c;
     return SIM_OK;
 }
@@ -30,6 +32,7 @@ void contagion_free(contagion *c)
     free(c->adopted);
     free(c->fresh);
     free(c->count);
+    free(c->day);
     free(c);
 }
 
@@ -38,7 +41,19 @@ void contagion_reset(contagion *c)
     memset(c->adopted, 0, (size_t)c->n);
     memset(c->fresh, 0, (size_t)c->n);
     if (c->count) memset(c->count, 0, (size_t)c->n * sizeof *c->count);
+    for (int32_t i = 0; i < c->n; i++) c->day[i] = -1;
     c->total = 0;
+}
+
+void contagion_mark_random(contagion *c, rng_key key, uint32_t purpose, int32_t k)
+{
+    const int32_t n = c->n;
+    for (int32_t j = n - k; j < n; j++) {
+        /* t uniform on 0..j (the 53-bit uniform times j + 1 never reaches j + 1) */
+        int32_t t = (int32_t)(rng_uniform(key, (uint32_t)j, 0, purpose) * ((double)j + 1));
+        if (c->fresh[t]) c->fresh[j] = 1;
+        else c->fresh[t] = 1;
+    }
 }
 
 contagion_kernel contagion_kernel_from_name(const char *name)
@@ -46,19 +61,20 @@ contagion_kernel contagion_kernel_from_name(const char *name)
     return strcmp(name, "pull") == 0 ? CONTAGION_PULL : CONTAGION_PUSH;
 }
 
-int64_t contagion_commit(contagion *c, const sim_network *net)
+int64_t contagion_commit(contagion *c, const sim_network *net, int32_t day)
 {
     int64_t added = 0;
     const int32_t n = c->n;
     if (c->total == n) return 0;
     uint8_t *adopted = c->adopted, *fresh = c->fresh;
-    int32_t *count = c->count;
+    int32_t *count = c->count, *adopted_on = c->day;
     if (!count) {
         #pragma omp parallel for schedule(static) reduction(+ : added) if (n >= SIM_PARALLEL_MIN)
         for (int32_t i = 0; i < n; i++) {
             if (fresh[i]) {
                 adopted[i] = 1;
                 fresh[i] = 0;
+                adopted_on[i] = day;
                 added++;
             }
         }
@@ -73,6 +89,7 @@ int64_t contagion_commit(contagion *c, const sim_network *net)
             if (!fresh[i]) continue;
             adopted[i] = 1;
             fresh[i] = 0;
+            adopted_on[i] = day;
             added++;
             for (int64_t e = row[i]; e < row[i + 1]; e++) {
                 #pragma omp atomic
@@ -87,4 +104,9 @@ int64_t contagion_commit(contagion *c, const sim_network *net)
 void contagion_adopted_values(const contagion *c, double *out)
 {
     for (int32_t i = 0; i < c->n; i++) out[i] = c->adopted[i];
+}
+
+void contagion_day_values(const contagion *c, double *out)
+{
+    for (int32_t i = 0; i < c->n; i++) out[i] = c->day[i];
 }

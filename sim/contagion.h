@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include "error.h"
 #include "network.h"
+#include "rng.h"
 
 typedef enum contagion_kernel { CONTAGION_PUSH = 0, CONTAGION_PULL = 1 } contagion_kernel;
 
@@ -27,6 +28,7 @@ typedef struct contagion {
     uint8_t *adopted; /* 1 once adopted (owned) */
     uint8_t *fresh;   /* 1 if adopting today, set by the model before commit (owned) */
     int32_t *count;   /* push kernel: adopted neighbours (owned; NULL for pull or complete) */
+    int32_t *day;     /* day agent i adopted (0 = initial adopter), -1 if it has not (owned) */
     int64_t total;    /* adopters */
 } contagion;
 
@@ -36,8 +38,18 @@ void contagion_free(contagion *c); /* NULL is a no-op */
 /* out[i] = 1 if agent i has adopted, else 0 (the models' per-agent table). */
 void contagion_adopted_values(const contagion *c, double *out);
 
-/* Everyone back to non-adopter, all counts zero. */
+/* out[i] = the day agent i adopted, -1 if it has not (the per-agent table). */
+void contagion_day_values(const contagion *c, double *out);
+
+/* Everyone back to non-adopter (day -1), all counts zero. */
 void contagion_reset(contagion *c);
+
+/* Mark exactly k distinct agents, chosen uniformly at random among all n,
+ * in fresh[] (to be committed as adopters), for 0 <= k <= n.  Robert
+ * Floyd's sampling algorithm: draw j (j = n-k .. n-1) is the uniform
+ * rng_uniform(key, j, 0, purpose), so the choice depends only on the key
+ * (seed, replicate), k and n, never on threads.  Serial, O(k) work. */
+void contagion_mark_random(contagion *c, rng_key key, uint32_t purpose, int32_t k);
 
 /* Parse "push" / "pull" (as validated by the parameter table). */
 contagion_kernel contagion_kernel_from_name(const char *name);
@@ -52,8 +64,9 @@ static inline int64_t contagion_adopted_neighbours(const contagion *c, const sim
     return k;
 }
 
-/* Make every agent with fresh[i] set an adopter (clearing fresh), update the
- * counts, and return how many adopted.  Parallel inside; deterministic. */
-int64_t contagion_commit(contagion *c, const sim_network *net);
+/* Make every agent with fresh[i] set an adopter on this day (clearing fresh,
+ * recording day[i] = day), update the counts, and return how many adopted.
+ * Parallel inside; deterministic. */
+int64_t contagion_commit(contagion *c, const sim_network *net, int32_t day);
 
 #endif

@@ -25,7 +25,7 @@ Test(readers, h5py_xarray_h5dump_ncdump, .timeout = 120)
 {
     if (access("/usr/bin/python3", X_OK) != 0) cr_skip_test("no /usr/bin/python3");
     char *dir = support_tmpdir();
-    char *f = run_scenario(dir, "default.h5", "configs/default.yaml", "2");
+    char *f = run_scenario(dir, "default.h5", "configs/bass_organization.yaml", "2");
     cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py read %s", f), 0);
     cr_expect_eq(support_shell("h5dump -H %s > %s/h5dump.txt", f, dir), 0);
     cr_expect_eq(support_shell("grep -q 'DATASET \"adopters\"' %s/h5dump.txt", dir), 0);
@@ -43,9 +43,9 @@ Test(readers, same_seed_bit_identical_for_1_2_4_threads, .timeout = 120)
 {
     if (access("/usr/bin/python3", X_OK) != 0) cr_skip_test("no /usr/bin/python3");
     char *dir = support_tmpdir();
-    char *f1 = run_scenario(dir, "t1.h5", "configs/default.yaml", "1");
-    char *f2 = run_scenario(dir, "t2.h5", "configs/default.yaml", "2");
-    char *f4 = run_scenario(dir, "t4.h5", "configs/default.yaml", "4");
+    char *f1 = run_scenario(dir, "t1.h5", "configs/bass_organization.yaml", "1");
+    char *f2 = run_scenario(dir, "t2.h5", "configs/bass_organization.yaml", "2");
+    char *f4 = run_scenario(dir, "t4.h5", "configs/bass_organization.yaml", "4");
     cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py same %s %s %s", f1, f2, f4), 0);
     free(f1);
     free(f2);
@@ -60,7 +60,7 @@ Test(readers, final_per_agent_table, .timeout = 60)
     if (access("/usr/bin/python3", X_OK) != 0) cr_skip_test("no /usr/bin/python3");
     char *dir = support_tmpdir(), out[512], *err = NULL;
     snprintf(out, sizeof out, "%s/agents.h5", dir);
-    const char *gen[] = {"run", "configs/default.yaml", "-o", out, "-q", "--replicates", "3",
+    const char *gen[] = {"run", "configs/bass_organization.yaml", "-o", out, "-q", "--replicates", "3",
                          "--set", "output.agents=true", NULL};
     cr_assert_eq(support_exec(gen, NULL, &err), 0, "%s", err);
     free(err);
