@@ -6,17 +6,17 @@
 
 const param_def engine_params[] = {
     {"run.days", PARAM_INT, "days", 1, 1000000, "365", NULL, 0,
-     "days simulated after the initial day 0"},
+     "days simulated after the initial day 0", PARAM_NO_FIELD},
     {"run.seed", PARAM_INT, "", 0, 4294967295.0, "1", NULL, 0,
-     "random seed; the same seed gives bit-identical results for any thread count"},
+     "random seed; the same seed gives bit-identical results for any thread count", PARAM_NO_FIELD},
     {"run.replicates", PARAM_INT, "runs", 1, 1000000, "1", NULL, 0,
-     "independent replicates (random streams) of the scenario"},
+     "independent replicates (random streams) of the scenario", PARAM_NO_FIELD},
     {"run.threads", PARAM_INT, "threads", 0, 4096, "0", NULL, 0,
-     "OpenMP threads; 0 uses OMP_NUM_THREADS or all cores"},
+     "OpenMP threads; 0 uses OMP_NUM_THREADS or all cores", PARAM_NO_FIELD},
     {"output.compression", PARAM_INT, "", 0, 9, "4", NULL, 0,
-     "deflate level of the HDF5 datasets (0 = none)"},
+     "deflate level of the HDF5 datasets (0 = none)", PARAM_NO_FIELD},
     {"output.agents", PARAM_BOOL, "", 0, 1, "false", NULL, 0,
-     "also write each agent's state and roles at the last day, per replicate (adoptsim run only)"},
+     "also write each agent's state and roles at the last day, per replicate (adoptsim run only)", PARAM_NO_FIELD},
     PARAM_END};
 
 double engine_clock(void)

@@ -1,8 +1,10 @@
-/* error.c: filling and formatting sim_error records. */
+/* error.c: filling and formatting sim_error records, and the list of
+ * warnings (sim_warnings). */
 #include "error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sim_error_clear(sim_error *err)
@@ -49,4 +51,51 @@ int sim_status_exit_code(int status)
 {
     if (status == SIM_OK) return 0;
     return status == SIM_EINPUT ? 2 : 1;
+}
+
+int sim_warnings_add(sim_warnings *w, const sim_error *rec)
+{
+    if (!w) return 0;
+    for (int i = 0; i < w->n; i++) {
+        const sim_error *o = &w->items[i];
+        if (o->line == rec->line && o->column == rec->column && !strcmp(o->file, rec->file) &&
+            !strcmp(o->key, rec->key) && !strcmp(o->msg, rec->msg))
+            return 0;
+    }
+    if (w->n == w->cap) {
+        int cap = w->cap ? 2 * w->cap : 8;
+        sim_error *items = realloc(w->items, (size_t)cap * sizeof *items);
+        if (!items) {
+            w->lost++;
+            return 0;
+        }
+        w->items = items;
+        w->cap = cap;
+    }
+    w->items[w->n] = *rec;
+    w->items[w->n].status = SIM_OK;
+    w->n++;
+    return 1;
+}
+
+void sim_warn(sim_warnings *w, const char *file, int line, int column, const char *key,
+              const char *fmt, ...)
+{
+    sim_error rec;
+    char msg[sizeof rec.msg];
+    va_list ap;
+    if (!w) return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sim_error_set(&rec, SIM_OK, file, line, column, key, "%s", msg);
+    sim_warnings_add(w, &rec);
+}
+
+void sim_warnings_free(sim_warnings *w)
+{
+    if (!w) return;
+    free(w->items);
+    w->items = NULL;
+    w->n = w->cap = w->lost = 0;
 }

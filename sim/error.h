@@ -43,4 +43,27 @@ const char *sim_error_format(const sim_error *err, char *buf, size_t size);
 /* The process exit code main() uses for a status: 0 ok, 2 bad input, 1 otherwise. */
 int sim_status_exit_code(int status);
 
+/* Warnings: input that is legitimate but suspicious (a key that does nothing
+ * in this run, a --set that overrides a scenario's own value).  Library code
+ * appends them to a list its caller passes (NULL: not wanted); only main()
+ * prints them, on stderr, as "warning: file:line:column: key: msg".  Each is
+ * a sim_error record with status SIM_OK. */
+typedef struct sim_warnings {
+    sim_error *items; /* n records in the order given (owned) */
+    int n, cap;
+    int lost;         /* warnings dropped for want of memory */
+} sim_warnings;
+
+/* Append a warning (w NULL: a no-op); an exact copy of one already in the
+ * list is left out, so a check repeated over many runs says it once. */
+void sim_warn(sim_warnings *w, const char *file, int line, int column, const char *key,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Append a copy of rec (its status is set to SIM_OK), unless an equal record
+ * is there already; returns 1 when added. */
+int sim_warnings_add(sim_warnings *w, const sim_error *rec);
+
+/* Free the records; w is left empty and may be used again (NULL is a no-op). */
+void sim_warnings_free(sim_warnings *w);
+
 #endif

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <math.h> /* isfinite, a macro: no -lm needed */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +306,20 @@ static int enum_has(const char *choices, const char *word)
     return 0;
 }
 
+/* Index of word among the '|'-separated choices; -1 if it is not one. */
+static int enum_index(const char *choices, const char *word)
+{
+    size_t n = strlen(word);
+    const char *p = choices;
+    for (int k = 0; p && *p; k++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, word, n) == 0) return k;
+        p = bar ? bar + 1 : NULL;
+    }
+    return -1;
+}
+
 /* One list element (or a lone scalar given for a list). */
 static int list_element(const param_def *def, const yaml_node_t *item, int index, int count,
                         double *out, const scenario_where *w, sim_error *err)
@@ -587,6 +602,19 @@ static int add_row(scenario *scn, size_t k, const param_def *d, sim_error *err)
         return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, path,
                              "parameter table: integer bounds must be whole numbers");
 
+    if (d->bind != PARAM_UNBOUND && d->bind != PARAM_BIND && d->bind != PARAM_BIND_INT32)
+        return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, path,
+                             "parameter table: unknown binding kind %d", (int)d->bind);
+    if (d->bind == PARAM_BIND_INT32 &&
+        (d->type != PARAM_INT || d->min < INT32_MIN || d->max > INT32_MAX))
+        return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, path,
+                             "parameter table: an int32_t binding needs an integer row whose "
+                             "bounds fit an int32_t");
+    if (d->bind != PARAM_UNBOUND && d->type == PARAM_DOUBLE_LIST && d->max_len > PARAM_LIST_MAX)
+        return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, path,
+                             "parameter table: a bound list holds at most %d values",
+                             PARAM_LIST_MAX);
+
     scn->values[k].def = d;
     scn->values[k].source = PARAM_FROM_DEFAULT;
     rc = value_from_text(d, d->def ? d->def : "", &scn->values[k], &w, &inner);
@@ -705,6 +733,124 @@ int scenario_set(scenario *scn, const char *assignment, sim_error *err)
     return SIM_OK;
 }
 
+/* ---------- numbers set as numbers ---------- */
+
+int scenario_set_number(scenario *scn, const char *path, double value, const char *origin_file,
+                        int line, int column, sim_error *err)
+{
+    const char *file = origin_file ? origin_file : (scn->file ? scn->file : "");
+    char got[40], range[128];
+    param_value parsed = {0};
+    const param_def *def;
+    long row;
+
+    if (!origin_file || !strcmp(origin_file, SET_FILE)) line = column = 0;
+    row = scenario_find_row(scn, path);
+    if (row < 0) {
+        scenario_where w = {file, 0, path};
+        size_t n = strlen(path);
+        for (size_t i = 0; i < scn->n; i++) {
+            const char *p = scn->values[i].def->path;
+            if (strncmp(p, path, n) == 0 && p[n] == '.')
+                return sim_error_set(err, SIM_EINPUT, file, line, column, path,
+                                     "\"%s\" is a section, not a key; give a whole key such "
+                                     "as \"%s\"", path, p);
+        }
+        int rc = scenario_unknown_key(scn, path, 0, &w, NULL, err);
+        if (err) {
+            err->line = line;
+            err->column = column;
+        }
+        return rc;
+    }
+    def = scn->values[row].def;
+    if (def->type != PARAM_INT && def->type != PARAM_DOUBLE) {
+        char want[160];
+        expected_phrase(def, want, sizeof want);
+        return sim_error_set(err, SIM_EINPUT, file, line, column, path,
+                             "takes %s, not a number", want);
+    }
+    if (!isfinite(value))
+        return sim_error_set(err, SIM_EINPUT, file, line, column, path,
+                             "expected a finite number, got %g", value);
+    scenario_format_double(value, got, sizeof got);
+    if (def->type == PARAM_INT) {
+        const int fits = value > -INT_BOUND_LIMIT && value < INT_BOUND_LIMIT;
+        if (fits && value != (double)(long long)value)
+            return sim_error_set(err, SIM_EINPUT, file, line, column, path,
+                                 "expected a whole number, got %s", got);
+        if (!fits || !int_in_bounds(def, (long long)value)) {
+            scenario_bounds_phrase(def, range, sizeof range);
+            return sim_error_set(err, SIM_EINPUT, file, line, column, path, "%s, got %s", range,
+                                 got);
+        }
+        parsed.i = (long long)value;
+    } else {
+        if (!double_in_bounds(def, value)) {
+            scenario_bounds_phrase(def, range, sizeof range);
+            return sim_error_set(err, SIM_EINPUT, file, line, column, path, "%s, got %s", range,
+                                 got);
+        }
+        parsed.d = value;
+    }
+    if (!origin_file)
+        scenario_take_value(&scn->values[row], &parsed, PARAM_FROM_DEFAULT, 0, 0, NULL);
+    else if (!strcmp(origin_file, SET_FILE))
+        scenario_take_value(&scn->values[row], &parsed, PARAM_FROM_SET, 0, 0, NULL);
+    else
+        scenario_take_value(&scn->values[row], &parsed, PARAM_FROM_FILE, line, column,
+                            scn->file && !strcmp(scn->file, origin_file) ? NULL : origin_file);
+    return SIM_OK;
+}
+
+/* ---------- binding ---------- */
+
+/* The value of table row d.  A table's rows lie one after the other in scn
+ * (scenario_alloc adds each table whole), so *next, the row after the last
+ * one found, is tried first (the same row: the same path string, also for a
+ * copy of the row); the path is searched for otherwise.  A row that is not
+ * in scn, or is there with another type, is a programming error. */
+static const param_value *bound_value(const scenario *scn, const param_def *d, size_t *next)
+{
+    long row = *next < scn->n && scn->values[*next].def->path == d->path ? (long)*next
+                                                                           : scenario_find_row(scn, d->path);
+    if (row < 0 || scn->values[row].def->type != d->type) {
+        fprintf(stderr, "adoptsim: internal error: scenario_bind(\"%s\"): %s\n", d->path,
+                row < 0 ? "no such key in the scenario" : "the key has another type");
+        abort();
+    }
+    *next = (size_t)row + 1;
+    return &scn->values[row];
+}
+
+void scenario_bind(const scenario *scn, const param_def *table, void *params)
+{
+    char *base = params;
+    size_t next = 0;
+    for (const param_def *d = table; d && d->path; d++) {
+        if (d->bind == PARAM_UNBOUND) continue;
+        const param_value *v = bound_value(scn, d, &next);
+        void *field = base + d->offset;
+        switch (d->type) {
+        case PARAM_BOOL: *(int *)field = v->i != 0; break;
+        case PARAM_INT:
+            if (d->bind == PARAM_BIND_INT32) *(int32_t *)field = (int32_t)v->i;
+            else *(int64_t *)field = (int64_t)v->i;
+            break;
+        case PARAM_DOUBLE: *(double *)field = v->d; break;
+        case PARAM_ENUM: *(int *)field = enum_index(d->choices, v->s); break;
+        case PARAM_STRING: *(const char **)field = v->s; break;
+        case PARAM_DOUBLE_LIST: {
+            param_list *l = field;
+            memset(l, 0, sizeof *l);
+            l->n = v->n < PARAM_LIST_MAX ? v->n : PARAM_LIST_MAX;
+            for (int k = 0; k < l->n; k++) l->v[k] = v->list[k];
+            break;
+        }
+        }
+    }
+}
+
 /* ---------- getters ---------- */
 
 static const param_value *must_find(const scenario *scn, const char *path, const char *getter,
@@ -760,24 +906,47 @@ const double *scenario_list(const scenario *scn, const char *path, int *n)
     return v->list;
 }
 
+/* Where path's value came from: file:line:column when set in a file, "--set"
+ * when overridden, the scenario's file alone for a default. */
+static void locate(const scenario *scn, const char *path, const char **file, int *line, int *col)
+{
+    const param_value *v = scenario_find(scn, path);
+    *file = scn && scn->file ? scn->file : "";
+    *line = *col = 0;
+    if (v && v->source == PARAM_FROM_FILE) {
+        if (v->file) *file = v->file;
+        *line = v->line;
+        *col = v->column;
+    } else if (v && v->source == PARAM_FROM_SET) {
+        *file = SET_FILE;
+    }
+}
+
 int scenario_error(const scenario *scn, const char *path, sim_error *err, const char *fmt, ...)
 {
     char msg[sizeof err->msg];
-    const param_value *v = scenario_find(scn, path);
-    const char *file = scn && scn->file ? scn->file : "";
-    int line = 0, col = 0;
+    const char *file;
+    int line, col;
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (v && v->source == PARAM_FROM_FILE) {
-        if (v->file) file = v->file;
-        line = v->line;
-        col = v->column;
-    } else if (v && v->source == PARAM_FROM_SET) {
-        file = SET_FILE;
-    }
+    locate(scn, path, &file, &line, &col);
     return sim_error_set(err, SIM_EINPUT, file, line, col, path, "%s", msg);
 }
 
+void scenario_warn(const scenario *scn, const char *path, sim_warnings *out, const char *fmt, ...)
+{
+    char msg[sizeof out->items[0].msg];
+    const char *file;
+    int line, col;
+    va_list ap;
+
+    if (!out) return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    locate(scn, path, &file, &line, &col);
+    sim_warn(out, file, line, col, path, "%s", msg);
+}

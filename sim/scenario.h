@@ -64,6 +64,11 @@ struct yaml_node_s;
 int scenario_yaml_load(const char *path, struct yaml_document_s *doc, sim_error *err);
 int scenario_apply_yaml(scenario *scn, struct yaml_document_s *doc, struct yaml_node_s *map,
                         const char *file, sim_error *err);
+/* The same, leaving out the keys whose dotted paths are in skip (NULL
+ * terminated): the parts of a larger document its reader walks itself (an
+ * experiment's scenarios and sweep.parameters). */
+int scenario_apply_yaml_except(scenario *scn, struct yaml_document_s *doc, struct yaml_node_s *map,
+                               const char *file, const char *const *skip, sim_error *err);
 
 /* path as named in scenario_file: relative paths are taken from that file's
  * directory (malloc'd; NULL when out of memory). */
@@ -75,6 +80,26 @@ scenario *scenario_copy(const scenario *scn);
 /* Apply one "key.path=value" override, the value written as in YAML (a scalar
  * or a flow sequence such as [0.1, 0.2]).  Errors name file "--set". */
 int scenario_set(scenario *scn, const char *assignment, sim_error *err);
+
+/* Set the INT or DOUBLE key path to value, a number computed by the program
+ * (a sweep point, a parameter draw, an experiment's replicates): checked like
+ * any value (a known key of a numeric type, a whole number for INT, within the
+ * row's bounds), never printed and parsed again.  Errors name
+ * origin_file:line:column and path.  Where the value is recorded to come from:
+ * origin_file "--set": a command-line override (line and column ignored);
+ * another file: that file at line:column (param_value.file keeps the
+ * pointer, so the caller keeps the string alive as long as scn and its
+ * copies, as for scenario_apply_yaml); NULL: the program's own choice, shown
+ * as a default.  On error scn is unchanged. */
+int scenario_set_number(scenario *scn, const char *path, double value, const char *origin_file,
+                        int line, int column, sim_error *err);
+
+/* Fill the fields of the struct at params from the bound rows of table (see
+ * params.h for the C type of each field), in one pass; rows without a
+ * binding are skipped.  Every bound row must be in scn with the same type
+ * (a programming error otherwise: it aborts with a message, as the getters
+ * do).  STRING fields point into scn: they are valid while scn lives. */
+void scenario_bind(const scenario *scn, const param_def *table, void *params);
 
 /* Look up a value row; NULL if the path is not in the table. */
 const param_value *scenario_find(const scenario *scn, const char *path);
@@ -90,6 +115,10 @@ const double *scenario_list(const scenario *scn, const char *path, int *n);
  * formatted message; returns SIM_EINPUT.  Used by cross-key validators
  * ("generation mix does not sum to 1"). */
 int scenario_error(const scenario *scn, const char *path, sim_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The same location and message as a warning appended to out (NULL: none). */
+void scenario_warn(const scenario *scn, const char *path, sim_warnings *out, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* The fully resolved scenario as YAML text (nested mappings, every key with

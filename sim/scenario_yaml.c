@@ -1,8 +1,8 @@
 /* scenario_yaml.c: reading scenario files: the file read whole and checked
  * to be text, parsed with libyaml (its errors turned into file:line:column),
  * the mappings walked into the dotted key paths of the value table.
- * scenario_yaml_load, scenario_apply_yaml, scenario_load_file and
- * scenario_resolve_path; values are parsed by scenario.c.
+ * scenario_yaml_load, scenario_apply_yaml (and _except), scenario_load_file
+ * and scenario_resolve_path; values are parsed by scenario.c.
  *
  * A file is validated into a copy of the values; the copy replaces the
  * scenario's values only when the whole file is good. */
@@ -200,8 +200,17 @@ typedef struct loader {
     yaml_document_t *doc;
     const char *file;
     const char *value_file; /* param_value.file of the values set (NULL: scn->file) */
+    const char *const *skip; /* paths left to the caller (NULL: none) */
     sim_error *err;
 } loader;
+
+/* 1 if path is one of the paths the caller walks itself. */
+static int skipped(const loader *ld, const char *path)
+{
+    for (const char *const *p = ld->skip; p && *p; p++)
+        if (strcmp(*p, path) == 0) return 1;
+    return 0;
+}
 
 static int walk_mapping(loader *ld, const yaml_node_t *map, const char *prefix)
 {
@@ -235,8 +244,10 @@ static int walk_mapping(loader *ld, const yaml_node_t *map, const char *prefix)
             }
         }
 
-        row = scenario_find_row(ld->scn, path);
-        if (row >= 0) {
+        row = skipped(ld, path) ? -2 : scenario_find_row(ld->scn, path);
+        if (row == -2) {
+            /* left to the caller */
+        } else if (row >= 0) {
             param_value *v = &ld->vals[row];
             param_value parsed = {0};
             if (ld->seen[row]) {
@@ -349,6 +360,12 @@ fail:
 int scenario_apply_yaml(scenario *scn, yaml_document_t *doc, yaml_node_t *map, const char *file,
                         sim_error *err)
 {
+    return scenario_apply_yaml_except(scn, doc, map, file, NULL, err);
+}
+
+int scenario_apply_yaml_except(scenario *scn, yaml_document_t *doc, yaml_node_t *map,
+                               const char *file, const char *const *skip, sim_error *err)
+{
     loader ld;
     char *file_copy = NULL;
     int rc;
@@ -365,6 +382,7 @@ int scenario_apply_yaml(scenario *scn, yaml_document_t *doc, yaml_node_t *map, c
     ld.doc = doc;
     ld.file = file;
     ld.value_file = other_file ? file : NULL;
+    ld.skip = skip;
     ld.err = err;
     ld.vals = scenario_copy_values(scn->values, scn->n);
     ld.seen = calloc(scn->n ? scn->n : 1, sizeof *ld.seen);

@@ -13,22 +13,22 @@
 #include "scenario.h"
 
 static const param_def engine_rows[] = {
-    {"run.days", PARAM_INT, "days", 1, 100000, "365", NULL, 0, "days to simulate"},
-    {"run.seed", PARAM_INT, "", 0, 9.3e18, "42", NULL, 0, "random seed"},
-    {"run.verbose", PARAM_BOOL, "", 0, 0, "false", NULL, 0, "report progress"},
-    {"run.title", PARAM_STRING, "", 0, 0, "\"demo run\"", NULL, 0, "a title for the output"},
-    {"network.kind", PARAM_ENUM, "", 0, 0, "ring", "ring|random|scale_free", 0, "network shape"},
-    {"network.degree", PARAM_DOUBLE, "agents", 0, 1e308, "4", NULL, 0, "mean degree"},
-    {"network.rewire", PARAM_DOUBLE, "1", -1, 1, "0.1", NULL, 0, "rewiring share"},
+    {"run.days", PARAM_INT, "days", 1, 100000, "365", NULL, 0, "days to simulate", PARAM_NO_FIELD},
+    {"run.seed", PARAM_INT, "", 0, 9.3e18, "42", NULL, 0, "random seed", PARAM_NO_FIELD},
+    {"run.verbose", PARAM_BOOL, "", 0, 0, "false", NULL, 0, "report progress", PARAM_NO_FIELD},
+    {"run.title", PARAM_STRING, "", 0, 0, "\"demo run\"", NULL, 0, "a title for the output", PARAM_NO_FIELD},
+    {"network.kind", PARAM_ENUM, "", 0, 0, "ring", "ring|random|scale_free", 0, "network shape", PARAM_NO_FIELD},
+    {"network.degree", PARAM_DOUBLE, "agents", 0, 1e308, "4", NULL, 0, "mean degree", PARAM_NO_FIELD},
+    {"network.rewire", PARAM_DOUBLE, "1", -1, 1, "0.1", NULL, 0, "rewiring share", PARAM_NO_FIELD},
     PARAM_END};
 
 static const param_def model_rows[] = {
-    {"model.name", PARAM_ENUM, "", 0, 0, "bass", "bass|sir", 0, "which model runs"},
-    {"model.bass.p", PARAM_DOUBLE, "1/day", 0, 1, "0.03", NULL, 0, "innovation rate"},
-    {"model.bass.q", PARAM_DOUBLE, "1/day", 0, 1, "0.38", NULL, 0, "imitation rate"},
-    {"model.bass.mix", PARAM_DOUBLE_LIST, "1", 0, 1, "[0.25, 0.75]", NULL, 3, "group shares"},
-    {"model.sir.beta", PARAM_DOUBLE, "1/day", 0, 10, "0.5", NULL, 0, "infection rate"},
-    {"model.sir.init.infected", PARAM_INT, "agents", 0, 1e9, "10", NULL, 0, "first cases"},
+    {"model.name", PARAM_ENUM, "", 0, 0, "bass", "bass|sir", 0, "which model runs", PARAM_NO_FIELD},
+    {"model.bass.p", PARAM_DOUBLE, "1/day", 0, 1, "0.03", NULL, 0, "innovation rate", PARAM_NO_FIELD},
+    {"model.bass.q", PARAM_DOUBLE, "1/day", 0, 1, "0.38", NULL, 0, "imitation rate", PARAM_NO_FIELD},
+    {"model.bass.mix", PARAM_DOUBLE_LIST, "1", 0, 1, "[0.25, 0.75]", NULL, 3, "group shares", PARAM_NO_FIELD},
+    {"model.sir.beta", PARAM_DOUBLE, "1/day", 0, 10, "0.5", NULL, 0, "infection rate", PARAM_NO_FIELD},
+    {"model.sir.init.infected", PARAM_INT, "agents", 0, 1e9, "10", NULL, 0, "first cases", PARAM_NO_FIELD},
     PARAM_END};
 
 static const param_def *const tables[] = {engine_rows, model_rows};
@@ -127,7 +127,7 @@ Test(scenario, defaults)
 Test(scenario, alloc_rejects_duplicate_path)
 {
     static const param_def dup[] = {
-        {"model.bass.p", PARAM_DOUBLE, "", 0, 1, "0.5", NULL, 0, "again"}, PARAM_END};
+        {"model.bass.p", PARAM_DOUBLE, "", 0, 1, "0.5", NULL, 0, "again", PARAM_NO_FIELD}, PARAM_END};
     const param_def *const t[] = {model_rows, dup};
     scenario *scn = (scenario *)1;
     sim_error err;
@@ -141,11 +141,11 @@ Test(scenario, alloc_rejects_duplicate_path)
 Test(scenario, alloc_rejects_bad_default)
 {
     static const param_def bad[] = {
-        {"run.x", PARAM_INT, "", 0, 10, "ten", NULL, 0, "bad"}, PARAM_END};
+        {"run.x", PARAM_INT, "", 0, 10, "ten", NULL, 0, "bad", PARAM_NO_FIELD}, PARAM_END};
     static const param_def out_of_range[] = {
-        {"run.y", PARAM_DOUBLE, "", 0, 1, "2", NULL, 0, "bad"}, PARAM_END};
+        {"run.y", PARAM_DOUBLE, "", 0, 1, "2", NULL, 0, "bad", PARAM_NO_FIELD}, PARAM_END};
     static const param_def broken_yaml[] = {
-        {"run.z", PARAM_DOUBLE_LIST, "", 0, 1, "[0.1, 0.2", NULL, 3, "bad"}, PARAM_END};
+        {"run.z", PARAM_DOUBLE_LIST, "", 0, 1, "[0.1, 0.2", NULL, 3, "bad", PARAM_NO_FIELD}, PARAM_END};
     const param_def *const t1[] = {bad}, *const t2[] = {out_of_range}, *const t3[] = {broken_yaml};
     scenario *scn;
     sim_error err;
@@ -713,9 +713,9 @@ Test(scenario, yaml_text_layout)
 Test(scenario, yaml_groups_scattered_sections)
 {
     static const param_def scattered[] = {
-        {"a.x", PARAM_INT, "", 0, 9, "1", NULL, 0, ""},
-        {"b.y", PARAM_INT, "", 0, 9, "2", NULL, 0, ""},
-        {"a.z", PARAM_INT, "", 0, 9, "3", NULL, 0, ""},
+        {"a.x", PARAM_INT, "", 0, 9, "1", NULL, 0, "", PARAM_NO_FIELD},
+        {"b.y", PARAM_INT, "", 0, 9, "2", NULL, 0, "", PARAM_NO_FIELD},
+        {"a.z", PARAM_INT, "", 0, 9, "3", NULL, 0, "", PARAM_NO_FIELD},
         PARAM_END};
     const param_def *const t[] = {scattered};
     scenario *scn;
