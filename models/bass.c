@@ -30,21 +30,25 @@ enum { BASS_NOT_ADOPTED = 0, BASS_INITIAL = 1, BASS_EXTERNAL = 2, BASS_INTERNAL 
 typedef struct bass_state {
     contagion *c;
     uint8_t *cause;   /* BASS_* per agent (owned) */
-    double p, q, initial_share;
+    double p, q, initial_share;  /* bound from model.bass.* */
+    int kernel;                  /* model.bass.kernel: index into push|pull, a contagion_kernel */
     int64_t new_today;
     int64_t external, internal; /* cumulative adoptions by cause */
 } bass_state;
 
 static const param_def bass_params[] = {
     {"model.bass.p", PARAM_DOUBLE, "1/day", 0, 1, "0.01", NULL, 0,
-     "innovation: probability per day that a non-adopter adopts on their own"},
+     "innovation: probability per day that a non-adopter adopts on their own", PARAM_FIELD(bass_state, p)},
     {"model.bass.q", PARAM_DOUBLE, "1/day", 0, 1, "0.3", NULL, 0,
-     "imitation: added probability per day when all of an agent's neighbours have adopted"},
+     "imitation: added probability per day when all of an agent's neighbours have adopted",
+     PARAM_FIELD(bass_state, q)},
     {"model.bass.initial_share", PARAM_DOUBLE, "1", 0, 1, "0", NULL, 0,
-     "probability that an agent has adopted at day 0"},
+     "probability that an agent has adopted at day 0", PARAM_FIELD(bass_state, initial_share)},
     {"model.bass.kernel", PARAM_ENUM, "", 0, 0, "push", "push|pull", 0,
-     "push: new adopters update neighbour counts (fast); pull: full scan each day (reference)"},
+     "push: new adopters update neighbour counts (fast); pull: full scan each day (reference)",
+     PARAM_FIELD(bass_state, kernel)},
     PARAM_END};
+_Static_assert(CONTAGION_PUSH == 0 && CONTAGION_PULL == 1, "model.bass.kernel's choices are push|pull");
 
 static const sim_observable bass_observables[] = {
     {"adopters", "agents who have adopted", "agents", 1, 0},
@@ -59,10 +63,8 @@ static int bass_alloc(const sim_context *ctx, void **state, sim_error *err)
 {
     bass_state *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    s->p = scenario_double(ctx->scn, "model.bass.p");
-    s->q = scenario_double(ctx->scn, "model.bass.q");
-    s->initial_share = scenario_double(ctx->scn, "model.bass.initial_share");
-    contagion_kernel k = contagion_kernel_from_name(scenario_string(ctx->scn, "model.bass.kernel"));
+    scenario_bind(ctx->scn, bass_params, s);
+    const contagion_kernel k = (contagion_kernel)s->kernel;
     s->cause = malloc((size_t)ctx->net->n);
     int rc = s->cause ? contagion_alloc(ctx->net, k, &s->c, err)
                       : sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -185,4 +187,5 @@ static void bass_agent_values(const void *state, const sim_context *ctx, int fie
 const sim_model_type bass_model = {
     "bass", "Bass diffusion: adopt with probability p + q * adopted share of neighbours",
     bass_params, bass_observables, 5,
-    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 4, bass_agent_values};
+    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 4, bass_agent_values,
+    NULL, NULL};

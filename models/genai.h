@@ -32,13 +32,16 @@ enum {
 /* Flags of what happened today (genai_world.today). */
 enum { GENAI_USED = 1, GENAI_VALUABLE = 2, GENAI_HIDDEN = 4 };
 
-/* The model's coefficients, read once from model.genai.* (see genai.c for
- * the documented table). */
+/* The model's coefficients, filled once from model.genai.* by the bound rows
+ * of its parameter table (genai.c, scenario_bind; params.h gives each field's
+ * C type by the row's type). */
 typedef struct genai_params {
-    /* traits: mean by generation (4) + shift by level (up to 16, last repeats) + sd * N(0,1) */
-    double trait_gen[5][4], trait_level[5][16], trait_sd[5];
-    int trait_n_levels[5];
+    /* traits: mean by generation (4 values) + shift by level (1 to 16 values, the
+     * last repeats below) + sd * N(0,1); indexed by TRAIT_* */
+    param_list trait_gen[5], trait_level[5];
+    double trait_sd[5];
     double attitude0, attitude_sd;          /* initial attitude */
+    double skill0;                          /* initial skill */
     /* daily use decision (logit) */
     double w_intercept, w_attitude, w_habit, w_peers, w_leader, w_permission, w_nudge;
     double w_time, w_expertise, w_affinity;
@@ -47,16 +50,16 @@ typedef struct genai_params {
     /* learning */
     double learn_rate, gain_valuable, gain_trivial, loss_failure, expertise_discount, attitude_cap;
     double habit_rate, habit_decay;
-    int disillusion_after;
+    int32_t disillusion_after;
     double recovery_rate, attitude_recovered;
     double nudge_decay;
     /* leaders */
-    int leader_reach;
+    int32_t leader_reach;
     double leader_decay, leader_w_model, leader_w_say;
     /* climate */
     double permission0;
     /* observables */
-    int regular_days;
+    int32_t regular_days;
 } genai_params;
 
 /* Trait indices into genai_params.trait_* and genai_world.trait. */
@@ -108,8 +111,9 @@ static inline int genai_used_within(uint32_t history, int days)
 }
 
 /* An intervention: one module each in models/interventions/.  Its keys are
- * interventions.<name>.*; the common schedule, target and cost keys are
- * read by intervention.h's helpers. */
+ * interventions.<name>.*, the rows of params: first the common schedule,
+ * target and cost rows (intervention.h), then its own; every row binds a
+ * field of the module's state, which alloc fills with scenario_bind. */
 typedef struct genai_intervention_type {
     const char *name;
     const char *summary;         /* one line: what it moves and why */
@@ -120,6 +124,8 @@ typedef struct genai_intervention_type {
     void (*init)(void *state, genai_world *w);
     /* Each day before agents decide (only called while enabled). */
     void (*apply)(void *state, genai_world *w, int32_t day);
+    int leaders_only;            /* 1: reaches only targets with direct reports (checked
+                                    against the built organization: someone must be there) */
 } genai_intervention_type;
 
 /* NULL-terminated list of the interventions (models/interventions/list.c). */

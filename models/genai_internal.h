@@ -92,7 +92,8 @@ enum {
 
 extern const param_def genai_params_table[];
 
-/* Read model.genai.* into p (the scenario has been validated). */
+/* Fill p from model.genai.* (scenario_bind of genai_params_table; the
+ * scenario has been validated). */
 void genai_params_read(const scenario *scn, genai_params *p);
 
 int genai_validate(const scenario *scn, sim_error *err);

@@ -5,6 +5,7 @@
  * attitude. */
 #include "genai.h"
 #include "genai_internal.h"
+#include "intervention.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -116,9 +117,9 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     }
 
     for (int i = 0; genai_interventions[i]; i++) {
-        char k[128];
-        snprintf(k, sizeof k, "interventions.%s.enabled", genai_interventions[i]->name);
-        if (!scenario_bool(ctx->scn, k)) continue;
+        iv_common c;
+        iv_common_bind(ctx->scn, genai_interventions[i], &c);
+        if (!c.enabled) continue;
         int rc = genai_interventions[i]->alloc(ctx->scn, w, &s->iv_state[s->n_iv], err);
         if (rc) {
             genai_free(s);
@@ -147,7 +148,7 @@ void genai_init(void *state, const sim_context *ctx)
     w->permission = p->permission0;
     w->cost_dollars = w->cost_hours = 0;
     s->tallied_day = -1;
-    const float skill0 = (float)scenario_double(ctx->scn, "model.genai.skill0");
+    const float skill0 = (float)p->skill0;
     #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
     for (int32_t i = 0; i < w->n; i++) {
         uint32_t u[8];
@@ -155,10 +156,10 @@ void genai_init(void *state, const sim_context *ctx)
         rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 1, u + 4);
         int g = net->generation[i], l = net->level[i];
         for (int t = 0; t < GENAI_TRAITS; t++) {
-            int nl = p->trait_n_levels[t];
-            double shift = p->trait_level[t][l < nl ? l : nl - 1];
+            int nl = p->trait_level[t].n;
+            double shift = p->trait_level[t].v[l < nl ? l : nl - 1];
             double z = normal_from(rng_u01_from_word(u[t]));
-            w->trait[t][i] = (float)(p->trait_gen[t][g] + shift + p->trait_sd[t] * z);
+            w->trait[t][i] = (float)(p->trait_gen[t].v[g] + shift + p->trait_sd[t] * z);
         }
         w->attitude[i] = (float)(p->attitude0 + p->attitude_sd * normal_from(rng_u01_from_word(u[5])));
         w->access[i] = 0;

@@ -1,6 +1,8 @@
-/* registry.c: the list of models and the assembled parameter table. */
+/* registry.c: the list of models, the assembled parameter table, and the
+ * checks and warnings that span the models. */
 #include "registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "bass.h"
@@ -12,7 +14,7 @@ const sim_model_type *const registry_models[] = {&bass_model, &threshold_model, 
 
 static const param_def registry_params[] = {
     {"model.name", PARAM_ENUM, "", 0, 0, "bass", "bass|threshold|genai", 0,
-     "behaviour model: bass, threshold (verification) or genai (generative-AI adoption)"},
+     "behaviour model: bass, threshold (verification) or genai (generative-AI adoption)", PARAM_NO_FIELD},
     PARAM_END};
 
 static const param_def *const tables[] = {
@@ -54,7 +56,50 @@ int registry_validate(const scenario *scn, sim_error *err)
 {
     int rc = network_validate(scn, err);
     if (rc) return rc;
+    if (!registry_scenario_model(scn)) return scenario_error(scn, "model.name", err, "unknown model");
+    /* every model, not only the selected one: a model rejects its settings
+     * used under another (an intervention enabled under bass) */
+    for (int i = 0; registry_models[i]; i++)
+        if (registry_models[i]->validate && (rc = registry_models[i]->validate(scn, err))) return rc;
+    return SIM_OK;
+}
+
+int registry_key_inert(const scenario *scn, const char *path, char *why, size_t size)
+{
+    const char *model = scenario_string(scn, "model.name");
+    if (!strncmp(path, "model.", 6) && strcmp(path, "model.name") != 0) {
+        const char *name = path + 6, *dot = strchr(name, '.');
+        size_t len = dot ? (size_t)(dot - name) : strlen(name);
+        if (strlen(model) == len && !strncmp(model, name, len)) return 0;
+        snprintf(why, size, "model.name is %s, not %.*s", model, (int)len, name);
+        return 1;
+    }
+    if (!strncmp(path, "interventions.", 14)) {
+        const char *name = path + 14, *dot = strchr(name, '.');
+        char enabled[160];
+        if (!dot || !strcmp(dot, ".enabled")) return 0;
+        snprintf(enabled, sizeof enabled, "interventions.%.*s.enabled", (int)(dot - name), name);
+        const param_value *v = scenario_find(scn, enabled);
+        if (!v || v->i) return 0;
+        snprintf(why, size, "%s is false", enabled);
+        return 1;
+    }
+    return 0;
+}
+
+void registry_model_warnings(const scenario *scn, sim_warnings *out)
+{
     const sim_model_type *m = registry_scenario_model(scn);
-    if (!m) return scenario_error(scn, "model.name", err, "unknown model");
-    return m->validate ? m->validate(scn, err) : SIM_OK;
+    if (m && m->warnings) m->warnings(scn, out);
+}
+
+void registry_warnings(const scenario *scn, sim_warnings *out)
+{
+    char why[200];
+    for (size_t i = 0; i < scn->n; i++) {
+        const param_value *v = &scn->values[i];
+        if (v->source == PARAM_FROM_DEFAULT || !registry_key_inert(scn, v->def->path, why, sizeof why)) continue;
+        scenario_warn(scn, v->def->path, out, "does nothing in this scenario: %s", why);
+    }
+    registry_model_warnings(scn, out);
 }

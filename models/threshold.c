@@ -24,13 +24,18 @@
 #include "contagion.h"
 
 enum { THRESHOLD_DRAW = 1, THRESHOLD_DRAW_INITIAL = 2 };
+/* In the order of the choices of model.threshold.distribution (the bound index). */
 enum { DIST_NORMAL, DIST_UNIFORM, DIST_CONSTANT, DIST_SEQUENCE };
 
 typedef struct threshold_state {
     contagion *c;
     int32_t *needed;  /* adopted neighbours agent i needs */
-    int dist;
+    /* bound from model.threshold.* */
+    int dist;                 /* DIST_* */
     double mean, sd, low, high;
+    int64_t initial_adopters;
+    double initial_share;
+    int kernel;               /* index into push|pull, a contagion_kernel */
     int32_t initial;  /* initial adopters chosen at random each replicate */
     int64_t new_today;
 } threshold_state;
@@ -38,23 +43,28 @@ typedef struct threshold_state {
 static const param_def threshold_params[] = {
     {"model.threshold.distribution", PARAM_ENUM, "", 0, 0, "normal",
      "normal|uniform|constant|sequence", 0,
-     "how thresholds are drawn; sequence gives agent i a threshold of i adopted neighbours"},
+     "how thresholds are drawn; sequence gives agent i a threshold of i adopted neighbours",
+     PARAM_FIELD(threshold_state, dist)},
     {"model.threshold.mean", PARAM_DOUBLE, "1", -10, 10, "0.25", NULL, 0,
-     "normal: mean threshold; constant: the threshold (share of neighbours)"},
+     "normal: mean threshold; constant: the threshold (share of neighbours)",
+     PARAM_FIELD(threshold_state, mean)},
     {"model.threshold.sd", PARAM_DOUBLE, "1", 0, 10, "0.12", NULL, 0,
-     "normal: standard deviation of thresholds"},
+     "normal: standard deviation of thresholds", PARAM_FIELD(threshold_state, sd)},
     {"model.threshold.low", PARAM_DOUBLE, "1", -10, 10, "0", NULL, 0,
-     "uniform: lowest threshold"},
+     "uniform: lowest threshold", PARAM_FIELD(threshold_state, low)},
     {"model.threshold.high", PARAM_DOUBLE, "1", -10, 10, "1", NULL, 0,
-     "uniform: highest threshold"},
+     "uniform: highest threshold", PARAM_FIELD(threshold_state, high)},
     {"model.threshold.initial_adopters", PARAM_INT, "agents", 0, 2000000000, "0", NULL, 0,
-     "agents adopted at day 0, chosen uniformly at random per replicate (not with initial_share)"},
+     "agents adopted at day 0, chosen uniformly at random per replicate (not with initial_share)",
+     PARAM_FIELD(threshold_state, initial_adopters)},
     {"model.threshold.initial_share", PARAM_DOUBLE, "1", 0, 1, "0", NULL, 0,
      "share of agents adopted at day 0: round(share x agents) chosen uniformly at random per "
-     "replicate (not with initial_adopters)"},
+     "replicate (not with initial_adopters)", PARAM_FIELD(threshold_state, initial_share)},
     {"model.threshold.kernel", PARAM_ENUM, "", 0, 0, "push", "push|pull", 0,
-     "push: new adopters update neighbour counts (fast); pull: full scan each day (reference)"},
+     "push: new adopters update neighbour counts (fast); pull: full scan each day (reference)",
+     PARAM_FIELD(threshold_state, kernel)},
     PARAM_END};
+_Static_assert(CONTAGION_PUSH == 0 && CONTAGION_PULL == 1, "model.threshold.kernel's choices are push|pull");
 
 static const sim_observable threshold_observables[] = {
     {"adopters", "agents who have adopted", "agents", 1, 0},
@@ -70,13 +80,14 @@ static int given_later(const param_value *a, const param_value *b)
     return b->line > a->line || (b->line == a->line && b->column > a->column);
 }
 
-/* The number of initial adopters on a network of n agents, or an error at
- * the key that asks for an impossible one. */
-static int threshold_initial_count(const scenario *scn, long long n, int32_t *out, sim_error *err)
+/* The number of initial adopters on a network of n agents (p: the bound
+ * parameters of scn), or an error at the key that asks for an impossible one. */
+static int threshold_initial_count(const scenario *scn, const threshold_state *p, long long n, int32_t *out,
+                                   sim_error *err)
 {
     const char *count_key = "model.threshold.initial_adopters", *share_key = "model.threshold.initial_share";
-    long long count = scenario_int(scn, count_key);
-    double share = scenario_double(scn, share_key);
+    long long count = p->initial_adopters;
+    double share = p->initial_share;
     if (count > 0 && share > 0) {
         const param_value *c = scenario_find(scn, count_key), *s = scenario_find(scn, share_key);
         const char *later = given_later(c, s) ? share_key : count_key;
@@ -102,31 +113,26 @@ static int threshold_initial_count(const scenario *scn, long long n, int32_t *ou
 static int threshold_validate(const scenario *scn, sim_error *err)
 {
     if (strcmp(scenario_string(scn, "model.name"), "threshold") != 0) return SIM_OK;
-    if (scenario_double(scn, "model.threshold.low") > scenario_double(scn, "model.threshold.high"))
+    threshold_state p = {0};
+    scenario_bind(scn, threshold_params, &p);
+    if (p.low > p.high)
         return scenario_error(scn, "model.threshold.low", err,
-                              "must not exceed model.threshold.high (%g)",
-                              scenario_double(scn, "model.threshold.high"));
+                              "must not exceed model.threshold.high (%g)", p.high);
     /* Networks read from a file are counted when built (threshold_alloc). */
     const char *type = scenario_string(scn, "network.type");
     long long n = strcmp(type, "edgelist") == 0 || strcmp(type, "orgchart") == 0
                       ? 2000000000LL : scenario_int(scn, "network.agents");
     int32_t initial;
-    return threshold_initial_count(scn, n, &initial, err);
+    return threshold_initial_count(scn, &p, n, &initial, err);
 }
 
 static int threshold_alloc(const sim_context *ctx, void **state, sim_error *err)
 {
     threshold_state *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    const char *d = scenario_string(ctx->scn, "model.threshold.distribution");
-    s->dist = !strcmp(d, "uniform") ? DIST_UNIFORM : !strcmp(d, "constant") ? DIST_CONSTANT
-            : !strcmp(d, "sequence") ? DIST_SEQUENCE : DIST_NORMAL;
-    s->mean = scenario_double(ctx->scn, "model.threshold.mean");
-    s->sd = scenario_double(ctx->scn, "model.threshold.sd");
-    s->low = scenario_double(ctx->scn, "model.threshold.low");
-    s->high = scenario_double(ctx->scn, "model.threshold.high");
-    contagion_kernel k = contagion_kernel_from_name(scenario_string(ctx->scn, "model.threshold.kernel"));
-    int rc = threshold_initial_count(ctx->scn, ctx->net->n, &s->initial, err);
+    scenario_bind(ctx->scn, threshold_params, s);
+    const contagion_kernel k = (contagion_kernel)s->kernel;
+    int rc = threshold_initial_count(ctx->scn, s, ctx->net->n, &s->initial, err);
     if (rc) {
         free(s);
         return rc;
@@ -237,4 +243,4 @@ const sim_model_type threshold_model = {
     "threshold", "threshold cascade: adopt once the adopted share of neighbours reaches a threshold",
     threshold_params, threshold_observables, 3,
     threshold_validate, threshold_alloc, threshold_free, threshold_init, threshold_step,
-    threshold_observe, threshold_agent_fields, 2, threshold_agent_values};
+    threshold_observe, threshold_agent_fields, 2, threshold_agent_values, NULL, NULL};

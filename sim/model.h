@@ -2,7 +2,7 @@
  *
  * A model is a const sim_model_type (like GSL's gsl_rng_type): its name, its
  * parameter rows (under model.<name>.), the observables it reports each day,
- * and six functions.  The engine allocates the model's state once per run,
+ * and six functions (and a few optional ones).  The engine allocates the model's state once per run,
  * then for each replicate calls init, observes day 0, and for each day calls
  * step then observe.  The engine knows nothing else about the model.
  *
@@ -55,7 +55,10 @@ typedef struct sim_model_type {
     const sim_observable *observables;
     int n_observables;
 
-    /* Cross-key checks of the model's parameters (NULL if none). */
+    /* Cross-key checks (NULL if none).  Called for every model whatever
+     * model.name selects: a model checks its own parameters when it is the
+     * one selected, and rejects settings that need it when it is not (genai:
+     * an intervention enabled under another model). */
     int (*validate)(const scenario *scn, sim_error *err);
     /* Allocate state for ctx->net->n agents; read parameters here. */
     int (*alloc)(const sim_context *ctx, void **state, sim_error *err);
@@ -78,6 +81,25 @@ typedef struct sim_model_type {
     const sim_agent_field *agent_fields;
     int n_agent_fields;
     void (*agent_values)(const void *state, const sim_context *ctx, int field, double *out);
+
+    /* Optional (NULL if none), for the selected model only: checks of a
+     * validated scenario against the network built for it (a target team
+     * that does not exist, a target group nobody is in), called through
+     * model_check_network right after network_build. */
+    int (*check_network)(const scenario *scn, const sim_network *net, sim_error *err);
+    /* Optional (NULL if none), for the selected model only: settings of a
+     * validated scenario that are legitimate but suspicious, appended to out
+     * (never printed here). */
+    void (*warnings)(const scenario *scn, sim_warnings *out);
 } sim_model_type;
+
+/* The model's checks against the network built for scn (model->check_network);
+ * SIM_OK when it has none.  Call it wherever a scenario's network is built,
+ * right after network_build: the one place these checks are called from. */
+static inline int model_check_network(const sim_model_type *model, const scenario *scn,
+                                      const sim_network *net, sim_error *err)
+{
+    return model && model->check_network ? model->check_network(scn, net, err) : SIM_OK;
+}
 
 #endif

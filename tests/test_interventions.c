@@ -136,13 +136,22 @@ static double sum_floats(const float *a, int32_t n)
     return s;
 }
 
+/* The intervention called name. */
+static const genai_intervention_type *iv_named(const char *name)
+{
+    for (int i = 0; genai_interventions[i]; i++)
+        if (!strcmp(genai_interventions[i]->name, name)) return genai_interventions[i];
+    cr_assert_fail("no intervention %s", name);
+    return NULL;
+}
+
 /* Read the common keys of `name` from a scenario with the overrides. */
 static scenario *read_common(const char *name, const char *const *sets, iv_common *c)
 {
     scenario *scn = iv_scenario(sets);
     sim_error err;
     char buf[2048];
-    int rc = iv_common_read(scn, name, c, &err);
+    int rc = iv_common_read(scn, iv_named(name), c, &err);
     cr_assert_eq(rc, SIM_OK, "iv_common_read: %s", sim_error_format(&err, buf, sizeof buf));
     return scn;
 }
@@ -277,7 +286,7 @@ Test(intervention_common, bad_targets_rejected_at_their_key)
         iv_common c;
         sim_error err;
         sim_error_clear(&err);
-        int rc = iv_common_read(scn, "training", &c, &err);
+        int rc = iv_common_read(scn, iv_named("training"), &c, &err);
         cr_expect_eq(rc, SIM_EINPUT, "%s accepted", set);
         cr_expect_str_eq(err.key, key, "%s: error at %s", set, err.key);
         cr_expect_null(c.teams);
@@ -288,7 +297,7 @@ Test(intervention_common, bad_targets_rejected_at_their_key)
     scenario *scn = iv_scenario(sets);
     iv_common c;
     sim_error err;
-    cr_expect_eq(iv_common_read(scn, "training", &c, &err), SIM_EINPUT);
+    cr_expect_eq(iv_common_read(scn, iv_named("training"), &c, &err), SIM_EINPUT);
     cr_expect_str_eq(err.key, "interventions.training.end");
     cr_expect_eq(err.file[0] == '-', 1, "set from --set: %s", err.file);
     iv_common_free(&c);

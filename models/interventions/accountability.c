@@ -34,22 +34,24 @@
 typedef struct accountability {
     iv_common c;
     double pressure, simplify;
-    int window;
+    int32_t window;
     int32_t *ids;
     int32_t n_ids;
     float *owed;   /* per target (index k of ids): the check-in pressure still in its prompt; 0: no answer owed */
 } accountability;
 
 static const param_def accountability_params[] = {
-    INTERVENTION_COMMON_PARAMS(NAME, "1", "7", "0.25", "all"),
+    INTERVENTION_COMMON_PARAMS(accountability, NAME, "1", "7", "0.25", "all"),
     {"interventions." NAME ".pressure", PARAM_DOUBLE, "logit", 0, 20, "1.5", NULL, 0,
      "prompt (log-odds of daily use) added at a check-in to each target with no use in the window; fades by "
-     "model.genai.nudge_decay a day and is lifted the day after the target's next use (the compliance use)"},
+     "model.genai.nudge_decay a day and is lifted the day after the target's next use (the compliance use)",
+     PARAM_FIELD(accountability, pressure)},
     {"interventions." NAME ".simplify", PARAM_DOUBLE, "1", 0, 1, "0.8", NULL, 0,
      "how trivial a compliance use is (share 0..1): its task complexity, and the skill and habit it builds, are "
-     "(1 - this) of an ordinary use's"},
+     "(1 - this) of an ordinary use's", PARAM_FIELD(accountability, simplify)},
     {"interventions." NAME ".window", PARAM_INT, "days", 1, 32, "7", NULL, 0,
-     "a target who used it within this many days before a check-in can say yes: not pressed"},
+     "a target who used it within this many days before a check-in can say yes: not pressed",
+     PARAM_FIELD_INT32(accountability, window)},
     PARAM_END};
 
 static void accountability_free(void *state)
@@ -66,14 +68,12 @@ static int accountability_alloc(const scenario *scn, const genai_world *w, void 
 {
     accountability *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, NAME, &s->c, err);
+    scenario_bind(scn, accountability_params, s);
+    int rc = iv_common_parse(scn, NAME, &s->c, err);
     if (rc) {
         accountability_free(s);
         return rc;
     }
-    s->pressure = scenario_double(scn, "interventions." NAME ".pressure");
-    s->simplify = scenario_double(scn, "interventions." NAME ".simplify");
-    s->window = (int)scenario_int(scn, "interventions." NAME ".window");
     if (w->net && (!(s->ids = iv_calloc(w->n, sizeof *s->ids)) || !(s->owed = iv_calloc(w->n, sizeof *s->owed)))) {
         accountability_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", NAME);
@@ -124,4 +124,4 @@ static void accountability_apply(void *state, genai_world *w, int32_t day)
 const genai_intervention_type accountability_intervention = {
     NAME, "accountability check-ins: non-users are pressed until they make one quick compliance use to report",
     accountability_params, accountability_alloc, accountability_free, accountability_init,
-    accountability_apply};
+    accountability_apply, 0};

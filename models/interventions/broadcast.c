@@ -2,7 +2,6 @@
  * session (see broadcast.h). */
 #include "broadcast.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "helpers.h"
@@ -17,20 +16,16 @@ void iv_broadcast_free(void *state)
 }
 
 int iv_broadcast_alloc(const scenario *scn, const genai_world *w, const char *name,
-                       const char *attitude_key, void **state, sim_error *err)
+                       const param_def *table, void **state, sim_error *err)
 {
-    char key[128];
     iv_broadcast *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, name, &s->c, err);
+    scenario_bind(scn, table, s);
+    int rc = iv_common_parse(scn, name, &s->c, err);
     if (rc) {
         iv_broadcast_free(s);
         return rc;
     }
-    snprintf(key, sizeof key, "interventions.%s.strength", name);
-    s->strength = scenario_double(scn, key);
-    snprintf(key, sizeof key, "interventions.%s.%s", name, attitude_key);
-    s->attitude = scenario_double(scn, key);
     if (w->net && !(s->ids = iv_calloc(w->n, sizeof *s->ids))) {
         iv_broadcast_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", name);

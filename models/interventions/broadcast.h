@@ -16,10 +16,11 @@ typedef struct iv_broadcast {
     int32_t n_ids;
 } iv_broadcast;
 
-/* Read interventions.<name>.* (the common keys, .strength and
- * .<attitude_key>) and allocate for w's agents. */
+/* Fill the state from interventions.<name>.* through table, the module's
+ * rows (the common ones, then the two that bind strength and attitude), and
+ * allocate for w's agents. */
 int iv_broadcast_alloc(const scenario *scn, const genai_world *w, const char *name,
-                       const char *attitude_key, void **state, sim_error *err);
+                       const param_def *table, void **state, sim_error *err);
 void iv_broadcast_free(void *state);
 void iv_broadcast_init(void *state, genai_world *w);
 void iv_broadcast_apply(void *state, genai_world *w, int32_t day);

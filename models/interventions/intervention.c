@@ -2,6 +2,7 @@
 #include "intervention.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,48 +96,172 @@ static int parse_generations(const char *text, uint8_t *mask)
     return *mask ? 0 : -1;
 }
 
-int iv_common_read(const scenario *scn, const char *name, iv_common *c, sim_error *err)
+int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_error *err)
 {
     char k[160];
-    memset(c, 0, sizeof *c);
     c->name = name;
-    c->enabled = scenario_bool(scn, key(k, sizeof k, name, "enabled"));
-    c->start = (int32_t)scenario_int(scn, key(k, sizeof k, name, "start"));
-    c->end = (int32_t)scenario_int(scn, key(k, sizeof k, name, "end"));
-    c->every = (int32_t)scenario_int(scn, key(k, sizeof k, name, "every"));
-    c->hours = scenario_double(scn, key(k, sizeof k, name, "hours"));
-    c->share = scenario_double(scn, key(k, sizeof k, name, "target.share"));
-    c->count = scenario_int(scn, key(k, sizeof k, name, "target.count"));
+    c->levels = 0;
+    c->generations = 0;
+    c->teams = NULL;
+    c->n_teams = 0;
     if (c->end >= 0 && c->end < c->start)
         return scenario_error(scn, key(k, sizeof k, name, "end"), err,
                               "must be -1 or at least the start day (%d)", (int)c->start);
 
     key(k, sizeof k, name, "target.levels");
-    int rc = parse_ranges(scenario_string(scn, k), add_levels, &c->levels);
+    int rc = parse_ranges(c->levels_text, add_levels, &c->levels);
     if (rc == 1) c->levels = ~UINT64_C(0);
     if (rc < 0 || c->levels == 0)
         return scenario_error(scn, k, err, "expected all or a list of levels such as 0-2,4, got \"%s\"",
-                              scenario_string(scn, k));
+                              c->levels_text);
 
     key(k, sizeof k, name, "target.generations");
-    if (parse_generations(scenario_string(scn, k), &c->generations) != 0)
+    if (parse_generations(c->generations_text, &c->generations) != 0)
         return scenario_error(scn, k, err,
                               "expected all or a list of gen_z, millennial, gen_x, boomer, got \"%s\"",
-                              scenario_string(scn, k));
+                              c->generations_text);
 
     key(k, sizeof k, name, "target.teams");
     team_list t = {0};
-    rc = parse_ranges(scenario_string(scn, k), add_teams, &t);
+    rc = parse_ranges(c->teams_text, add_teams, &t);
     if (rc < 0 || (rc == 0 && t.n == 0)) {
         free(t.ids);
         return scenario_error(scn, k, err, "expected all or a list of team numbers such as 3,5, got \"%s\"",
-                              scenario_string(scn, k));
+                              c->teams_text);
     }
     if (rc == 0) {
         qsort(t.ids, (size_t)t.n, sizeof *t.ids, cmp_int32);
         c->teams = t.ids;
         c->n_teams = t.n;
     }
+    return SIM_OK;
+}
+
+void iv_common_bind(const scenario *scn, const genai_intervention_type *t, iv_common *c)
+{
+    /* The common rows bind member c of the module's struct: their offsets
+     * less c's own (row 0 binds c.enabled) are offsets in an iv_common. */
+    param_def rows[IV_COMMON_ROWS + 1];
+    const size_t at = t->params[0].offset - offsetof(iv_common, enabled);
+    memset(rows, 0, sizeof rows);
+    for (int k = 0; k < IV_COMMON_ROWS; k++) {
+        rows[k] = t->params[k];
+        rows[k].offset -= at;
+    }
+    memset(c, 0, sizeof *c);
+    scenario_bind(scn, rows, c);
+    c->name = t->name;
+}
+
+int iv_common_read(const scenario *scn, const genai_intervention_type *t, iv_common *c, sim_error *err)
+{
+    iv_common_bind(scn, t, c);
+    return iv_common_parse(scn, t->name, c, err);
+}
+
+int iv_check_schedule(const scenario *scn, const iv_common *c, int32_t days, sim_error *err)
+{
+    char k[160];
+    if (c->start > days)
+        return scenario_error(scn, key(k, sizeof k, c->name, "start"), err,
+                              "day %d is after the last day of the run (run.days = %d): the "
+                              "intervention would never act", (int)c->start, (int)days);
+    return SIM_OK;
+}
+
+void iv_warn_schedule(const scenario *scn, const iv_common *c, int32_t days, sim_warnings *out)
+{
+    char k_every[160], k_end[160];
+    const int32_t last = c->end >= 0 && c->end < days ? c->end : days;
+    key(k_every, sizeof k_every, c->name, "every");
+    key(k_end, sizeof k_end, c->name, "end");
+    const param_value *every = scenario_find(scn, k_every);
+    const int every_given = every && every->source != PARAM_FROM_DEFAULT;
+    if (c->every <= 0 || c->start + c->every <= last || c->start > last) return;
+    if (c->end >= 0)
+        scenario_warn(scn, k_end, out,
+                      "the intervention acts on days %d-%d, where every = %d gives one session only "
+                      "(on day %d), as every: 0 would", (int)c->start, (int)last, (int)c->every,
+                      (int)c->start);
+    else if (every_given)
+        scenario_warn(scn, k_every, out,
+                      "%d days between sessions gives one session only (on day %d) before the run "
+                      "ends on day %d, as every: 0 would", (int)c->every, (int)c->start, (int)days);
+}
+
+/* The first item of a target list ("3", "5-9") that names nothing below
+ * limit: its first number, or -1 if every item names something. */
+typedef struct missing_item { long limit, first; } missing_item;
+
+static int find_missing(void *ctx, long lo, long hi)
+{
+    missing_item *m = ctx;
+    (void)hi;
+    if (lo >= m->limit && m->first < 0) m->first = lo;
+    return 0;
+}
+
+/* The key of the target list given last (file before --set, then by
+ * position), the one an error about the combination names; the enabled key
+ * when none was given. */
+static const char *target_key_given_last(const scenario *scn, const char *name, char *buf, size_t size)
+{
+    static const char *const fields[] = {"target.levels", "target.generations", "target.teams"};
+    const param_value *best = NULL;
+    const char *field = "enabled";
+    for (int f = 0; f < 3; f++) {
+        char k[160];
+        const param_value *v = scenario_find(scn, key(k, sizeof k, name, fields[f]));
+        if (!v || v->source == PARAM_FROM_DEFAULT) continue;
+        if (!best || v->source > best->source ||
+            (v->source == best->source && (v->line > best->line ||
+                                           (v->line == best->line && v->column > best->column)))) {
+            best = v;
+            field = fields[f];
+        }
+    }
+    return key(buf, size, name, field);
+}
+
+int iv_check_target(const scenario *scn, const iv_common *c, const sim_network *net, int leaders_only,
+                    sim_error *err)
+{
+    char k[160];
+    missing_item m = {net->n_levels, -1};
+    if (net->level && parse_ranges(c->levels_text, find_missing, &m) == 0 && m.first >= 0)
+        return scenario_error(scn, key(k, sizeof k, c->name, "target.levels"), err,
+                              "level %ld does not exist: the organization has levels 0-%d", m.first,
+                              (int)net->n_levels - 1);
+    m = (missing_item){net->n_teams, -1};
+    if (net->team && parse_ranges(c->teams_text, find_missing, &m) == 0 && m.first >= 0)
+        return scenario_error(scn, key(k, sizeof k, c->name, "target.teams"), err,
+                              "team %ld does not exist: the organization has teams 0-%d", m.first,
+                              (int)net->n_teams - 1);
+    if (!net->level || !net->generation || (c->teams && !net->team)) return SIM_OK;
+
+    uint8_t *leader = NULL;
+    if (leaders_only && net->manager) {
+        leader = calloc((size_t)net->n + 1, 1);
+        if (!leader) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        for (int32_t i = 0; i < net->n; i++)
+            if (net->manager[i] >= 0) leader[net->manager[i]] = 1;
+    }
+    const genai_world w = {.net = net, .n = net->n};
+    int64_t eligible = 0;
+    for (int32_t i = 0; i < net->n; i++)
+        eligible += (!leaders_only || (leader && leader[i])) && iv_eligible(c, &w, i);
+    free(leader);
+    if (eligible == 0)
+        return scenario_error(scn, target_key_given_last(scn, c->name, k, sizeof k), err,
+                              "no %s in the organization of %d staff is in levels %s x generations "
+                              "%s x teams %s: the intervention would reach nobody",
+                              leaders_only ? "leader (agent with direct reports)" : "agent",
+                              (int)net->n, c->levels_text, c->generations_text, c->teams_text);
+    if (c->share * (double)eligible < 0.5)
+        return scenario_error(scn, key(k, sizeof k, c->name, "target.share"), err,
+                              "%g of the %lld eligible %s rounds to nobody: use at least %g", c->share,
+                              (long long)eligible, leaders_only ? "leaders" : "agents",
+                              0.5 / (double)eligible);
     return SIM_OK;
 }
 

@@ -2,6 +2,9 @@
  * whom it reaches (target) and what a session costs (hours), read from the
  * keys interventions.<name>.{enabled,start,end,every,hours,target.*}.
  *
+ * Each module's state struct holds an iv_common `c`, filled by the common rows
+ * of its table (INTERVENTION_COMMON_PARAMS binds them there).
+ *
  * Schedule: an intervention acts from day `start` to day `end` (-1: to the
  * horizon).  Sessions fall on start, start + every, start + 2 every, ...
  * (every = 0: one session, on the start day).
@@ -16,48 +19,79 @@
 #include <stdint.h>
 #include "genai.h"
 
-/* The common rows of an intervention's parameter table.  NAME is a string
- * literal; START the default start day as YAML text; WHO the default
+/* The common rows of an intervention's parameter table, first in every
+ * table.  T is the module's state struct, whose member `c` (an iv_common)
+ * they bind (scenario_bind fills them with the module's own rows); NAME is a
+ * string literal; START the default start day as YAML text; WHO the default
  * levels. */
-#define INTERVENTION_COMMON_PARAMS(NAME, START, EVERY, HOURS, WHO)                                \
+#define IV_COMMON_ROWS 10
+#define INTERVENTION_COMMON_PARAMS(T, NAME, START, EVERY, HOURS, WHO)                             \
     {"interventions." NAME ".enabled", PARAM_BOOL, "", 0, 1, "false", NULL, 0,                 \
-     "run this intervention"},                                                                  \
+     "run this intervention", PARAM_FIELD(T, c.enabled)},                                       \
     {"interventions." NAME ".start", PARAM_INT, "day", 1, 1000000, START, NULL, 0,             \
-     "first day it acts (days are stepped from 1; day 0 is the initial state)"},                \
+     "first day it acts (days are stepped from 1; day 0 is the initial state)",                 \
+     PARAM_FIELD_INT32(T, c.start)},                                                            \
     {"interventions." NAME ".end", PARAM_INT, "day", -1, 1000000, "-1", NULL, 0,               \
-     "last day it acts (-1: until the end of the run)"},                                        \
+     "last day it acts (-1: until the end of the run)", PARAM_FIELD_INT32(T, c.end)},           \
     {"interventions." NAME ".every", PARAM_INT, "days", 0, 100000, EVERY, NULL, 0,             \
-     "days between sessions (0: one session, on the start day)"},                               \
+     "days between sessions (0: one session, on the start day)", PARAM_FIELD_INT32(T, c.every)}, \
     {"interventions." NAME ".hours", PARAM_DOUBLE, "hours", 0, 1000, HOURS, NULL, 0,           \
-     "staff hours per participant per session"},                                                \
+     "staff hours per participant per session", PARAM_FIELD(T, c.hours)},                       \
     {"interventions." NAME ".target.levels", PARAM_STRING, "", 0, 0, WHO, NULL, 0,             \
-     "levels reached: all, or a list such as 0-2,4 (0 = chief officer)"},                       \
+     "levels reached: all, or a list such as 0-2,4 (0 = chief officer)",                       \
+     PARAM_FIELD(T, c.levels_text)},                                                            \
     {"interventions." NAME ".target.generations", PARAM_STRING, "", 0, 0, "all", NULL, 0,      \
-     "generations reached: all, or a list such as gen_z,millennial"},                           \
+     "generations reached: all, or a list such as gen_z,millennial",                            \
+     PARAM_FIELD(T, c.generations_text)},                                                       \
     {"interventions." NAME ".target.teams", PARAM_STRING, "", 0, 0, "all", NULL, 0,            \
-     "teams reached: all, or a list of team numbers such as 3,5"},                              \
+     "teams reached: all, or a list of team numbers such as 3,5", PARAM_FIELD(T, c.teams_text)}, \
     {"interventions." NAME ".target.share", PARAM_DOUBLE, "1", 0, 1, "1", NULL, 0,             \
-     "share of the eligible agents reached (drawn at random)"},                                 \
+     "share of the eligible agents reached (drawn at random)", PARAM_FIELD(T, c.share)},        \
     {"interventions." NAME ".target.count", PARAM_INT, "agents", 0, 2000000000, "0", NULL, 0,  \
-     "at most this many agents (0: no cap)"}
+     "at most this many agents (0: no cap)", PARAM_FIELD(T, c.count)}
 
 typedef struct iv_common {
     const char *name;
+    /* bound from the common rows */
     int enabled;
     int32_t start, end, every;
     double hours;
-    uint64_t levels;      /* bit l: level l eligible (levels >= 63 share bit 63) */
-    uint8_t generations;  /* bit g: generation g eligible */
-    int32_t *teams;       /* sorted team ids, NULL: all teams */
-    int32_t n_teams;
+    const char *levels_text, *generations_text, *teams_text; /* target lists as given (owned by
+                                                                the scenario) */
     double share;
     int64_t count;
+    /* parsed from the lists (iv_common_parse) */
+    uint64_t levels;      /* bit l: level l eligible (levels >= 63 share bit 63) */
+    uint8_t generations;  /* bit g: generation g eligible */
+    int32_t *teams;       /* sorted team ids, NULL: all teams (owned) */
+    int32_t n_teams;
 } iv_common;
 
-/* Read and check interventions.<name>.* (bad target lists are reported at
- * their key).  Free with iv_common_free. */
-int iv_common_read(const scenario *scn, const char *name, iv_common *c, sim_error *err);
+/* Parse the target lists of c, whose rows scenario_bind has filled, and
+ * check the schedule (bad lists and an end before the start are reported at
+ * their key); name is the intervention's.  Free with iv_common_free. */
+int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_error *err);
 void iv_common_free(iv_common *c);
+
+/* Fill c from the common rows of intervention t alone (without its state):
+ * what genai reads to decide whether t runs and to check its schedule and
+ * target.  iv_common_read also parses (iv_common_parse). */
+void iv_common_bind(const scenario *scn, const genai_intervention_type *t, iv_common *c);
+int iv_common_read(const scenario *scn, const genai_intervention_type *t, iv_common *c, sim_error *err);
+
+/* The schedule against the run (run.days = days): a start after the last day
+ * is an error (it would never act); an `every` that gives no second session
+ * within the run while `end` or `every` is set is a warning (one session, as
+ * every: 0). */
+int iv_check_schedule(const scenario *scn, const iv_common *c, int32_t days, sim_error *err);
+void iv_warn_schedule(const scenario *scn, const iv_common *c, int32_t days, sim_warnings *out);
+
+/* The target against the built organization: a level or team listed that
+ * does not exist, nobody matching levels x generations x teams (among the
+ * agents with direct reports when leaders_only), or a share of them that
+ * rounds to nobody, are errors at their key. */
+int iv_check_target(const scenario *scn, const iv_common *c, const sim_network *net, int leaders_only,
+                    sim_error *err);
 
 /* Whether day falls within [start, end]. */
 int iv_active(const iv_common *c, int32_t day);

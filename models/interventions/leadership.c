@@ -23,15 +23,17 @@ typedef struct leadership {
 } leadership;
 
 static const param_def leadership_params[] = {
-    INTERVENTION_COMMON_PARAMS(NAME, "1", "0", "2", "all"),
+    INTERVENTION_COMMON_PARAMS(leadership, NAME, "1", "0", "2", "all"),
     {"interventions." NAME ".say_boost", PARAM_DOUBLE, "1", -2, 2, "0.5", NULL, 0,
-     "added to a leader's endorsement (kept within -1..1): how they speak about it"},
+     "added to a leader's endorsement (kept within -1..1): how they speak about it",
+     PARAM_FIELD(leadership, say_boost)},
     {"interventions." NAME ".attitude_boost", PARAM_DOUBLE, "logit", -5, 5, "0.3", NULL, 0,
-     "attitude a leader gains at a session"},
+     "attitude a leader gains at a session", PARAM_FIELD(leadership, attitude_boost)},
     {"interventions." NAME ".time_relief", PARAM_DOUBLE, "logit", -5, 5, "0.3", NULL, 0,
-     "lowers a leader's time pressure at a session (they make time for it)"},
+     "lowers a leader's time pressure at a session (they make time for it)",
+     PARAM_FIELD(leadership, time_relief)},
     {"interventions." NAME ".nudge", PARAM_DOUBLE, "logit", 0, 20, "0.5", NULL, 0,
-     "prompt a leader leaves a session with"},
+     "prompt a leader leaves a session with", PARAM_FIELD(leadership, nudge)},
     PARAM_END};
 
 static void leadership_free(void *state)
@@ -48,15 +50,12 @@ static int leadership_alloc(const scenario *scn, const genai_world *w, void **st
 {
     leadership *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, NAME, &s->c, err);
+    scenario_bind(scn, leadership_params, s);
+    int rc = iv_common_parse(scn, NAME, &s->c, err);
     if (rc) {
         leadership_free(s);
         return rc;
     }
-    s->say_boost = scenario_double(scn, "interventions." NAME ".say_boost");
-    s->attitude_boost = scenario_double(scn, "interventions." NAME ".attitude_boost");
-    s->time_relief = scenario_double(scn, "interventions." NAME ".time_relief");
-    s->nudge = scenario_double(scn, "interventions." NAME ".nudge");
     if (w->net) {
         s->is_leader = iv_calloc(w->n, sizeof *s->is_leader);
         s->ids = iv_calloc(w->n, sizeof *s->ids);
@@ -94,4 +93,5 @@ static void leadership_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type leadership_intervention = {
     NAME, "leadership conversation: leaders endorse it, value it more and make time to use it",
-    leadership_params, leadership_alloc, leadership_free, leadership_init, leadership_apply};
+    leadership_params, leadership_alloc, leadership_free, leadership_init, leadership_apply,
+    1 /* leaders only */};

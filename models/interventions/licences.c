@@ -24,9 +24,10 @@ typedef struct licences {
 } licences;
 
 static const param_def licences_params[] = {
-    INTERVENTION_COMMON_PARAMS(NAME, "1", "0", "0", "all"),
+    INTERVENTION_COMMON_PARAMS(licences, NAME, "1", "0", "0", "all"),
     {"interventions." NAME ".dollars_per_seat_month", PARAM_DOUBLE, "dollars/seat/month", 0, 100000,
-     "20", NULL, 0, "price of one licence a month; accrues every day a seat is held (x 12 / 365)"},
+     "20", NULL, 0, "price of one licence a month; accrues every day a seat is held (x 12 / 365)",
+     PARAM_FIELD(licences, price)},
     PARAM_END};
 
 static void licences_free(void *state)
@@ -43,12 +44,12 @@ static int licences_alloc(const scenario *scn, const genai_world *w, void **stat
 {
     licences *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, NAME, &s->c, err);
+    scenario_bind(scn, licences_params, s);
+    int rc = iv_common_parse(scn, NAME, &s->c, err);
     if (rc) {
         licences_free(s);
         return rc;
     }
-    s->price = scenario_double(scn, "interventions." NAME ".dollars_per_seat_month");
     if (w->net) { /* no network: only checking the scenario */
         s->seats = iv_calloc(w->n, sizeof *s->seats);
         s->granted = iv_calloc(w->n, sizeof *s->granted);
@@ -93,4 +94,4 @@ static void licences_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type licences_intervention = {
     NAME, "licences: access to the tool for the target group from start to end; dollars per seat-month",
-    licences_params, licences_alloc, licences_free, licences_init, licences_apply};
+    licences_params, licences_alloc, licences_free, licences_init, licences_apply, 0};

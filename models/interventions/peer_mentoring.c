@@ -48,25 +48,32 @@ typedef struct peer_mentoring {
 } peer_mentoring;
 
 static const param_def peer_mentoring_params[] = {
-    INTERVENTION_COMMON_PARAMS(NAME, "1", "7", "0.5", "all"),
+    INTERVENTION_COMMON_PARAMS(peer_mentoring, NAME, "1", "7", "0.5", "all"),
     {"interventions." NAME ".novice_skill", PARAM_DOUBLE, "1", 0, 1, "0.4", NULL, 0,
-     "a target with skill below this is a novice who gets a peer mentor"},
+     "a target with skill below this is a novice who gets a peer mentor",
+     PARAM_FIELD(peer_mentoring, novice_skill)},
     {"interventions." NAME ".mentor_skill", PARAM_DOUBLE, "1", 0, 1, "0.5", NULL, 0,
-     "a peer mentor has at least this skill (and used it in the last 30 days); not below novice_skill"},
+     "a peer mentor has at least this skill (and used it in the last 30 days); not below novice_skill",
+     PARAM_FIELD(peer_mentoring, mentor_skill)},
     {"interventions." NAME ".mentees_per_mentor", PARAM_INT, "agents", 1, 1000, "3", NULL, 0,
-     "most mentees one peer mentor takes"},
+     "most mentees one peer mentor takes", PARAM_FIELD_INT32(peer_mentoring, cap)},
     {"interventions." NAME ".transfer", PARAM_DOUBLE, "1", 0, 1, "0.2", NULL, 0,
-     "share of the skill gap to the mentor a mentee closes at a session"},
+     "share of the skill gap to the mentor a mentee closes at a session",
+     PARAM_FIELD(peer_mentoring, transfer)},
     {"interventions." NAME ".recovery_boost", PARAM_DOUBLE, "1/day", 0, 1, "0.02", NULL, 0,
-     "added to a mentee's daily chance of coming back from disillusion at a session (lasting)"},
+     "added to a mentee's daily chance of coming back from disillusion at a session (lasting)",
+     PARAM_FIELD(peer_mentoring, recovery_boost)},
     {"interventions." NAME ".recovery_max", PARAM_DOUBLE, "1/day", 0, 1, "0.05", NULL, 0,
-     "sessions raise that extra daily chance no further than this"},
+     "sessions raise that extra daily chance no further than this",
+     PARAM_FIELD(peer_mentoring, recovery_max)},
     {"interventions." NAME ".recover_probability", PARAM_DOUBLE, "1", 0, 1, "0.3", NULL, 0,
-     "chance a disillusioned mentee comes back at a session"},
+     "chance a disillusioned mentee comes back at a session",
+     PARAM_FIELD(peer_mentoring, recover_probability)},
     {"interventions." NAME ".mentee_nudge", PARAM_DOUBLE, "logit", 0, 20, "0.5", NULL, 0,
-     "prompt a mentee leaves a session with"},
+     "prompt a mentee leaves a session with", PARAM_FIELD(peer_mentoring, mentee_nudge)},
     {"interventions." NAME ".mentor_attitude", PARAM_DOUBLE, "logit", -5, 5, "0.05", NULL, 0,
-     "attitude a mentor gains per mentee met at a session (confidence)"},
+     "attitude a mentor gains per mentee met at a session (confidence)",
+     PARAM_FIELD(peer_mentoring, mentor_attitude)},
     PARAM_END};
 
 static void peer_mentoring_free(void *state)
@@ -92,22 +99,12 @@ static int peer_mentoring_alloc(const scenario *scn, const genai_world *w, void 
 {
     peer_mentoring *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, NAME, &s->c, err);
+    scenario_bind(scn, peer_mentoring_params, s);
+    int rc = iv_common_parse(scn, NAME, &s->c, err);
     if (rc) {
         peer_mentoring_free(s);
         return rc;
     }
-#define D(key) scenario_double(scn, "interventions." NAME "." key)
-    s->novice_skill = D("novice_skill");
-    s->mentor_skill = D("mentor_skill");
-    s->transfer = D("transfer");
-    s->recovery_boost = D("recovery_boost");
-    s->recovery_max = D("recovery_max");
-    s->recover_probability = D("recover_probability");
-    s->mentee_nudge = D("mentee_nudge");
-    s->mentor_attitude = D("mentor_attitude");
-#undef D
-    s->cap = (int32_t)scenario_int(scn, "interventions." NAME ".mentees_per_mentor");
     s->purpose = iv_purpose(NAME ".recover");
     if (s->mentor_skill < s->novice_skill) {
         rc = scenario_error(scn, "interventions." NAME ".mentor_skill", err,
@@ -263,4 +260,4 @@ static void peer_mentoring_apply(void *state, genai_world *w, int32_t day)
 const genai_intervention_type peer_mentoring_intervention = {
     NAME, "peer mentoring: novices paired with skilled teammates who use it, sessions close the gap",
     peer_mentoring_params, peer_mentoring_alloc, peer_mentoring_free, peer_mentoring_init,
-    peer_mentoring_apply};
+    peer_mentoring_apply, 0};

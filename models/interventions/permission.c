@@ -25,11 +25,13 @@ typedef struct permission {
 } permission;
 
 static const param_def permission_params[] = {
-    INTERVENTION_COMMON_PARAMS(NAME, "1", "0", "0.05", "all"),
+    INTERVENTION_COMMON_PARAMS(permission, NAME, "1", "0", "0.05", "all"),
     {"interventions." NAME ".strength", PARAM_DOUBLE, "1", 0, 1, "0.9", NULL, 0,
-     "permission climate while active (0: unclear, 1: explicit); cuts hiding by this share"},
+     "permission climate while active (0: unclear, 1: explicit); cuts hiding by this share",
+     PARAM_FIELD(permission, strength)},
     {"interventions." NAME ".share_nudge", PARAM_DOUBLE, "logit", 0, 20, "0.5", NULL, 0,
-     "prompt added to each target's nudge at a session (\"tell others\")"},
+     "prompt added to each target's nudge at a session (\"tell others\")",
+     PARAM_FIELD(permission, share_nudge)},
     PARAM_END};
 
 static void permission_free(void *state)
@@ -45,13 +47,12 @@ static int permission_alloc(const scenario *scn, const genai_world *w, void **st
 {
     permission *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, NAME, &s->c, err);
+    scenario_bind(scn, permission_params, s);
+    int rc = iv_common_parse(scn, NAME, &s->c, err);
     if (rc) {
         permission_free(s);
         return rc;
     }
-    s->strength = scenario_double(scn, "interventions." NAME ".strength");
-    s->share_nudge = scenario_double(scn, "interventions." NAME ".share_nudge");
     if (w->net && !(s->ids = iv_calloc(w->n, sizeof *s->ids))) {
         permission_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", NAME);
@@ -85,4 +86,4 @@ static void permission_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type permission_intervention = {
     NAME, "explicit permission: raises the permission climate, so use is tried and shown, not hidden",
-    permission_params, permission_alloc, permission_free, permission_init, permission_apply};
+    permission_params, permission_alloc, permission_free, permission_init, permission_apply, 0};

@@ -26,6 +26,7 @@
 
 #define NAME "reverse_mentoring"
 
+/* In the order of the choices of .fallback (the bound index). */
 enum { FALLBACK_WAIT, FALLBACK_SKIP, FALLBACK_DEPARTMENT };
 enum { LEADER_WAITING, LEADER_PAIRED, LEADER_GAVE_UP };
 
@@ -45,23 +46,30 @@ typedef struct reverse_mentoring {
 } reverse_mentoring;
 
 static const param_def reverse_mentoring_params[] = {
-    INTERVENTION_COMMON_PARAMS(NAME, "1", "14", "1", "all"),
+    INTERVENTION_COMMON_PARAMS(reverse_mentoring, NAME, "1", "14", "1", "all"),
     {"interventions." NAME ".mentors_per_leader", PARAM_INT, "agents", 1, 2, "2", NULL, 0,
-     "adopters from the leader's own team who mentor them (fewer if the team has fewer)"},
+     "adopters from the leader's own team who mentor them (fewer if the team has fewer)",
+     PARAM_FIELD_INT32(reverse_mentoring, per_leader)},
     {"interventions." NAME ".fallback", PARAM_ENUM, "", 0, 0, "wait", "wait|skip|department", 0,
-     "leader whose team has no adopter: wait (retry each session), skip, or department (best adopter below them)"},
+     "leader whose team has no adopter: wait (retry each session), skip, or department (best adopter below them)",
+     PARAM_FIELD(reverse_mentoring, fallback)},
     {"interventions." NAME ".transfer", PARAM_DOUBLE, "1", 0, 1, "0.3", NULL, 0,
-     "share of the skill gap to a mentor the leader closes at a session"},
+     "share of the skill gap to a mentor the leader closes at a session",
+     PARAM_FIELD(reverse_mentoring, transfer)},
     {"interventions." NAME ".mentee_attitude", PARAM_DOUBLE, "logit", -5, 5, "0.2", NULL, 0,
-     "attitude the leader gains at a session"},
+     "attitude the leader gains at a session", PARAM_FIELD(reverse_mentoring, mentee_attitude)},
     {"interventions." NAME ".humility", PARAM_DOUBLE, "logit", 0, 5, "0.1", NULL, 0,
-     "expertise confidence the leader sheds at a session (comes as a student)"},
+     "expertise confidence the leader sheds at a session (comes as a student)",
+     PARAM_FIELD(reverse_mentoring, humility)},
     {"interventions." NAME ".expertise_floor", PARAM_DOUBLE, "logit", -10, 10, "0", NULL, 0,
-     "humility lowers expertise confidence no further than this"},
+     "humility lowers expertise confidence no further than this",
+     PARAM_FIELD(reverse_mentoring, expertise_floor)},
     {"interventions." NAME ".homework_nudge", PARAM_DOUBLE, "logit", 0, 20, "0.5", NULL, 0,
-     "prompt the leader leaves a session with (homework)"},
+     "prompt the leader leaves a session with (homework)",
+     PARAM_FIELD(reverse_mentoring, homework_nudge)},
     {"interventions." NAME ".mentor_attitude", PARAM_DOUBLE, "logit", -5, 5, "0.1", NULL, 0,
-     "attitude a mentor gains at a session (confidence)"},
+     "attitude a mentor gains at a session (confidence)",
+     PARAM_FIELD(reverse_mentoring, mentor_attitude)},
     PARAM_END};
 
 static void reverse_mentoring_free(void *state)
@@ -87,23 +95,12 @@ static int reverse_mentoring_alloc(const scenario *scn, const genai_world *w, vo
 {
     reverse_mentoring *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, NAME, &s->c, err);
+    scenario_bind(scn, reverse_mentoring_params, s);
+    int rc = iv_common_parse(scn, NAME, &s->c, err);
     if (rc) {
         reverse_mentoring_free(s);
         return rc;
     }
-#define D(key) scenario_double(scn, "interventions." NAME "." key)
-    s->per_leader = (int32_t)scenario_int(scn, "interventions." NAME ".mentors_per_leader");
-    s->transfer = D("transfer");
-    s->mentee_attitude = D("mentee_attitude");
-    s->humility = D("humility");
-    s->expertise_floor = D("expertise_floor");
-    s->homework_nudge = D("homework_nudge");
-    s->mentor_attitude = D("mentor_attitude");
-#undef D
-    const char *fb = scenario_string(scn, "interventions." NAME ".fallback");
-    s->fallback = strcmp(fb, "skip") == 0 ? FALLBACK_SKIP
-                : strcmp(fb, "department") == 0 ? FALLBACK_DEPARTMENT : FALLBACK_WAIT;
     if (w->net) {
         const sim_network *net = w->net;
         const int32_t n = w->n;
@@ -251,4 +248,4 @@ static void reverse_mentoring_apply(void *state, genai_world *w, int32_t day)
 const genai_intervention_type reverse_mentoring_intervention = {
     NAME, "reverse mentoring: adopters on a leader's team teach the leader, who comes as a student",
     reverse_mentoring_params, reverse_mentoring_alloc, reverse_mentoring_free, reverse_mentoring_init,
-    reverse_mentoring_apply};
+    reverse_mentoring_apply, 1 /* leaders only */};

@@ -25,19 +25,22 @@ typedef struct training {
 } training;
 
 static const param_def training_params[] = {
-    INTERVENTION_COMMON_PARAMS(NAME, "1", "30", "2", "all"),
+    INTERVENTION_COMMON_PARAMS(training, NAME, "1", "30", "2", "all"),
     {"interventions." NAME ".gain", PARAM_DOUBLE, "1", 0, 1, "0.1", NULL, 0,
-     "skill gained at a session, times (1 - skill)"},
+     "skill gained at a session, times (1 - skill)", PARAM_FIELD(training, gain)},
     {"interventions." NAME ".recovery_boost", PARAM_DOUBLE, "1/day", 0, 1, "0.02", NULL, 0,
-     "added to the daily chance of coming back from disillusion (lasting)"},
+     "added to the daily chance of coming back from disillusion (lasting)",
+     PARAM_FIELD(training, recovery_boost)},
     {"interventions." NAME ".recovery_max", PARAM_DOUBLE, "1/day", 0, 1, "0.05", NULL, 0,
-     "sessions raise that extra daily chance no further than this"},
+     "sessions raise that extra daily chance no further than this", PARAM_FIELD(training, recovery_max)},
     {"interventions." NAME ".attitude_boost", PARAM_DOUBLE, "logit", -5, 5, "0.1", NULL, 0,
-     "attitude gained at a session"},
+     "attitude gained at a session", PARAM_FIELD(training, attitude_boost)},
     {"interventions." NAME ".calibration", PARAM_DOUBLE, "1", 0, 1, "0.02", NULL, 0,
-     "complexity ambition shed at a session (start with tasks the tool does well)"},
+     "complexity ambition shed at a session (start with tasks the tool does well)",
+     PARAM_FIELD(training, calibration)},
     {"interventions." NAME ".ambition_floor", PARAM_DOUBLE, "1", -1, 1, "0", NULL, 0,
-     "calibration lowers complexity ambition no further than this (0: not over-ambitious, not timid)"},
+     "calibration lowers complexity ambition no further than this (0: not over-ambitious, not timid)",
+     PARAM_FIELD(training, ambition_floor)},
     PARAM_END};
 
 static void training_free(void *state)
@@ -53,17 +56,12 @@ static int training_alloc(const scenario *scn, const genai_world *w, void **stat
 {
     training *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, NAME, &s->c, err);
+    scenario_bind(scn, training_params, s);
+    int rc = iv_common_parse(scn, NAME, &s->c, err);
     if (rc) {
         training_free(s);
         return rc;
     }
-    s->gain = scenario_double(scn, "interventions." NAME ".gain");
-    s->recovery_boost = scenario_double(scn, "interventions." NAME ".recovery_boost");
-    s->recovery_max = scenario_double(scn, "interventions." NAME ".recovery_max");
-    s->attitude_boost = scenario_double(scn, "interventions." NAME ".attitude_boost");
-    s->calibration = scenario_double(scn, "interventions." NAME ".calibration");
-    s->ambition_floor = scenario_double(scn, "interventions." NAME ".ambition_floor");
     if (w->net && !(s->ids = iv_calloc(w->n, sizeof *s->ids))) {
         training_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", NAME);
@@ -96,4 +94,4 @@ static void training_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type training_intervention = {
     NAME, "training programme: skill, calibration to tasks the tool does well, a way back from disillusion",
-    training_params, training_alloc, training_free, training_init, training_apply};
+    training_params, training_alloc, training_free, training_init, training_apply, 0};

@@ -36,21 +36,25 @@ typedef struct vanguard {
 } vanguard;
 
 static const param_def vanguard_params[] = {
-    INTERVENTION_COMMON_PARAMS(NAME, "1", "14", "1", "1-63"),
+    INTERVENTION_COMMON_PARAMS(vanguard, NAME, "1", "14", "1", "1-63"),
     {"interventions." NAME ".per_team", PARAM_INT, "agents", 1, 1000, "1", NULL, 0,
-     "members drawn from each team (the most willing eligible agents)"},
+     "members drawn from each team (the most willing eligible agents)",
+     PARAM_FIELD_INT32(vanguard, per_team)},
     {"interventions." NAME ".meeting_skill", PARAM_DOUBLE, "1", 0, 1, "0.05", NULL, 0,
-     "skill a member gains at a meeting, times (1 - skill)"},
+     "skill a member gains at a meeting, times (1 - skill)", PARAM_FIELD(vanguard, meeting_skill)},
     {"interventions." NAME ".meeting_attitude", PARAM_DOUBLE, "logit", -5, 5, "0.1", NULL, 0,
-     "attitude a member gains at a meeting (shared wins)"},
+     "attitude a member gains at a meeting (shared wins)", PARAM_FIELD(vanguard, meeting_attitude)},
     {"interventions." NAME ".meeting_nudge", PARAM_DOUBLE, "logit", 0, 20, "0.5", NULL, 0,
-     "prompt a member leaves a meeting with"},
+     "prompt a member leaves a meeting with", PARAM_FIELD(vanguard, meeting_nudge)},
     {"interventions." NAME ".team_nudge", PARAM_DOUBLE, "logit", 0, 20, "0.4", NULL, 0,
-     "prompt to each other member of a member's team after a meeting (bringing the team along)"},
+     "prompt to each other member of a member's team after a meeting (bringing the team along)",
+     PARAM_FIELD(vanguard, team_nudge)},
     {"interventions." NAME ".habit_weight", PARAM_DOUBLE, "logit", 0, 20, "2", NULL, 0,
-     "willingness to join: weight of habit strength (added to attitude + tech affinity)"},
+     "willingness to join: weight of habit strength (added to attitude + tech affinity)",
+     PARAM_FIELD(vanguard, habit_weight)},
     {"interventions." NAME ".recent_weight", PARAM_DOUBLE, "logit", 0, 20, "1", NULL, 0,
-     "willingness to join: added if the agent used it in the last 30 days"},
+     "willingness to join: added if the agent used it in the last 30 days",
+     PARAM_FIELD(vanguard, recent_weight)},
     PARAM_END};
 
 static void vanguard_free(void *state)
@@ -72,20 +76,12 @@ static int vanguard_alloc(const scenario *scn, const genai_world *w, void **stat
 {
     vanguard *s = calloc(1, sizeof *s);
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int rc = iv_common_read(scn, NAME, &s->c, err);
+    scenario_bind(scn, vanguard_params, s);
+    int rc = iv_common_parse(scn, NAME, &s->c, err);
     if (rc) {
         vanguard_free(s);
         return rc;
     }
-#define D(key) scenario_double(scn, "interventions." NAME "." key)
-    s->per_team = (int32_t)scenario_int(scn, "interventions." NAME ".per_team");
-    s->meeting_skill = D("meeting_skill");
-    s->meeting_attitude = D("meeting_attitude");
-    s->meeting_nudge = D("meeting_nudge");
-    s->team_nudge = D("team_nudge");
-    s->habit_weight = D("habit_weight");
-    s->recent_weight = D("recent_weight");
-#undef D
     if (w->net) {
         if (!w->net->team) {
             vanguard_free(s);
@@ -176,4 +172,4 @@ static void vanguard_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type vanguard_intervention = {
     NAME, "AI vanguard: the most willing of every team meet to share wins and bring their teams along",
-    vanguard_params, vanguard_alloc, vanguard_free, vanguard_init, vanguard_apply};
+    vanguard_params, vanguard_alloc, vanguard_free, vanguard_init, vanguard_apply, 0};
