@@ -107,6 +107,7 @@ static int build_configs(batch *b, sim_error *err)
             if (rc) return rc;
             b->net_of[c] = b->n_nets++;
         }
+        if ((rc = model_check_network(ex->model, b->cfg[c], b->nets[b->net_of[c]], err))) return rc;
     }
     /* breakdowns when the model has grouped observables and every network is
      * an organization */

@@ -41,23 +41,6 @@ static int oom(sim_error *err, const char *file)
     return sim_error_set(err, SIM_ENOMEM, file, 0, 0, NULL, "out of memory");
 }
 
-/* A whole number in [lo, hi] from a scalar node. */
-static int node_int(const char *file, const yaml_node_t *n, const char *key, long long lo,
-                    long long hi, long long *out, sim_error *err)
-{
-    char *end;
-    const char *s = text_of(n);
-    long long v;
-    if (n->type != YAML_SCALAR_NODE || !s[0])
-        return fail_node(err, file, n, key, "expected a whole number");
-    v = strtoll(s, &end, 10);
-    if (*end) return fail_node(err, file, n, key, "expected a whole number, got \"%s\"", s);
-    if (v < lo || v > hi)
-        return fail_node(err, file, n, key, "%lld is out of range (%lld to %lld)", v, lo, hi);
-    *out = v;
-    return SIM_OK;
-}
-
 /* A finite number from a scalar node. */
 static int node_double(const char *file, const yaml_node_t *n, const char *key, double *out,
                        sim_error *err)
@@ -81,6 +64,9 @@ void experiment_free(experiment *ex)
     free(ex->names);
     free(ex->scenarios);
     free(ex->params);
+    free(ex->param_line);
+    free(ex->param_column);
+    sim_warnings_free(&ex->warnings);
     free(ex->points);
     free(ex->method);
     free(ex->definition);
@@ -90,25 +76,14 @@ void experiment_free(experiment *ex)
 
 /* ---- applying a sweep point ------------------------------------------------- */
 
-/* Set key to v (rounded for whole-number keys) through the same validation
- * as --set; errors keep scenario_set's wording. */
-static int set_number(scenario *scn, const char *key, double v, sim_error *err)
-{
-    char assignment[320];
-    const param_value *pv = scenario_find(scn, key);
-    if (pv && pv->def->type == PARAM_INT)
-        snprintf(assignment, sizeof assignment, "%s=%.0f", key, v);
-    else
-        snprintf(assignment, sizeof assignment, "%s=%.17g", key, v);
-    return scenario_set(scn, assignment, err);
-}
-
 int experiment_config(const experiment *ex, int s, int p, scenario **out, sim_error *err)
 {
     scenario *c = scenario_copy(ex->scenarios[s]);
     if (!c) return oom(err, ex->file);
     for (int j = 0; ex->points && j < ex->n_params; j++) {
-        int rc = set_number(c, ex->params[j], ex->points[(size_t)p * (size_t)ex->n_params + (size_t)j], err);
+        /* a number set as a number, remembered as coming from the sweep's key */
+        int rc = scenario_set_number(c, ex->params[j], ex->points[(size_t)p * (size_t)ex->n_params + (size_t)j],
+                                     ex->file, ex->param_line[j], ex->param_column[j], err);
         if (rc) {
             scenario_free(c);
             return rc;
@@ -117,6 +92,40 @@ int experiment_config(const experiment *ex, int s, int p, scenario **out, sim_er
     *out = c;
     return SIM_OK;
 }
+
+/* ---- the experiment's own keys ------------------------------------------------- */
+
+/* The top-level keys of an experiment file, bound to experiment_keys; the
+ * scenarios and sweep.parameters mappings are read by hand. */
+typedef struct experiment_keys {
+    const char *base, *baseline;
+    int64_t replicates, seed, points;
+    int method;  /* METHOD_*, in the order of sweep.method's choices */
+} experiment_keys;
+
+enum { METHOD_GRID, METHOD_LIST, METHOD_LHS, METHOD_SOBOL };
+static const char *const method_names[] = {"grid", "list", "latin_hypercube", "sobol"};
+
+const param_def experiment_params[] = {
+    {"base", PARAM_STRING, "", 0, 0, "", NULL, 0,
+     "scenario file the scenarios override, relative to the experiment file (none: every key at "
+     "its default)", PARAM_FIELD(experiment_keys, base)},
+    {"replicates", PARAM_INT, "runs", 1, 1000000, "1", NULL, 0,
+     "runs of each scenario and sweep point; when not given, the base's run.replicates",
+     PARAM_FIELD(experiment_keys, replicates)},
+    {"seed", PARAM_INT, "", 0, 4294967295.0, "1", NULL, 0,
+     "random seed: replicate r of every scenario and point draws from the key (seed, r); when not "
+     "given, the base's run.seed", PARAM_FIELD(experiment_keys, seed)},
+    {"baseline", PARAM_STRING, "", 0, 0, "", NULL, 0,
+     "the scenario comparisons refer to (none: the first)", PARAM_FIELD(experiment_keys, baseline)},
+    {"sweep.method", PARAM_ENUM, "", 0, 0, "grid", "grid|list|latin_hypercube|sobol", 0,
+     "how sweep.parameters (key path: list of values, or {min, max}) become points: every "
+     "combination of the lists, the lists zipped, or sweep.points drawn in the ranges",
+     PARAM_FIELD(experiment_keys, method)},
+    {"sweep.points", PARAM_INT, "points", 0, MAX_POINTS, "0", NULL, 0,
+     "latin_hypercube and sobol: how many points to draw (required); grid and list take none",
+     PARAM_FIELD(experiment_keys, points)},
+    PARAM_END};
 
 /* ---- the sweep section -------------------------------------------------------- */
 
@@ -127,60 +136,40 @@ typedef struct sweep_param {
     double lo, hi;   /* latin_hypercube and sobol */
 } sweep_param;
 
-/* Check that key names a numeric parameter and that value v is allowed
- * there, reporting at node n. */
-static int check_value(const scenario *base, const char *file,
-                       const yaml_node_t *n, const char *key, double v, sim_error *err)
+/* Check that value v, given at node n, may be set to key (in try, a copy of
+ * the base the checks write into): errors name n's position. */
+static int check_value(scenario *try, const char *file, const yaml_node_t *n, const char *key, double v,
+                       sim_error *err)
 {
-    scenario *c = scenario_copy(base);
-    int rc;
-    if (!c) return oom(err, file);
-    rc = set_number(c, key, v, err);
-    scenario_free(c);
-    if (rc == SIM_EINPUT) {
-        char msg[sizeof err->msg];
-        snprintf(msg, sizeof msg, "%s", err->msg);
-        return fail_node(err, file, n, key, "%s", msg);
-    }
-    return rc;
+    return scenario_set_number(try, key, v, file, (int)n->start_mark.line + 1, (int)n->start_mark.column + 1,
+                               err);
 }
 
-static int read_sweep(experiment *ex, yaml_document_t *doc,
-                      const yaml_node_t *sweep, sim_error *err)
+/* The sweep: sweep.method and sweep.points from the experiment's keys (ep,
+ * bound into k), the parameters mapping params (NULL: none given), each
+ * value checked against the base. */
+static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, const experiment_keys *k,
+                      const yaml_node_t *params, const scenario *base, sim_error *err)
 {
     const char *file = ex->file;
-    const yaml_node_t *method = NULL, *points = NULL, *params = NULL;
     sweep_param *sp = NULL;
+    scenario *try = NULL;
     int np = 0, rc = SIM_OK;
-    long long n_points = 0;
+    const int is_grid = k->method == METHOD_GRID, is_list = k->method == METHOD_LIST;
+    const int is_lhs = k->method == METHOD_LHS, is_sobol = k->method == METHOD_SOBOL;
+    const long long n_points = k->points;
 
-    if (sweep->type != YAML_MAPPING_NODE)
-        return fail_node(err, file, sweep, "sweep", "expected a mapping with method and parameters");
-    for (yaml_node_pair_t *pr = sweep->data.mapping.pairs.start; pr < sweep->data.mapping.pairs.top; pr++) {
-        yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
-        const char *name = text_of(k);
-        if (!strcmp(name, "method")) method = v;
-        else if (!strcmp(name, "points")) points = v;
-        else if (!strcmp(name, "parameters")) params = v;
-        else
-            return fail_node(err, file, k, "sweep", "unknown key \"%s\" (expected method, points, parameters)", name);
-    }
-    if (!method) return fail_node(err, file, sweep, "sweep.method", "missing: grid, list, latin_hypercube or sobol");
-    const char *m = text_of(method);
-    int is_grid = !strcmp(m, "grid"), is_list = !strcmp(m, "list");
-    int is_lhs = !strcmp(m, "latin_hypercube"), is_sobol = !strcmp(m, "sobol");
-    if (!is_grid && !is_list && !is_lhs && !is_sobol)
-        return fail_node(err, file, method, "sweep.method",
-                         "unknown method \"%s\" (expected grid, list, latin_hypercube or sobol)", m);
-    if ((is_grid || is_list) && points)
-        return fail_node(err, file, points, "sweep.points", "only latin_hypercube and sobol take a number of points");
-    if ((is_lhs || is_sobol) && !points)
-        return fail_node(err, file, sweep, "sweep.points", "missing: how many points to draw");
-    if (points && (rc = node_int(file, points, "sweep.points", 1, MAX_POINTS, &n_points, err))) return rc;
+    if ((is_grid || is_list) && scenario_find(ep, "sweep.points")->source != PARAM_FROM_DEFAULT)
+        return scenario_error(ep, "sweep.points", err, "only latin_hypercube and sobol take a number of points");
+    if ((is_lhs || is_sobol) && n_points < 1)
+        return scenario_error(ep, "sweep.points", err, "missing: how many points %s draws (at least 1)",
+                              method_names[k->method]);
     if (!params || params->type != YAML_MAPPING_NODE ||
-        params->data.mapping.pairs.top == params->data.mapping.pairs.start)
-        return fail_node(err, file, params ? params : sweep, "sweep.parameters",
-                         "expected a mapping of key paths to values or ranges");
+        params->data.mapping.pairs.top == params->data.mapping.pairs.start) {
+        if (params) return fail_node(err, file, params, "sweep.parameters", "expected a mapping of key paths to values or ranges");
+        return scenario_error(ep, "sweep.method", err, "a sweep needs sweep.parameters: a mapping of key paths "
+                              "to values or ranges");
+    }
 
     np = (int)(params->data.mapping.pairs.top - params->data.mapping.pairs.start);
     if (is_sobol && np > SWEEP_SOBOL_MAX_PARAMS)
@@ -188,24 +177,29 @@ static int read_sweep(experiment *ex, yaml_document_t *doc,
                          SWEEP_SOBOL_MAX_PARAMS);
     sp = calloc((size_t)np, sizeof *sp);
     ex->params = calloc((size_t)np, sizeof *ex->params);
-    ex->method = strdup(m);
-    if (!sp || !ex->params || !ex->method) {
+    ex->param_line = calloc((size_t)np, sizeof *ex->param_line);
+    ex->param_column = calloc((size_t)np, sizeof *ex->param_column);
+    ex->method = strdup(method_names[k->method]);
+    try = scenario_copy(base);
+    if (!sp || !ex->params || !ex->param_line || !ex->param_column || !ex->method || !try) {
         free(sp);
+        scenario_free(try);
         return oom(err, file);
     }
     ex->n_params = np;
 
-    const scenario *base = ex->scenarios[0];
     for (int j = 0; j < np && rc == SIM_OK; j++) {
         yaml_node_pair_t *pr = params->data.mapping.pairs.start + j;
-        yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
-        const char *key = text_of(k);
+        yaml_node_t *kn = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
+        const char *key = text_of(kn);
         const param_value *pv = scenario_find(base, key);
-        sp[j].key = k;
+        sp[j].key = kn;
         sp[j].value = v;
+        ex->param_line[j] = (int)kn->start_mark.line + 1;
+        ex->param_column[j] = (int)kn->start_mark.column + 1;
         for (int i = 0; i < j; i++)
             if (!strcmp(ex->params[i], key)) {
-                rc = fail_node(err, file, k, key, "swept twice");
+                rc = fail_node(err, file, kn, key, "swept twice");
                 break;
             }
         if (rc) break;
@@ -214,14 +208,23 @@ static int read_sweep(experiment *ex, yaml_document_t *doc,
             break;
         }
         if (!pv) {
-            /* let scenario_set word it (with its did-you-mean suggestion) */
-            rc = check_value(base, file, k, key, 0, err);
-            if (rc == SIM_OK) rc = fail_node(err, file, k, key, "unknown key");
+            /* let the setter word it (with its did-you-mean suggestion) */
+            rc = check_value(try, file, kn, key, 0, err);
+            if (rc == SIM_OK) rc = fail_node(err, file, kn, key, "unknown key");
             break;
         }
         if (pv->def->type != PARAM_INT && pv->def->type != PARAM_DOUBLE) {
-            rc = fail_node(err, file, k, key, "cannot sweep a non-numeric key (it takes %s)",
+            rc = fail_node(err, file, kn, key, "cannot sweep a non-numeric key (it takes %s)",
                            pv->def->type == PARAM_BOOL ? "true or false" : "text or a list");
+            break;
+        }
+        if (!strncmp(key, "run.", 4) || !strncmp(key, "output.", 7)) {
+            /* one value for the whole experiment: swept, it would do nothing */
+            rc = fail_node(err, file, kn, key, "is set for the whole experiment (%s), not per sweep point",
+                           !strcmp(key, "run.replicates") || !strcmp(key, "run.seed")
+                               ? "top-level replicates and seed"
+                               : !strcmp(key, "run.days") ? "all runs share one time axis"
+                                                          : "it does not change the results");
             break;
         }
         if (is_grid || is_list) {
@@ -237,9 +240,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc,
             for (int i = 0; i < sp[j].n_values && rc == SIM_OK; i++) {
                 yaml_node_t *item = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
                 rc = node_double(file, item, key, &sp[j].values[i], err);
-                if (!rc && pv->def->type == PARAM_INT && sp[j].values[i] != floor(sp[j].values[i]))
-                    rc = fail_node(err, file, item, key, "expected a whole number, got %g", sp[j].values[i]);
-                if (!rc) rc = check_value(base, file, item, key, sp[j].values[i], err);
+                if (!rc) rc = check_value(try, file, item, key, sp[j].values[i], err);
             }
             if (rc) break;
             if (is_list && j > 0 && sp[j].n_values != sp[0].n_values) {
@@ -272,8 +273,8 @@ static int read_sweep(experiment *ex, yaml_document_t *doc,
                 rc = fail_node(err, file, v, key, "empty range: min %g is not below max %g", sp[j].lo, sp[j].hi);
                 break;
             }
-            if ((rc = check_value(base, file, lo, key, sp[j].lo, err)) ||
-                (rc = check_value(base, file, hi, key, sp[j].hi, err)))
+            if ((rc = check_value(try, file, lo, key, sp[j].lo, err)) ||
+                (rc = check_value(try, file, hi, key, sp[j].hi, err)))
                 break;
         }
     }
@@ -329,6 +330,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc,
     }
     for (int j = 0; j < np; j++) free(sp[j].values);
     free(sp);
+    scenario_free(try);
     return rc;
 }
 
@@ -407,156 +409,263 @@ static int valid_name(const char *s)
     return 1;
 }
 
+/* The parts of the file read by hand; everything else is a row of
+ * experiment_params. */
+static const char *const read_by_hand[] = {"scenarios", "sweep.parameters", NULL};
+
+/* 1 if scenario value v differs in where it came from from the base's bv:
+ * the scenario's own overrides set it. */
+static int set_here(const param_value *v, const param_value *bv)
+{
+    return v->source != bv->source || v->line != bv->line || v->column != bv->column || v->file != bv->file;
+}
+
+/* An unknown top-level key that is a scenario key: say where it belongs. */
+static void hint_scenario_key(const scenario *b, sim_error *err)
+{
+    const char *hint = "; scenario keys belong in the base file or under scenarios";
+    size_t seg = strcspn(err->key, "."), len = strlen(err->msg);
+    int known = 0;
+    if (err->status != SIM_EINPUT || strncmp(err->msg, "unknown", 7) != 0 || !err->key[0]) return;
+    for (size_t i = 0; i < b->n && !known; i++) {
+        const char *p = b->values[i].def->path;
+        known = !strncmp(p, err->key, seg) && (p[seg] == '.' || p[seg] == '\0');
+    }
+    if (known && len + strlen(hint) < sizeof err->msg) memcpy(err->msg + len, hint, strlen(hint) + 1);
+}
+
+/* The keys given in some scenario (or swept) that act in none of them: a
+ * warning each.  Whether a key acts depends on model.name and on which
+ * interventions are enabled, never on the swept numbers, so the scenarios
+ * alone decide. */
+static void warn_inert_keys(experiment *ex, const experiment_catalog *cat)
+{
+    const scenario *first = ex->scenarios[0];
+    char why[200];
+    for (size_t i = 0; i < first->n; i++) {
+        const char *path = first->values[i].def->path;
+        int given = -1, swept = -1;
+        for (int s = 0; s < ex->n_scenarios && given < 0; s++)
+            if (ex->scenarios[s]->values[i].source != PARAM_FROM_DEFAULT) given = s;
+        for (int j = 0; j < ex->n_params; j++)
+            if (!strcmp(ex->params[j], path)) swept = j;
+        if (given < 0 && swept < 0) continue;
+        int inert = 1;
+        for (int s = 0; s < ex->n_scenarios && inert; s++) inert = cat->key_inert(ex->scenarios[s], path, why, sizeof why);
+        if (!inert) continue;
+        if (given >= 0)
+            scenario_warn(ex->scenarios[given], path, &ex->warnings,
+                          "does nothing in any scenario of the experiment (%s%s)", why,
+                          ex->n_scenarios > 1 ? " in every one" : "");
+        else
+            sim_warn(&ex->warnings, ex->file, ex->param_line[swept], ex->param_column[swept], path,
+                     "the sweep varies a key that does nothing in any scenario (%s%s)", why,
+                     ex->n_scenarios > 1 ? " in every one" : "");
+    }
+}
+
 static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *doc,
                 const char *const *sets, int n_sets, sim_error *err)
 {
     const char *file = ex->file;
     yaml_node_t *root = yaml_document_get_root_node(doc);
-    const yaml_node_t *base = NULL, *reps = NULL, *seed = NULL, *baseline = NULL, *scns = NULL, *sweep = NULL;
-    scenario *b = NULL;
-    int rc;
+    const yaml_node_t *scns = NULL, *sweep_params = NULL;
+    const param_def *const ep_tables[] = {experiment_params};
+    scenario *ep = NULL, *b = NULL, *bs = NULL;
+    experiment_keys k;
+    int rc, sweep_given = 0;
 
+    /* the experiment's own keys, checked as scenario keys are */
+    if ((rc = scenario_alloc(ep_tables, 1, &ep, err))) return rc;
+    if ((rc = cat->scenario_alloc(&b, err))) goto done;
+    if ((rc = scenario_apply_yaml_except(ep, doc, root, file, read_by_hand, err))) {
+        hint_scenario_key(b, err);
+        goto done;
+    }
+    scenario_bind(ep, experiment_params, &k);
     for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
-        yaml_node_t *k = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
-        const char *name = text_of(k);
-        const yaml_node_t **slot = !strcmp(name, "base") ? &base : !strcmp(name, "replicates") ? &reps
-                                 : !strcmp(name, "seed") ? &seed : !strcmp(name, "baseline") ? &baseline
-                                 : !strcmp(name, "scenarios") ? &scns : !strcmp(name, "sweep") ? &sweep : NULL;
-        if (!slot) {
-            const char *hint = (strchr(name, '.') || !strcmp(name, "model") || !strcmp(name, "run") ||
-                                !strcmp(name, "organization") || !strcmp(name, "interventions"))
-                                   ? "; scenario keys belong in the base file or under scenarios"
-                                   : "";
-            return fail_node(err, file, k, name,
-                             "unknown key (expected base, replicates, seed, baseline, scenarios, sweep)%s", hint);
+        yaml_node_t *kn = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
+        const char *name = text_of(kn);
+        if (!strcmp(name, "scenarios")) scns = v;
+        if (!strncmp(name, "sweep", 5) && (name[5] == '\0' || name[5] == '.')) sweep_given = 1;
+        if (!strcmp(name, "sweep.parameters")) {
+            if (sweep_params) {
+                rc = fail_node(err, file, kn, name, "given twice (also under sweep)");
+                goto done;
+            }
+            sweep_params = v;
         }
-        if (*slot) return fail_node(err, file, k, name, "duplicate key");
-        *slot = v;
+        if (!strcmp(name, "sweep") && v->type == YAML_MAPPING_NODE)
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
+                if (!strcmp(text_of(yaml_document_get_node(doc, q->key)), "parameters")) {
+                    if (sweep_params) {
+                        rc = fail_node(err, file, yaml_document_get_node(doc, q->key), "sweep.parameters",
+                                       "given twice (also as sweep.parameters)");
+                        goto done;
+                    }
+                    sweep_params = yaml_document_get_node(doc, q->value);
+                }
     }
 
-    /* the base scenario: defaults, the base file, then --set */
-    if ((rc = cat->scenario_alloc(&b, err))) return rc;
-    if (base) {
-        if (base->type != YAML_SCALAR_NODE || !text_of(base)[0]) {
-            scenario_free(b);
-            return fail_node(err, file, base, "base", "expected the path of a scenario file");
+    /* the base scenario: defaults, then the base file */
+    if (scenario_find(ep, "base")->source != PARAM_FROM_DEFAULT) {
+        if (!k.base[0]) {
+            rc = scenario_error(ep, "base", err, "expected the path of a scenario file");
+            goto done;
         }
-        char *path = scenario_resolve_path(file, text_of(base));
+        char *path = scenario_resolve_path(file, k.base);
         if (!path) {
-            scenario_free(b);
-            return oom(err, file);
+            rc = oom(err, file);
+            goto done;
         }
         rc = scenario_load_file(b, path, err);
         if (rc == SIM_EIO) {
             /* a base that cannot be read is a wrong path in this file */
             char msg[sizeof err->msg];
             snprintf(msg, sizeof msg, "%s", err->msg);
-            rc = fail_node(err, file, base, "base", "%s: %.400s", path, msg);
+            rc = scenario_error(ep, "base", err, "%s: %.400s", path, msg);
         }
         free(path);
-        if (rc) {
-            scenario_free(b);
-            return rc;
+        if (rc) goto done;
+    }
+
+    /* the command line: checked once here (bs: the base with every --set),
+     * applied to each scenario after its own overrides below */
+    if (!(bs = scenario_copy(b))) {
+        rc = oom(err, file);
+        goto done;
+    }
+    for (int i = 0; i < n_sets; i++)
+        if ((rc = scenario_set(bs, sets[i], err))) goto done;
+
+    /* replicates and seed: the command line, else the top-level keys, else
+     * the base's run.replicates and run.seed; threads: the command line or
+     * the base (they never change results) */
+    const param_value *top_reps = scenario_find(ep, "replicates"), *top_seed = scenario_find(ep, "seed");
+    const param_value *cli_reps = scenario_find(bs, "run.replicates"), *cli_seed = scenario_find(bs, "run.seed");
+    const int reps_from_top = top_reps->source != PARAM_FROM_DEFAULT && cli_reps->source != PARAM_FROM_SET;
+    const int seed_from_top = top_seed->source != PARAM_FROM_DEFAULT && cli_seed->source != PARAM_FROM_SET;
+    ex->replicates = (int32_t)(reps_from_top ? k.replicates : cli_reps->i);
+    ex->seed = (uint32_t)(seed_from_top ? k.seed : cli_seed->i);
+    ex->threads = (int)scenario_int(bs, "run.threads");
+
+    /* the sweep */
+    ex->n_points = 1;
+    if (sweep_given) {
+        if ((rc = read_sweep(ex, doc, ep, &k, sweep_params, b, err))) goto done;
+    } else if (!(ex->method = strdup("none"))) {
+        rc = oom(err, file);
+        goto done;
+    }
+    for (int j = 0; j < ex->n_params; j++)
+        if (scenario_find(bs, ex->params[j])->source == PARAM_FROM_SET) {
+            rc = sim_error_set(err, SIM_EINPUT, "--set", 0, 0, ex->params[j],
+                               "the sweep varies this key (%s:%d:%d): a value given on the command line "
+                               "would be overwritten at every point; drop one of the two",
+                               file, ex->param_line[j], ex->param_column[j]);
+            goto done;
         }
-    }
-    for (int i = 0; i < n_sets; i++) {
-        if ((rc = scenario_set(b, sets[i], err))) {
-            scenario_free(b);
-            return rc;
-        }
-    }
-    long long v;
-    ex->replicates = (int32_t)scenario_int(b, "run.replicates");
-    ex->seed = (uint32_t)scenario_int(b, "run.seed");
-    if (reps) {
-        if ((rc = node_int(file, reps, "replicates", 1, 1000000, &v, err))) goto fail_base;
-        ex->replicates = (int32_t)v;
-    }
-    if (seed) {
-        if ((rc = node_int(file, seed, "seed", 0, 4294967295LL, &v, err))) goto fail_base;
-        ex->seed = (uint32_t)v;
-    }
-    /* --replicates and --seed on the command line win over the file */
-    for (int i = 0; i < n_sets; i++) {
-        if (!strncmp(sets[i], "run.replicates=", 15)) ex->replicates = (int32_t)scenario_int(b, "run.replicates");
-        if (!strncmp(sets[i], "run.seed=", 9)) ex->seed = (uint32_t)scenario_int(b, "run.seed");
-    }
-    /* threads change nothing in the results: keep them out of the definition */
-    ex->threads = (int)scenario_int(b, "run.threads");
-    {
-        char a[64];
-        if ((rc = scenario_set(b, "run.threads=0", err))) goto fail_base;
-        snprintf(a, sizeof a, "run.replicates=%d", (int)ex->replicates);
-        if ((rc = scenario_set(b, a, err))) goto fail_base;
-        snprintf(a, sizeof a, "run.seed=%u", ex->seed);
-        if ((rc = scenario_set(b, a, err))) goto fail_base;
-    }
 
     /* scenarios: name -> overrides of the base */
     int n = 1;
     if (scns) {
         if (scns->type != YAML_MAPPING_NODE || scns->data.mapping.pairs.top == scns->data.mapping.pairs.start) {
             rc = fail_node(err, file, scns, "scenarios", "expected a mapping of scenario names to overrides");
-            goto fail_base;
+            goto done;
         }
         n = (int)(scns->data.mapping.pairs.top - scns->data.mapping.pairs.start);
         if (n > MAX_SCENARIOS) {
             rc = fail_node(err, file, scns, "scenarios", "more than %d scenarios", MAX_SCENARIOS);
-            goto fail_base;
+            goto done;
         }
     }
     ex->names = calloc((size_t)n, sizeof *ex->names);
     ex->scenarios = calloc((size_t)n, sizeof *ex->scenarios);
     if (!ex->names || !ex->scenarios) {
         rc = oom(err, file);
-        goto fail_base;
+        goto done;
     }
     ex->n_scenarios = n;
     for (int s = 0; s < n; s++) {
-        yaml_node_t *k = NULL, *ov = NULL;
+        yaml_node_t *kn = NULL, *ov = NULL;
         const char *name = "base";
         if (scns) {
-            k = yaml_document_get_node(doc, scns->data.mapping.pairs.start[s].key);
+            kn = yaml_document_get_node(doc, scns->data.mapping.pairs.start[s].key);
             ov = yaml_document_get_node(doc, scns->data.mapping.pairs.start[s].value);
-            name = text_of(k);
+            name = text_of(kn);
             if (!valid_name(name)) {
-                rc = fail_node(err, file, k, "scenarios", "bad scenario name \"%s\" (letters, digits, _ - . only)", name);
-                goto fail_base;
+                rc = fail_node(err, file, kn, "scenarios", "bad scenario name \"%s\" (letters, digits, _ - . only)", name);
+                goto done;
             }
             for (int t = 0; t < s; t++)
                 if (!strcmp(ex->names[t], name)) {
-                    rc = fail_node(err, file, k, "scenarios", "duplicate scenario \"%s\"", name);
-                    goto fail_base;
+                    rc = fail_node(err, file, kn, "scenarios", "duplicate scenario \"%s\"", name);
+                    goto done;
                 }
         }
         if (!(ex->names[s] = strdup(name)) || !(ex->scenarios[s] = scenario_copy(b))) {
             rc = oom(err, file);
-            goto fail_base;
+            goto done;
         }
+        scenario *sc = ex->scenarios[s];
         if (ov && !(ov->type == YAML_SCALAR_NODE && !text_of(ov)[0])) {
             /* the scenario keeps the base file (its paths resolve there); the
              * overridden values remember ex->file, which outlives them */
-            rc = scenario_apply_yaml(ex->scenarios[s], doc, ov, ex->file, err);
+            rc = scenario_apply_yaml(sc, doc, ov, ex->file, err);
             if (rc) {
                 if (err->key[0] == '\0') snprintf(err->key, sizeof err->key, "scenarios.%s", name);
-                goto fail_base;
-            }
-            if (scenario_int(ex->scenarios[s], "run.replicates") != ex->replicates ||
-                scenario_int(ex->scenarios[s], "run.seed") != ex->seed) {
-                rc = fail_node(err, file, ov, name, "run.replicates and run.seed are set for the whole "
-                               "experiment (top-level replicates and seed), not per scenario");
-                goto fail_base;
+                goto done;
             }
         }
+        /* overrides that could not act: a key set for the whole experiment,
+         * or one the sweep overwrites at every point */
+        for (size_t i = 0; i < sc->n; i++) {
+            const char *path = sc->values[i].def->path;
+            if (!set_here(&sc->values[i], &b->values[i])) continue;
+            if (!strcmp(path, "run.replicates") || !strcmp(path, "run.seed") || !strcmp(path, "run.threads")) {
+                rc = scenario_error(sc, path, err, "run.replicates and run.seed are set for the whole experiment "
+                                    "(top-level replicates and seed), run.threads by --threads, not per scenario");
+                goto done;
+            }
+            for (int j = 0; j < ex->n_params; j++)
+                if (!strcmp(path, ex->params[j])) {
+                    rc = scenario_error(sc, path, err, "scenario \"%s\" sets this key, which the sweep varies "
+                                        "(%s:%d:%d): the sweep would overwrite it at every point", name, file,
+                                        ex->param_line[j], ex->param_column[j]);
+                    goto done;
+                }
+        }
+        /* the command line overrides everything; overriding the scenario's
+         * own value is legitimate, but worth saying */
+        for (size_t i = 0; i < sc->n; i++) {
+            const param_value *v = &sc->values[i];
+            if (bs->values[i].source != PARAM_FROM_SET || !set_here(v, &b->values[i])) continue;
+            sim_warn(&ex->warnings, "--set", 0, 0, v->def->path,
+                     "overrides the value scenario \"%s\" gives it at %s:%d:%d (the command line wins)", name,
+                     v->file ? v->file : sc->file, v->line, v->column);
+        }
+        for (int i = 0; i < n_sets; i++)
+            if ((rc = scenario_set(sc, sets[i], err))) goto done;
+        /* the experiment's replicates and seed; threads never change results:
+         * kept out of the definition */
+        if (reps_from_top &&
+            (rc = scenario_set_number(sc, "run.replicates", (double)ex->replicates, file, top_reps->line,
+                                      top_reps->column, err)))
+            goto done;
+        if (seed_from_top &&
+            (rc = scenario_set_number(sc, "run.seed", (double)ex->seed, file, top_seed->line, top_seed->column,
+                                      err)))
+            goto done;
+        if ((rc = scenario_set_number(sc, "run.threads", 0, NULL, 0, 0, err))) goto done;
     }
     ex->baseline = 0;
-    if (baseline) {
+    if (scenario_find(ep, "baseline")->source != PARAM_FROM_DEFAULT) {
         ex->baseline = -1;
         for (int s = 0; s < n; s++)
-            if (!strcmp(ex->names[s], text_of(baseline))) ex->baseline = s;
+            if (!strcmp(ex->names[s], k.baseline)) ex->baseline = s;
         if (ex->baseline < 0) {
-            rc = fail_node(err, file, baseline, "baseline", "no scenario named \"%s\"", text_of(baseline));
-            goto fail_base;
+            rc = scenario_error(ep, "baseline", err, "no scenario named \"%s\"", k.baseline);
+            goto done;
         }
     }
     /* output.* keys describe a run's own file; an experiment's file has its
@@ -567,13 +676,13 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
         if (agents && agents->i) {
             rc = scenario_error(ex->scenarios[s], "output.agents", err,
                                 "per-agent tables are written by adoptsim run only, not by experiments");
-            goto fail_base;
+            goto done;
         }
         if (level && level->source != PARAM_FROM_DEFAULT) {
             rc = scenario_error(ex->scenarios[s], "output.compression", err,
                                 "experiment files are not compressed (each run is written in place); "
                                 "output.compression applies to adoptsim run");
-            goto fail_base;
+            goto done;
         }
     }
     ex->model = cat->model_of(ex->scenarios[0]);
@@ -583,36 +692,29 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             rc = scenario_error(ex->scenarios[s], "model.name", err,
                                 "scenario \"%s\" uses model %s but \"%s\" uses %s; an experiment compares one model",
                                 ex->names[s], cat->model_of(ex->scenarios[s])->name, ex->names[0], ex->model->name);
-            goto fail_base;
+            goto done;
         }
         if (scenario_int(ex->scenarios[s], "run.days") != ex->days) {
             rc = scenario_error(ex->scenarios[s], "run.days", err,
                                 "scenario \"%s\" runs %lld days but \"%s\" runs %d; all scenarios share one time axis",
                                 ex->names[s], scenario_int(ex->scenarios[s], "run.days"), ex->names[0], (int)ex->days);
-            goto fail_base;
+            goto done;
         }
-    }
-
-    /* the sweep */
-    ex->n_points = 1;
-    if (sweep) {
-        if ((rc = read_sweep(ex, doc, sweep, err))) goto fail_base;
-    } else if (!(ex->method = strdup("none"))) {
-        rc = oom(err, file);
-        goto fail_base;
     }
     if ((long long)ex->n_scenarios * ex->n_points * ex->replicates > 2000000000LL) {
         rc = sim_error_set(err, SIM_EINPUT, file, 0, 0, NULL, "%d scenarios x %d points x %d replicates is too many runs",
                            ex->n_scenarios, ex->n_points, (int)ex->replicates);
-        goto fail_base;
+        goto done;
     }
 
-    /* every run's scenario passes the cross-key checks before anything runs */
+    /* every run's scenario passes the cross-key checks before anything runs;
+     * the model's warnings about each are gathered (once each) */
     for (int s = 0; s < ex->n_scenarios; s++) {
         for (int p = 0; p < ex->n_points; p++) {
             scenario *c = NULL;
             rc = experiment_config(ex, s, p, &c, err);
             if (!rc) rc = cat->validate(c, err);
+            if (!rc && cat->warnings) cat->warnings(c, &ex->warnings);
             scenario_free(c);
             if (rc) {
                 if (ex->points) {
@@ -621,19 +723,21 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
                     snprintf(where, sizeof where, " (scenario \"%s\", sweep point %d)", ex->names[s], p);
                     if (len + strlen(where) < sizeof err->msg) memcpy(err->msg + len, where, strlen(where) + 1);
                 }
-                goto fail_base;
+                goto done;
             }
         }
     }
+    if (cat->key_inert) warn_inert_keys(ex, cat);
     if (!(ex->definition = definition_text(ex))) {
         rc = oom(err, file);
-        goto fail_base;
+        goto done;
     }
-    scenario_free(b);
-    return SIM_OK;
+    rc = SIM_OK;
 
-fail_base:
+done:
+    scenario_free(bs);
     scenario_free(b);
+    scenario_free(ep);
     return rc;
 }
 

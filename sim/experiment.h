@@ -24,12 +24,34 @@
  *       interventions.vanguard.share: [0.02, 0.05, 0.1]      # grid, list
  *       interventions.vanguard.cadence: {min: 7, max: 28}    # latin_hypercube, sobol
  *
- * Without scenarios the experiment has one scenario, "base".
+ * Without scenarios the experiment has one scenario, "base".  The top-level
+ * keys (base, replicates, seed, baseline, sweep.method, sweep.points) are the
+ * rows of experiment_params, checked like scenario keys (file:line:column:
+ * key errors, "did you mean"); `adoptsim params` lists them.
+ *
+ * Precedence, lowest first: the base file < a scenario's own overrides <
+ * the sweep's values < the command line (--set, --seed, --replicates,
+ * --threads).  So:
+ * - a --set applies to every scenario, after its overrides; where it
+ *   overrides a scenario's own value, a warning names the scenario and the
+ *   file:line:column it overrides;
+ * - a --set of a key the sweep varies is an error naming both (the sweep
+ *   would overwrite it);
+ * - a scenario that sets a key the sweep varies is an error (likewise);
+ * - run.replicates and run.seed come from --replicates/--seed, else the
+ *   top-level replicates and seed, else the base; a scenario may not set
+ *   them, nor run.threads (--threads or the base's), nor may the sweep vary
+ *   any run.* or output.* key.
+ * Keys given (in the base, a scenario, the sweep or with --set) that act in
+ * none of the experiment's runs (a model not selected, an intervention
+ * enabled nowhere) are warnings in ex->warnings, as are the model's warnings
+ * about any run (each said once).
  *
  * Ownership: experiment_load allocates; experiment_free releases. */
 #ifndef SIM_EXPERIMENT_H
 #define SIM_EXPERIMENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "error.h"
 #include "model.h"
@@ -40,7 +62,14 @@ typedef struct experiment_catalog {
     int (*scenario_alloc)(scenario **out, sim_error *err);  /* defaults of every key */
     int (*validate)(const scenario *scn, sim_error *err);   /* cross-key checks */
     const sim_model_type *(*model_of)(const scenario *scn); /* the model model.name names */
+    /* 1 (and why) if key path cannot act in scn (registry_key_inert); NULL: never */
+    int (*key_inert)(const scenario *scn, const char *path, char *why, size_t size);
+    /* the model's warnings about one run's scenario (registry_model_warnings); NULL: none */
+    void (*warnings)(const scenario *scn, sim_warnings *out);
 } experiment_catalog;
+
+/* The top-level keys of an experiment file (PARAM_END closed). */
+extern const param_def experiment_params[];
 
 typedef struct experiment {
     char *file;                 /* the experiment file */
@@ -59,21 +88,27 @@ typedef struct experiment {
     char *method;               /* "none", "grid", "list", "latin_hypercube", "sobol" */
     int n_params;
     char **params;              /* swept key paths */
+    int *param_line, *param_column; /* where each is given in file (the sweep's values are
+                                   recorded as set there) */
     int n_points;               /* 1 without a sweep */
     double *points;             /* [point * n_params + j]: value of params[j] (NULL: no sweep) */
 
     char *definition;           /* the resolved experiment as YAML (provenance, --resume) */
+    sim_warnings warnings;      /* found while loading: for the caller to show */
 } experiment;
 
 /* Read and validate path: every scenario and every sweep point is resolved
  * and checked (cross-key validation included) before this returns, so bad
- * input is reported before any run.  sets are "key.path=value" overrides
- * applied to the base (as --set does for a run). */
+ * input is reported before any run.  sets are the command line's
+ * "key.path=value" overrides, applied to every scenario last (see the
+ * precedence above); their errors name file "--set". */
 int experiment_load(const char *path, const experiment_catalog *cat, const char *const *sets,
                     int n_sets, experiment **out, sim_error *err);
 void experiment_free(experiment *ex); /* NULL is a no-op */
 
-/* The resolved scenario of run (s, p): a copy the caller frees. */
+/* The resolved scenario of run (s, p): a copy the caller frees (it points
+ * at ex->file: free it before ex).  The sweep's values are set as numbers
+ * (scenario_set_number), recorded as given at the sweep's keys. */
 int experiment_config(const experiment *ex, int s, int p, scenario **out, sim_error *err);
 
 #endif

@@ -99,6 +99,27 @@ static int report(const sim_error *err)
     return sim_status_exit_code(err->status);
 }
 
+/* A record located at "--set" names the option it came from (--seed, ...). */
+static void name_option(const cli_options *opt, sim_error *rec)
+{
+    if (strcmp(rec->file, "--set") != 0 || !rec->key[0]) return;
+    for (int i = 0; i < opt->n_sets; i++)
+        if (!strncmp(opt->sets[i], rec->key, strlen(rec->key)))
+            snprintf(rec->file, sizeof rec->file, "%s", opt->origin[i]);
+}
+
+/* The warnings the library gathered, on stderr (none with -q). */
+static void print_warnings(const cli_options *opt, const sim_warnings *w)
+{
+    char buf[2048];
+    for (int i = 0; !opt->quiet && i < w->n; i++) {
+        sim_error rec = w->items[i];
+        name_option(opt, &rec);
+        fprintf(stderr, "adoptsim: warning: %s\n", sim_error_format(&rec, buf, sizeof buf));
+    }
+    if (!opt->quiet && w->lost) fprintf(stderr, "adoptsim: warning: %d more (out of memory)\n", w->lost);
+}
+
 /* Parse argv into opt; returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][64])
 {
@@ -211,15 +232,27 @@ static int command_params(const cli_options *opt)
     size_t n;
     const param_def *const *tables = registry_tables(&n);
     if (opt->markdown) {
-        char *md = scenario_params_markdown(tables, n);
-        if (!md) return 1;
-        fputs(md, stdout);
+        const param_def *const ex_tables[] = {experiment_params};
+        char *md = scenario_params_markdown(tables, n), *ex_md = scenario_params_markdown(ex_tables, 1);
+        if (md && ex_md) {
+            fputs(md, stdout);
+            printf("\n## Experiment files\n\n"
+                   "The top-level keys of an experiment file (`adoptsim experiment`), besides `scenarios` "
+                   "(name: overrides of the base) and `sweep.parameters` (key path: list of values or "
+                   "`{min, max}`):\n\n");
+            fputs(ex_md, stdout);
+        }
         free(md);
-        return 0;
+        free(ex_md);
+        return md && ex_md ? 0 : 1;
     }
     for (size_t t = 0; t < n; t++)
         for (const param_def *p = tables[t]; p->path; p++)
             printf("%-44s %-10s %-8s %s\n", p->path, p->def[0] ? p->def : "\"\"", p->unit, p->help);
+    printf("\nexperiment files (adoptsim experiment), top-level keys besides scenarios and "
+           "sweep.parameters:\n");
+    for (const param_def *p = experiment_params; p->path; p++)
+        printf("%-44s %-10s %-8s %s\n", p->path, p->def[0] ? p->def : "\"\"", p->unit, p->help);
     return 0;
 }
 
@@ -308,7 +341,8 @@ static int looks_like_experiment(const char *path)
 }
 
 static const experiment_catalog catalog = {registry_scenario_alloc, registry_validate,
-                                           registry_scenario_model};
+                                           registry_scenario_model, registry_key_inert,
+                                           registry_model_warnings};
 
 static int command_experiment(const cli_options *opt, int argc, char **argv)
 {
@@ -317,13 +351,10 @@ static int command_experiment(const cli_options *opt, int argc, char **argv)
     sim_error_clear(&err);
     int rc = experiment_load(opt->scenario_path, &catalog, opt->sets, opt->n_sets, &ex, &err);
     if (rc) {
-        /* --set errors name the option */
-        if (!strcmp(err.file, "--set"))
-            for (int i = 0; i < opt->n_sets; i++)
-                if (err.key[0] && !strncmp(opt->sets[i], err.key, strlen(err.key)))
-                    snprintf(err.file, sizeof err.file, "%s", opt->origin[i]);
+        name_option(opt, &err); /* --set errors name the option */
         return report(&err);
     }
+    print_warnings(opt, &ex->warnings);
     if (!strcmp(opt->command, "check")) {
         if ((rc = batch_check(ex, &err))) {
             experiment_free(ex);
@@ -403,6 +434,7 @@ int main(int argc, char **argv)
     sim_network *net = NULL;
     sim_results *res = NULL;
     char *history = NULL;
+    sim_warnings warnings = {0};
     int rc = registry_scenario_alloc(&scn, &err);
     if (!rc) rc = scenario_load_file(scn, opt.scenario_path, &err);
     for (int i = 0; !rc && i < opt.n_sets; i++) {
@@ -412,6 +444,7 @@ int main(int argc, char **argv)
     if (!rc) rc = registry_validate(scn, &err);
     if (!rc && !strcmp(opt.command, "run")) rc = output_check_target(opt.output_path, opt.force, &err);
     if (rc) goto fail;
+    registry_warnings(scn, &warnings);
     int threads = (int)scenario_int(scn, "run.threads");
     if (threads > 0) omp_set_num_threads(threads);
     threads = omp_get_max_threads();
@@ -419,7 +452,9 @@ int main(int argc, char **argv)
     /* check builds the network too: an edge-list file is part of the input */
     double t0 = engine_clock();
     rc = network_build(scn, (uint32_t)scenario_int(scn, "run.seed"), &net, &err);
+    if (!rc) rc = model_check_network(registry_scenario_model(scn), scn, net, &err);
     if (rc) goto fail;
+    print_warnings(&opt, &warnings);
     double t_build = engine_clock() - t0;
     if (!strcmp(opt.command, "check")) {
         if (!opt.quiet)
@@ -427,6 +462,7 @@ int main(int argc, char **argv)
                    (int)net->n, (long long)(network_arcs(net) / 2));
         network_free(net);
         scenario_free(scn);
+        sim_warnings_free(&warnings);
         return 0;
     }
     rc = engine_run(registry_scenario_model(scn), scn, net, &res, &err);
@@ -441,6 +477,7 @@ int main(int argc, char **argv)
     engine_results_free(res);
     network_free(net);
     scenario_free(scn);
+    sim_warnings_free(&warnings);
     return 0;
 
 fail:
@@ -448,5 +485,6 @@ fail:
     engine_results_free(res);
     network_free(net);
     scenario_free(scn);
+    sim_warnings_free(&warnings);
     return report(&err);
 }

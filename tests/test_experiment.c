@@ -196,7 +196,7 @@ static const bad_definition bad_definitions[] = {
     {"empty list", "sweep:\n  method: grid\n  parameters:\n    model.genai.use.peers: []\n",
      "exp.yaml:5:28: model.genai.use.peers", "non-empty list"},
     {"unknown method", "sweep:\n  method: random\n  parameters:\n    model.genai.use.peers: [1]\n",
-     "exp.yaml:3:11: sweep.method", "unknown method \"random\""},
+     "exp.yaml:3:11: sweep.method", "expected one of grid|list|latin_hypercube|sobol, got \"random\""},
     {"list lengths differ", "sweep:\n  method: list\n  parameters:\n    model.genai.use.peers: [1, 2]\n"
      "    interventions.vanguard.per_team: [1]\n", "exp.yaml:6:38: interventions.vanguard.per_team", "equal length"},
     {"sobol without points", "sweep:\n  method: sobol\n  parameters:\n    model.genai.use.peers: {min: 0, max: 2}\n",
@@ -211,7 +211,7 @@ static const bad_definition bad_definitions[] = {
     {"unknown key in a scenario", "scenarios:\n  a: {}\n  b:\n    interventions.vanguard.enabeld: true\n",
      "exp.yaml:5:5: interventions.vanguard.enabeld", "did you mean"},
     {"unknown baseline", "baseline: c\nscenarios:\n  a: {}\n  b: {}\n", "exp.yaml:2:11: baseline", "no scenario named"},
-    {"zero replicates", "replicates: 0\n", "exp.yaml:2:13: replicates", "out of range"},
+    {"zero replicates", "replicates: 0\n", "exp.yaml:2:13: replicates", "must be between 1 and 1000000, got 0"},
     {"scenarios of different lengths", "scenarios:\n  a: {}\n  b: {run.days: 30}\n", "exp.yaml:4:17: run.days",
      "share one time axis"},
     {"duplicate scenario", "scenarios:\n  a: {}\n  a: {}\n", "exp.yaml:4:3: scenarios", "duplicate scenario"},
