@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "contagion.h"
 
@@ -135,7 +136,18 @@ static void bass_agent_values(const void *state, const sim_context *ctx, int fie
     contagion_adopted_values(((const bass_state *)state)->c, out);
 }
 
+/* Per agent: the contagion's adopted and fresh flags, and its count of
+ * adopted neighbours for the push kernel (not on the complete graph). */
+static size_t bass_bytes_per_agent(const scenario *scn)
+{
+    const contagion *c = NULL;
+    int count = strcmp(scenario_string(scn, "model.bass.kernel"), "push") == 0 &&
+                strcmp(scenario_string(scn, "network.type"), "complete") != 0;
+    return sizeof *c->adopted + sizeof *c->fresh + (count ? sizeof *c->count : 0);
+}
+
 const sim_model_type bass_model = {
     "bass", "Bass diffusion: adopt with probability p + q * adopted share of neighbours",
     bass_params, bass_observables, 3,
-    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 1, bass_agent_values};
+    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 1, bass_agent_values,
+    bass_bytes_per_agent};

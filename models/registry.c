@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bass.h"
+#include "budget.h"
 #include "engine.h"
 #include "genai.h"
 #include "threshold.h"
@@ -56,5 +57,6 @@ int registry_validate(const scenario *scn, sim_error *err)
     if (rc) return rc;
     const sim_model_type *m = registry_scenario_model(scn);
     if (!m) return scenario_error(scn, "model.name", err, "unknown model");
-    return m->validate ? m->validate(scn, err) : SIM_OK;
+    rc = m->validate ? m->validate(scn, err) : SIM_OK;
+    return rc ? rc : budget_check(scn, m, err);
 }

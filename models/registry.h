@@ -19,7 +19,8 @@ const param_def *const *registry_tables(size_t *n);
 /* A scenario holding every default (caller frees with scenario_free). */
 int registry_scenario_alloc(scenario **out, sim_error *err);
 
-/* All cross-key checks: network, then the selected model. */
+/* All cross-key checks: network, then the selected model; then whether
+ * the network and the model's state fit in memory (budget.h). */
 int registry_validate(const scenario *scn, sim_error *err);
 
 /* The model a validated scenario selects. */

@@ -78,6 +78,11 @@ typedef struct sim_model_type {
     const sim_agent_field *agent_fields;
     int n_agent_fields;
     void (*agent_values)(const void *state, const sim_context *ctx, int field, double *out);
+
+    /* Bytes of state alloc() allocates per agent for a scenario (its arrays
+     * of one element per agent), for the memory estimate made before
+     * anything is built (budget.h).  NULL: unknown, counted as 0. */
+    size_t (*bytes_per_agent)(const scenario *scn);
 } sim_model_type;
 
 #endif
