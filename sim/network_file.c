@@ -399,6 +399,27 @@ static void prefault(void *p, size_t len)
 #endif
 }
 
+/* The ties array of a CSR of nnz ties.  From 256 KiB on it is placed in
+ * 2 MiB-aligned transparent huge pages where the system offers them
+ * (madvise mode): its first touch then costs one fault per 2 MiB instead of
+ * one per 4 KiB, which on a virtual machine halved the time to read a
+ * 100,000-tie graph in a fresh process (the pages are first written by the
+ * kernel's read, then read by the checks).  free() releases it either way. */
+static int32_t *alloc_ties(int64_t nnz)
+{
+    const size_t huge = (size_t)2 << 20;
+    if ((uint64_t)nnz > (SIZE_MAX - huge) / sizeof(int32_t)) return NULL;
+    size_t bytes = (size_t)(nnz > 0 ? nnz : 1) * sizeof(int32_t);
+    if (bytes < huge / 8) return malloc(bytes);
+    size_t len = (bytes + huge - 1) / huge * huge;
+    void *p = NULL;
+    if (posix_memalign(&p, huge, len) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 /* 1 if the sorted array a[0..len-1] holds x (bsearch without the call
  * through a comparator). */
 static int sorted_has(const int32_t *a, size_t len, int32_t x)
@@ -497,7 +518,11 @@ static int read_csr(const char *path, int64_t nodes, sim_network **out, sim_erro
         goto done;
     }
     net->row[n] = nnz;
-    if ((st = network_alloc_col(net, err))) goto done;
+    if (!(net->col = alloc_ties(nnz))) {
+        st = sim_error_set(err, SIM_ENOMEM, path, 0, 0, KEY, "out of memory for %lld ties",
+                           (long long)nnz);
+        goto done;
+    }
     prefault(net->row, row_bytes);
     prefault(net->col, col_bytes);
     if ((st = input_read_at(fd, net->row, row_bytes, 12, path, KEY, err)) ||
