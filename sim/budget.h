@@ -25,7 +25,7 @@
 int budget_limit(int64_t *bytes, const char **source);
 
 /* SIM_OK when the scenario's network and model state are estimated to fit
- * in budget_limit; else SIM_EINPUT at network.agents (network.file for
+ * in budget_limit (or need less than 64 MiB, which is taken to fit); else SIM_EINPUT at network.agents (network.file for
  * file-based networks) with the estimate, its parts and the limit.  Fails
  * as network_estimate does when a network file cannot be opened. */
 int budget_check(const scenario *scn, const sim_model_type *model, sim_error *err);
