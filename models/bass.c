@@ -184,8 +184,18 @@ static void bass_agent_values(const void *state, const sim_context *ctx, int fie
     }
 }
 
+/* Per agent: the contagion's adopted and fresh flags, and its count of
+ * adopted neighbours for the push kernel (not on the complete graph). */
+static size_t bass_bytes_per_agent(const scenario *scn)
+{
+    const contagion *c = NULL;
+    int count = strcmp(scenario_string(scn, "model.bass.kernel"), "push") == 0 &&
+                strcmp(scenario_string(scn, "network.type"), "complete") != 0;
+    return sizeof *c->adopted + sizeof *c->fresh + (count ? sizeof *c->count : 0);
+}
+
 const sim_model_type bass_model = {
     "bass", "Bass diffusion: adopt with probability p + q * adopted share of neighbours",
     bass_params, bass_observables, 5,
     NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 4, bass_agent_values,
-    NULL, NULL};
+    NULL, NULL, bass_bytes_per_agent};

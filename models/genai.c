@@ -235,4 +235,4 @@ const sim_model_type genai_model = {
     "genai", "generative-AI adoption in an organization: staff, leaders, interventions",
     genai_params_table, genai_observables, OBS_COUNT,
     genai_validate, genai_alloc, genai_free, genai_init, genai_step, genai_observe, genai_agent_fields, AGENT_FIELDS,
-    genai_agent_values, genai_check_network, genai_warnings};
+    genai_agent_values, genai_check_network, genai_warnings, genai_bytes_per_agent};

@@ -101,6 +101,10 @@ int genai_validate(const scenario *scn, sim_error *err);
 /* ---------- genai_state.c: the state ---------- */
 
 int genai_alloc(const sim_context *ctx, void **state, sim_error *err);
+/* The bytes of the per-agent arrays genai_alloc allocates (the world's and
+ * the signals'); the tallies per block of agents and the interventions'
+ * own state are not counted. */
+size_t genai_bytes_per_agent(const scenario *scn);
 void genai_free(void *state);
 void genai_init(void *state, const sim_context *ctx);
 

@@ -56,6 +56,24 @@ void genai_free(void *state)
     free(s);
 }
 
+size_t genai_bytes_per_agent(const scenario *scn)
+{
+    (void)scn; /* the arrays do not depend on the parameters */
+    const genai_world *w = NULL;
+    const genai_state *s = NULL;
+    size_t world = GENAI_TRAITS * sizeof(float) + sizeof *w->access + sizeof *w->attitude +
+                   sizeof *w->skill + sizeof *w->habit + sizeof *w->history + sizeof *w->shown +
+                   sizeof *w->failures + sizeof *w->disillusioned + sizeof *w->roles +
+                   sizeof *w->today + sizeof *w->nudge + sizeof *w->endorse +
+                   sizeof *w->recovery + sizeof *w->simplify + sizeof *w->uses +
+                   sizeof *w->valuable_uses + sizeof *w->voice + sizeof *w->n_reports;
+    /* the signals' arrays; said_at and tanh_said are per leader, counted per agent */
+    size_t signals = sizeof *s->vis + sizeof *s->seen + sizeof *s->leaders + sizeof *s->chain +
+                     sizeof *s->discount_at + sizeof *s->discount + sizeof *s->said_at +
+                     sizeof *s->tanh_said;
+    return world + signals;
+}
+
 int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
 {
     const sim_network *net = ctx->net;

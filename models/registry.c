@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bass.h"
+#include "budget.h"
 #include "engine.h"
 #include "genai.h"
 #include "threshold.h"
@@ -61,7 +62,7 @@ int registry_validate(const scenario *scn, sim_error *err)
      * used under another (an intervention enabled under bass) */
     for (int i = 0; registry_models[i]; i++)
         if (registry_models[i]->validate && (rc = registry_models[i]->validate(scn, err))) return rc;
-    return SIM_OK;
+    return budget_check(scn, registry_scenario_model(scn), err);
 }
 
 int registry_key_inert(const scenario *scn, const char *path, char *why, size_t size)

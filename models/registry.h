@@ -21,7 +21,8 @@ int registry_scenario_alloc(scenario **out, sim_error *err);
 
 /* All cross-key checks: network, then every model's (each checks its own
  * keys when selected, and genai rejects interventions enabled under another
- * model). */
+ * model); then whether the network and the selected model's state fit in
+ * memory (budget.h). */
 int registry_validate(const scenario *scn, sim_error *err);
 
 /* 1 if the key path cannot act in scn: a key under model.<other>. for a

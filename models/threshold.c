@@ -239,8 +239,20 @@ static void threshold_agent_values(const void *state, const sim_context *ctx, in
     else contagion_day_values(c, out);
 }
 
+/* Per agent: the threshold (adopted neighbours needed), the contagion's
+ * adopted and fresh flags and, for the push kernel (not on the complete
+ * graph), its count of adopted neighbours. */
+static size_t threshold_bytes_per_agent(const scenario *scn)
+{
+    const threshold_state *s = NULL;
+    const contagion *c = NULL;
+    int count = strcmp(scenario_string(scn, "model.threshold.kernel"), "push") == 0 &&
+                strcmp(scenario_string(scn, "network.type"), "complete") != 0;
+    return sizeof *s->needed + sizeof *c->adopted + sizeof *c->fresh + (count ? sizeof *c->count : 0);
+}
+
 const sim_model_type threshold_model = {
     "threshold", "threshold cascade: adopt once the adopted share of neighbours reaches a threshold",
     threshold_params, threshold_observables, 3,
     threshold_validate, threshold_alloc, threshold_free, threshold_init, threshold_step,
-    threshold_observe, threshold_agent_fields, 2, threshold_agent_values, NULL, NULL};
+    threshold_observe, threshold_agent_fields, 2, threshold_agent_values, NULL, NULL, threshold_bytes_per_agent};

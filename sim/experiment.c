@@ -519,8 +519,9 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             goto done;
         }
         rc = scenario_load_file(b, path, err);
-        if (rc == SIM_EIO) {
-            /* a base that cannot be read is a wrong path in this file */
+        if (rc == SIM_EIO || (rc == SIM_EINPUT && err->line == 0)) {
+            /* a base that cannot be read (missing, not a regular file: an
+             * error without a line in it) is a wrong path in this file */
             char msg[sizeof err->msg];
             snprintf(msg, sizeof msg, "%s", err->msg);
             rc = scenario_error(ep, "base", err, "%s: %.400s", path, msg);

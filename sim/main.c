@@ -1,6 +1,7 @@
-/* main.c: the adoptsim command line.  The only place that prints errors and
- * chooses exit codes: 0 success, 2 bad input (usage, scenario, existing
- * output without --force), 1 anything else (I/O, memory). */
+/* main.c: the adoptsim commands, run from the options cli.c parsed.  The
+ * only place that prints errors and chooses exit codes: 0 success, 2 bad
+ * input (usage, scenario, an input file missing or not a regular file,
+ * existing output without --force), 1 anything else (I/O, memory). */
 #include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "cli.h"
 #include "engine.h"
 #include "experiment.h"
 #include "network.h"
@@ -26,59 +28,6 @@
 #include "report.h"
 #include "results.h"
 #include "scenario.h"
-
-#define MAX_SETS 256
-
-typedef struct cli_options {
-    const char *command;  /* "run", "check", "params" */
-    const char *scenario_path;
-    const char *output_path;
-    const char *sets[MAX_SETS];   /* "key.path=value" */
-    const char *origin[MAX_SETS]; /* option it came from: "--set", "--seed", ... */
-    int n_sets;
-    int force, quiet, markdown, resume;
-    const char *days, *format, *baseline; /* report */
-    int partial;                          /* report */
-} cli_options;
-
-static void print_usage(FILE *f)
-{
-    fprintf(f,
-        "adoptsim %s: agent-based simulation of generative-AI adoption in organizations\n"
-        "\n"
-        "usage:\n"
-        "  adoptsim run SCENARIO.yaml -o OUT.h5 [options]   run a scenario, write HDF5\n"
-        "  adoptsim experiment EXPERIMENT.yaml -o OUT.h5 [options]\n"
-        "                                                    scenarios x sweep x replicates, one file\n"
-        "  adoptsim check SCENARIO.yaml [--set k=v ...]      validate only (scenario or experiment)\n"
-        "  adoptsim report OUT.h5 [--days 90,180,365] [--format text|markdown|csv]\n"
-        "                 [--baseline NAME] [--partial]      outcomes per scenario with 95%% CIs and\n"
-        "                                                    paired differences against the baseline\n"
-        "  adoptsim params [--markdown]                      list every scenario key\n"
-        "  adoptsim --help | --version\n"
-        "\n"
-        "options:\n"
-        "  -o, --output FILE     HDF5 file to write (written under a temporary name,\n"
-        "                        renamed when complete)\n"
-        "  --seed N              same as --set run.seed=N\n"
-        "  --threads N           same as --set run.threads=N (results do not depend on it)\n"
-        "  --replicates N        same as --set run.replicates=N\n"
-        "  --set key.path=value  override any scenario key, e.g. --set model.bass.q=0.4\n"
-        "  --force               overwrite OUT.h5 if it exists\n"
-        "  --resume              experiment: finish the missing runs of an interrupted OUT.h5\n"
-        "  --days D1,D2,...      report: the days to report (default 90,180,365; days past\n"
-        "                        the end are reported at the last day)\n"
-        "  --format F            report: text (default), markdown or csv\n"
-        "  --baseline NAME       report: the scenario to compare against (default: the file's)\n"
-        "  --partial             report: use the completed runs of an interrupted experiment\n"
-        "  -q, --quiet           print nothing but errors\n"
-        "\n"
-        "models:\n", ADOPTSIM_VERSION);
-    for (int i = 0; registry_models[i]; i++)
-        fprintf(f, "  %-10s %s\n", registry_models[i]->name, registry_models[i]->summary);
-    fprintf(f, "\nexit status: 0 success, 2 bad input, 1 other failure (I/O, memory),\n"
-               "             130 experiment interrupted (the file holds the completed runs)\n");
-}
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -118,99 +67,6 @@ static void print_warnings(const cli_options *opt, const sim_warnings *w)
         fprintf(stderr, "adoptsim: warning: %s\n", sim_error_format(&rec, buf, sizeof buf));
     }
     if (!opt->quiet && w->lost) fprintf(stderr, "adoptsim: warning: %d more (out of memory)\n", w->lost);
-}
-
-/* Parse argv into opt; returns -1 to go on, else an exit code. */
-static int parse_args(int argc, char **argv, cli_options *opt, char shorthand[][64])
-{
-    int n_short = 0;
-    if (argc < 2) {
-        print_usage(stderr);
-        return 2;
-    }
-    const char *a1 = argv[1];
-    if (!strcmp(a1, "--help") || !strcmp(a1, "-h") || !strcmp(a1, "help")) {
-        print_usage(stdout);
-        return 0;
-    }
-    if (!strcmp(a1, "--version") || !strcmp(a1, "version")) {
-        printf("adoptsim %s\n", ADOPTSIM_VERSION);
-        return 0;
-    }
-    if (strcmp(a1, "run") && strcmp(a1, "check") && strcmp(a1, "params") && strcmp(a1, "experiment") &&
-        strcmp(a1, "report"))
-        return usage_error("unknown command '%s'", a1);
-    opt->command = a1;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        const char *key = NULL;
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!next) return usage_error("%s needs a file name", a);
-            opt->output_path = argv[++i];
-        } else if (!strcmp(a, "--set")) {
-            if (!next) return usage_error("%s needs key.path=value", a);
-            if (opt->n_sets == MAX_SETS) return usage_error("too many %s options", a);
-            opt->origin[opt->n_sets] = a;
-            opt->sets[opt->n_sets++] = argv[++i];
-        } else if (!strcmp(a, "--seed")) {
-            key = "run.seed";
-        } else if (!strcmp(a, "--threads")) {
-            key = "run.threads";
-        } else if (!strcmp(a, "--replicates")) {
-            key = "run.replicates";
-        } else if (!strcmp(a, "--force")) {
-            opt->force = 1;
-        } else if (!strcmp(a, "--resume")) {
-            opt->resume = 1;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            opt->quiet = 1;
-        } else if (!strcmp(a, "--markdown")) {
-            opt->markdown = 1;
-        } else if (!strcmp(a, "--days")) {
-            if (!next) return usage_error("%s needs a list of days", a);
-            opt->days = argv[++i];
-        } else if (!strcmp(a, "--format")) {
-            if (!next) return usage_error("%s needs text, markdown or csv", a);
-            opt->format = argv[++i];
-        } else if (!strcmp(a, "--baseline")) {
-            if (!next) return usage_error("%s needs a scenario name", a);
-            opt->baseline = argv[++i];
-        } else if (!strcmp(a, "--partial")) {
-            opt->partial = 1;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            print_usage(stdout);
-            return 0;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option '%s'", a);
-        } else if (!opt->scenario_path) {
-            opt->scenario_path = a;
-        } else {
-            return usage_error("unexpected argument '%s'", a);
-        }
-        if (key) {
-            if (!next) return usage_error("%s needs a value", a);
-            if (opt->n_sets == MAX_SETS || n_short == 8) return usage_error("too many %s options", a);
-            snprintf(shorthand[n_short], 64, "%s=%s", key, argv[++i]);
-            opt->origin[opt->n_sets] = a;
-            opt->sets[opt->n_sets++] = shorthand[n_short++];
-        }
-    }
-    int is_report = !strcmp(opt->command, "report");
-    if (!is_report && (opt->days || opt->format || opt->baseline || opt->partial))
-        return usage_error("--days, --format, --baseline and --partial are for report");
-    if (is_report && !opt->scenario_path)
-        return usage_error("report needs a results file: adoptsim report OUT.h5");
-    if (is_report && (opt->output_path || opt->n_sets))
-        return usage_error("report reads OUT.h5 and prints to standard output; it takes no %s",
-                           opt->output_path ? "-o" : "--set");
-    if (strcmp(opt->command, "params") && !opt->scenario_path)
-        return usage_error("%s needs a scenario file", opt->command);
-    if (opt->resume && strcmp(opt->command, "experiment"))
-        return usage_error("--resume is for experiments");
-    if ((!strcmp(opt->command, "run") || !strcmp(opt->command, "experiment")) && !opt->output_path)
-        return usage_error("%s needs an output file: -o OUT.h5", opt->command);
-    return -1;
 }
 
 static int command_report(const cli_options *opt)
@@ -324,20 +180,16 @@ static void on_signal(int sig)
     signal(sig, SIG_DFL); /* a second one stops at once (the file stays valid) */
 }
 
-/* An experiment file has no model.name at the top; a scenario file may. */
-static int looks_like_experiment(const char *path)
+/* An experiment file has base, scenarios or sweep at its top level; a
+ * scenario file has none of them.  Decided from the parsed document (the
+ * file read with the caps and checks of every YAML file); a file that does
+ * not parse is taken for a scenario, whose loading reports why. */
+static int is_experiment_file(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    char line[512];
-    int yes = 0;
-    if (!f) return 0;
-    while (fgets(line, sizeof line, f))
-        if (!strncmp(line, "scenarios:", 10) || !strncmp(line, "sweep:", 6) || !strncmp(line, "base:", 5)) {
-            yes = 1;
-            break;
-        }
-    fclose(f);
-    return yes;
+    static const char *const keys[] = {"base", "scenarios", "sweep", NULL};
+    const char *found = NULL;
+    sim_error err;
+    return scenario_yaml_top_key(path, keys, &found, &err) == SIM_OK && found != NULL;
 }
 
 static const experiment_catalog catalog = {registry_scenario_alloc, registry_validate,
@@ -418,14 +270,13 @@ int main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     mallopt(M_TOP_PAD, 16 << 20);
 #endif
-    cli_options opt = {0};
-    char shorthand[8][64];
-    int code = parse_args(argc, argv, &opt, shorthand);
+    cli_options opt;
+    int code = cli_parse(argc, argv, &opt);
     if (code >= 0) return code;
     if (!strcmp(opt.command, "params")) return command_params(&opt);
     if (!strcmp(opt.command, "report")) return command_report(&opt);
     if (!strcmp(opt.command, "experiment") ||
-        (!strcmp(opt.command, "check") && looks_like_experiment(opt.scenario_path)))
+        (!strcmp(opt.command, "check") && is_experiment_file(opt.scenario_path)))
         return command_experiment(&opt, argc, argv);
 
     sim_error err;
@@ -457,9 +308,15 @@ int main(int argc, char **argv)
     print_warnings(&opt, &warnings);
     double t_build = engine_clock() - t0;
     if (!strcmp(opt.command, "check")) {
+        /* an edge list without declared nodes has only the nodes with ties */
+        int undeclared = !strcmp(scenario_string(scn, "network.type"), "edgelist") &&
+                         scenario_int(scn, "network.nodes") == 0 &&
+                         !scenario_string(scn, "network.node_file")[0];
         if (!opt.quiet)
-            printf("%s: ok (%s network, %d agents, %lld ties)\n", opt.scenario_path, net->kind,
-                   (int)net->n, (long long)(network_arcs(net) / 2));
+            printf("%s: ok (%s network, %d agents%s, %lld ties)\n", opt.scenario_path, net->kind,
+                   (int)net->n, undeclared ? " found: the ids with ties (declare others with "
+                                             "network.nodes or network.node_file)" : "",
+                   (long long)(network_arcs(net) / 2));
         network_free(net);
         scenario_free(scn);
         sim_warnings_free(&warnings);

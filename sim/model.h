@@ -91,6 +91,10 @@ typedef struct sim_model_type {
      * validated scenario that are legitimate but suspicious, appended to out
      * (never printed here). */
     void (*warnings)(const scenario *scn, sim_warnings *out);
+    /* Bytes of state alloc() allocates per agent for a scenario (its arrays
+     * of one element per agent), for the memory estimate made before
+     * anything is built (budget.h).  NULL: unknown, counted as 0. */
+    size_t (*bytes_per_agent)(const scenario *scn);
 } sim_model_type;
 
 /* The model's checks against the network built for scn (model->check_network);

@@ -52,6 +52,24 @@ extern const param_def network_params[];
  * agents, a file for edgelist, ...), with the location of the offending key. */
 int network_validate(const scenario *scn, sim_error *err);
 
+/* What building a validated scenario's network takes, estimated before
+ * anything is built (budget.h): agents, ties stored (once per direction; 0
+ * for the implicit complete graph) and bytes of the network's arrays at
+ * their peak while it is built.  Exact for ring, Watts-Strogatz and CSR
+ * files (their header); expected values for organizations (peer ties are
+ * random; teams over organization.teammate_ties counted at the cap); for
+ * CSV files (edge lists, org charts) the rows are estimated from the file's
+ * size and the lines in its first 64 KiB, and an org chart's teams are
+ * taken at the cap.  Reads at most that much of a file; fails (as
+ * network_build would) when the file cannot be opened. */
+typedef struct network_size {
+    int64_t agents;
+    int64_t arcs;
+    int64_t bytes;
+} network_size;
+
+int network_estimate(const scenario *scn, network_size *out, sim_error *err);
+
 /* Build the network the scenario describes.  Random choices draw from
  * Philox with key (seed, 0) and purposes RNG_PURPOSE_ENGINE + k, so the
  * network depends on the seed only, never on threads or replicates.

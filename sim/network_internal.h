@@ -22,7 +22,10 @@
  *   NET_PURPOSE_GENERATION  rng_uniform(agent i): generation of agent i
  *   NET_PURPOSE_PEER_COUNT  gsl stream (agent i): Poisson number of peer ties i draws
  *   NET_PURPOSE_PEER_TARGET (agent i, block m): words 0-1 inside the department or
- *                           not, words 2-3 the target of i's m-th peer tie */
+ *                           not, words 2-3 the target of i's m-th peer tie
+ *   NET_PURPOSE_TEAM_ORDER  (team t, block q/2), words 2(q%2)..2(q%2)+1: the swap of
+ *                           position q of the shuffle that orders a team larger than
+ *                           organization.teammate_ties + 1 (network_org.c) */
 #ifndef SIM_NETWORK_INTERNAL_H
 #define SIM_NETWORK_INTERNAL_H
 
@@ -35,6 +38,7 @@
 #define NET_PURPOSE_GENERATION  (RNG_PURPOSE_ENGINE + 3u)
 #define NET_PURPOSE_PEER_COUNT  (RNG_PURPOSE_ENGINE + 4u)
 #define NET_PURPOSE_PEER_TARGET (RNG_PURPOSE_ENGINE + 5u)
+#define NET_PURPOSE_TEAM_ORDER  (RNG_PURPOSE_ENGINE + 6u)
 
 #define NET_MAX_LEVELS 32768 /* levels are int16: 0 .. 32767 */
 #define NET_BATCH 262144     /* random ties generated at a time, then counted or stored */
@@ -117,8 +121,10 @@ int network_build_orgchart(const scenario *scn, uint32_t seed, sim_network **out
  * NET_MAX_LEVELS levels (network_org.c). */
 int32_t org_levels(int64_t n, int64_t span);
 
-/* network_file.c: a CSV edge list or a .csr binary, by the file's name. */
+/* network_file.c: a CSV edge list or a .csr binary, by the file's name
+ * (network_file_is_csr: 1 for a name ending in .csr). */
 int network_build_edgelist(const scenario *scn, uint32_t seed, sim_network **out,
                            sim_error *err);
+int network_file_is_csr(const char *path);
 
 #endif

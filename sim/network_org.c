@@ -2,7 +2,17 @@
  * control (network_build_organization) or read from an org chart by
  * orgchart.c (network_build_orgchart), tied the same way: the reporting line,
  * teammates, and cross-team peer ties in block or small-world structure; and
- * each generated agent's generation, drawn from the mix of its level. */
+ * each generated agent's generation, drawn from the mix of its level.
+ *
+ * Teammates are tied all to all up to organization.teammate_ties each (the
+ * cap): a team of at most cap + 1 members is a clique.  In a larger team
+ * (49,999 reports of one manager would be 1.25e9 ties) each member is tied
+ * to cap teammates: the team is put in a random circular order (a shuffle
+ * drawn from Philox with the seed alone, NET_PURPOSE_TEAM_ORDER) and each
+ * member tied to the cap/2 nearest on each side, and for an odd cap to the
+ * member half way round (in a team of odd size one member then has cap - 1).
+ * The ties are symmetric without duplicates, and a capped team costs
+ * cap x size ties. */
 #include "network.h"
 #include "network_internal.h"
 #include "orgchart.h"
@@ -48,6 +58,8 @@ typedef struct org_plan {
                                    team_at[t+1]-1]; NULL: teams are the reports of
                                    a manager */
     const int32_t *team_member;
+    int64_t cap;           /* organization.teammate_ties */
+    int32_t *order;        /* workspace: a capped team's members in shuffled order */
     rng_key key;
     double peer_mean;      /* Poisson mean of the peer ties each agent draws */
     int block;             /* 1: block structure, 0: small world */
@@ -67,6 +79,71 @@ static void org_reports(const org_plan *p, int64_t m, int64_t *first, int64_t *l
     *first = m * p->span + 1;
     *last = m * p->span + p->span;
     if (*last > p->n - 1) *last = p->n - 1;
+}
+
+/* Teammate ties of a team larger than the cap (see the top of the file):
+ * members[0..size-1] in id order, team its id for the shuffle.  Counts the
+ * ties in row (col NULL) or stores them at row[] and advances it. */
+static void org_capped_team(const org_plan *p, int32_t team, const int32_t *members, int64_t size,
+                            int64_t *row, int32_t *col)
+{
+    int32_t *order = p->order;
+    if (order != members) memcpy(order, members, (size_t)size * sizeof *order);
+    for (int64_t q = size - 1; q > 0; q--) { /* Fisher-Yates, from Philox */
+        uint32_t w[4];
+        rng_words(p->key, (uint32_t)team, 0, NET_PURPOSE_TEAM_ORDER, (uint32_t)(q / 2), w);
+        int64_t j = network_draw_index(w[2 * (q % 2)], w[2 * (q % 2) + 1], q + 1);
+        int32_t t = order[q];
+        order[q] = order[j];
+        order[j] = t;
+    }
+    const int64_t side = p->cap / 2, half = size / 2;
+    for (int64_t q = 0; q < size; q++) {
+        int32_t a = order[q];
+        for (int64_t d = 1; d <= side; d++) {
+            int32_t b = order[(q + d) % size];
+            if (col) {
+                col[row[a]++] = b;
+                col[row[b]++] = a;
+            } else {
+                row[a]++;
+                row[b]++;
+            }
+        }
+        if (p->cap % 2 == 1 && q < half) {
+            int32_t b = order[q + half];
+            if (col) {
+                col[row[a]++] = b;
+                col[row[b]++] = a;
+            } else {
+                row[a]++;
+                row[b]++;
+            }
+        }
+    }
+}
+
+/* The teams larger than the cap: count (col NULL) or store their ties. */
+static void org_capped_teams(const org_plan *p, const sim_network *net, int64_t *row, int32_t *col)
+{
+    if (p->team_at) {
+        for (int32_t t = 0; t < net->n_teams; t++) {
+            int64_t size = p->team_at[t + 1] - p->team_at[t];
+            if (size - 1 > p->cap)
+                org_capped_team(p, t, p->team_member + p->team_at[t], size, row, col);
+        }
+        return;
+    }
+    if (p->span - 1 <= p->cap) return;
+    for (int64_t m = 0; m * p->span + 1 < p->n; m++) {
+        int64_t first, last;
+        org_reports(p, m, &first, &last);
+        int64_t size = last - first + 1;
+        if (size - 1 <= p->cap) continue;
+        for (int64_t k = 0; k < size; k++) p->order[k] = (int32_t)(first + k);
+        /* members = the ids themselves; the shuffle copies them over */
+        org_capped_team(p, (int32_t)(m + 1), p->order, size, row, col);
+    }
 }
 
 static unsigned org_peer_count(const org_plan *p, gsl_rng *r, int32_t i)
@@ -273,6 +350,7 @@ static void org_plan_init(org_plan *p, const scenario *scn, uint32_t seed, int32
     p->peer_mean = scenario_double(scn, "organization.peer_ties") / 2;
     p->block = strcmp(scenario_string(scn, "organization.peer_structure"), "block") == 0;
     p->within = scenario_double(scn, "organization.peer_within_department");
+    p->cap = scenario_int(scn, "organization.teammate_ties");
 }
 
 /* Fill row and col of an organization whose tree (manager, n_levels) is in
@@ -298,7 +376,21 @@ static int org_ties(sim_network *net, org_plan *p, sim_error *err)
         p->depts = &depts;
     }
 
-    /* Count the reporting line and teammates (directly), then the peer ties. */
+    /* The largest team over the cap sets the shuffle's workspace. */
+    int64_t largest = 0;
+    if (p->team_at) {
+        for (int32_t t = 0; t < net->n_teams; t++)
+            if (p->team_at[t + 1] - p->team_at[t] > largest) largest = p->team_at[t + 1] - p->team_at[t];
+    } else {
+        largest = p->span < n ? p->span : n;
+    }
+    if (largest - 1 > p->cap && !(p->order = malloc((size_t)largest * sizeof *p->order))) {
+        st = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        goto done;
+    }
+
+    /* Count the reporting line and teammates (directly: teams over the cap
+     * by org_capped_teams), then the peer ties. */
     int64_t *row = net->row;
     for (int32_t i = 0; i < n; i++) {
         int64_t first, last;
@@ -306,12 +398,14 @@ static int org_ties(sim_network *net, org_plan *p, sim_error *err)
         if (last >= first) row[i] += last - first + 1;
         if (p->team_at) {
             int32_t t = net->team[i];
-            row[i] += (i > 0) + p->team_at[t + 1] - p->team_at[t] - 1;
+            int64_t mates = p->team_at[t + 1] - p->team_at[t] - 1;
+            row[i] += (i > 0) + (mates <= p->cap ? mates : 0);
         } else if (i > 0) {
             org_reports(p, net->manager[i], &first, &last);
-            row[i] += 1 + (last - first); /* manager + the other teammates */
+            row[i] += 1 + (last - first <= p->cap ? last - first : 0); /* manager + teammates */
         }
     }
+    org_capped_teams(p, net, row, NULL);
     for (int fill = 0; fill <= 1; fill++) {
         if (fill) {
             network_counts_to_starts(row, n);
@@ -325,18 +419,22 @@ static int org_ties(sim_network *net, org_plan *p, sim_error *err)
                 if (p->team_at) continue;
                 int64_t first, last;
                 org_reports(p, m, &first, &last);
+                if (last - first > p->cap) continue; /* a capped team */
                 for (int64_t j = i + 1; j <= last; j++) {
                     col[row[i]++] = (int32_t)j;
                     col[row[j]++] = i;
                 }
             }
-            for (int32_t t = 0; p->team_at && t < net->n_teams; t++)
+            for (int32_t t = 0; p->team_at && t < net->n_teams; t++) {
+                if (p->team_at[t + 1] - p->team_at[t] - 1 > p->cap) continue;
                 for (int64_t a = p->team_at[t]; a < p->team_at[t + 1]; a++)
                     for (int64_t b = a + 1; b < p->team_at[t + 1]; b++) {
                         int32_t x = p->team_member[a], y = p->team_member[b];
                         col[row[x]++] = y;
                         col[row[y]++] = x;
                     }
+            }
+            org_capped_teams(p, net, row, col);
         }
         for (int32_t i0 = 0; p->peer_mean > 0 && n > 1 && i0 < n; i0 += batch.per) {
             int32_t i1 = n - i0 > batch.per ? i0 + batch.per : n;
@@ -354,6 +452,8 @@ static int org_ties(sim_network *net, org_plan *p, sim_error *err)
 done:
     p->dept = NULL;
     p->depts = NULL;
+    free(p->order);
+    p->order = NULL;
     free(dept);
     org_depts_free(&depts);
     peer_batch_free(&batch);

@@ -1,6 +1,7 @@
 /* orgchart.c: the org-chart CSV reader (see orgchart.h).
  *
- * Reading keeps every row (its id, manager and team label in one text arena)
+ * The file is opened as a regular file of bounded size and read a line at
+ * a time with a line-length cap (csv.h).  Reading keeps every row (its id, manager and team label in one text arena)
  * and checks each field; then ids are indexed in a hash table, managers
  * looked up, the one root found, and the tree walked breadth-first from it,
  * which numbers the agents, gives their levels and finds the rows it cannot
@@ -226,6 +227,19 @@ static int add_row(chart *c, char **fields, const chart_columns *col, int line,
     if (strcmp(id, "-") == 0)
         return sim_error_set(err, SIM_EINPUT, path, line, 0, CHART_KEY,
                              "id \"-\" is not allowed: a manager_id of \"-\" means none");
+    /* ids are written to the results (the agent coordinate) as UTF-8 text;
+     * the manager and team must name ids and labels the same way */
+    const char *named[] = {"id", "manager_id", "team"};
+    const char *value_of[] = {id, boss, col->team >= 0 ? fields[col->team] : ""};
+    for (int k = 0; k < 3; k++) {
+        size_t at;
+        const char *problem = csv_text_problem(value_of[k], &at);
+        if (!problem) continue;
+        return sim_error_set(err, SIM_EINPUT, path, line, 0, CHART_KEY,
+                             "%s has %s (byte 0x%02x at byte %zu of the %s); ids and labels "
+                             "must be UTF-8 text", named[k], problem,
+                             (unsigned char)value_of[k][at], at + 1, named[k]);
+    }
     int g = parse_generation(fields[col->generation]);
     if (g < 0) {
         csv_excerpt(value, sizeof value, fields[col->generation]);
@@ -261,17 +275,16 @@ static int add_row(chart *c, char **fields, const chart_columns *col, int line,
 }
 
 /* Read the header and every row into c. */
-static int read_rows(chart *c, FILE *f, sim_error *err)
+static int read_rows(chart *c, csv_reader *f, sim_error *err)
 {
     const char *path = c->path;
-    char *line = NULL, *fields[CHART_MAX_FIELDS], text[128];
-    size_t cap = 0;
+    char *line, *fields[CHART_MAX_FIELDS], text[128];
     ssize_t len;
     int lineno = 0, have_header = 0, st = SIM_OK;
     chart_columns col = {0};
 
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
+    while (!(st = csv_reader_next(f, &line, &len, err)) && line) {
+        lineno = f->lineno;
         char *s;
         if (csv_line(line, len, lineno, &s) != 0) {
             st = sim_error_set(err, SIM_EINPUT, path, lineno, 0, CHART_KEY,
@@ -298,11 +311,7 @@ static int read_rows(chart *c, FILE *f, sim_error *err)
         }
         if ((st = add_row(c, fields, &col, lineno, text, err))) goto done;
     }
-    if (ferror(f)) {
-        st = sim_error_set(err, SIM_EIO, path, 0, 0, CHART_KEY, "cannot read org chart: %s",
-                           strerror(errno));
-        goto done;
-    }
+    if (st) goto done;
     if (!have_header)
         st = sim_error_set(err, SIM_EINPUT, path, 0, 0, CHART_KEY,
                            "empty org chart: expected a header with columns id, manager_id, "
@@ -311,7 +320,6 @@ static int read_rows(chart *c, FILE *f, sim_error *err)
         st = sim_error_set(err, SIM_EINPUT, path, 0, 0, CHART_KEY,
                            "no people: the org chart has a header only");
 done:
-    free(line);
     return st;
 }
 
@@ -518,15 +526,13 @@ done:
 int orgchart_read(const char *path, sim_network **out, sim_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return sim_error_set(err, SIM_EIO, path, 0, 0, CHART_KEY, "cannot open org chart: %s",
-                             strerror(errno));
+    csv_reader f;
     chart c = {.path = path};
     str_map ids = {0};
     int32_t *order = NULL, *depth = NULL, root = -1;
-    int st = read_rows(&c, f, err);
-    fclose(f);
+    int st = csv_reader_open(&f, path, "org chart", CHART_KEY, err);
+    if (!st) st = read_rows(&c, &f, err);
+    csv_reader_close(&f);
     if (st) goto done;
     if ((st = link_managers(&c, &ids, &root, err))) goto done;
     order = malloc((size_t)c.n * sizeof *order);

@@ -2,7 +2,8 @@
  *
  * The file has a header row naming its columns, in any order; other columns
  * are ignored:
- *   id          required, any non-empty text ("E1001"), unique
+ *   id          required, any non-empty UTF-8 text without control characters
+ *               ("E1001"), unique (ids are written to the results)
  *   manager_id  required, the id of the person's manager; empty or "-" for the
  *               chief officer, who must be the only such row
  *   generation  required, gen_z, millennial, gen_x or boomer (any case; "Gen Z",
@@ -12,10 +13,14 @@
  *   team        optional label; people with the same label form a team.  An
  *               empty or missing label puts a person in their manager's team
  *               (the manager's direct reports; the chief officer alone).
- *               Teammates are all tied to one another, so a label should name
+ *               Teammates are all tied to one another up to
+ *               organization.teammate_ties each (network_org.c); in a larger
+ *               team each is tied to that many, so a label should still name
  *               a working team, not a department of thousands.
  * Fields are trimmed; a field may be quoted ("a, b" with "" for a quote).
- * Blank lines, CRLF line ends and a UTF-8 byte order mark are accepted.
+ * Blank lines, CRLF line ends and a UTF-8 byte order mark are accepted; the
+ * file must be a regular file (input.h) and no line longer than
+ * CSV_MAX_LINE (csv.h).
  *
  * Agents are numbered breadth-first from the chief officer (agent 0), the
  * reports of a manager in file order, as generated organizations are. */
@@ -30,7 +35,8 @@
  * and col are NULL (network_build adds the ties).  On failure *out is NULL
  * and err names the file, the line (header problems: the header's line;
  * problems of the whole file: 0) and key "network.file"; the status is
- * SIM_EIO when the file cannot be read, SIM_EINPUT when its content is bad. */
+ * SIM_EINPUT when it is missing, not a regular file or its content is bad,
+ * SIM_EIO when reading it fails. */
 int orgchart_read(const char *path, sim_network **out, sim_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* resultfile.c: reads a run's or an experiment's HDF5 file (see
  * resultfile.h) with the HDF5 C API. */
 #include "resultfile.h"
+#include "input.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -230,19 +231,15 @@ int result_file_open(result_file *f, const char *path, sim_error *err)
 {
     char program[64];
     hsize_t d[MAX_RANK];
-    struct stat st;
 
     memset(f, 0, sizeof *f);
     f->path = path;
     f->err = err;
     f->file = -1;
-    FILE *probe = fopen(f->path, "rb");
-
-    if (!probe)
-        return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s", f->path, strerror(errno));
-    fclose(probe);
-    if (stat(f->path, &st) == 0 && S_ISDIR(st.st_mode))
-        return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: it is a directory", f->path);
+    /* a regular file of at most INPUT_MAX_RESULTS (a FIFO, a device or a
+     * directory is refused, and a missing file is bad input) */
+    int checked = input_check(f->path, "results file", INPUT_MAX_RESULTS, f->err);
+    if (checked) return checked;
     if (H5Fis_hdf5(f->path) <= 0) return not_ours(f, "not an HDF5 file");
     f->file = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f->file < 0) return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot open %s", f->path);

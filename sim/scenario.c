@@ -441,8 +441,9 @@ static int value_from_text(const param_def *def, const char *text, param_value *
 {
     yaml_parser_t parser;
     yaml_document_t doc;
-    int rc;
+    int rc = scenario_yaml_check_depth(text, strlen(text), w, err);
 
+    if (rc != SIM_OK) return rc;
     if (!yaml_parser_initialize(&parser))
         return sim_error_set(err, SIM_ENOMEM, w->file, 0, 0, w->key, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));

@@ -43,8 +43,10 @@ int scenario_alloc(const param_def *const *tables, size_t n_tables, scenario **o
 void scenario_free(scenario *scn); /* NULL is a no-op */
 
 /* Read a YAML scenario file: nested mappings whose leaf keys form the dotted
- * paths.  Rejects with file:line:column and key: syntax errors, empty or binary
- * files, unknown keys (suggesting the nearest known one), duplicate keys, wrong
+ * paths.  The file must be a regular file of at most 16 MiB (input.h; a
+ * missing one is bad input, SIM_EINPUT) with lists and mappings nested at
+ * most 64 deep.  Rejects with file:line:column and key: syntax errors, empty
+ * or binary files, unknown keys (suggesting the nearest known one), duplicate keys, wrong
  * types and values out of bounds.  On error the scenario is left unchanged. */
 int scenario_load_file(scenario *scn, const char *path, sim_error *err);
 
@@ -62,6 +64,14 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err);
 struct yaml_document_s;
 struct yaml_node_s;
 int scenario_yaml_load(const char *path, struct yaml_document_s *doc, sim_error *err);
+
+/* Which of keys (NULL-terminated) the top-level mapping of the YAML file at
+ * path has first (in file order): *found points into keys, NULL when none.
+ * The file is read and checked as by scenario_yaml_load; its errors are
+ * returned as such.  Used to tell experiment files (base, scenarios, sweep)
+ * from scenario files. */
+int scenario_yaml_top_key(const char *path, const char *const *keys, const char **found,
+                          sim_error *err);
 int scenario_apply_yaml(scenario *scn, struct yaml_document_s *doc, struct yaml_node_s *map,
                         const char *file, sim_error *err);
 /* The same, leaving out the keys whose dotted paths are in skip (NULL

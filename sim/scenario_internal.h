@@ -87,4 +87,12 @@ int scenario_unknown_key(const scenario *scn, const char *path, int sections,
 int scenario_yaml_failure(const yaml_parser_t *p, const char *text, size_t len,
                           const scenario_where *w, sim_error *err);
 
+/* SIM_OK if lists and mappings in text are nested at most 64 deep; else
+ * the position of the first one deeper (syntax errors are reported as
+ * scenario_yaml_failure does).  Checked from libyaml's events before a
+ * document is built: its scanner is quadratic in the depth of flow
+ * collections. */
+int scenario_yaml_check_depth(const char *text, size_t len, const scenario_where *w,
+                              sim_error *err);
+
 #endif

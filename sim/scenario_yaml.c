@@ -1,13 +1,16 @@
-/* scenario_yaml.c: reading scenario files: the file read whole and checked
- * to be text, parsed with libyaml (its errors turned into file:line:column),
+/* scenario_yaml.c: reading scenario files: the file read whole (input.h: a
+ * regular file of at most 16 MiB) and checked to be text and nested at most
+ * MAX_DEPTH deep, parsed with libyaml (its errors turned into
+ * file:line:column),
  * the mappings walked into the dotted key paths of the value table.
- * scenario_yaml_load, scenario_apply_yaml (and _except), scenario_load_file
- * and scenario_resolve_path; values are parsed by scenario.c.
+ * scenario_yaml_load, scenario_yaml_top_key, scenario_apply_yaml (and _except),
+ * scenario_load_file and scenario_resolve_path; values are parsed by scenario.c.
  *
  * A file is validated into a copy of the values; the copy replaces the
  * scenario's values only when the whole file is good. */
 #include "scenario.h"
 #include "scenario_internal.h"
+#include "input.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +19,12 @@
 
 #include <yaml.h>
 
-/* Scenario files are small; refuse to read more than this. */
-#define MAX_FILE_SIZE (16u * 1024u * 1024u)
+/* Deepest nesting of lists and mappings in a file.  Scenario files need 4
+ * levels (experiments 6); libyaml's scanner is quadratic in the depth of
+ * flow collections ("[[[[...") and its document holds every level, so the
+ * depth is counted from the parser's events before the document is built
+ * and the file is refused at the first collection below this limit. */
+#define MAX_DEPTH 64
 
 /* "prefix.key", or "key" when prefix is NULL; malloc'd. */
 static char *join_path(const char *prefix, const char *key)
@@ -98,50 +105,6 @@ int scenario_yaml_failure(const yaml_parser_t *p, const char *text, size_t len,
 }
 
 /* ---------- loading a file ---------- */
-
-/* Read a whole file into a malloc'd, NUL-terminated buffer. */
-static int read_file(const char *path, char **out, size_t *out_len, sim_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-
-    if (!f) return sim_error_set(err, SIM_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
-    for (;;) {
-        if (cap - len < 4096) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, ncap + 1);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return sim_error_set(err, SIM_ENOMEM, path, 0, 0, NULL, "out of memory");
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-        if (len > MAX_FILE_SIZE) {
-            free(buf);
-            fclose(f);
-            return sim_error_set(err, SIM_EINPUT, path, 0, 0, NULL,
-                                 "the scenario file is too large (more than %u MiB)",
-                                 MAX_FILE_SIZE / (1024u * 1024u));
-        }
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return sim_error_set(err, SIM_EIO, path, 0, 0, NULL, "cannot read: %s", strerror(e));
-    }
-    fclose(f);
-    buf[len] = '\0';
-    *out = buf;
-    *out_len = len;
-    return SIM_OK;
-}
 
 /* Offset of the first byte that cannot be in a YAML text file (a NUL or
  * other control character, invalid UTF-8), or len if there is none. */
@@ -279,26 +242,73 @@ static int walk_mapping(loader *ld, const yaml_node_t *map, const char *prefix)
     return SIM_OK;
 }
 
-int scenario_yaml_load(const char *path, yaml_document_t *doc, sim_error *err)
+/* Walk the events of the whole stream (every document) counting how deep
+ * lists and mappings are nested; refuse the first collection deeper than
+ * MAX_DEPTH at its position.  libyaml's syntax errors come out here, first,
+ * exactly as yaml_parser_load would report them.  The events of a file are
+ * a small fraction of the cost of building its document. */
+int scenario_yaml_check_depth(const char *text, size_t len, const scenario_where *w,
+                              sim_error *err)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0, rc = SIM_OK;
+    if (!yaml_parser_initialize(&parser))
+        return sim_error_set(err, SIM_ENOMEM, w->file, 0, 0, NULL, "out of memory");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    for (;;) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = scenario_yaml_failure(&parser, text, len, w, err);
+            break;
+        }
+        yaml_event_type_t type = ev.type;
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+            if (++depth > MAX_DEPTH) {
+                rc = sim_error_set(err, SIM_EINPUT, w->file,
+                                   w->marks ? (int)ev.start_mark.line + 1 : 0,
+                                   w->marks ? (int)ev.start_mark.column + 1 : 0, w->key,
+                                   "lists and mappings are nested more than %d levels deep here",
+                                   MAX_DEPTH);
+                yaml_event_delete(&ev);
+                break;
+            }
+        } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT) break;
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+/* Load the YAML file at path (what names it in messages) into doc with
+ * every check of scenario_yaml_load. */
+static int load_document(const char *path, const char *what, yaml_document_t *doc,
+                         sim_error *err)
 {
     char *text = NULL;
     size_t len = 0, bad;
-    const char *what = "";
+    const char *why = "";
     yaml_parser_t parser;
     const yaml_node_t *root;
     scenario_where w = {path, 1, NULL};
     int rc;
 
-    rc = read_file(path, &text, &len, err);
+    rc = input_read_all(path, what, INPUT_MAX_YAML, NULL, &text, &len, err);
     if (rc != SIM_OK) return rc;
 
-    bad = first_binary_byte((const unsigned char *)text, len, &what);
+    bad = first_binary_byte((const unsigned char *)text, len, &why);
     if (bad < len) {
         int line, col;
         offset_position(text, len, bad, &line, &col);
         rc = sim_error_set(err, SIM_EINPUT, path, line, col, NULL,
                            "not a text file (binary data at byte %zu: %s 0x%02x)", bad + 1,
-                           what, (unsigned char)text[bad]);
+                           why, (unsigned char)text[bad]);
+        free(text);
+        return rc;
+    }
+    if ((rc = scenario_yaml_check_depth(text, len, &w, err)) != SIM_OK) {
         free(text);
         return rc;
     }
@@ -357,6 +367,33 @@ fail:
     return rc;
 }
 
+int scenario_yaml_load(const char *path, yaml_document_t *doc, sim_error *err)
+{
+    return load_document(path, "YAML file", doc, err);
+}
+
+int scenario_yaml_top_key(const char *path, const char *const *keys, const char **found,
+                          sim_error *err)
+{
+    yaml_document_t doc;
+    *found = NULL;
+    int rc = load_document(path, "YAML file", &doc, err);
+    if (rc != SIM_OK) return rc;
+    const yaml_node_t *root = yaml_document_get_root_node(&doc);
+    for (const yaml_node_pair_t *pair = root->data.mapping.pairs.start;
+         !*found && pair < root->data.mapping.pairs.top; pair++) {
+        const yaml_node_t *key = yaml_document_get_node(&doc, pair->key);
+        if (key->type != YAML_SCALAR_NODE) continue;
+        for (size_t k = 0; keys[k]; k++)
+            if (strcmp(scenario_scalar_text(key), keys[k]) == 0) {
+                *found = keys[k];
+                break;
+            }
+    }
+    yaml_document_delete(&doc);
+    return SIM_OK;
+}
+
 int scenario_apply_yaml(scenario *scn, yaml_document_t *doc, yaml_node_t *map, const char *file,
                         sim_error *err)
 {
@@ -409,7 +446,7 @@ int scenario_apply_yaml_except(scenario *scn, yaml_document_t *doc, yaml_node_t 
 int scenario_load_file(scenario *scn, const char *path, sim_error *err)
 {
     yaml_document_t doc;
-    int rc = scenario_yaml_load(path, &doc, err);
+    int rc = load_document(path, "scenario file", &doc, err);
     if (rc != SIM_OK) {
         /* keep the scenario file's own wording for an empty file */
         if (!strcmp(err->msg, "the file is empty"))

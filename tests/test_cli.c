@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -16,7 +18,7 @@
  * binary may differ (PIE), so a case holds its text inline. */
 typedef struct bad_case {
     char name[48];
-    char yaml[160];     /* scenario text written to bad.yaml */
+    char yaml[200];     /* scenario text written to bad.yaml */
     size_t len;         /* 0: strlen(yaml) */
     char arg1[32], arg2[48]; /* extra command-line arguments, or "" */
     int exit_code;
@@ -53,8 +55,16 @@ static bad_case bad_cases[] = {
      0, "", "", 2, "bad.yaml:3:12: organization.generation_mix.gen_z", "at most 16"},
     {"odd ring degree", "network:\n  type: ring\n  agents: 100\n  k: 3\n", 0, "", "", 2, "network.k", "even"},
     {"edgelist without file", "network:\n  type: edgelist\n", 0, "", "", 2, "network.file", ""},
-    {"missing edge-list file", "network:\n  type: edgelist\n  file: nowhere.csv\n", 0, "", "", 1,
+    {"missing edge-list file", "network:\n  type: edgelist\n  file: nowhere.csv\n", 0, "", "", 2,
      "nowhere.csv", "No such file"},
+    {"edge list is a device", "network:\n  type: edgelist\n  file: /dev/zero\n", 0, "", "", 2,
+     "/dev/zero: network.file", "is a character device"},
+    {"org chart is a directory", "network:\n  type: orgchart\n  file: /tmp\n", 0, "", "", 2,
+     "/tmp: network.file", "the org chart is a directory"},
+    {"nested too deep", "run: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+     0, "", "", 2, "bad.yaml:1:69", "nested more than 64 levels deep"},
+    {"does not fit in memory", "network:\n  type: watts_strogatz\n  agents: 200000\n  k: 100000\n",
+     0, "", "", 2, "bad.yaml:3:11: network.agents", "does not fit in memory"},
     {"uniform bounds crossed", "model:\n  name: threshold\n  threshold:\n    distribution: uniform\n    low: 0.8\n    high: 0.2\n",
      0, "", "", 2, "bad.yaml:5:10: model.threshold.low", "must not exceed"},
     {"--set unknown key", "run:\n  days: 3\n", 0, "--set", "model.bass.pp=0.1", 2, "--set: model.bass.pp",
@@ -182,4 +192,347 @@ Test(cli, bundled_scenarios_are_valid)
         cr_expect_eq(support_exec(check, NULL, &err), 0, "%s: %s", files[i], err);
         free(err);
     }
+}
+
+/* Every bundled scenario, experiment and benchmark file passes `check`
+ * (the memory estimate included), and so does W2's million agents. */
+Test(cli, every_bundled_file_passes_check, .timeout = 120)
+{
+    cr_assert_eq(support_shell("for f in configs/*.yaml bench/*.yaml; do "
+                               "$ADOPTSIM check \"$f\" -q || exit 1; done"), 0);
+    const char *w2[] = {"check", "configs/bass_ws.yaml", "--set", "network.agents=1000000",
+                        "--set", "network.k=20", NULL};
+    char *out = NULL, *err = NULL;
+    cr_expect_eq(support_exec(w2, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "1000000 agents") != NULL, "%s", out);
+    free(out);
+    free(err);
+}
+
+/* ---------- options ---------- */
+
+/* Run s.yaml in a fresh directory with the options; returns the exit code,
+ * stdout and stderr (freed by the caller) and the directory (support_rmdir). */
+static int run_in_dir(const char *const *opts, char **dir, char **out, char **err)
+{
+    *dir = support_tmpdir();
+    free(support_write(*dir, "s.yaml", small, strlen(small)));
+    const char *args[32];
+    size_t n = 0;
+    char path[16][512];
+    for (size_t i = 0; opts[i] && n < 31; i++) {
+        if (strchr(opts[i], '@')) { /* "@name" / "--opt=@name": a path in the directory */
+            const char *at = strchr(opts[i], '@');
+            snprintf(path[n % 16], sizeof path[0], "%.*s%s/%s", (int)(at - opts[i]), opts[i], *dir,
+                     at + 1);
+            args[n] = path[n % 16];
+            n++;
+        } else {
+            args[n++] = opts[i];
+        }
+    }
+    args[n] = NULL;
+    return support_exec(args, out, err);
+}
+
+Test(cli, options_take_values_either_way)
+{
+    char *dir, *out, *err;
+    const char *eq[] = {"run", "@s.yaml", "--output=@out.h5", "--seed=7", "--set=run.days=3",
+                        "--replicates=1", "-q", NULL};
+    cr_expect_eq(run_in_dir(eq, &dir, &out, &err), 0, "%s", err);
+    cr_expect_eq(support_count_entries(dir), 2, "out.h5 written");
+    free(out);
+    free(err);
+    support_rmdir(dir);
+    /* options may come before the file, short ones with their value apart */
+    const char *apart[] = {"run", "-o", "@out.h5", "--seed", "7", "-q", "@s.yaml", NULL};
+    cr_expect_eq(run_in_dir(apart, &dir, &out, &err), 0, "%s", err);
+    cr_expect_eq(support_count_entries(dir), 2);
+    free(out);
+    free(err);
+    support_rmdir(dir);
+}
+
+/* "--" ends the options: a file named -x.yaml can be checked after it. */
+Test(cli, double_dash_ends_the_options)
+{
+    char *dir = support_tmpdir();
+    free(support_write(dir, "-x.yaml", small, strlen(small)));
+    char *out = NULL, *err = NULL;
+    const char *bin = "A=$(realpath \"${ADOPTSIM:-./adoptsim}\")";
+    cr_expect_eq(support_shell("%s && cd %s && \"$A\" check -q -- -x.yaml", bin, dir), 0);
+    cr_expect_eq(support_shell("%s && cd %s && \"$A\" check -x.yaml 2>/dev/null", bin, dir), 2);
+    const char *dashed[] = {"check", "-x.yaml", NULL};
+    cr_expect_eq(support_exec(dashed, &out, &err), 2);
+    cr_expect(strstr(err, "unknown option '-x'") && strstr(err, "goes after --"), "%s", err);
+    free(out);
+    free(err);
+    support_rmdir(dir);
+}
+
+/* Unknown options, options of another command, missing values and missing
+ * or extra arguments are usage errors that name what is wrong. */
+Test(cli, usage_errors_name_the_option)
+{
+    struct {
+        const char *args[8];
+        const char *message;
+    } cases[] = {
+        {{"run", "configs/default.yaml", "-o", NULL}, "run: option '-o' needs a value: a file name"},
+        {{"run", "configs/default.yaml", "--output", NULL}, "option '--output' needs a value"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "--set", NULL}, "option '--set' needs a value: key.path=value"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "--seed=", NULL}, "option '--seed' needs a value"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "--fast", NULL}, "run: unknown option '--fast'"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "--fast=1", NULL}, "unknown option '--fast'"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "-z", NULL}, "unknown option '-z'"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "--force=yes", NULL}, "option '--force' takes no value"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "--resume", NULL}, "run: unknown option '--resume'"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "--days", "3", NULL}, "run: unknown option '--days'"},
+        {{"check", "configs/default.yaml", "-o", "x.h5", NULL}, "check: unknown option '-o'"},
+        {{"check", "configs/default.yaml", "--force", NULL}, "check: unknown option '--force'"},
+        {{"report", "x.h5", "--seed", "3", NULL}, "report: unknown option '--seed'"},
+        {{"report", "x.h5", "-q", NULL}, "report: unknown option '-q'"},
+        {{"params", "--force", NULL}, "params: unknown option '--force'"},
+        {{"params", "x.yaml", NULL}, "params: takes no arguments, got 'x.yaml'"},
+        {{"experiment", "configs/experiment_four_steps.yaml", "-o", "x.h5", "--re", NULL},
+         "option '--re' is ambiguous: --replicates, --resume"},
+        {{"run", "configs/default.yaml", "extra.yaml", "-o", "x.h5", NULL}, "run: unexpected argument 'extra.yaml'"},
+        {{"run", "-o", "x.h5", NULL}, "run: needs a scenario file"},
+        {{"run", "configs/default.yaml", NULL}, "run: needs an output file: -o OUT.h5"},
+        {{"experiment", "configs/experiment_four_steps.yaml", NULL}, "experiment: needs an output file"},
+        {{"frobnicate", NULL}, "unknown command 'frobnicate'"},
+        {{"--fast", NULL}, "unknown option '--fast': the command comes first"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL, *err = NULL;
+        int code = support_exec(cases[i].args, &out, &err);
+        cr_expect_eq(code, 2, "case %zu: exit %d: %s", i, code, err);
+        cr_expect(strstr(err, cases[i].message) != NULL, "case %zu: expected \"%s\" in: %s", i,
+                  cases[i].message, err);
+        cr_expect(strncmp(err, "adoptsim: ", 10) == 0, "case %zu: %s", i, err);
+        cr_expect_str_empty(out);
+        free(out);
+        free(err);
+    }
+}
+
+/* -o - is refused: results are HDF5 files, which standard output cannot hold. */
+Test(cli, output_to_standard_output_is_refused)
+{
+    const char *cmds[][6] = {{"run", "configs/default.yaml", "-o", "-", NULL},
+                             {"experiment", "configs/experiment_four_steps.yaml", "--output=-", NULL}};
+    for (size_t i = 0; i < 2; i++) {
+        char *out = NULL, *err = NULL;
+        cr_expect_eq(support_exec(cmds[i], &out, &err), 2);
+        cr_expect(strstr(err, "cannot write to standard output") && strstr(err, "HDF5"), "%s", err);
+        cr_expect_str_empty(out);
+        free(out);
+        free(err);
+    }
+}
+
+/* adoptsim COMMAND --help (and -h, and adoptsim help COMMAND) prints that
+ * command's usage on standard output: what it does, its argument and
+ * options, an example; the overview stays with adoptsim --help. */
+Test(cli, every_command_has_its_own_help)
+{
+    const char *names[] = {"run", "check", "experiment", "report", "params"};
+    for (size_t i = 0; i < 5; i++) {
+        char usage[64];
+        snprintf(usage, sizeof usage, "usage: adoptsim %s", names[i]);
+        const char *forms[][4] = {{names[i], "--help", NULL}, {names[i], "-h", NULL},
+                                  {"help", names[i], NULL}, {names[i], "configs/default.yaml", "--help", NULL}};
+        for (size_t f = 0; f < 4; f++) {
+            if (f == 3 && !strcmp(names[i], "params")) continue;
+            char *out = NULL, *err = NULL;
+            cr_expect_eq(support_exec(forms[f], &out, &err), 0, "%s form %zu: %s", names[i], f, err);
+            cr_expect(strncmp(out, usage, strlen(usage)) == 0, "%s form %zu: %s", names[i], f, out);
+            cr_expect(strstr(out, "example:\n  adoptsim ") != NULL, "%s: no example", names[i]);
+            cr_expect(strstr(out, "-h, --help") != NULL, "%s: options not listed", names[i]);
+            cr_expect_str_empty(err);
+            free(out);
+            free(err);
+        }
+    }
+    char *out = NULL;
+    const char *exp[] = {"experiment", "--help", NULL};
+    cr_expect_eq(support_exec(exp, &out, NULL), 0);
+    cr_expect(strstr(out, "adoptsim experiment EXPERIMENT.yaml -o OUT.h5 [--set key.path=value ...]") != NULL,
+              "%s", out);
+    free(out);
+    const char *overview[] = {"--help", NULL};
+    cr_expect_eq(support_exec(overview, &out, NULL), 0);
+    cr_expect(strstr(out, "adoptsim COMMAND --help") && strstr(out, "[--set k=v ...]"), "%s", out);
+    free(out);
+}
+
+/* ---------- input files ---------- */
+
+/* A missing scenario, experiment or results file is bad input (exit 2);
+ * a FIFO, a device or a directory is refused by run and check alike, at
+ * once (no waiting for a writer, no endless read). */
+Test(cli, input_files_must_be_regular_files, .timeout = 30)
+{
+    char *dir = support_tmpdir();
+    char *fifo = support_path(dir, "fifo.yaml");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    char *out_path = support_path(dir, "out.h5");
+    struct {
+        const char *args[6];
+        const char *message;
+    } cases[] = {
+        {{"run", "/nonexistent/s.yaml", "-o", out_path, NULL}, "cannot open the scenario file: No such file"},
+        {{"check", "/nonexistent/s.yaml", NULL}, "cannot open the scenario file: No such file"},
+        {{"experiment", "/nonexistent/e.yaml", "-o", out_path, NULL}, "No such file"},
+        {{"report", "/nonexistent/x.h5", NULL}, "cannot open the results file: No such file"},
+        {{"run", fifo, "-o", out_path, NULL}, "the scenario file is a FIFO (named pipe), not a regular file"},
+        {{"check", fifo, NULL}, "the scenario file is a FIFO (named pipe), not a regular file"},
+        {{"report", fifo, NULL}, "the results file is a FIFO"},
+        {{"check", "/dev/zero", NULL}, "/dev/zero: the scenario file is a character device"},
+        {{"check", "/dev/stdin", NULL}, "not a regular file"}, /* support_exec: /dev/null */
+        {{"run", dir, "-o", out_path, NULL}, "the scenario file is a directory"},
+        {{"report", dir, NULL}, "the results file is a directory"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL, *err = NULL;
+        int code = support_exec(cases[i].args, &out, &err);
+        cr_expect_eq(code, 2, "case %zu: exit %d: %s", i, code, err);
+        cr_expect(strstr(err, cases[i].message) != NULL, "case %zu: expected \"%s\" in: %s", i,
+                  cases[i].message, err);
+        free(out);
+        free(err);
+    }
+    cr_expect_eq(support_count_entries(dir), 1, "only the FIFO is there");
+    free(fifo);
+    free(out_path);
+    support_rmdir(dir);
+}
+
+/* `check` tells an experiment from a scenario by the parsed document's
+ * top-level keys: an experiment written in flow style (no line starts with
+ * "base:", which the line scanner before looked for) is one; a scenario
+ * with a folded value and a comment naming sweep is not. */
+Test(cli, check_tells_experiments_by_their_keys)
+{
+    char cwd[2048], yaml[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    char *dir = support_tmpdir();
+    snprintf(yaml, sizeof yaml,
+             "{base: %s/tests/data/experiment/base.yaml, replicates: 2, seed: 1,\n"
+             " scenarios: {push: {}, vanguard: {interventions.vanguard.enabled: true}}}\n", cwd);
+    char *exp = support_write(dir, "flow.yaml", yaml, strlen(yaml));
+    const char *check[] = {"check", exp, NULL};
+    char *out = NULL, *err = NULL;
+    cr_expect_eq(support_exec(check, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "ok (experiment: 2 scenario(s)") != NULL, "%s", out);
+    free(out);
+    free(err);
+
+    const char *text = "network:\n  type: edgelist\n  file: \"e.csv\"\n  node_file: >-\n"
+                           "    n.txt\nrun:\n  days: 3\n# sweep: not a key\n";
+    const char *edges = "source,target\n0,1\n";
+    free(support_write(dir, "e.csv", edges, strlen(edges)));
+    free(support_write(dir, "n.txt", "0\n1\n2\n", 6));
+    char *scn = support_write(dir, "scenario.yaml", text, strlen(text));
+    const char *check2[] = {"check", scn, NULL};
+    cr_expect_eq(support_exec(check2, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "ok (edgelist network, 3 agents, 1 ties)") != NULL, "%s", out);
+    free(out);
+    free(err);
+    free(exp);
+    free(scn);
+    support_rmdir(dir);
+}
+
+/* `check` says how many agents an edge list has and, when its nodes are
+ * not declared, that they are the ids with ties. */
+Test(cli, check_counts_the_agents_of_an_edge_list)
+{
+    char *dir = support_tmpdir();
+    const char *edges = "source,target\n0,1\n1,2\n7,8\n";
+    free(support_write(dir, "e.csv", edges, strlen(edges)));
+    const char *yaml = "network:\n  type: edgelist\n  file: e.csv\n";
+    char *scn = support_write(dir, "s.yaml", yaml, strlen(yaml));
+    const char *check[] = {"check", scn, NULL};
+    char *out = NULL, *err = NULL;
+    cr_expect_eq(support_exec(check, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "5 agents found: the ids with ties") && strstr(out, "network.nodes"), "%s", out);
+    free(out);
+    free(err);
+    const char *declared[] = {"check", scn, "--set", "network.nodes=10", NULL};
+    cr_expect_eq(support_exec(declared, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "ok (edgelist network, 10 agents, 3 ties)") != NULL, "%s", out);
+    free(out);
+    free(err);
+    free(scn);
+    support_rmdir(dir);
+}
+
+/* ---------- memory ---------- */
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Watts-Strogatz with 200,000 agents and k = 100,000 needs 80 GB of ties:
+ * check and run refuse it at once (it spent two minutes generating ties
+ * before "out of memory"), with the estimate and the limit. */
+Test(cli, scenarios_that_cannot_fit_are_refused_at_once)
+{
+    char *dir = support_tmpdir();
+    char *out_path = support_path(dir, "out.h5");
+    const char *sets[] = {"--set", "network.type=watts_strogatz", "--set", "network.agents=200000",
+                          "--set", "network.k=100000"};
+    const char *check[] = {"check", "configs/bass_ws.yaml", sets[0], sets[1], sets[2], sets[3], sets[4], sets[5], NULL};
+    const char *run[] = {"run", "configs/bass_ws.yaml", "-o", out_path, sets[0], sets[1], sets[2], sets[3],
+                         sets[4], sets[5], NULL};
+    const char *const *both[] = {check, run};
+    for (size_t i = 0; i < 2; i++) {
+        char *out = NULL, *err = NULL;
+        double t0 = seconds_now();
+        int code = support_exec(both[i], &out, &err);
+        double took = seconds_now() - t0;
+        cr_expect_eq(code, 2, "%s: exit %d: %s", both[i][0], code, err);
+        cr_expect_lt(took, 1.0, "%s took %.2f s", both[i][0], took);
+        cr_expect(strstr(err, "--set: network.agents: does not fit in memory: this scenario needs about 80.0 GB") &&
+                      strstr(err, "available (") && strstr(err, "1e+10 ties"),
+                  "%s", err);
+        free(out);
+        free(err);
+    }
+    cr_expect_eq(support_count_entries(dir), 0, "nothing left behind");
+    free(out_path);
+    support_rmdir(dir);
+}
+
+/* A complete graph of 2e9 agents passed `check`.  Its state alone is 4 GB
+ * for the Bass model: under a 2 GB address-space limit (ulimit -v) check
+ * and run refuse it at once, naming the limit.  (AddressSanitizer needs
+ * terabytes of address space, so the limit cannot be set under it.) */
+Test(cli, memory_limits_are_respected)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    cr_skip_test("ulimit -v cannot be used under AddressSanitizer");
+#else
+    char *dir = support_tmpdir();
+    double t0 = seconds_now();
+    int code = support_shell("ulimit -v 2000000 && $ADOPTSIM check configs/bass_complete.yaml "
+                             "--set network.agents=2000000000 2> %s/err.txt", dir);
+    cr_expect_lt(seconds_now() - t0, 1.0);
+    cr_expect_eq(code, 2);
+    cr_expect_eq(support_shell("grep -q 'needs about 4.0 GB (the complete network of 2000000000 agents "
+                               "and implicit ties' %s/err.txt", dir), 0);
+    cr_expect_eq(support_shell("grep -q 'RLIMIT_AS (ulimit -v)' %s/err.txt", dir), 0);
+    code = support_shell("ulimit -v 2000000 && $ADOPTSIM run configs/bass_complete.yaml -o %s/o.h5 "
+                         "--set network.agents=2000000000 2> /dev/null", dir);
+    cr_expect_eq(code, 2);
+    /* the same scenario at a size that fits passes */
+    cr_expect_eq(support_shell("ulimit -v 2000000 && $ADOPTSIM check -q configs/bass_complete.yaml "
+                               "--set network.agents=20000000"), 0);
+    support_rmdir(dir);
+#endif
 }

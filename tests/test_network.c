@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "network.h"
@@ -587,11 +589,11 @@ Test(network, csv_quoted_fields)
     support_rmdir(dir);
 }
 
-Test(network, csv_missing_file_is_an_io_error)
+Test(network, csv_missing_file_is_bad_input)
 {
     sim_network *net = NULL;
     sim_error err;
-    cr_assert_eq(load_edgelist("/nonexistent/dir/edges.csv", &net, &err), SIM_EIO);
+    cr_assert_eq(load_edgelist("/nonexistent/dir/edges.csv", &net, &err), SIM_EINPUT);
     cr_assert_null(net);
     cr_expect_str_eq(err.file, "/nonexistent/dir/edges.csv");
     cr_expect(strstr(err.msg, strerror(ENOENT)) != NULL, "%s", err.msg);
@@ -806,4 +808,407 @@ Test(network, validate_k_and_agents)
     const char *deep[] = {"network.type=organization", "network.agents=40000",
                           "organization.span=1", NULL};
     expect_invalid(deep, "organization.span", "levels deep");
+}
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Build with the overrides; returns the status (the network in *net). */
+static int build_status(const char *const *sets, sim_network **net, sim_error *err)
+{
+    scenario *scn = make_scenario(sets);
+    *net = NULL;
+    int rc = network_build(scn, 1, net, err);
+    scenario_free(scn);
+    return rc;
+}
+
+/* ---------- input files: regular, size- and line-capped ---------- */
+
+/* network.file must be a regular file: /dev/zero (which no line end ever
+ * ends) and a directory are refused at once, naming what they are. */
+Test(network, edge_file_must_be_a_regular_file, .timeout = 10)
+{
+    sim_network *net = NULL;
+    sim_error err;
+    cr_expect_eq(load_edgelist("/dev/zero", &net, &err), SIM_EINPUT);
+    cr_expect_str_eq(err.file, "/dev/zero");
+    cr_expect_str_eq(err.key, "network.file");
+    cr_expect(strstr(err.msg, "the edge-list file is a character device") != NULL, "%s", err.msg);
+    cr_expect_eq(load_edgelist("/dev/zero.csr", &net, &err), SIM_EINPUT); /* no such file */
+    char *dir = support_tmpdir();
+    cr_expect_eq(load_edgelist(dir, &net, &err), SIM_EINPUT);
+    cr_expect(strstr(err.msg, "is a directory") != NULL, "%s", err.msg);
+    char *fifo = support_path(dir, "edges.csr");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    cr_expect_eq(load_edgelist(fifo, &net, &err), SIM_EINPUT);
+    cr_expect(strstr(err.msg, "the CSR file is a FIFO (named pipe)") != NULL, "%s", err.msg);
+    cr_expect_null(net);
+    free(fifo);
+    support_rmdir(dir);
+}
+
+/* A line without an end (a 100 MB file of zeros: /dev/zero copied to disk;
+ * a 1 MB line of digits) fails fast at its line, without reading the file
+ * into memory. */
+Test(network, csv_line_length_is_capped)
+{
+    char *dir = support_tmpdir();
+    char *zeros = support_write(dir, "zeros.csv", "", 0);
+    cr_assert_eq(truncate(zeros, 100 << 20), 0);
+    sim_network *net = NULL;
+    sim_error err;
+    double t0 = seconds_now();
+    cr_expect_eq(load_edgelist(zeros, &net, &err), SIM_EINPUT);
+    cr_expect_lt(seconds_now() - t0, 0.5);
+    cr_expect_eq(err.line, 1);
+    cr_expect(strstr(err.msg, "line longer than 65536 bytes") != NULL, "%s", err.msg);
+
+    size_t len = 14 + (1 << 20);
+    char *text = malloc(len);
+    cr_assert_not_null(text);
+    memcpy(text, "source,target\n", 14);
+    memset(text + 14, '7', len - 14);
+    char *digits = support_write(dir, "digits.csv", text, len);
+    cr_expect_eq(load_edgelist(digits, &net, &err), SIM_EINPUT);
+    cr_expect_eq(err.line, 2);
+    cr_expect(strstr(err.msg, "line longer than") != NULL, "%s", err.msg);
+    /* a line just under the cap is read (and then judged on its content) */
+    memcpy(text + 14 + 65000, "\n", 1);
+    char *under = support_write(dir, "under.csv", text, 14 + 65001);
+    cr_expect_eq(load_edgelist(under, &net, &err), SIM_EINPUT);
+    cr_expect_eq(err.line, 2);
+    cr_expect(strstr(err.msg, "1 fields where the header has 2") != NULL, "%s", err.msg);
+    cr_expect_null(net);
+    free(text);
+    free(zeros);
+    free(digits);
+    free(under);
+    support_rmdir(dir);
+}
+
+/* ---------- declaring the nodes of an edge list ---------- */
+
+/* network.nodes: ids are 0..nodes-1 and nodes without ties are agents. */
+Test(network, nodes_keeps_isolated_nodes)
+{
+    char *dir = support_tmpdir();
+    const char *text = "source,target\n0,1\n1,2\n";
+    char *path = support_write(dir, "edges.csv", text, strlen(text));
+    char file[1100];
+    snprintf(file, sizeof file, "network.file=%s", path);
+    const char *sets[] = {"network.type=edgelist", file, "network.nodes=5", NULL};
+    sim_network *net = NULL;
+    sim_error err;
+    cr_assert_eq(build_status(sets, &net, &err), SIM_OK, "%s", err.msg);
+    check_csr(net);
+    cr_expect_eq(net->n, 5);
+    int64_t degrees[] = {1, 2, 1, 0, 0};
+    for (int32_t i = 0; i < 5; i++) cr_expect_eq(network_degree(net, i), degrees[i], "agent %d", i);
+    network_free(net);
+    /* without it only the ids with ties exist */
+    const char *plain[] = {"network.type=edgelist", file, NULL};
+    cr_assert_eq(build_status(plain, &net, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(net->n, 3);
+    network_free(net);
+    /* an id outside 0..nodes-1 is an error at its line */
+    const char *small[] = {"network.type=edgelist", file, "network.nodes=2", NULL};
+    cr_expect_eq(build_status(small, &net, &err), SIM_EINPUT);
+    cr_expect_str_eq(err.file, path);
+    cr_expect_eq(err.line, 3);
+    cr_expect(strstr(err.msg, "target id 2 is outside 0..1 (network.nodes = 2)") != NULL, "%s",
+              err.msg);
+    /* a header alone is a network of isolated nodes once they are declared */
+    char *empty = support_write(dir, "empty.csv", "source,target\n", 14);
+    snprintf(file, sizeof file, "network.file=%s", empty);
+    const char *alone[] = {"network.type=edgelist", file, "network.nodes=4", NULL};
+    cr_assert_eq(build_status(alone, &net, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(net->n, 4);
+    cr_expect_eq(network_arcs(net), 0);
+    network_free(net);
+    free(empty);
+    free(path);
+    support_rmdir(dir);
+}
+
+/* network.node_file: the agents are the ids listed (sorted), with or
+ * without ties; a tie naming another id, a duplicate or a bad id is an
+ * error at its line. */
+Test(network, node_file_declares_the_agents)
+{
+    char *dir = support_tmpdir();
+    const char *nodes = "id\n40\n10\n\n30\n20\n";
+    const char *edges = "source,target\n10,20\n40,20\n";
+    char *npath = support_write(dir, "nodes.txt", nodes, strlen(nodes));
+    char *epath = support_write(dir, "edges.csv", edges, strlen(edges));
+    const char *sets[] = {"network.type=edgelist", "network.file=edges.csv",
+                          "network.node_file=nodes.txt", NULL};
+    scenario *scn = make_scenario(sets);
+    free(scn->file);
+    scn->file = support_path(dir, "scenario.yaml"); /* both relative to it */
+    sim_network *net = NULL;
+    sim_error err;
+    cr_assert_eq(network_build(scn, 1, &net, &err), SIM_OK, "%s", err.msg);
+    check_csr(net);
+    cr_expect_eq(net->n, 4);
+    cr_expect(support_has_tie(net, 0, 1) && support_has_tie(net, 3, 1)); /* 10-20, 40-20 */
+    cr_expect_eq(network_degree(net, 2), 0); /* 30 has no ties */
+    network_free(net);
+
+    const char *unknown = "source,target\n10,20\n20,50\n";
+    support_write(dir, "edges.csv", unknown, strlen(unknown));
+    cr_expect_eq(network_build(scn, 1, &net, &err), SIM_EINPUT);
+    cr_expect_str_eq(err.file, epath);
+    cr_expect_eq(err.line, 3);
+    cr_expect(strstr(err.msg, "target id 50 is not in the node file") != NULL, "%s", err.msg);
+
+    const char *dup = "10\n20\n10\n";
+    support_write(dir, "nodes.txt", dup, strlen(dup));
+    cr_expect_eq(network_build(scn, 1, &net, &err), SIM_EINPUT);
+    cr_expect_str_eq(err.file, npath);
+    cr_expect_str_eq(err.key, "network.node_file");
+    cr_expect_eq(err.line, 3);
+    cr_expect(strstr(err.msg, "duplicate node id 10: lines 1 and 3") != NULL, "%s", err.msg);
+
+    const char *bad = "10\nx7\n";
+    support_write(dir, "nodes.txt", bad, strlen(bad));
+    cr_expect_eq(network_build(scn, 1, &net, &err), SIM_EINPUT);
+    cr_expect_eq(err.line, 2);
+    cr_expect(strstr(err.msg, "node id \"x7\" is not a non-negative integer") != NULL, "%s",
+              err.msg);
+    cr_expect_null(net);
+    scenario_free(scn);
+    free(npath);
+    free(epath);
+    support_rmdir(dir);
+}
+
+Test(network, node_keys_are_checked)
+{
+    const char *both[] = {"network.type=edgelist", "network.file=e.csv", "network.nodes=3",
+                          "network.node_file=n.txt", NULL};
+    expect_invalid(both, "network.node_file", "not both");
+    const char *csr[] = {"network.type=edgelist", "network.file=g.csr", "network.node_file=n.txt",
+                         NULL};
+    expect_invalid(csr, "network.node_file", "for CSV edge lists");
+    const char *ring[] = {"network.type=ring", "network.nodes=30", NULL};
+    expect_invalid(ring, "network.nodes", "is for network.type edgelist, not ring");
+    const char *org[] = {"network.type=organization", "network.node_file=n.txt", NULL};
+    expect_invalid(org, "network.node_file", "is for network.type edgelist");
+
+    /* a .csr file's node count must match network.nodes */
+    int64_t indptr[] = {0, 1, 2};
+    int32_t idx[] = {1, 0};
+    unsigned char buf[128];
+    size_t len = csr_bytes(buf, 2, indptr, idx);
+    char *dir = support_tmpdir();
+    char *path = support_write(dir, "g.csr", buf, len);
+    char file[1100];
+    snprintf(file, sizeof file, "network.file=%s", path);
+    const char *sets[] = {"network.type=edgelist", file, "network.nodes=3", NULL};
+    sim_network *net = NULL;
+    sim_error err;
+    cr_expect_eq(build_status(sets, &net, &err), SIM_EINPUT);
+    cr_expect(strstr(err.msg, "n = 2 agents but network.nodes is 3") != NULL, "%s", err.msg);
+    const char *same[] = {"network.type=edgelist", file, "network.nodes=2", NULL};
+    cr_expect_eq(build_status(same, &net, &err), SIM_OK, "%s", err.msg);
+    network_free(net);
+    free(path);
+    support_rmdir(dir);
+}
+
+/* An Erdos-Renyi graph with mean degree 1 on 10,000 nodes: about 1,350
+ * nodes have no tie.  Read as is, only the nodes with ties are agents;
+ * with network.nodes = 10000 every node is, and agent i is node i. */
+Test(network, erdos_renyi_edge_list_keeps_its_isolated_nodes)
+{
+    const int32_t n = 10000, m = 5000;
+    int64_t *degree = calloc((size_t)n, sizeof *degree);
+    char *text = malloc((size_t)m * 16 + 32);
+    cr_assert(degree && text);
+    size_t len = (size_t)sprintf(text, "source,target\n");
+    uint64_t s = 12345;
+    for (int32_t e = 0; e < m;) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        int32_t a = (int32_t)((s >> 33) % (uint64_t)n);
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        int32_t b = (int32_t)((s >> 33) % (uint64_t)n);
+        if (a == b) continue;
+        len += (size_t)sprintf(text + len, "%d,%d\n", (int)a, (int)b);
+        degree[a]++;
+        degree[b]++;
+        e++;
+    }
+    int32_t with_ties = 0;
+    for (int32_t i = 0; i < n; i++) with_ties += degree[i] > 0;
+    cr_assert_lt(with_ties, n - 1000, "the graph should have isolated nodes");
+
+    char *dir = support_tmpdir();
+    char *path = support_write(dir, "er.csv", text, len);
+    char file[1100];
+    snprintf(file, sizeof file, "network.file=%s", path);
+    const char *plain[] = {"network.type=edgelist", file, NULL};
+    const char *declared[] = {"network.type=edgelist", file, "network.nodes=10000", NULL};
+    sim_network *a = NULL, *b = NULL;
+    sim_error err;
+    cr_assert_eq(build_status(plain, &a, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(build_status(declared, &b, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(a->n, with_ties);
+    cr_expect_eq(b->n, n);
+    cr_expect_eq(network_arcs(a), network_arcs(b));
+    check_csr(b);
+    for (int32_t i = 0; i < n; i++) /* duplicates are dropped: degree at most the count */
+        cr_assert(network_degree(b, i) <= degree[i] && (degree[i] == 0) == (network_degree(b, i) == 0),
+                  "node %d", i);
+    network_free(a);
+    network_free(b);
+    free(degree);
+    free(text);
+    free(path);
+    support_rmdir(dir);
+}
+
+/* ---------- CSR files: cleaning and the one-pass checks ---------- */
+
+/* Rows with duplicates and self-ties are cleaned (as before the reader was
+ * rewritten), and an asymmetry anywhere is found and named. */
+Test(network, csr_rows_are_cleaned_and_symmetry_checked)
+{
+    /* 0: {1, 1, 0, 2}; 1: {0, 1}; 2: {0} */
+    int64_t indptr[] = {0, 4, 6, 7};
+    int32_t idx[] = {1, 1, 0, 2, 0, 1, 0};
+    unsigned char buf[256];
+    sim_network *net = NULL;
+    sim_error err;
+    cr_assert_eq(load_csr_bytes(buf, csr_bytes(buf, 3, indptr, idx), &net, &err), SIM_OK, "%s",
+                 err.msg);
+    check_csr(net);
+    cr_expect_eq(network_arcs(net), 4);
+    network_free(net);
+
+    /* each asymmetric shape: a tie missing at the end of a row, in the
+     * middle, and a row listing a lower id that does not list it back */
+    struct {
+        int32_t n;
+        int64_t indptr[6];
+        int32_t idx[12];
+        const char *msg;
+    } cases[] = {
+        {4, {0, 2, 3, 4, 5}, {1, 3, 0, 3, 0}, "row 2 lists 3 but row 3 does not list 2"},
+        {4, {0, 1, 2, 4, 4}, {1, 0, 0, 1}, "row 2 lists 0 but row 0 does not list 2"},
+        {3, {0, 1, 3, 4}, {1, 0, 2, 0}, "row 1 lists 2 but row 2 does not list 1"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t len = csr_bytes(buf, cases[k].n, cases[k].indptr, cases[k].idx);
+        cr_expect_eq(load_csr_bytes(buf, len, &net, &err), SIM_EINPUT, "case %zu", k);
+        cr_expect(strstr(err.msg, cases[k].msg) != NULL, "case %zu: %s", k, err.msg);
+    }
+}
+
+/* ---------- teammates of generated organizations ---------- */
+
+/* A team over organization.teammate_ties: each member is tied to exactly
+ * that many teammates (symmetric, no duplicates); teams within it are
+ * cliques, unchanged by the cap. */
+Test(network, organization_teams_over_the_cap)
+{
+    const char *sets[] = {"network.type=organization", "network.agents=200", "organization.span=50",
+                          "organization.peer_ties=0", "organization.teammate_ties=10", NULL};
+    sim_network *net = build(sets, 3);
+    check_csr(net);
+    for (int32_t i = 1; i < net->n; i++) {
+        int64_t reports = 0, mates = 0;
+        for (int64_t p = net->row[i]; p < net->row[i + 1]; p++) {
+            int32_t j = net->col[p];
+            if (net->manager[j] == i) {
+                reports++;
+            } else if (j != net->manager[i]) {
+                mates++;
+                cr_assert_eq(net->team[j], net->team[i]);
+            }
+        }
+        cr_expect_eq(mates, 10, "agent %d has %lld teammates", i, (long long)mates);
+        cr_expect_eq(network_degree(net, i), 1 + mates + reports);
+    }
+    /* the same seed gives the same teams; a cap of span - 1 is a clique */
+    sim_network *again = build(sets, 3);
+    cr_expect(same_csr(net, again));
+    const char *clique[] = {"network.type=organization", "network.agents=200", "organization.span=50",
+                            "organization.peer_ties=0", "organization.teammate_ties=49", NULL};
+    const char *uncapped[] = {"network.type=organization", "network.agents=200", "organization.span=50",
+                              "organization.peer_ties=0", "organization.teammate_ties=100000", NULL};
+    sim_network *c = build(clique, 3), *u = build(uncapped, 3);
+    cr_expect(same_csr(c, u));
+    cr_expect_eq(network_degree(c, 60), 1 + 49); /* agent 60: a team of 50, no reports */
+    network_free(net);
+    network_free(again);
+    network_free(c);
+    network_free(u);
+}
+
+/* ---------- the estimate before building ---------- */
+
+Test(network, estimate_matches_what_is_built)
+{
+    const char *ws[] = {"network.type=watts_strogatz", "network.agents=3000", "network.k=8", NULL};
+    const char *org[] = {"network.type=organization", "network.agents=5000", NULL};
+    const char *big_team[] = {"network.type=organization", "network.agents=5000",
+                              "organization.span=1000", "organization.teammate_ties=20", NULL};
+    const char *const *cases[] = {ws, org, big_team};
+    for (size_t k = 0; k < 3; k++) {
+        scenario *scn = make_scenario(cases[k]);
+        network_size size;
+        sim_error err;
+        cr_assert_eq(network_estimate(scn, &size, &err), SIM_OK, "%s", err.msg);
+        sim_network *net = NULL;
+        cr_assert_eq(network_build(scn, 1, &net, &err), SIM_OK, "%s", err.msg);
+        cr_expect_eq(size.agents, net->n);
+        /* generated ties are exact but for duplicates and the random peer ties */
+        double arcs = (double)network_arcs(net);
+        cr_expect(fabs((double)size.arcs - arcs) <= 0.05 * arcs, "case %zu: estimated %lld, built %.0f",
+                  k, (long long)size.arcs, arcs);
+        cr_expect_geq(size.bytes, (int64_t)network_bytes(net) / 2);
+        network_free(net);
+        scenario_free(scn);
+    }
+    /* a CSR file: its header; a CSV file: its lines */
+    const char *wsets[] = {"network.type=watts_strogatz", "network.agents=500", "network.k=6", NULL};
+    sim_network *g = build(wsets, 8);
+    size_t len = 12 + 8 * ((size_t)g->n + 1) + 4 * (size_t)network_arcs(g);
+    unsigned char *buf = malloc(len);
+    csr_bytes(buf, g->n, g->row, g->col);
+    char *dir = support_tmpdir();
+    char *path = support_write(dir, "g.csr", buf, len);
+    char file[1100];
+    snprintf(file, sizeof file, "network.file=%s", path);
+    const char *csr[] = {"network.type=edgelist", file, NULL};
+    scenario *scn = make_scenario(csr);
+    network_size size;
+    sim_error err;
+    cr_assert_eq(network_estimate(scn, &size, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(size.agents, 500);
+    cr_expect_eq(size.arcs, network_arcs(g));
+    scenario_free(scn);
+    const char *text = "source,target\n1,2\n2,3\n5,7\n";
+    char *cpath = support_write(dir, "e.csv", text, strlen(text));
+    snprintf(file, sizeof file, "network.file=%s", cpath);
+    scn = make_scenario(csr);
+    cr_assert_eq(network_estimate(scn, &size, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(size.arcs, 6);
+    scenario_free(scn);
+    /* a missing file fails as the build would */
+    snprintf(file, sizeof file, "network.file=%s/none.csv", dir);
+    scn = make_scenario(csr);
+    cr_expect_eq(network_estimate(scn, &size, &err), SIM_EINPUT);
+    cr_expect(strstr(err.msg, "cannot open the edge-list file") != NULL, "%s", err.msg);
+    scenario_free(scn);
+    network_free(g);
+    free(buf);
+    free(path);
+    free(cpath);
+    support_rmdir(dir);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "network.h"
@@ -585,12 +586,12 @@ Test(orgchart, levels_are_limited_to_32768)
     support_rmdir(dir);
 }
 
-Test(orgchart, missing_file_is_an_io_error)
+Test(orgchart, missing_file_is_bad_input)
 {
     scenario *scn = chart_scenario("/nonexistent/dir/chart.csv", NULL);
     sim_network *net = NULL;
     sim_error err;
-    cr_assert_eq(network_build(scn, 1, &net, &err), SIM_EIO);
+    cr_assert_eq(network_build(scn, 1, &net, &err), SIM_EINPUT);
     cr_assert_null(net);
     cr_expect_str_eq(err.file, "/nonexistent/dir/chart.csv");
     cr_expect_str_eq(err.key, "network.file");
@@ -598,8 +599,123 @@ Test(orgchart, missing_file_is_an_io_error)
     scenario_free(scn);
 
     /* the reader alone says the same */
-    cr_assert_eq(orgchart_read("/nonexistent/dir/chart.csv", &net, &err), SIM_EIO);
+    cr_assert_eq(orgchart_read("/nonexistent/dir/chart.csv", &net, &err), SIM_EINPUT);
     cr_assert_null(net);
+    /* a device is not a chart, and its endless line is never read */
+    cr_assert_eq(orgchart_read("/dev/zero", &net, &err), SIM_EINPUT);
+    cr_expect(strstr(err.msg, "the org chart is a character device") != NULL, "%s", err.msg);
+}
+
+/* Ids are written to the results as text (the agent coordinate), which
+ * xarray and h5py's .asstr() decode as UTF-8: an id, a manager_id or a team
+ * label that is not valid UTF-8 or holds a control character is refused at
+ * its line. */
+Test(orgchart, ids_must_be_utf8_text)
+{
+    BAD("id,manager_id,generation\nA,,gen_x\nB\xff,A,gen_z\n", 3, "id has invalid UTF-8");
+    BAD("id,manager_id,generation\nA,,gen_x\nB\xc3,A,gen_z\n", 3, "invalid UTF-8 (byte 0xc3 at byte 2");
+    BAD("id,manager_id,generation\nA,,gen_x\nB\xed\xa0\x80,A,gen_z\n", 3, "invalid UTF-8");
+    BAD("id,manager_id,generation\nA,,gen_x\nB\x01,A,gen_z\n", 3, "id has a control character");
+    BAD("id,manager_id,generation\nA,,gen_x\n\"B\tC\",A,gen_z\n", 3, "a control character");
+    BAD("id,manager_id,generation\nA,,gen_x\nB\xc2\x85,A,gen_z\n", 3, "a control character");
+    BAD("id,manager_id,generation\nA,,gen_x\nB,A\xfe,gen_z\n", 3, "manager_id has invalid UTF-8");
+    BAD("id,manager_id,generation,team\nA,,gen_x,\nB,A,gen_z,t\x7f\n", 3, "team has a control character");
+
+    /* UTF-8 text is fine */
+    char *dir = support_tmpdir();
+    const char *text = "id,manager_id,generation,team\nZo\xc3\xab,,gen_x,\n\xe5\xbc\xa0,Zo\xc3\xab,gen_z,"
+                       "\xf0\x9f\x9a\x80\n";
+    char *path = support_write(dir, "chart.csv", text, strlen(text));
+    sim_network *net = load(path, no_peers, 1);
+    cr_expect_str_eq(net->ids[0], "Zo\xc3\xab");
+    cr_expect_str_eq(net->ids[1], "\xe5\xbc\xa0");
+    network_free(net);
+    free(path);
+    support_rmdir(dir);
+}
+
+/* ---------- teams over organization.teammate_ties ---------- */
+
+/* A chart of one manager and reports people in one team. */
+static char *write_flat_chart(const char *dir, int32_t reports)
+{
+    size_t cap = (size_t)reports * 24 + 64, len = 0;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    len += (size_t)sprintf(text, "id,manager_id,generation\nboss,,gen_x\n");
+    for (int32_t i = 0; i < reports; i++) len += (size_t)sprintf(text + len, "p%d,boss,millennial\n", (int)i);
+    char *path = support_write(dir, "flat.csv", text, len);
+    free(text);
+    return path;
+}
+
+/* Teammates of agent i (ties to others of its team other than its manager). */
+static int64_t teammates(const sim_network *net, int32_t i)
+{
+    int64_t k = 0;
+    for (int64_t p = net->row[i]; p < net->row[i + 1]; p++) {
+        int32_t j = net->col[p];
+        k += j != net->manager[i] && net->manager[j] != i && net->team[j] == net->team[i];
+    }
+    return k;
+}
+
+/* Within the cap a team is a clique; over it every member has exactly cap
+ * teammates (cap - 1 for one member when cap and the team size are both
+ * odd), the ties symmetric without duplicates, the same for the same seed. */
+Test(orgchart, teams_over_the_cap_have_cap_teammates)
+{
+    char *dir = support_tmpdir();
+    for (int32_t cap = 4; cap <= 5; cap++)
+        for (int32_t size = cap + 1; size <= cap + 4; size++) {
+            char *path = write_flat_chart(dir, size);
+            char set[64];
+            snprintf(set, sizeof set, "organization.teammate_ties=%d", (int)cap);
+            const char *sets[] = {"organization.peer_ties=0", set, NULL};
+            sim_network *net = load(path, sets, 9);
+            int32_t short_of_cap = 0;
+            for (int32_t i = 1; i < net->n; i++) {
+                int64_t k = teammates(net, i);
+                if (size - 1 <= cap) cr_expect_eq(k, size - 1, "clique: cap %d size %d", cap, size);
+                else if (k == cap - 1) short_of_cap++;
+                else cr_expect_eq(k, cap, "cap %d size %d: agent %d has %lld", cap, size, i, (long long)k);
+                for (int64_t p = net->row[i]; p < net->row[i + 1]; p++) {
+                    cr_assert(p == net->row[i] || net->col[p - 1] < net->col[p], "duplicate");
+                    cr_assert(support_has_tie(net, net->col[p], i), "not symmetric");
+                }
+            }
+            cr_expect_eq(short_of_cap, size - 1 > cap && cap % 2 == 1 && size % 2 == 1, "cap %d size %d", cap, size);
+            cr_expect_eq(network_degree(net, 0), size);
+            sim_network *again = load(path, sets, 9);
+            cr_expect(same_csr(net, again));
+            network_free(net);
+            network_free(again);
+            free(path);
+        }
+    support_rmdir(dir);
+}
+
+/* 49,999 people reporting to one manager would be 1.25e9 teammate ties
+ * (9.8 GB); at the default cap of 100 it is 2.5e6, built in bounded time
+ * and memory. */
+Test(orgchart, a_huge_team_is_capped, .timeout = 120)
+{
+    char *dir = support_tmpdir();
+    char *path = write_flat_chart(dir, 49999);
+    struct rusage after;
+    sim_network *net = load(path, no_peers, 1);
+    getrusage(RUSAGE_SELF, &after);
+    cr_expect_eq(net->n, 50000);
+    cr_expect_eq(network_degree(net, 0), 49999);
+    for (int32_t i = 1; i < net->n; i++)
+        cr_assert_eq(network_degree(net, i), 101, "agent %d: %lld ties", i,
+                     (long long)network_degree(net, i));
+    cr_expect_eq(network_arcs(net), 2 * 49999 + 49999 * 100LL);
+    cr_expect_lt(network_bytes(net), 32e6);
+    cr_expect_lt(after.ru_maxrss, 400 * 1024, "peak RSS %ld KiB", after.ru_maxrss); /* KiB */
+    network_free(net);
+    free(path);
+    support_rmdir(dir);
 }
 
 Test(orgchart, validate_wants_a_file)

@@ -206,17 +206,17 @@ Test(report, bad_input, .timeout = 60)
         int code;
         const char *message;
     } cases[] = {
-        {{"report", "/nonexistent/x.h5", NULL}, 1, "cannot read /nonexistent/x.h5"},
-        {{"report", dir, NULL}, 1, "it is a directory"},
+        {{"report", "/nonexistent/x.h5", NULL}, 2, "/nonexistent/x.h5: cannot open the results file"},
+        {{"report", dir, NULL}, 2, "the results file is a directory"},
         {{"report", SMALL, NULL}, 2, "is not an adoptsim results file: not an HDF5 file"},
         {{"report", other, NULL}, 2, "no program attribute \"adoptsim\""},
         {{"report", h5, "--baseline", "nobody", NULL}, 2, "no scenario named \"nobody\" (it has push, vanguard)"},
         {{"report", h5, "--format", "xml", NULL}, 2, "--format wants text, markdown or csv"},
         {{"report", h5, "--days", "90,x", NULL}, 2, "--days wants days >= 0"},
         {{"report", h5, "--days", "-5", NULL}, 2, "--days wants days >= 0"},
-        {{"report", h5, "-o", "x.txt", NULL}, 2, "it takes no -o"},
-        {{"report", NULL}, 2, "report needs a results file"},
-        {{"run", SMALL, "-o", "x.h5", "--partial", NULL}, 2, "are for report"},
+        {{"report", h5, "-o", "x.txt", NULL}, 2, "report: unknown option '-o'"},
+        {{"report", NULL}, 2, "report: needs a results file"},
+        {{"run", SMALL, "-o", "x.h5", "--partial", NULL}, 2, "run: unknown option '--partial'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int code = support_exec(cases[i].args, &out, &err);

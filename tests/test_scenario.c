@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -247,14 +249,149 @@ Test(scenario, bool_spellings)
 
 /* ---------- file-level errors ---------- */
 
-Test(scenario, missing_file_is_io_error)
+Test(scenario, missing_file_is_bad_input)
 {
     scenario *scn = make();
     sim_error err;
 
-    cr_assert_eq(scenario_load_file(scn, "/nonexistent/dir/x.yaml", &err), SIM_EIO);
+    cr_assert_eq(scenario_load_file(scn, "/nonexistent/dir/x.yaml", &err), SIM_EINPUT);
     cr_expect_str_eq(err.file, "/nonexistent/dir/x.yaml");
     cr_expect(strstr(err.msg, "No such file") != NULL, "%s", err.msg);
+    scenario_free(scn);
+}
+
+/* A scenario file must be a regular file: a device, a FIFO and a directory
+ * are refused on the open descriptor, naming what they are, and opening a
+ * FIFO without a writer does not wait for one. */
+Test(scenario, only_regular_files_are_read, .timeout = 10)
+{
+    scenario *scn = make();
+    sim_error err;
+    const char *good = write_text("run:\n  days: 7\n");
+    char fifo[160], link[160];
+    snprintf(fifo, sizeof fifo, "%s/fifo.yaml", fixture_dir);
+    snprintf(link, sizeof link, "%s/link.yaml", fixture_dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    cr_assert_eq(symlink(good, link), 0);
+
+    cr_expect_eq(scenario_load_file(scn, "/dev/zero", &err), SIM_EINPUT);
+    cr_expect_str_eq(err.file, "/dev/zero");
+    cr_expect(strstr(err.msg, "is a character device, not a regular file") != NULL, "%s", err.msg);
+    cr_expect_eq(scenario_load_file(scn, fixture_dir, &err), SIM_EINPUT);
+    cr_expect(strstr(err.msg, "is a directory") != NULL, "%s", err.msg);
+    cr_expect_eq(scenario_load_file(scn, fifo, &err), SIM_EINPUT);
+    cr_expect_str_eq(err.file, fifo);
+    cr_expect(strstr(err.msg, "is a FIFO (named pipe)") != NULL, "%s", err.msg);
+    /* a symlink to a regular file is followed */
+    cr_expect_eq(scenario_load_file(scn, link, &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(scenario_int(scn, "run.days"), 7);
+    unlink(fifo);
+    unlink(link);
+    scenario_free(scn);
+}
+
+/* A file over the 16 MiB cap is refused by its size, before it is read. */
+Test(scenario, file_size_is_capped)
+{
+    scenario *scn = make();
+    sim_error err;
+    const char *path = write_text("run:\n  days: 7\n");
+    cr_assert_eq(truncate(path, (16 << 20) + 1), 0); /* sparse: nothing to read quickly */
+    cr_expect_eq(scenario_load_file(scn, path, &err), SIM_EINPUT);
+    cr_expect(strstr(err.msg, "more than the 16 MiB a scenario file may have") != NULL, "%s",
+              err.msg);
+    scenario_free(scn);
+}
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Lists and mappings nested 10,000 deep (flow and block style) are refused
+ * at the first level past 64, at once: libyaml's scanner is quadratic in
+ * flow depth, and the document was built before an unrelated error. */
+Test(scenario, deep_nesting_is_refused_quickly)
+{
+    scenario *scn = make();
+    sim_error err;
+    const int depth = 10000;
+    size_t cap = 8 * (size_t)depth + 64;
+    char *flow = malloc(cap), *block = malloc(cap), *maps = malloc(cap);
+    cr_assert(flow && block && maps);
+    size_t a = (size_t)sprintf(flow, "run: "), b = (size_t)sprintf(block, "run:\n  days:\n    ");
+    size_t c = (size_t)sprintf(maps, "run: ");
+    for (int i = 0; i < depth; i++) {
+        flow[a++] = '[';
+        b += (size_t)sprintf(block + b, "- ");
+        c += (size_t)sprintf(maps + c, "{a: ");
+    }
+    b += (size_t)sprintf(block + b, "x\n");
+    maps[c++] = '1';
+    for (int i = 0; i < depth; i++) {
+        flow[a++] = ']';
+        maps[c++] = '}';
+    }
+    flow[a++] = '\n';
+    maps[c++] = '\n';
+    flow[a] = maps[c] = '\0';
+
+    struct {
+        const char *text;
+        int line, column;
+    } cases[] = {
+        {flow, 1, 5 + 64},        /* the mapping, then the 64th '[' is level 65 */
+        {block, 3, 5 + 2 * 62},   /* the mapping, run's mapping, then the 63rd "- " */
+        {maps, 1, 5 + 4 * 63 + 1},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double t0 = seconds_now();
+        load_fails(scn, cases[k].text, &err);
+        double took = seconds_now() - t0;
+        expect_error(&err, cases[k].line, cases[k].column, "",
+                     "lists and mappings are nested more than 64 levels deep");
+        cr_expect_lt(took, 0.25, "case %zu took %.3f s", k, took);
+    }
+    /* --set values are parsed by libyaml too */
+    char *set = malloc(cap);
+    cr_assert_not_null(set);
+    size_t d = (size_t)sprintf(set, "model.bass.mix=");
+    for (int i = 0; i < depth; i++) set[d++] = '[';
+    for (int i = 0; i < depth; i++) set[d++] = ']';
+    set[d] = '\0';
+    double t0 = seconds_now();
+    cr_expect_eq(scenario_set(scn, set, &err), SIM_EINPUT);
+    cr_expect_lt(seconds_now() - t0, 0.25);
+    cr_expect_str_eq(err.file, "--set");
+    expect_error(&err, 0, 0, "model.bass.mix", "nested more than 64 levels deep");
+    free(set);
+    free(flow);
+    free(block);
+    free(maps);
+    scenario_free(scn);
+}
+
+/* 64 levels are allowed (the error is then about the value), 65 are not. */
+Test(scenario, nesting_limit_is_64)
+{
+    scenario *scn = make();
+    sim_error err;
+    char text[512];
+    for (int lists = 63; lists <= 64; lists++) {
+        int n = sprintf(text, "run:\n  days: ");
+        for (int i = 0; i < lists - 1; i++) text[n++] = '[';
+        for (int i = 0; i < lists - 1; i++) text[n++] = ']';
+        text[n] = '\0';
+        /* levels: the top mapping, run's mapping, lists - 1 lists */
+        strcat(text, "\n");
+        load_fails(scn, text, &err);
+        if (lists == 63)
+            expect_error(&err, 2, 9, "run.days", "expected an integer, got a list");
+        else
+            expect_error(&err, 2, 9 + 62, "", "nested more than 64 levels deep");
+    }
     scenario_free(scn);
 }
 
