@@ -24,7 +24,10 @@
  *       interventions.vanguard.share: [0.02, 0.05, 0.1]      # grid, list
  *       interventions.vanguard.cadence: {min: 7, max: 28}    # latin_hypercube, sobol
  *
- * Without scenarios the experiment has one scenario, "base".
+ * Without scenarios the experiment has one scenario, "base".  The output.*
+ * keys (per-agent table, compression) describe the results file, so they are
+ * the same for every scenario and cannot be swept; the per-agent table needs
+ * every run on one network.
  *
  * Ownership: experiment_load allocates; experiment_free releases. */
 #ifndef SIM_EXPERIMENT_H
@@ -62,6 +65,9 @@ typedef struct experiment {
     int n_points;               /* 1 without a sweep */
     double *points;             /* [point * n_params + j]: value of params[j] (NULL: no sweep) */
 
+    int agents;                 /* output.agents: the per-agent table (every run on one network) */
+    int compression;            /* output.compression: deflate level of the file */
+
     char *definition;           /* the resolved experiment as YAML (provenance, --resume) */
 } experiment;
 
@@ -73,7 +79,19 @@ int experiment_load(const char *path, const experiment_catalog *cat, const char 
                     int n_sets, experiment **out, sim_error *err);
 void experiment_free(experiment *ex); /* NULL is a no-op */
 
+/* `adoptsim run`'s experiment: one scenario, scn (validated), named after the
+ * stem of its file, no sweep, replicates and seed from the scenario. */
+int experiment_from_scenario(const scenario *scn, const sim_model_type *model, experiment **out, sim_error *err);
+
 /* The resolved scenario of run (s, p): a copy the caller frees. */
 int experiment_config(const experiment *ex, int s, int p, scenario **out, sim_error *err);
+
+/* 1 when a and b build the same network (their network.* and organization.*
+ * keys agree). */
+int experiment_same_network(const scenario *a, const scenario *b);
+
+/* The first line (1-based) on which texts a and b differ, 0 when they are
+ * equal; that line of each goes to line_a and line_b (size bytes each). */
+int experiment_diff_line(const char *a, const char *b, char *line_a, char *line_b, size_t size);
 
 #endif
