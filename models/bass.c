@@ -138,4 +138,5 @@ static void bass_agent_values(const void *state, const sim_context *ctx, int fie
 const sim_model_type bass_model = {
     "bass", "Bass diffusion: adopt with probability p + q * adopted share of neighbours",
     bass_params, bass_observables, 3,
-    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 1, bass_agent_values};
+    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 1, bass_agent_values,
+    contagion_outcomes, CONTAGION_N_OUTCOMES};

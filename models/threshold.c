@@ -174,4 +174,5 @@ const sim_model_type threshold_model = {
     "threshold", "threshold cascade: adopt once the adopted share of neighbours reaches a threshold",
     threshold_params, threshold_observables, 3,
     threshold_validate, threshold_alloc, threshold_free, threshold_init, threshold_step,
-    threshold_observe, threshold_agent_fields, 1, threshold_agent_values};
+    threshold_observe, threshold_agent_fields, 1, threshold_agent_values, contagion_outcomes,
+    CONTAGION_N_OUTCOMES};
