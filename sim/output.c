@@ -36,7 +36,8 @@ struct out_file {
 
 /* ---- paths ------------------------------------------------------------------ */
 
-char *output_dir_of(const char *path)
+/* The directory part of path ("." when there is none), malloc'd. */
+static char *output_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash) return strdup(".");
@@ -467,37 +468,4 @@ int output_publish(const char *tmp, const char *path, int replace, sim_error *er
     }
     sync_dir(path);
     return SIM_OK;
-}
-
-int output_text_attr(const char *path, const char *name, char **text, sim_error *err)
-{
-    H5E_auto2_t old_func = NULL;
-    void *old_data = NULL;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), attr = -1, type = -1;
-    int status = SIM_OK;
-    size_t size = 0;
-
-    *text = NULL;
-    if (file >= 0 && H5Aexists(file, name) > 0) attr = H5Aopen(file, name, H5P_DEFAULT);
-    if (attr >= 0) type = H5Aget_type(attr);
-    if (type >= 0 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) size = H5Tget_size(type);
-    if (size == 0)
-        status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s%s%s", path,
-                               file < 0 ? "not an HDF5 file" : "no text attribute \"", file < 0 ? "" : name,
-                               file < 0 ? "" : "\"");
-    else if (!(*text = calloc(size + 1, 1)))
-        status = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    else if (H5Aread(attr, type, *text) < 0) {
-        free(*text);
-        *text = NULL;
-        status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: attribute %s", path, name);
-    }
-    if (type >= 0) H5Tclose(type);
-    if (attr >= 0) H5Aclose(attr);
-    if (file >= 0) H5Fclose(file);
-    H5Eclear2(H5E_DEFAULT);
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-    return status;
 }

@@ -100,12 +100,4 @@ int output_close(out_file *f, int keep, sim_error *err);
  * a hard link that fails if path appeared meanwhile (SIM_EINPUT). */
 int output_publish(const char *tmp, const char *path, int replace, sim_error *err);
 
-/* The directory part of path ("." when there is none), malloc'd. */
-char *output_dir_of(const char *path);
-
-/* The text attribute name of the root group of path, in a malloc'd string
- * (*text, the caller frees).  SIM_EIO when the file or the attribute cannot
- * be read. */
-int output_text_attr(const char *path, const char *name, char **text, sim_error *err);
-
 #endif
