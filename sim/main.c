@@ -316,7 +316,7 @@ static int run_pipeline(const cli_options *opt, const experiment *ex, const char
 
     char *history = join_args(argc, argv);
     pipeline_options po = {opt->output_path, command, opt->force, opt->resume, opt->quiet, threads, history,
-                           &stop_requested, !strcmp(command, "run"), -1, 0, NULL, NULL};
+                           &stop_requested, !strcmp(command, "run") && !opt->quiet, -1, 0, NULL, NULL};
     pipeline_summary sum;
     int rc = pipeline_run(ex, &po, &sum, &err);
     free(history);
