@@ -40,7 +40,7 @@ typedef struct pipeline {
     journal j;
     int locked;
     long long journal_runs;   /* runs committed in the journal */
-    int journal_foreign;      /* the journal is not ours to remove */
+    int keep_journal;         /* the journal holds what a later command must decide about */
     char *tmp;                /* <OUT>.tmp */
     int out_existed;          /* OUT was there when we started (force or resume) */
     long long runs;
@@ -248,7 +248,7 @@ static int open_output(pipeline *p, sim_error *err)
     char *text = NULL;
     int h = journal_header(&p->j, &text, err);
     if (h < 0) {
-        p->journal_foreign = 1;
+        p->keep_journal = 1;
         return err->status;
     }
     long long records = 0;
@@ -256,7 +256,7 @@ static int open_output(pipeline *p, sim_error *err)
         if (opt->resume && strcmp(text, p->header)) {
             char a[96], b[96];
             int line = experiment_diff_line(text, p->header, a, b, sizeof a);
-            p->journal_foreign = 1;
+            p->keep_journal = 1;
             free(text);
             return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
                                  "cannot resume %s: %s.journal was written by a different experiment definition "
@@ -267,8 +267,7 @@ static int open_output(pipeline *p, sim_error *err)
             rc = journal_scan(&p->j, p->runs, p->lay.n_vars, p->head + p->lay.bound, opt->resume, record_found, p,
                               &records, err);
         } else {
-            /* another experiment's journal: count its records for the message */
-            records = 1;
+            records = 1; /* another definition's: what it holds is not ours to count or remove */
         }
     }
     free(text);
@@ -276,7 +275,7 @@ static int open_output(pipeline *p, sim_error *err)
     p->journal_runs = opt->resume ? runs_done(p) : 0;
     if (records > 0 && !opt->resume && !opt->force) {
         long long held = runs_done(p);
-        p->journal_foreign = 1;
+        p->keep_journal = 1;
         if (held > 0)
             return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
                                  "%s.journal holds %lld of %lld runs of an interrupted %s: --resume to finish it, "
@@ -559,7 +558,7 @@ void pipeline_summary_free(pipeline_summary *sum)
 static void say_what_is_kept(pipeline *p, sim_error *err)
 {
     size_t len = strlen(err->msg);
-    if (!p->locked || p->journal_foreign || err->status == SIM_EINPUT) return;
+    if (!p->locked || p->keep_journal || err->status == SIM_EINPUT) return;
     if (p->journal_runs > 0)
         snprintf(err->msg + len, sizeof err->msg - len,
                  "; %s.journal keeps the %lld of %lld runs committed before: adoptsim %s ... -o %s --resume "
@@ -636,7 +635,7 @@ int pipeline_run(const experiment *ex, const pipeline_options *opt, pipeline_sum
     if (rc) say_what_is_kept(&p, err);
     if (p.locked) {
         if (rc) unlink(p.tmp);
-        journal_release(&p.j, rc == SIM_OK || (p.journal_runs == 0 && !p.journal_foreign));
+        journal_release(&p.j, rc == SIM_OK || (p.journal_runs == 0 && !p.keep_journal));
     }
     pipeline_free(&p);
     return rc;
