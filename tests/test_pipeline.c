@@ -253,3 +253,21 @@ Test(pipeline, run_progress_only_for_long_runs, .timeout = 120)
     free(out);
     support_rmdir(dir);
 }
+
+/* SIGTERM (or Ctrl-C) to the command line: the running runs finish, the
+ * finished ones are written (a partial file), the journal goes, exit 130. */
+Test(pipeline, a_signal_writes_the_finished_runs_and_exits_130, .timeout = 120)
+{
+    char *dir = support_tmpdir(), *out = support_path(dir, "o.h5");
+    int code = support_shell("%s run %s -o %s --replicates 1000 --threads 2 --set network.agents=2000 "
+                             "2> %s/err.txt > /dev/null & pid=$!; sleep 2; kill -TERM $pid; wait $pid",
+                             binary(), BASE, out, dir);
+    cr_assert_eq(code, 130, "exit %d", code);
+    cr_expect_eq(support_shell("grep -q 'interrupted: [0-9]* of 1000 runs are in %s; finish with --resume' %s/err.txt",
+                               out, dir), 0);
+    cr_expect_eq(support_shell("/usr/bin/python3 -c \"import h5py, sys; d = h5py.File('%s')['completed'][...]; "
+                               "sys.exit(not 0 < d.sum() < d.size)\"", out), 0, "no partial file");
+    cr_expect_eq(support_count_entries(dir), 2, "a journal or temporary file is left");
+    free(out);
+    support_rmdir(dir);
+}
