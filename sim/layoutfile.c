@@ -133,8 +133,8 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
                    {D_SCN, D_POINT, D_REP}, NULL, {0}, 0, coords};
     completed_chunk(lay, c->chunk);
     for (int j = 0; j < ex->n_params; j++)
-        lf->vars[nv++] = (out_var){ex->params[j], "swept parameter", NULL, OUT_F64, 1, {D_POINT}, lf->param_values + (size_t)j * P,
-                                   {0}, 0, NULL};
+        lf->vars[nv++] = (out_var){ex->params[j], "swept parameter", NULL, OUT_F64, 1, {D_POINT},
+                                   lf->param_values + (size_t)j * P, {0}, 0, NULL};
     for (int k = 0; has_org && k < 4; k++) {
         int32_t *col = lf->org + (size_t)k * N;
         for (size_t i = 0; i < N; i++)

@@ -122,8 +122,10 @@ static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *
                 for (size_t j = 0; j < nb && !rc; j++) {
                     size_t run = ((size_t)s * (size_t)f->P + (size_t)p) * R + r0 + j;
                     for (int i = 0; i < c->n_obs; i++)
-                        for (int k = 0; k < g->n_days; k++)
-                            c->at[i][(size_t)k * c->runs + run] = rows[((size_t)i * block + j) * T + (size_t)g->days[k]];
+                        for (int k = 0; k < g->n_days; k++) {
+                            const double *row = rows + ((size_t)i * block + j) * T;
+                            c->at[i][(size_t)k * c->runs + run] = row[g->days[k]];
+                        }
                     for (int o = 0; o < g->n_out; o++) {
                         const sim_outcome *oc = &g->out[o];
                         if (oc->kind != SIM_OUTCOME_FIRST_DAY) continue;
@@ -193,7 +195,8 @@ static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b
                     cell->v = stats_ratio_ci(a, b, n, &why);
                     outcomes_words(oc->of, words, sizeof words);
                     if (why == STATS_RATIO_NO_GAIN) add_note(cell, "no additional %s", words);
-                    if (why == STATS_RATIO_NOT_SIGNIFICANT) add_note(cell, "gain in %s not significant: no interval", words);
+                    if (why == STATS_RATIO_NOT_SIGNIFICANT)
+                        add_note(cell, "gain in %s not significant: no interval", words);
                     if (n == 0) add_note(cell, "no completed pairs");
                     else if (n == 1 && why == STATS_RATIO_OK) add_note(cell, "n=1");
                     continue;

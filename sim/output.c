@@ -113,8 +113,10 @@ static int validate(const out_spec *spec, sim_error *err)
             if (!strcmp(spec->vars[j].name, v->name)) return internal(err, "duplicate variable", v->name);
         if (v->ndims < 1 || v->ndims > OUT_MAX_RANK) return internal(err, "rank outside 1..6 of", v->name);
         for (int k = 0; k < v->ndims; k++) {
-            if (v->dims[k] < 0 || v->dims[k] >= spec->ndims) return internal(err, "dimension index out of range in", v->name);
-            if (v->chunk[k] > spec->dims[v->dims[k]].size) return internal(err, "chunk larger than the variable", v->name);
+            if (v->dims[k] < 0 || v->dims[k] >= spec->ndims)
+                return internal(err, "dimension index out of range in", v->name);
+            if (v->chunk[k] > spec->dims[v->dims[k]].size)
+                return internal(err, "chunk larger than the variable", v->name);
             chunked |= v->chunk[k] > 0;
         }
         for (int k = 0; chunked && k < v->ndims; k++)
@@ -452,7 +454,8 @@ int output_close(out_file *f, int keep, sim_error *err)
     if (f->dxpl >= 0) H5Pclose(f->dxpl);
     if (keep && status == SIM_OK) {
         int e = sync_path(f->tmp);
-        if (e) status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot write %s: fsync: %s", f->path, strerror(e));
+        if (e)
+            status = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot write %s: fsync: %s", f->path, strerror(e));
     }
     if (!keep || status != SIM_OK) unlink(f->tmp);
     H5Eclear2(H5E_DEFAULT);

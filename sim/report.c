@@ -516,7 +516,8 @@ static int print_readable(report *rp, FILE *out)
             }
             const char *ln = "";
             for (int i = 0; i < rp->f.model->n_observables; i++)
-                if (!strcmp(rp->f.model->observables[i].name, oc->observable)) ln = rp->f.model->observables[i].long_name;
+                if (!strcmp(rp->f.model->observables[i].name, oc->observable))
+                    ln = rp->f.model->observables[i].long_name;
             snprintf(title, sizeof title, "%s%s%s (%s)", oc->label, ln[0] ? ": " : "", ln, oc->unit);
             heading(rp, out, 2, title);
             status = print_table(rp, out, k, o, extra_of(g, o));
@@ -609,7 +610,8 @@ static void print_csv(report *rp, FILE *out)
                         csv_row(rp, out, s, p, (int)g->days[k], o, c);
                 }
             for (int o = 0; o < g->n_out; o++)
-                if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY) csv_row(rp, out, s, p, -1, o, outcomes_cell(g, 0, o, s, p));
+                if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY)
+                    csv_row(rp, out, s, p, -1, o, outcomes_cell(g, 0, o, s, p));
         }
 }
 

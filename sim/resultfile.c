@@ -216,8 +216,10 @@ static int read_params(result_file *f)
 static int check_shape(result_file *f)
 {
     int rc;
-    if ((rc = dim_size(f, "scenario", RESULT_MAX_SCENARIOS, &f->S)) || (rc = dim_size(f, "point", RESULT_MAX_POINTS, &f->P)) ||
-        (rc = dim_size(f, "replicate", RESULT_MAX_REPLICATES, &f->R)) || (rc = dim_size(f, "time", LAYOUT_MAX_TIME, &f->T)))
+    if ((rc = dim_size(f, "scenario", RESULT_MAX_SCENARIOS, &f->S)) ||
+        (rc = dim_size(f, "point", RESULT_MAX_POINTS, &f->P)) ||
+        (rc = dim_size(f, "replicate", RESULT_MAX_REPLICATES, &f->R)) ||
+        (rc = dim_size(f, "time", LAYOUT_MAX_TIME, &f->T)))
         return rc;
     /* each at most 10^6 (10^4 scenarios): runs < 2^63 and runs * T * 8 < 2^63 */
     long long runs = (long long)f->S * f->P * f->R, v;

@@ -1,10 +1,10 @@
 /* test_output.c: the results file (layout.h, output.c) as readers see it:
  * types, chunks, filters, fill values, attributes and dimension scales read
- * back through the HDF5 C API; h5py and xarray decode the stored chunks to
- * exactly the values the engine computed, compressed or not; h5dump and
- * ncdump read it; the same experiment gives the same file on 1 and 2
- * threads; bad specs, blocked temporary names and file size limits leave
- * nothing behind. */
+ * back through the HDF5 C API; the packed chunks are the bytes HDF5's own
+ * filters store; h5py and xarray decode them to exactly the values the
+ * engine computed, compressed or not; h5dump and ncdump read the file; the
+ * same experiment gives the same file on 1 and 2 threads; bad specs, blocked
+ * temporary names and file size limits leave nothing behind. */
 #include <criterion/criterion.h>
 
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include "layout.h"
 #include "output.h"
 #include "registry.h"
 #include "support.h"
@@ -432,4 +433,85 @@ Test(output, file_size_limit_while_assembling_leaves_nothing, .timeout = 120)
     }
     free(out);
     support_rmdir(dir);
+}
+
+/* layout_pack stores exactly the bytes HDF5's own shuffle and deflate
+ * filters store for the same values (or the raw little-endian values at
+ * compression 0). */
+Test(output, packed_chunks_are_what_hdf5_filters_store)
+{
+    const sim_model_type *m = registry_model("genai");
+    const int32_t T = 50, L = 3;
+    const size_t k = (size_t)m->n_observables;
+    double *data = malloc(k * (size_t)T * sizeof *data);
+    double *gen = malloc(k * (size_t)T * NET_GENERATIONS * sizeof *gen);
+    double *lev = malloc(k * (size_t)T * 2 * sizeof *lev);
+    for (size_t i = 0; i < k * (size_t)T; i++)
+        data[i] = m->observables[i / (size_t)T].is_count ? (double)(i * 7 % 300) : (double)i * 0.37 - 5;
+    for (size_t i = 0; i < k * (size_t)T * NET_GENERATIONS; i++) gen[i] = (double)(i % 97);
+    for (size_t i = 0; i < k * (size_t)T * 2; i++) lev[i] = (double)(i % 13) + 0.25;
+    layout_run run = {data, gen, lev, 2, NULL}; /* a run two levels deep in a file with three */
+    for (int level = 0; level <= 9; level += 3) {
+        layout lay;
+        sim_error err;
+        cr_assert_eq(layout_init(&lay, m, 1, 1, 1, T, L, 0, level, &err), SIM_OK);
+        unsigned char *packed = malloc(lay.bound);
+        uint32_t *lens = malloc((size_t)lay.n_vars * sizeof *lens);
+        size_t used, pos = 0;
+        layout_packer pk;
+        layout_packer_init(&pk);
+        cr_assert_eq(layout_pack(&lay, &pk, &run, packed, lens, &used, &err), SIM_OK);
+        hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+        H5Pset_fapl_core(fapl, 1 << 16, 0);
+        hid_t f = H5Fcreate("packed.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+        for (int v = 0; v < lay.n_vars; v++) {
+            const layout_var *lv = &lay.vars[v];
+            int rank = lv->kind == LAYOUT_TOTAL ? 4 : 5;
+            hsize_t dims[5] = {1, 1, 1, (hsize_t)T, lv->kind == LAYOUT_BY_GENERATION ? NET_GENERATIONS : (hsize_t)L};
+            hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+            H5Pset_chunk(dcpl, rank, dims);
+            if (level) {
+                H5Pset_shuffle(dcpl);
+                H5Pset_deflate(dcpl, (unsigned)level);
+            }
+            hid_t ds = H5Dcreate2(f, lv->name, lv->is_count ? H5T_STD_I32LE : H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
+                                  H5P_DEFAULT);
+            /* the values as the file should hold them */
+            size_t n = lv->elems;
+            double *x = malloc(n * sizeof *x);
+            for (size_t i = 0; i < n; i++) {
+                size_t src = (size_t)lv->source;
+                if (lv->kind == LAYOUT_TOTAL) x[i] = data[src * (size_t)T + i];
+                else if (lv->kind == LAYOUT_BY_GENERATION) x[i] = gen[src * n + i];
+                else x[i] = i % (size_t)L < 2 ? lev[(src * (size_t)T + i / (size_t)L) * 2 + i % (size_t)L] : NAN;
+                if (lv->is_count && isnan(x[i])) x[i] = -1;
+            }
+            cr_assert_geq(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x), 0);
+            hsize_t off[5] = {0, 0, 0, 0, 0}, size = 0;
+            uint32_t mask = 1;
+            cr_assert_geq(H5Dget_chunk_storage_size(ds, off, &size), 0);
+            unsigned char *stored = malloc(size);
+            cr_assert_geq(H5Dread_chunk(ds, H5P_DEFAULT, off, &mask, stored), 0);
+            cr_expect_eq(mask, 0);
+            cr_expect_eq(size, lens[v], "level %d, %s: %u bytes packed, HDF5 stores %d", level, lv->name,
+                         (unsigned)lens[v], (int)size);
+            cr_expect(size == lens[v] && memcmp(stored, packed + pos, size) == 0, "level %d, %s: bytes differ", level,
+                      lv->name);
+            pos += lens[v];
+            free(stored);
+            free(x);
+            H5Dclose(ds);
+            H5Pclose(dcpl);
+            H5Sclose(space);
+        }
+        H5Fclose(f);
+        H5Pclose(fapl);
+        layout_packer_free(&pk);
+        layout_free(&lay);
+        free(packed);
+        free(lens);
+    }
+    free(data);
+    free(gen);
+    free(lev);
 }
