@@ -42,7 +42,6 @@
 #include "experiment.h"
 #include "model.h"
 #include "network.h"
-#include "output.h"
 
 #define LAYOUT_MAX_TIME 1000001 /* run.days <= 1,000,000 */
 

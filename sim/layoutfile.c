@@ -3,6 +3,7 @@
  * the completed flags; and an existing file read back run by run for
  * --resume. */
 #include "layout.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <stdlib.h>

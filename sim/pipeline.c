@@ -2,8 +2,6 @@
  * journal and assembles the results file (see pipeline.h). */
 #include "pipeline.h"
 
-#include <errno.h>
-#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +13,7 @@
 #include "journal.h"
 #include "layout.h"
 #include "network.h"
+#include "output.h"
 #include "parallel.h"
 
 #define PROGRESS_AFTER 1.0     /* no progress for commands shorter than this (seconds) */

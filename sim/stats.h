@@ -16,8 +16,6 @@
 #ifndef SIM_STATS_H
 #define SIM_STATS_H
 
-#include <stddef.h>
-
 typedef struct stats_estimate {
     int n;                 /* values used; 0: none */
     double mean, lo, hi;   /* NaN when not defined (lo, hi: n < 2 or no interval) */
