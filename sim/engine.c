@@ -13,9 +13,9 @@ const param_def engine_params[] = {
     {"run.threads", PARAM_INT, "threads", 0, 4096, "0", NULL, 0,
      "OpenMP threads; 0 uses OMP_NUM_THREADS or all cores"},
     {"output.compression", PARAM_INT, "", 0, 9, "1", NULL, 0,
-     "deflate level of the results file, each run shuffled and deflated by the worker threads: 1 stores a "
-     "genai run in 3.4x less space (a 500-staff run costs 30% more CPU, a 1,000-staff run 15%); 2-9 save "
-     "under 2% more for up to 5x that; 0 stores raw values"},
+     "deflate level of the results file, each run shuffled and deflated by the worker threads: 1 stores "
+     "runs in a third of their raw size for 15-30% more CPU time a run; 2-9 save under 2% more for up to "
+     "5x that time; 0 stores raw values"},
     {"output.agents", PARAM_BOOL, "", 0, 1, "false", NULL, 0,
      "also write each agent's state and roles at the last day, per run (experiments: every run on one network)"},
     PARAM_END};

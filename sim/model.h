@@ -53,9 +53,9 @@ typedef enum sim_outcome_kind {
 } sim_outcome_kind;
 
 typedef struct sim_outcome {
-    const char *id;          /* CSV name, e.g. "regular_users_pct_staff" */
-    const char *label;       /* VALUE, FIRST_DAY: the table's title ("Regular users"); SHARE,
-                                PER_UNIT: its column header ("% of staff") */
+    const char *id;          /* CSV name, e.g. "adopters_pct_agents" */
+    const char *label;       /* VALUE, FIRST_DAY: the table's title ("Adopters"); SHARE,
+                                PER_UNIT: its column header ("% of agents") */
     sim_outcome_kind kind;
     const char *observable;
     const char *of;          /* SHARE, FIRST_DAY: the denominator (NULL: none); PER_UNIT: the

@@ -179,9 +179,9 @@ Test(experiment, common_random_numbers_shrink_paired_differences, .timeout = 120
 Test(experiment, progress_lines_and_quiet, .timeout = 120)
 {
     char *dir = support_tmpdir(), *out = support_path(dir, "s.h5"), *err = NULL, *so = NULL;
-    /* 32 runs of 2,000 staff over 200 days: a few seconds */
-    const char *args[] = {"experiment", SMALL, "-o", out, "--threads", "1", "--set", "network.agents=2000",
-                          "--set", "run.days=200", NULL};
+    /* 32 runs of 5,000 staff over a year: 58 million agent-days, 2 s at least */
+    const char *args[] = {"experiment", SMALL, "-o", out, "--threads", "1", "--set", "network.agents=5000",
+                          "--set", "run.days=365", NULL};
     cr_assert_eq(support_exec(args, &so, &err), 0, "%s", err);
     cr_expect(strstr(err, "32/32 runs (100%)") != NULL, "%s", err);
     cr_expect(strstr(err, "runs/s") != NULL, "%s", err);
