@@ -329,6 +329,7 @@ Test(output, check_target)
     cr_expect(strstr(err.msg, "does not exist") != NULL, "%s", err.msg);
     cr_expect_eq(output_check_target("", &err), SIM_EIO);
     cr_expect_eq(output_check_target("test_output-no-such-file.h5", &err), SIM_OK, "%s", err.msg);
+    cr_expect_eq(rmdir(sub), 0);
     free(path);
     free(sub);
     free(missing);
