@@ -36,7 +36,7 @@ STATIC_LIBS ?= $(if $(STATIC_HDF5:0=),$(if $(filter-out $(wildcard $(STATIC_ARCH
 ifeq ($(STATIC_LIBS),1)
 PKG_LIBS   = $(HDF5_DIR)/libhdf5_hl.a $(HDF5_DIR)/libhdf5.a $(STATIC_ARCHIVES) -ldl
 else
-PKG_LIBS   = $(shell pkg-config --libs gsl yaml-0.1 2>/dev/null) $(HDF5_LIBS)
+PKG_LIBS   = $(shell pkg-config --libs gsl yaml-0.1 2>/dev/null) $(HDF5_LIBS) -lz
 endif
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \

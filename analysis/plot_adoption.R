@@ -5,9 +5,9 @@
 #                                    [--share] [--point I ...] [--dpi N]
 #
 # The R twin of analysis/plot_adoption.py (same options, same figures, same
-# image sizes), with hdf5r and base graphics (Debian: r-cran-hdf5r).  Reads a
-# single run (`adoptsim run`: variables over replicate, time) or an experiment
-# (`adoptsim experiment`: scenario, point, replicate, time) and draws, for each
+# image sizes), with hdf5r and base graphics (Debian: r-cran-hdf5r).  Reads
+# any adoptsim results file (`adoptsim run` or `adoptsim experiment`:
+# variables over scenario, point, replicate, time) and draws, for each
 # scenario (and sweep point), the mean over the completed replicates with a
 # 95% confidence band (Student t).  Writes, as PNG and SVG:
 #
@@ -18,9 +18,9 @@
 # OUTPREFIX defaults to FILE without .h5.  Observables default to
 # monthly_active, regular_users and valuable_uses (those present), or adopters
 # for the bass and threshold models.  --share divides counts by the staff of
-# the same group (or by the `agents` attribute).  Runs not completed
-# (completed = 0, or fill values) are left out with a note on stderr.  A
-# single-run file is one scenario named after the file.
+# the same group (or by the `agents` attribute).  Runs not in the file
+# (completed = 0) are left out with a note on stderr.  The file of
+# `adoptsim run` is one scenario, named after its scenario file.
 #
 # hdf5r hands arrays over in Fortran order (dimensions reversed, and those of
 # size 1 dropped unless read with drop = FALSE); every array here is turned
@@ -117,29 +117,20 @@ open_results <- function(path) {
     f <- tryCatch(H5File$new(path, mode = "r"), error = function(e) die(path, ": ", conditionMessage(e)))
     res <- list(f = f, path = path)
     res$model <- if ("model" %in% h5attr_names(f)) h5attr(f, "model") else "?"
-    res$experiment <- f$exists("scenario")
-    if (res$experiment) {
-        res$scenarios <- as.character(f[["scenario"]]$read())
-        res$npoints <- if (f$exists("point")) f[["point"]]$dims else 1L
-        res$baseline <- if ("baseline" %in% h5attr_names(f)) h5attr(f, "baseline") else res$scenarios[1]
-    } else {
-        res$scenarios <- sub("\\.h5$", "", basename(path))
-        res$npoints <- 1L
-        res$baseline <- res$scenarios
-    }
+    for (n in c("scenario", "point", "completed", "time"))
+        if (!f$exists(n)) die(path, ": no ", n, " variable: not an adoptsim results file")
+    res$scenarios <- as.character(f[["scenario"]]$read())
+    res$npoints <- f[["point"]]$dims
+    res$baseline <- if ("baseline" %in% h5attr_names(f)) h5attr(f, "baseline") else res$scenarios[1]
     res$sweep <- list()
-    if (res$experiment) {
-        skip <- c("point", "scenario", "replicate", "time", "generation", "level", "completed")
-        for (n in setdiff(names(f), skip)) {
-            obj <- f[[n]]
-            if (!inherits(obj, "H5D") || length(obj$dims) != 1) next
-            dn <- dim_names(f, obj)
-            if ((!is.null(dn) && dn[1] == "point") ||
-                (is.null(dn) && grepl(".", n, fixed = TRUE) && obj$dims == res$npoints))
-                res$sweep[[n]] <- obj$read()
-        }
+    skip <- c("point", "scenario", "replicate", "time", "generation", "level", "completed", "agent")
+    for (n in setdiff(names(f), skip)) {
+        obj <- f[[n]]
+        if (!inherits(obj, "H5D") || length(obj$dims) != 1) next
+        dn <- dim_names(f, obj)
+        if (!is.null(dn) && dn[1] == "point") res$sweep[[n]] <- obj$read()
     }
-    res$time <- if (f$exists("time")) as.double(f[["time"]]$read()) else NULL
+    res$time <- as.double(f[["time"]]$read())
     res$groups <- list()
     for (g in c("generation", "level")) if (f$exists(g)) res$groups[[g]] <- as.character(f[[g]]$read())
     res
@@ -154,13 +145,9 @@ load_var <- function(res, name) {
         fill <- as.double(h5attr(ds, "_FillValue"))
         if (!is.nan(fill)) x[x == fill] <- NaN
     }
-    if (res$experiment) {
-        dn <- dim_names(res$f, ds)
-        if (!is.null(dn) && !identical(dn[1:2], c("scenario", "point")))
-            die(name, ": expected dimensions (scenario, point, ...), found ", paste(dn, collapse = ", "))
-    } else {
-        dim(x) <- c(1L, 1L, dim(x))
-    }
+    dn <- dim_names(res$f, ds)
+    if (!identical(dn[1:2], c("scenario", "point")))
+        die(name, ": expected dimensions (scenario, point, ...), found ", paste(dn, collapse = ", "))
     x
 }
 
@@ -205,10 +192,7 @@ make_curves <- function(res, points) {
 }
 
 run_mask <- function(res, names) {
-    first <- load_var(res, names[1])
-    reps <- dim(first)[3]
-    done <- if (res$experiment && has(res, "completed")) c_order(res$f[["completed"]]$read(drop = FALSE)) == 1
-            else array(TRUE, c(length(res$scenarios), res$npoints, reps))
+    done <- c_order(res$f[["completed"]]$read(drop = FALSE)) == 1
     filled <- array(TRUE, dim(done))
     for (n in names) for (suffix in c("", "_by_generation", "_by_level")) {
         if (!has(res, paste0(n, suffix))) next
@@ -337,7 +321,6 @@ main <- function() {
     if (!length(obs)) die(a$file, ": none of ", paste(c(MAIN, FALLBACK), collapse = ", "),
                           " found; pass --observable")
     for (n in obs) if (!(n %in% all)) die(a$file, ": no variable ", n)
-    if (is.null(res$time)) die(a$file, ": no time coordinate")
     t <- res$time
     use <- run_mask(res, obs)
     curves <- make_curves(res, choose_points(res, a$point))

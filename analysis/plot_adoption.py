@@ -4,10 +4,10 @@
   analysis/plot_adoption.py FILE.h5 [-o OUTPREFIX] [--observable NAME ...]
                             [--share] [--point I ...] [--dpi N]
 
-Reads a single run (`adoptsim run`: variables over replicate, time) or an
-experiment (`adoptsim experiment`: scenario, point, replicate, time) and
-draws, for each scenario (and sweep point), the mean over the completed
-replicates with a 95% confidence band (Student t).  Writes, as PNG and SVG:
+Reads any adoptsim results file (`adoptsim run` or `adoptsim experiment`:
+variables over scenario, point, replicate, time) and draws, for each
+scenario (and sweep point), the mean over the completed replicates with a 95%
+confidence band (Student t).  Writes, as PNG and SVG:
 
   OUTPREFIX_adoption      one panel per observable
   OUTPREFIX_by_generation one panel per observable and generation (if recorded)
@@ -16,9 +16,9 @@ replicates with a 95% confidence band (Student t).  Writes, as PNG and SVG:
 OUTPREFIX defaults to FILE without its .h5 suffix.  The observables default
 to monthly_active, regular_users and valuable_uses (those present), or
 adopters for the bass and threshold models.  --share divides counts by the
-staff of the same group (or by the `agents` attribute).  Runs an experiment
-has not completed (completed = 0, or fill values) are left out, with a note
-on stderr.  A single-run file is one scenario named after the file.
+staff of the same group (or by the `agents` attribute).  Runs not in the file
+(completed = 0) are left out, with a note on stderr.  The file of
+`adoptsim run` is one scenario, named after its scenario file.
 
 Image size: each panel is 4 x 3.2 inches at --dpi (default 100), up to three
 panels a row on the adoption figure; the group figures have one row per
@@ -84,52 +84,34 @@ def dim_names(ds):
 
 
 class Results:
-    """An adoptsim file seen as an experiment: every variable as an array
-    (scenario, point, replicate, time[, group]), fill values as NaN."""
+    """An adoptsim file: every variable as an array (scenario, point,
+    replicate, time[, group]), fill values as NaN."""
 
     def __init__(self, path):
         self.path = path
         self.f = h5py.File(path, "r")
         f = self.f
         self.model = text(f.attrs.get("model", "?"))
-        self.experiment = "scenario" in f and isinstance(f["scenario"], h5py.Dataset)
-        if self.experiment:
-            self.scenarios = [text(s) for s in f["scenario"][...]]
-            self.npoints = f["point"].shape[0] if "point" in f else 1
-            self.baseline = text(f.attrs.get("baseline", self.scenarios[0]))
-        else:
-            name = os.path.basename(path)
-            self.scenarios = [name[:-3] if name.endswith(".h5") else name]
-            self.npoints = 1
-            self.baseline = self.scenarios[0]
+        for name in ("scenario", "point", "completed", "time"):
+            if name not in f:
+                raise KeyError("no %s variable: not an adoptsim results file" % name)
+        self.scenarios = [text(s) for s in f["scenario"][...]]
+        self.npoints = f["point"].shape[0]
+        self.baseline = text(f.attrs.get("baseline", self.scenarios[0]))
         self.sweep = self._sweep()
-        self.time = f["time"][...] if "time" in f else None
+        self.time = f["time"][...]
         self.groups = {g: [text(v) for v in f[g][...]] for g in ("generation", "level") if g in f}
 
     def _sweep(self):
         """{parameter path: values} of the coordinate variables over point."""
         out = {}
-        if not self.experiment:
-            return out
-        skip = {"point", "scenario", "replicate", "time", "generation", "level", "completed"}
+        skip = {"point", "scenario", "replicate", "time", "generation", "level", "completed", "agent"}
 
         def visit(name, obj):
-            if not isinstance(obj, h5py.Dataset) or name in skip or obj.ndim != 1:
-                return
-            dims = dim_names(obj)
-            if dims[0] == "point" or (dims[0] is None and "." in name
-                                      and obj.shape[0] == self.npoints):
+            if isinstance(obj, h5py.Dataset) and name not in skip and obj.ndim == 1 and dim_names(obj)[0] == "point":
                 out[name] = obj[...]
         self.f.visititems(visit)
         return out
-
-    def dims(self, name):
-        ds = self.f[name]
-        got = dim_names(ds)
-        lead = ["scenario", "point"] if self.experiment else []
-        guess = lead + ["replicate", "time", "generation" if name.endswith("_by_generation")
-                        else "level"][: ds.ndim - len(lead)]
-        return [g if g else guess[i] for i, g in enumerate(got)]
 
     def load(self, name):
         ds = self.f[name]
@@ -138,18 +120,13 @@ class Results:
         fill = ds.attrs.get("_FillValue")
         if fill is not None and not (isinstance(fill, float) and math.isnan(fill)):
             out[data == np.asarray(fill).item()] = np.nan
-        if self.experiment:
-            d = self.dims(name)
-            if d[:2] != ["scenario", "point"]:
-                die("%s: expected dimensions (scenario, point, ...), found %s" % (name, d))
-        else:
-            out = out[np.newaxis, np.newaxis]
+        d = dim_names(ds)
+        if d[:2] != ["scenario", "point"]:
+            die("%s: expected dimensions (scenario, point, ...), found %s" % (name, d))
         return out
 
-    def completed(self, reps):
-        if self.experiment and "completed" in self.f:
-            return self.f["completed"][...] == 1
-        return np.ones((len(self.scenarios), self.npoints, reps), dtype=bool)
+    def completed(self):
+        return self.f["completed"][...] == 1
 
     def attr(self, name, key, default=""):
         v = self.f[name].attrs.get(key)
@@ -194,9 +171,7 @@ def curves(res, points):
 
 def run_mask(res, names):
     """(scenario, point, replicate) True for runs to use; notes the others."""
-    first = res.load(names[0])
-    reps = first.shape[2]
-    done = res.completed(reps)
+    done = res.completed()
     filled = np.ones_like(done)
     for n in names:
         for suffix in ("", "_by_generation", "_by_level"):
@@ -296,8 +271,6 @@ def main():
     for n in names:
         if n not in res.f or not isinstance(res.f[n], h5py.Dataset):
             die("%s: no variable %s" % (a.file, n))
-    if res.time is None:
-        die("%s: no time coordinate" % a.file)
     t = res.time
     use = run_mask(res, names)
     cv = curves(res, choose_points(res, a.point))

@@ -195,7 +195,20 @@ static size_t bass_bytes_per_agent(const scenario *scn)
 }
 
 const sim_model_type bass_model = {
-    "bass", "Bass diffusion: adopt with probability p + q * adopted share of neighbours",
-    bass_params, bass_observables, 5,
-    NULL, bass_alloc, bass_free, bass_init, bass_step, bass_observe, bass_agent_fields, 4, bass_agent_values,
-    NULL, NULL, bass_bytes_per_agent};
+    .name = "bass",
+    .summary = "Bass diffusion: adopt with probability p + q * adopted share of neighbours",
+    .params = bass_params,
+    .observables = bass_observables,
+    .n_observables = 5,
+    .alloc = bass_alloc,
+    .free = bass_free,
+    .init = bass_init,
+    .step = bass_step,
+    .observe = bass_observe,
+    .agent_fields = bass_agent_fields,
+    .n_agent_fields = 4,
+    .agent_values = bass_agent_values,
+    .bytes_per_agent = bass_bytes_per_agent,
+    .outcomes = contagion_outcomes,
+    .n_outcomes = CONTAGION_N_OUTCOMES,
+};

@@ -230,9 +230,47 @@ static void genai_warnings(const scenario *scn, sim_warnings *out)
     }
 }
 
+/* What `adoptsim report` gives for each scenario (see sim_outcome). */
+static const sim_outcome genai_outcomes[] = {
+    {"monthly_active", "Monthly active", SIM_OUTCOME_VALUE, "monthly_active", NULL, 0, "agents", 1, NULL},
+    {"monthly_active_pct_staff", "% of staff", SIM_OUTCOME_SHARE, "monthly_active", "staff", 0, "percent", 1, NULL},
+    {"regular_users", "Regular users", SIM_OUTCOME_VALUE, "regular_users", NULL, 0, "agents", 1, NULL},
+    {"regular_users_pct_staff", "% of staff", SIM_OUTCOME_SHARE, "regular_users", "staff", 0, "percent", 1, NULL},
+    {"valuable_uses", "Valuable uses", SIM_OUTCOME_VALUE, "valuable_uses", NULL, 0, "uses", 1, NULL},
+    {"leaders_modelling", "Leaders modelling use", SIM_OUTCOME_VALUE, "leaders_modelling", NULL, 0, "agents", 1,
+     NULL},
+    {"leaders_modelling_pct_leaders", "% of leaders", SIM_OUTCOME_SHARE, "leaders_modelling", "leaders", 0,
+     "percent", 1, NULL},
+    {"cost_dollars", "Cost in dollars", SIM_OUTCOME_VALUE, "cost_dollars", NULL, 0, "dollars", 0, NULL},
+    {"dollars_per_additional_regular_user", "per additional regular user [95% CI]", SIM_OUTCOME_PER_UNIT,
+     "cost_dollars", "regular_users", 0, "dollars/agent", 0, NULL},
+    {"cost_hours", "Cost in staff hours", SIM_OUTCOME_VALUE, "cost_hours", NULL, 0, "staff_hours", 1, NULL},
+    {"hours_per_additional_regular_user", "per additional regular user [95% CI]", SIM_OUTCOME_PER_UNIT,
+     "cost_hours", "regular_users", 0, "staff_hours/agent", 1, NULL},
+    {"days_to_50pct_monthly_active", "Days to 50% monthly active", SIM_OUTCOME_FIRST_DAY, "monthly_active",
+     "staff", 0.5, "days", 1, "first day on which at least half the staff used it in the last 30 days"},
+};
+
+
 /* The model: its parameters (here), state (genai_state.c) and days (genai_day.c). */
 const sim_model_type genai_model = {
-    "genai", "generative-AI adoption in an organization: staff, leaders, interventions",
-    genai_params_table, genai_observables, OBS_COUNT,
-    genai_validate, genai_alloc, genai_free, genai_init, genai_step, genai_observe, genai_agent_fields, AGENT_FIELDS,
-    genai_agent_values, genai_check_network, genai_warnings, genai_bytes_per_agent};
+    .name = "genai",
+    .summary = "generative-AI adoption in an organization: staff, leaders, interventions",
+    .params = genai_params_table,
+    .observables = genai_observables,
+    .n_observables = OBS_COUNT,
+    .validate = genai_validate,
+    .alloc = genai_alloc,
+    .free = genai_free,
+    .init = genai_init,
+    .step = genai_step,
+    .observe = genai_observe,
+    .agent_fields = genai_agent_fields,
+    .n_agent_fields = AGENT_FIELDS,
+    .agent_values = genai_agent_values,
+    .check_network = genai_check_network,
+    .warnings = genai_warnings,
+    .bytes_per_agent = genai_bytes_per_agent,
+    .outcomes = genai_outcomes,
+    .n_outcomes = (int)(sizeof genai_outcomes / sizeof genai_outcomes[0]),
+};

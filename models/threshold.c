@@ -252,7 +252,21 @@ static size_t threshold_bytes_per_agent(const scenario *scn)
 }
 
 const sim_model_type threshold_model = {
-    "threshold", "threshold cascade: adopt once the adopted share of neighbours reaches a threshold",
-    threshold_params, threshold_observables, 3,
-    threshold_validate, threshold_alloc, threshold_free, threshold_init, threshold_step,
-    threshold_observe, threshold_agent_fields, 2, threshold_agent_values, NULL, NULL, threshold_bytes_per_agent};
+    .name = "threshold",
+    .summary = "threshold cascade: adopt once the adopted share of neighbours reaches a threshold",
+    .params = threshold_params,
+    .observables = threshold_observables,
+    .n_observables = 3,
+    .validate = threshold_validate,
+    .alloc = threshold_alloc,
+    .free = threshold_free,
+    .init = threshold_init,
+    .step = threshold_step,
+    .observe = threshold_observe,
+    .agent_fields = threshold_agent_fields,
+    .n_agent_fields = 2,
+    .agent_values = threshold_agent_values,
+    .bytes_per_agent = threshold_bytes_per_agent,
+    .outcomes = contagion_outcomes,
+    .n_outcomes = CONTAGION_N_OUTCOMES,
+};

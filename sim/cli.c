@@ -25,6 +25,7 @@ static const struct option run_options[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"replicates", required_argument, NULL, OPT_REPLICATES},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"resume", no_argument, NULL, OPT_RESUME},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -93,10 +94,12 @@ static const cli_command commands[] = {
     {"run", "SCENARIO.yaml", "a scenario file", 1, "-:o:qh", run_options,
      "usage: adoptsim run SCENARIO.yaml -o OUT.h5 [options]\n"
      "\n"
-     "Run a scenario: check it, build its network, simulate every replicate and\n"
-     "write the time series (with --set output.agents=true also the final\n"
-     "per-agent table) to one HDF5 file, written under a temporary name and\n"
-     "renamed when complete.  A summary goes to standard output.\n"
+     "Run a scenario: check it, build its network, simulate every replicate (in\n"
+     "parallel) and write the time series (with --set output.agents=true also the\n"
+     "final per-agent table) to one HDF5 file.  Finished runs are committed to\n"
+     "OUT.h5.journal as they come; the file is assembled from them under a\n"
+     "temporary name and renamed when complete.  Ctrl-C writes the runs finished\n"
+     "so far (exit 130); --resume finishes them.  A summary goes to standard output.\n"
      "\n"
      "arguments:\n"
      "  SCENARIO.yaml         the scenario (YAML; `adoptsim params` lists every key)\n"
@@ -106,6 +109,7 @@ static const cli_command commands[] = {
      "                        HDF5 files, which standard output cannot hold)\n"
      SET_OPTIONS_TEXT
      "  --force               overwrite OUT.h5 if it exists\n"
+     "  --resume              finish the missing runs of an interrupted OUT.h5\n"
      "  -q, --quiet           print nothing but errors\n"
      "  -h, --help            this text\n"
      "\n" COMMON_OPTIONS_TEXT

@@ -5,6 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+const sim_outcome contagion_outcomes[CONTAGION_N_OUTCOMES] = {
+    {"adopters", "Adopters", SIM_OUTCOME_VALUE, "adopters", NULL, 0, "agents", 1, NULL},
+    {"adopted_share", "Adopted share", SIM_OUTCOME_VALUE, "adopted_share", NULL, 0, "1", 3, NULL},
+    {"days_to_50pct_adopted", "Days to 50% adopted", SIM_OUTCOME_FIRST_DAY, "adopted_share", NULL, 0.5, "days", 1,
+     "first day on which at least half the agents had adopted"},
+};
+
 int contagion_alloc(const sim_network *net, contagion_kernel kernel, contagion **out, sim_error *err)
 {
     contagion *c = calloc(1, sizeof *c);

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include "error.h"
+#include "model.h"
 #include "network.h"
 #include "rng.h"
 
@@ -34,6 +35,12 @@ typedef struct contagion {
 
 int contagion_alloc(const sim_network *net, contagion_kernel kernel, contagion **out, sim_error *err);
 void contagion_free(contagion *c); /* NULL is a no-op */
+
+/* What `adoptsim report` gives for the models that count adopters (their
+ * observables adopters, new_adopters, adopted_share): adopters, the adopted
+ * share and the days to 50% adopted. */
+extern const sim_outcome contagion_outcomes[];
+#define CONTAGION_N_OUTCOMES 3
 
 /* out[i] = 1 if agent i has adopted, else 0 (the models' per-agent table). */
 void contagion_adopted_values(const contagion *c, double *out);

@@ -127,6 +127,35 @@ const param_def experiment_params[] = {
      PARAM_FIELD(experiment_keys, points)},
     PARAM_END};
 
+int experiment_same_network(const scenario *a, const scenario *b)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        const param_value *x = &a->values[i], *y = &b->values[i];
+        const char *path = x->def->path;
+        if (strncmp(path, "network.", 8) && strncmp(path, "organization.", 13)) continue;
+        if (x->i != y->i || memcmp(&x->d, &y->d, sizeof x->d) != 0 || x->n != y->n) return 0;
+        if ((x->s || y->s) && (!x->s || !y->s || strcmp(x->s, y->s))) return 0;
+        if (x->n && memcmp(x->list, y->list, (size_t)x->n * sizeof *x->list)) return 0;
+    }
+    return 1;
+}
+
+int experiment_diff_line(const char *a, const char *b, char *line_a, char *line_b, size_t size)
+{
+    const char *sa = a, *sb = b;
+    int line = 1;
+    for (; *a && *a == *b; a++, b++)
+        if (*a == '\n') {
+            line++;
+            sa = a + 1;
+            sb = b + 1;
+        }
+    if (!*a && !*b) return 0;
+    snprintf(line_a, size, "%.*s", (int)strcspn(sa, "\n"), sa);
+    snprintf(line_b, size, "%.*s", (int)strcspn(sb, "\n"), sb);
+    return line;
+}
+
 /* ---- the sweep section -------------------------------------------------------- */
 
 typedef struct sweep_param {
@@ -669,23 +698,20 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             goto done;
         }
     }
-    /* output.* keys describe a run's own file; an experiment's file has its
-     * own layout, so setting them would silently do nothing */
-    for (int s = 0; s < n; s++) {
-        const param_value *agents = scenario_find(ex->scenarios[s], "output.agents");
-        const param_value *level = scenario_find(ex->scenarios[s], "output.compression");
-        if (agents && agents->i) {
-            rc = scenario_error(ex->scenarios[s], "output.agents", err,
-                                "per-agent tables are written by adoptsim run only, not by experiments");
-            goto done;
-        }
-        if (level && level->source != PARAM_FROM_DEFAULT) {
-            rc = scenario_error(ex->scenarios[s], "output.compression", err,
-                                "experiment files are not compressed (each run is written in place); "
-                                "output.compression applies to adoptsim run");
+    /* output.* keys describe the file, one layout for every run */
+    for (int s = 1; s < n; s++) {
+        static const char *const keys[] = {"output.agents", "output.compression"};
+        for (int j = 0; j < 2; j++) {
+            if (scenario_find(ex->scenarios[s], keys[j])->i == scenario_find(ex->scenarios[0], keys[j])->i) continue;
+            int blame = scenario_find(ex->scenarios[s], keys[j])->source != PARAM_FROM_DEFAULT ? s : 0;
+            rc = scenario_error(ex->scenarios[blame], keys[j], err,
+                                "scenarios \"%s\" and \"%s\" differ in %s, but the results file has one "
+                                "layout for every run; set it in the base", ex->names[0], ex->names[s], keys[j]);
             goto done;
         }
     }
+    ex->agents = scenario_bool(ex->scenarios[0], "output.agents");
+    ex->compression = (int)scenario_int(ex->scenarios[0], "output.compression");
     ex->model = cat->model_of(ex->scenarios[0]);
     ex->days = (int32_t)scenario_int(ex->scenarios[0], "run.days");
     for (int s = 1; s < n; s++) {
@@ -716,6 +742,10 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             rc = experiment_config(ex, s, p, &c, err);
             if (!rc) rc = cat->validate(c, err);
             if (!rc && cat->warnings) cat->warnings(c, &ex->warnings);
+            if (!rc && ex->agents && !experiment_same_network(c, ex->scenarios[0]))
+                rc = scenario_error(ex->scenarios[0], "output.agents", err,
+                                    "the per-agent table needs every run on one network, but scenario \"%s\" "
+                                    "changes network.* or organization.* keys", ex->names[s]);
             scenario_free(c);
             if (rc) {
                 if (ex->points) {
@@ -763,6 +793,52 @@ int experiment_load(const char *path, const experiment_catalog *cat, const char 
     }
     rc = load(ex, cat, &doc, sets, n_sets, err);
     yaml_document_delete(&doc);
+    if (rc) {
+        experiment_free(ex);
+        return rc;
+    }
+    *out = ex;
+    return SIM_OK;
+}
+
+int experiment_from_scenario(const scenario *scn, const sim_model_type *model, experiment **out, sim_error *err)
+{
+    const char *file = scn->file ? scn->file : "";
+    const char *stem = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    const char *dot = strrchr(stem, '.');
+    size_t len = dot && dot != stem ? (size_t)(dot - stem) : strlen(stem);
+    char name[65];
+    snprintf(name, sizeof name, "%.*s", (int)(len < 64 ? len : 64), stem);
+    for (char *c = name; *c; c++) /* a scenario name as an experiment file would allow it */
+        if (!valid_name((char[]){*c, '\0'})) *c = '_';
+    if (!name[0]) snprintf(name, sizeof name, "run");
+
+    *out = NULL;
+    experiment *ex = calloc(1, sizeof *ex);
+    if (!ex) return oom(err, file);
+    ex->file = strdup(file);
+    ex->names = calloc(1, sizeof *ex->names);
+    ex->scenarios = calloc(1, sizeof *ex->scenarios);
+    ex->method = strdup("none");
+    if (!ex->file || !ex->names || !ex->scenarios || !ex->method) {
+        experiment_free(ex);
+        return oom(err, file);
+    }
+    ex->n_scenarios = 1;
+    ex->n_points = 1;
+    ex->model = model;
+    ex->days = (int32_t)scenario_int(scn, "run.days");
+    ex->replicates = (int32_t)scenario_int(scn, "run.replicates");
+    ex->seed = (uint32_t)scenario_int(scn, "run.seed");
+    ex->threads = (int)scenario_int(scn, "run.threads");
+    ex->agents = scenario_bool(scn, "output.agents");
+    ex->compression = (int)scenario_int(scn, "output.compression");
+    int rc = SIM_OK;
+    if (!(ex->names[0] = strdup(name)) || !(ex->scenarios[0] = scenario_copy(scn)))
+        rc = oom(err, file);
+    /* threads change nothing in the results: keep them out of the definition */
+    if (!rc) rc = scenario_set(ex->scenarios[0], "run.threads=0", err);
+    if (!rc && !(ex->definition = definition_text(ex))) rc = oom(err, file);
     if (rc) {
         experiment_free(ex);
         return rc;

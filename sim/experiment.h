@@ -46,6 +46,9 @@
  * none of the experiment's runs (a model not selected, an intervention
  * enabled nowhere) are warnings in ex->warnings, as are the model's warnings
  * about any run (each said once).
+ * The output.* keys (per-agent table, compression) describe the results
+ * file, so they are the same for every scenario and cannot be swept; the
+ * per-agent table needs every run on one network.
  *
  * Ownership: experiment_load allocates; experiment_free releases. */
 #ifndef SIM_EXPERIMENT_H
@@ -93,6 +96,9 @@ typedef struct experiment {
     int n_points;               /* 1 without a sweep */
     double *points;             /* [point * n_params + j]: value of params[j] (NULL: no sweep) */
 
+    int agents;                 /* output.agents: the per-agent table (every run on one network) */
+    int compression;            /* output.compression: deflate level of the file */
+
     char *definition;           /* the resolved experiment as YAML (provenance, --resume) */
     sim_warnings warnings;      /* found while loading: for the caller to show */
 } experiment;
@@ -106,9 +112,21 @@ int experiment_load(const char *path, const experiment_catalog *cat, const char 
                     int n_sets, experiment **out, sim_error *err);
 void experiment_free(experiment *ex); /* NULL is a no-op */
 
+/* `adoptsim run`'s experiment: one scenario, scn (validated), named after the
+ * stem of its file, no sweep, replicates and seed from the scenario. */
+int experiment_from_scenario(const scenario *scn, const sim_model_type *model, experiment **out, sim_error *err);
+
 /* The resolved scenario of run (s, p): a copy the caller frees (it points
  * at ex->file: free it before ex).  The sweep's values are set as numbers
  * (scenario_set_number), recorded as given at the sweep's keys. */
 int experiment_config(const experiment *ex, int s, int p, scenario **out, sim_error *err);
+
+/* 1 when a and b build the same network (their network.* and organization.*
+ * keys agree). */
+int experiment_same_network(const scenario *a, const scenario *b);
+
+/* The first line (1-based) on which texts a and b differ, 0 when they are
+ * equal; that line of each goes to line_a and line_b (size bytes each). */
+int experiment_diff_line(const char *a, const char *b, char *line_a, char *line_b, size_t size);
 
 #endif

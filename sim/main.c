@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
+#include <hdf5.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -18,15 +19,14 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "batch.h"
 #include "cli.h"
 #include "engine.h"
 #include "experiment.h"
 #include "network.h"
 #include "output.h"
+#include "pipeline.h"
 #include "registry.h"
 #include "report.h"
-#include "results.h"
 #include "scenario.h"
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -79,6 +79,7 @@ static int command_report(const cli_options *opt)
         return usage_error("%s", err.msg);
     ro.baseline = opt->baseline;
     ro.allow_partial = opt->partial;
+    ro.model_of = registry_model;
     if (report_write(opt->scenario_path, &ro, stdout, &err)) return report(&err);
     return 0;
 }
@@ -126,58 +127,105 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-/* Mean over replicates of each observable at a few milestone days. */
-static void print_summary(const sim_results *res, const sim_network *net, const char *path,
-                          int threads, double t_build, double t_write)
+/* `adoptsim run`'s summary: the means over replicates of each observable
+ * at the milestone days, timings, memory and the file. */
+static void print_run_summary(const experiment *ex, const pipeline_summary *sum, const char *path, int threads)
 {
-    int32_t last = res->n_time - 1;
-    printf("adoptsim %s: model %s, network %s (%d agents, %lld ties)\n", ADOPTSIM_VERSION,
-           res->model->name, net->kind, (int)net->n, (long long)(network_arcs(net) / 2));
-    printf("  %d replicate(s) x %d days, seed %u, %d thread(s)\n", (int)res->n_rep, (int)last,
-           res->seed, threads);
-
-    int32_t days[8], n_days = 0;
-    const int32_t milestones[] = {0, 30, 90, 180, 365};
-    for (size_t i = 0; i < sizeof milestones / sizeof milestones[0]; i++)
-        if (milestones[i] < last) days[n_days++] = milestones[i];
-    days[n_days++] = last;
-    printf("  %-22s", res->n_rep > 1 ? "mean over replicates" : "");
-    for (int j = 0; j < n_days; j++) {
+    const sim_model_type *m = ex->model;
+    printf("adoptsim %s: model %s, network %s (%d agents, %lld ties)\n", ADOPTSIM_VERSION, m->name, sum->network,
+           (int)sum->agents, sum->ties);
+    printf("  %d replicate(s) x %d days, seed %u, %d thread(s)\n", (int)ex->replicates, (int)ex->days, ex->seed,
+           threads);
+    if (sum->done_before) printf("  %lld replicate(s) were already done (resumed)\n", sum->done_before);
+    printf("  %-22s", ex->replicates > 1 ? "mean over replicates" : "");
+    for (int j = 0; j < sum->n_days; j++) {
         char label[32];
-        snprintf(label, sizeof label, "day %d", (int)days[j]);
+        snprintf(label, sizeof label, "day %d", (int)sum->days[j]);
         printf(" %14s", label);
     }
     printf("\n");
-    for (int k = 0; k < res->n_obs; k++) {
-        printf("  %-22s", res->model->observables[k].name);
-        for (int j = 0; j < n_days; j++) {
-            double sum = 0;
-            for (int32_t r = 0; r < res->n_rep; r++) sum += engine_result(res, k, r, days[j]);
-            printf(" %14.6g", sum / res->n_rep);
-        }
+    for (int k = 0; k < m->n_observables; k++) {
+        printf("  %-22s", m->observables[k].name);
+        for (int j = 0; j < sum->n_days; j++) printf(" %14.6g", sum->means[k * sum->n_days + j]);
         printf("\n");
     }
-
-    double rate = res->seconds > 0 ? (double)res->agent_steps / res->seconds : 0;
+    double rate = sum->seconds > 0 ? sum->agent_steps / sum->seconds : 0;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double peak = (double)ru.ru_maxrss * 1024.0; /* ru_maxrss is in KiB on Linux */
     struct stat st;
     long long bytes = stat(path, &st) == 0 ? (long long)st.st_size : -1;
-    printf("  network %.4g s, simulation %.4g s (%.3g agent-steps/s), output %.4g s\n", t_build,
-           res->seconds, rate, t_write);
-    printf("  peak memory %.1f MB (%.0f bytes per agent)\n", peak / 1e6, peak / net->n);
+    printf("  network %.4g s, simulation %.4g s (%.3g agent-steps/s), output %.4g s\n", sum->t_network,
+           sum->seconds, rate, sum->t_file);
+    printf("  peak memory %.1f MB (%.0f bytes per agent)\n", peak / 1e6, sum->agents ? peak / sum->agents : 0);
     printf("  wrote %s (%lld bytes)\n", path, bytes);
 }
 
-/* ---- experiments ---- */
+static void print_experiment_summary(const cli_options *opt, const experiment *ex, const pipeline_summary *sum,
+                                     int threads)
+{
+    struct stat st;
+    long long bytes = stat(opt->output_path, &st) == 0 ? (long long)st.st_size : -1;
+    printf("adoptsim %s: experiment %s, model %s\n", ADOPTSIM_VERSION, opt->scenario_path, ex->model->name);
+    printf("  %d scenario(s) x %d point(s) x %d replicate(s) = %lld runs of %d days, seed %u, %d thread(s)\n",
+           ex->n_scenarios, ex->n_points, (int)ex->replicates, sum->runs, (int)ex->days, ex->seed, threads);
+    if (sum->done_before) printf("  %lld runs were already done (resumed)\n", sum->done_before);
+    printf("  ran %lld runs in %.3g s (%.3g runs/s, %.3g agent-steps/s); wrote the file in %.3g s\n",
+           sum->done_now, sum->seconds, sum->seconds > 0 ? (double)sum->done_now / sum->seconds : 0,
+           sum->seconds > 0 ? sum->agent_steps / sum->seconds : 0, sum->t_file);
+    printf("  wrote %s (%lld bytes)\n", opt->output_path, bytes);
+}
+
+/* ---- run and experiment ---- */
 
 static volatile sig_atomic_t stop_requested = 0;
 
 static void on_signal(int sig)
 {
     stop_requested = 1;
-    signal(sig, SIG_DFL); /* a second one stops at once (the file stays valid) */
+    signal(sig, SIG_DFL); /* a second one stops at once (the journal keeps the committed runs) */
+}
+
+/* Run ex's runs into opt->output_path through the pipeline, print the
+ * summary; returns the exit code (130 when interrupted). */
+static int run_pipeline(const cli_options *opt, const experiment *ex, const char *command, int argc, char **argv)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    int threads = ex->threads;
+    if (threads > 0) omp_set_num_threads(threads);
+    threads = omp_get_max_threads();
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    char *history = join_args(argc, argv);
+    pipeline_options po = {opt->output_path, command, opt->force, opt->resume, opt->quiet, threads, history,
+                           &stop_requested, !strcmp(command, "run") && !opt->quiet, -1, 0, NULL, NULL};
+    pipeline_summary sum;
+    int rc = pipeline_run(ex, &po, &sum, &err);
+    free(history);
+    if (rc) {
+        pipeline_summary_free(&sum);
+        return report(&err);
+    }
+    if (!opt->quiet) {
+        if (!strcmp(command, "run"))
+            print_run_summary(ex, &sum, opt->output_path, threads);
+        else
+            print_experiment_summary(opt, ex, &sum, threads);
+    }
+    pipeline_summary_free(&sum);
+    if (sum.interrupted) {
+        fprintf(stderr, "adoptsim: interrupted: %lld of %lld runs are in %s; finish with --resume\n",
+                sum.done_before + sum.done_now, sum.runs, opt->output_path);
+        return 130;
+    }
+    return 0;
 }
 
 /* An experiment file has base, scenarios or sweep at its top level; a
@@ -208,7 +256,7 @@ static int command_experiment(const cli_options *opt, int argc, char **argv)
     }
     print_warnings(opt, &ex->warnings);
     if (!strcmp(opt->command, "check")) {
-        if ((rc = batch_check(ex, &err))) {
+        if ((rc = pipeline_check(ex, &err))) {
             experiment_free(ex);
             return report(&err);
         }
@@ -219,51 +267,71 @@ static int command_experiment(const cli_options *opt, int argc, char **argv)
         experiment_free(ex);
         return 0;
     }
-    int threads = ex->threads;
-    if (threads > 0) omp_set_num_threads(threads);
-    threads = omp_get_max_threads();
+    rc = run_pipeline(opt, ex, "experiment", argc, argv);
+    experiment_free(ex);
+    return rc;
+}
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    char *history = join_args(argc, argv);
-    batch_options bo = {opt->output_path, opt->force, opt->resume, opt->quiet, threads, history,
-                        &stop_requested};
-    batch_summary sum;
-    rc = batch_run(ex, &bo, &sum, &err);
-    free(history);
+/* adoptsim run / check of a scenario file: the scenario with --set applied
+ * and validated; check builds its network (an org chart or edge list is
+ * input too) and checks the model against it; run is an experiment of this
+ * one scenario (the pipeline builds and checks the network the same way). */
+static int command_run(const cli_options *opt, int argc, char **argv)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    scenario *scn = NULL;
+    sim_network *net = NULL;
+    experiment *ex = NULL;
+    sim_warnings warnings = {0};
+    int rc = registry_scenario_alloc(&scn, &err);
+    if (!rc) rc = scenario_load_file(scn, opt->scenario_path, &err);
+    for (int i = 0; !rc && i < opt->n_sets; i++) {
+        rc = scenario_set(scn, opt->sets[i], &err);
+        if (rc) snprintf(err.file, sizeof err.file, "%s", opt->origin[i]);
+    }
+    if (!rc) rc = registry_validate(scn, &err);
+    if (!rc) registry_warnings(scn, &warnings);
+    if (!rc && !strcmp(opt->command, "check")) {
+        rc = network_build(scn, (uint32_t)scenario_int(scn, "run.seed"), &net, &err);
+        if (!rc) rc = model_check_network(registry_scenario_model(scn), scn, net, &err);
+        if (!rc) print_warnings(opt, &warnings);
+        /* an edge list without declared nodes has only the nodes with ties */
+        int undeclared = !rc && !strcmp(scenario_string(scn, "network.type"), "edgelist") &&
+                         scenario_int(scn, "network.nodes") == 0 && !scenario_string(scn, "network.node_file")[0];
+        if (!rc && !opt->quiet)
+            printf("%s: ok (%s network, %d agents%s, %lld ties)\n", opt->scenario_path, net->kind, (int)net->n,
+                   undeclared ? " found: the ids with ties (declare others with network.nodes or network.node_file)"
+                              : "",
+                   (long long)(network_arcs(net) / 2));
+        network_free(net);
+        scenario_free(scn);
+        sim_warnings_free(&warnings);
+        return rc ? report(&err) : 0;
+    }
+    if (!rc) rc = experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err);
+    scenario_free(scn);
     if (rc) {
-        experiment_free(ex);
+        sim_warnings_free(&warnings);
         return report(&err);
     }
-    if (!opt->quiet) {
-        struct stat st;
-        long long bytes = stat(opt->output_path, &st) == 0 ? (long long)st.st_size : -1;
-        printf("adoptsim %s: experiment %s, model %s\n", ADOPTSIM_VERSION, opt->scenario_path, ex->model->name);
-        printf("  %d scenario(s) x %d point(s) x %d replicate(s) = %lld runs of %d days, seed %u, %d thread(s)\n",
-               ex->n_scenarios, ex->n_points, (int)ex->replicates, sum.runs, (int)ex->days, ex->seed, threads);
-        if (sum.done_before) printf("  %lld runs were already in the file\n", sum.done_before);
-        printf("  ran %lld runs in %.3g s (%.3g runs/s, %.3g agent-steps/s)\n", sum.done_now, sum.seconds,
-               sum.seconds > 0 ? (double)sum.done_now / sum.seconds : 0,
-               sum.seconds > 0 ? sum.agent_steps / sum.seconds : 0);
-        printf("  wrote %s (%lld bytes)\n", opt->output_path, bytes);
-    }
+    print_warnings(opt, &warnings);
+    sim_warnings_free(&warnings);
+    rc = run_pipeline(opt, ex, "run", argc, argv);
     experiment_free(ex);
-    if (sum.interrupted) {
-        fprintf(stderr, "adoptsim: interrupted: %lld of %lld runs are in %s; finish with --resume\n",
-                sum.done_before + sum.done_now, sum.runs, opt->output_path);
-        return 130;
-    }
-    return 0;
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    /* HDF5 1.10 cannot close a file after a write error (disk full, file
+     * size limit) and crashes on it in its exit handler: we close every file
+     * we open, so the handler has nothing to do */
+    H5dont_atexit();
+    /* a write past `ulimit -f` fails with EFBIG and a message, instead of
+     * killing the process silently with SIGXFSZ */
+    signal(SIGXFSZ, SIG_IGN);
 #ifdef __GLIBC__
     /* Keep freed memory instead of returning it to the kernel after every
      * free: HDF5's many small frees otherwise cost hundreds of brk calls. */
@@ -279,69 +347,5 @@ int main(int argc, char **argv)
         (!strcmp(opt.command, "check") && is_experiment_file(opt.scenario_path)))
         return command_experiment(&opt, argc, argv);
 
-    sim_error err;
-    sim_error_clear(&err);
-    scenario *scn = NULL;
-    sim_network *net = NULL;
-    sim_results *res = NULL;
-    char *history = NULL;
-    sim_warnings warnings = {0};
-    int rc = registry_scenario_alloc(&scn, &err);
-    if (!rc) rc = scenario_load_file(scn, opt.scenario_path, &err);
-    for (int i = 0; !rc && i < opt.n_sets; i++) {
-        rc = scenario_set(scn, opt.sets[i], &err);
-        if (rc) snprintf(err.file, sizeof err.file, "%s", opt.origin[i]);
-    }
-    if (!rc) rc = registry_validate(scn, &err);
-    if (!rc && !strcmp(opt.command, "run")) rc = output_check_target(opt.output_path, opt.force, &err);
-    if (rc) goto fail;
-    registry_warnings(scn, &warnings);
-    int threads = (int)scenario_int(scn, "run.threads");
-    if (threads > 0) omp_set_num_threads(threads);
-    threads = omp_get_max_threads();
-
-    /* check builds the network too: an edge-list file is part of the input */
-    double t0 = engine_clock();
-    rc = network_build(scn, (uint32_t)scenario_int(scn, "run.seed"), &net, &err);
-    if (!rc) rc = model_check_network(registry_scenario_model(scn), scn, net, &err);
-    if (rc) goto fail;
-    print_warnings(&opt, &warnings);
-    double t_build = engine_clock() - t0;
-    if (!strcmp(opt.command, "check")) {
-        /* an edge list without declared nodes has only the nodes with ties */
-        int undeclared = !strcmp(scenario_string(scn, "network.type"), "edgelist") &&
-                         scenario_int(scn, "network.nodes") == 0 &&
-                         !scenario_string(scn, "network.node_file")[0];
-        if (!opt.quiet)
-            printf("%s: ok (%s network, %d agents%s, %lld ties)\n", opt.scenario_path, net->kind,
-                   (int)net->n, undeclared ? " found: the ids with ties (declare others with "
-                                             "network.nodes or network.node_file)" : "",
-                   (long long)(network_arcs(net) / 2));
-        network_free(net);
-        scenario_free(scn);
-        sim_warnings_free(&warnings);
-        return 0;
-    }
-    rc = engine_run(registry_scenario_model(scn), scn, net, &res, &err);
-    if (rc) goto fail;
-    history = join_args(argc, argv);
-    results_meta meta = {history, threads};
-    t0 = engine_clock();
-    rc = results_write(res, net, scn, &meta, opt.output_path, opt.force, &err);
-    if (rc) goto fail;
-    if (!opt.quiet) print_summary(res, net, opt.output_path, threads, t_build, engine_clock() - t0);
-    free(history);
-    engine_results_free(res);
-    network_free(net);
-    scenario_free(scn);
-    sim_warnings_free(&warnings);
-    return 0;
-
-fail:
-    free(history);
-    engine_results_free(res);
-    network_free(net);
-    scenario_free(scn);
-    sim_warnings_free(&warnings);
-    return report(&err);
+    return command_run(&opt, argc, argv);
 }

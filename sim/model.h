@@ -40,6 +40,32 @@ typedef struct sim_agent_field {
     int is_count;          /* 1: whole numbers or 0/1 flags (written as integers) */
 } sim_agent_field;
 
+/* What `adoptsim report` says about a model's runs: one row per outcome, in
+ * the order of the report.  A SHARE or PER_UNIT row adds a column to the
+ * table of the VALUE row before it; FIRST_DAY rows get tables of their own
+ * after the days' tables. */
+typedef enum sim_outcome_kind {
+    SIM_OUTCOME_VALUE,     /* the observable at the reported day */
+    SIM_OUTCOME_SHARE,     /* 100 x observable / `of` at the day, per run (percent) */
+    SIM_OUTCOME_PER_UNIT,  /* mean paired difference from the baseline in the observable per unit
+                              of the mean paired gain in `of` (a cost per additional user) */
+    SIM_OUTCOME_FIRST_DAY  /* the first day the observable reaches share x `of` (x 1 when NULL) */
+} sim_outcome_kind;
+
+typedef struct sim_outcome {
+    const char *id;          /* CSV name, e.g. "adopters_pct_agents" */
+    const char *label;       /* VALUE, FIRST_DAY: the table's title ("Adopters"); SHARE,
+                                PER_UNIT: its column header ("% of agents") */
+    sim_outcome_kind kind;
+    const char *observable;
+    const char *of;          /* SHARE, FIRST_DAY: the denominator (NULL: none); PER_UNIT: the
+                                observable gained */
+    double share;            /* FIRST_DAY: the share to reach, e.g. 0.5 */
+    const char *unit;        /* "agents", "percent", "dollars/agent", "days" */
+    int decimals;            /* in text and Markdown */
+    const char *note;        /* FIRST_DAY: what the day means, lower case (NULL: none) */
+} sim_outcome;
+
 /* What a model sees of the run.  Owned by the engine; valid during the call. */
 typedef struct sim_context {
     const scenario *scn;
@@ -95,6 +121,10 @@ typedef struct sim_model_type {
      * of one element per agent), for the memory estimate made before
      * anything is built (budget.h).  NULL: unknown, counted as 0. */
     size_t (*bytes_per_agent)(const scenario *scn);
+    /* What `adoptsim report` computes from the model's files (NULL / 0: the
+     * report has nothing to say). */
+    const sim_outcome *outcomes;
+    int n_outcomes;
 } sim_model_type;
 
 /* The model's checks against the network built for scn (model->check_network);

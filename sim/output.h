@@ -1,47 +1,54 @@
-/* output.h: write a tidy, self-describing HDF5 file (netCDF-4 conventions).
+/* output.h: the mechanics of writing a tidy, self-describing HDF5 file
+ * (netCDF-4 conventions); layout.h decides what goes in it.
  *
- * The caller describes dimensions (each with a coordinate variable of the
- * same name, made an HDF5 dimension scale), variables over those dimensions,
- * and global attributes.  The file opens as named, labelled arrays in xarray,
- * ncdump, h5py, R and HDFView.  Variables are chunked and compressed
- * (shuffle + deflate); object times are not tracked, so the same data gives
- * the same datasets byte for byte.
+ * The caller describes dimensions (each gets a coordinate variable of the
+ * same name, made an HDF5 dimension scale), variables over those dimensions
+ * and global attributes.  output_create makes the file: link and attribute
+ * creation order tracked and indexed, object times off (the same spec and
+ * data give the same bytes), `long_name`, `units`, `_FillValue` and CF
+ * `coordinates` attributes.  Variables with data are written at creation;
+ * the others are chunked, filled later chunk by chunk with output_write_chunk
+ * (bytes the caller has already filtered: HDF5's shuffle + deflate when the
+ * spec's compression is above 0), or whole with output_write.  Chunks never
+ * written read as the fill value; space is allocated as chunks arrive.
  *
- * Nothing is lost: the file is written under a temporary name in the target
- * directory and renamed only when complete; an existing file is replaced only
- * with force; on any failure (disk full, permission) the temporary file is
- * removed and an error naming the path is returned.
+ * The file is written under a temporary name; output_close syncs it and
+ * output_publish renames it onto the final path and syncs the directory.
  *
- * Ownership: the spec and everything it points to stay the caller's. */
+ * Ownership: the spec and what it points to stay the caller's; output_create
+ * allocates an out_file that output_close frees. */
 #ifndef SIM_OUTPUT_H
 #define SIM_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "error.h"
 
+#define OUT_MAX_RANK 6
+
+typedef enum out_type { OUT_INT8, OUT_INT32, OUT_INT64, OUT_F64 } out_type;
+
 typedef struct out_dim {
-    const char *name;          /* "replicate", "time", "generation", ... */
+    const char *name;          /* "scenario", "time", "generation", ... */
     size_t size;
     const char *long_name;
     const char *units;         /* NULL for none; "days" for time */
-    const double *values;      /* numeric coordinates (size values), or NULL */
-    int values_are_int;        /* 1: write coordinates as int64 */
-    const char *const *labels; /* string coordinates (size labels), or NULL */
+    const char *const *labels; /* string coordinates (size labels); NULL: int64 0..size-1 */
 } out_dim;
-
-#define OUT_MAX_RANK 6
 
 typedef struct out_var {
     const char *name;
     const char *long_name;
-    const char *units;         /* "agents", "1", ... */
-    int is_count;              /* 1: whole numbers, written as int64; 2: as int32 (reserved
-                                  variables only: half the bytes); 0: float64 */
+    const char *units;         /* NULL for none */
+    out_type type;
     int ndims;
     int dims[OUT_MAX_RANK];    /* indices into spec->dims, slowest varying first */
-    const double *data;        /* row-major, product of the dims' sizes; NULL: reserved */
+    const void *data;          /* row-major values in the native type of `type`, written at
+                                  creation; NULL: filled later (chunk[] must be set) */
+    size_t chunk[OUT_MAX_RANK];/* chunk shape; all 0: contiguous (only with data) */
+    int fill;                  /* 1: fill value -1 (integers) or NaN, with a _FillValue
+                                  attribute; 0: fill 0, no attribute */
     const char *coordinates;   /* CF "coordinates" attribute, or NULL */
-    int is_flag;               /* 1: int8 (0/1), fill 0 (with data NULL only) */
 } out_var;
 
 typedef struct out_attr {
@@ -58,32 +65,39 @@ typedef struct out_spec {
     int nvars;
     const out_attr *attrs;     /* global attributes of the root group */
     int nattrs;
-    int compression;           /* deflate level 0..9 */
+    int compression;           /* 0: chunked variables unfiltered; 1..9: shuffle + deflate
+                                  at that level */
 } out_spec;
 
-/* A variable with data == NULL is reserved for filling in later by raw
- * writes (experiment files): it is stored contiguous and uncompressed, its
- * space allocated and set to the fill value when the file is created
- * (_FillValue -1 for counts, NaN for reals, 0 for flags), so that later
- * writes into it never change the file's metadata and a file cut off between
- * them stays valid.  output_offset gives where its bytes start. */
+typedef struct out_file out_file;
 
-/* Check before a long run that path can be written: SIM_EINPUT if it exists
- * and force is 0, SIM_EIO if its directory does not exist or is not writable. */
-int output_check_target(const char *path, int force, sim_error *err);
+/* Check before a long run that path can be written: SIM_EIO if it is a
+ * directory, or its directory does not exist or is not writable. */
+int output_check_target(const char *path, sim_error *err);
 
-/* Write the file described by spec to path (atomically, see above). */
-int output_write(const char *path, int force, const out_spec *spec, sim_error *err);
+/* Create the file described by spec at tmp (replacing whatever is there);
+ * errors name path, the final name.  HDF5's automatic error printing is off
+ * until output_close. */
+int output_create(const char *tmp, const char *path, const out_spec *spec, out_file **out,
+                  sim_error *err);
 
-/* Byte offsets in the file at path of the reserved (contiguous) variables
- * names[0..n-1], whose elements are little-endian int64 (counts), float64 or
- * int8 (flags) in row-major order.  SIM_EIO when the file cannot be read or
- * lacks one of them. */
-int output_offsets(const char *path, const char *const *names, int n, long long *offsets,
-                   sim_error *err);
+/* Store one chunk of variable var (an index into spec->vars) at the element
+ * offset off (a multiple of its chunk shape): len bytes exactly as HDF5 keeps
+ * them (after its filters, all applied). */
+int output_write_chunk(out_file *f, int var, const uint64_t *off, const void *bytes, size_t len);
 
-/* The text attribute name of the root group of path, in a malloc'd string
- * (*text, the caller frees).  SIM_EIO when there is none. */
-int output_text_attr(const char *path, const char *name, char **text, sim_error *err);
+/* Write all of variable var from data (its native type, row-major). */
+int output_write(out_file *f, int var, const void *data);
+
+/* Close everything.  keep: sync the file to disk and return the status;
+ * otherwise (after an error) remove it.  f is freed either way.  A file HDF5
+ * cannot close after a write error (HDF5 1.10 keeps it open, and crashes on
+ * it at exit unless H5dont_atexit was called) is removed from disk all the
+ * same. */
+int output_close(out_file *f, int keep, sim_error *err);
+
+/* Move tmp onto path and sync the directory: rename when replace, otherwise
+ * a hard link that fails if path appeared meanwhile (SIM_EINPUT). */
+int output_publish(const char *tmp, const char *path, int replace, sim_error *err);
 
 #endif

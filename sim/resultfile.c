@@ -1,27 +1,29 @@
-/* resultfile.c: reads a run's or an experiment's HDF5 file (see
- * resultfile.h) with the HDF5 C API. */
+/* resultfile.c: reads and checks a results file (see resultfile.h) with the
+ * HDF5 C API. */
 #include "resultfile.h"
 #include "input.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "layout.h"
+
 #define MAX_RANK 8
 
-
-
-static int not_ours(result_file *f, const char *what)
+static int not_ours(result_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int not_ours(result_file *f, const char *fmt, ...)
 {
-    return sim_error_set(f->err, SIM_EINPUT, NULL, 0, 0, NULL,
-                         "%s is not an adoptsim results file: %s", f->path, what);
-}
-
-static int read_failed(result_file *f, const char *name)
-{
-    return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: variable %s", f->path, name);
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return sim_error_set(f->err, SIM_EINPUT, NULL, 0, 0, NULL, "%s is not an adoptsim results file: %s", f->path,
+                         what);
 }
 
 static int no_memory(sim_error *err)
@@ -32,15 +34,14 @@ static int no_memory(sim_error *err)
 /* The text attribute name of obj (fixed or variable length) into buf; 1 if found. */
 static int attr_text(hid_t obj, const char *name, char *buf, size_t size)
 {
-    hid_t attr, type;
     int ok = 0;
-
     buf[0] = '\0';
     if (H5Aexists(obj, name) <= 0) return 0;
-    attr = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
     if (attr < 0) return 0;
-    type = H5Aget_type(attr);
-    if (type >= 0 && H5Tget_class(type) == H5T_STRING) {
+    hid_t type = H5Aget_type(attr), space = H5Aget_space(attr);
+    if (type >= 0 && space >= 0 && H5Tget_class(type) == H5T_STRING &&
+        H5Sget_simple_extent_type(space) == H5S_SCALAR) {
         if (H5Tis_variable_str(type) > 0) {
             char *s = NULL;
             hid_t mem = H5Tcopy(H5T_C_S1);
@@ -52,7 +53,7 @@ static int attr_text(hid_t obj, const char *name, char *buf, size_t size)
             if (mem >= 0) H5Tclose(mem);
         } else {
             size_t n = H5Tget_size(type);
-            char *tmp = calloc(n + 1, 1);
+            char *tmp = n < (64u << 20) ? calloc(n + 1, 1) : NULL;
             if (tmp && H5Aread(attr, type, tmp) >= 0) {
                 snprintf(buf, size, "%s", tmp);
                 ok = 1;
@@ -60,39 +61,77 @@ static int attr_text(hid_t obj, const char *name, char *buf, size_t size)
             free(tmp);
         }
     }
+    if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
     H5Aclose(attr);
     return ok;
 }
 
+/* A scalar integer attribute; 1 if found. */
 static int attr_int(hid_t obj, const char *name, long long *v)
 {
-    hid_t attr;
-    int ok;
     if (H5Aexists(obj, name) <= 0) return 0;
-    attr = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
     if (attr < 0) return 0;
-    ok = H5Aread(attr, H5T_NATIVE_LLONG, v) >= 0;
+    hid_t type = H5Aget_type(attr), space = H5Aget_space(attr);
+    int ok = type >= 0 && space >= 0 && H5Tget_class(type) == H5T_INTEGER &&
+             H5Sget_simple_extent_type(space) == H5S_SCALAR && H5Aread(attr, H5T_NATIVE_LLONG, v) >= 0;
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
     H5Aclose(attr);
     return ok;
 }
 
-/* Rank and dims of the dataset name; -1 when there is no such dataset. */
-static int ds_shape(hid_t file, const char *name, hsize_t *dims)
+/* Rank, dims and type class of the dataset name; -1 when there is none. */
+static int ds_shape(hid_t file, const char *name, hsize_t *dims, H5T_class_t *cls, size_t *size)
 {
-    hid_t ds, space;
     int rank = -1;
     if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return -1;
-    ds = H5Dopen2(file, name, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
     if (ds < 0) return -1;
-    space = H5Dget_space(ds);
-    if (space >= 0) {
+    hid_t space = H5Dget_space(ds), type = H5Dget_type(ds);
+    if (space >= 0 && type >= 0) {
         rank = H5Sget_simple_extent_ndims(space);
         if (rank < 0 || rank > MAX_RANK || H5Sget_simple_extent_dims(space, dims, NULL) < 0) rank = -1;
-        H5Sclose(space);
+        *cls = H5Tget_class(type);
+        *size = H5Tget_size(type);
     }
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
     H5Dclose(ds);
     return rank;
+}
+
+/* The size of the 1-D coordinate name, within [1, max]. */
+static int dim_size(result_file *f, const char *name, long long max, int *out)
+{
+    hsize_t d[MAX_RANK];
+    H5T_class_t cls;
+    size_t size;
+    int rank = ds_shape(f->file, name, d, &cls, &size);
+    if (rank != 1) return not_ours(f, "no %s coordinate", name);
+    if (d[0] < 1 || d[0] > (hsize_t)max)
+        return not_ours(f, "its %s dimension has %llu entries (at most %lld)", name, (unsigned long long)d[0], max);
+    *out = (int)d[0];
+    return SIM_OK;
+}
+
+/* Variable name has the given rank and leading dims, and numbers in it. */
+static int check_var(result_file *f, const char *name, int rank, const hsize_t *want)
+{
+    hsize_t d[MAX_RANK];
+    H5T_class_t cls = H5T_NO_CLASS;
+    size_t size = 0;
+    int got = ds_shape(f->file, name, d, &cls, &size);
+    if (got < 0) return not_ours(f, "variable %s is missing", name);
+    if (got != rank) return not_ours(f, "variable %s has %d dimensions, not %d", name, got, rank);
+    for (int k = 0; k < rank; k++)
+        if (d[k] != want[k])
+            return not_ours(f, "variable %s has %llu entries along dimension %d, not %llu", name,
+                            (unsigned long long)d[k], k, (unsigned long long)want[k]);
+    if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || size > 8)
+        return not_ours(f, "variable %s does not hold numbers", name);
+    return SIM_OK;
 }
 
 /* Read the block start/count (rank dims) of dataset name as mem_type into buf. */
@@ -102,7 +141,6 @@ static int read_block(result_file *f, const char *name, hid_t mem_type, int rank
     hid_t ds = H5Dopen2(f->file, name, H5P_DEFAULT), fspace = -1, mspace = -1;
     hsize_t n = 1;
     herr_t rc = -1;
-
     for (int i = 0; i < rank; i++) n *= count[i];
     if (ds >= 0) fspace = H5Dget_space(ds);
     if (fspace >= 0) mspace = H5Screate_simple(1, &n, NULL);
@@ -111,66 +149,29 @@ static int read_block(result_file *f, const char *name, hid_t mem_type, int rank
     if (mspace >= 0) H5Sclose(mspace);
     if (fspace >= 0) H5Sclose(fspace);
     if (ds >= 0) H5Dclose(ds);
-    return rc < 0 ? read_failed(f, name) : SIM_OK;
+    if (rc < 0) return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: variable %s", f->path, name);
+    return SIM_OK;
 }
 
-/* Whether the observable name is in the file, over (scenario, point, replicate,
- * time) or, in a run's file, (replicate, time). */
-int result_file_has(const result_file *f, const char *name)
+int result_file_read_rows(result_file *f, const char *name, int s, int p, int r0, int n, double *buf)
 {
-    hsize_t d[MAX_RANK];
-    int rank = ds_shape(f->file, name, d);
-    if (f->experiment)
-        return rank == 4 && d[0] == (hsize_t)f->S && d[1] == (hsize_t)f->P && d[2] == (hsize_t)f->R &&
-               d[3] == (hsize_t)f->T;
-    return rank == 2 && d[0] == (hsize_t)f->R && d[1] == (hsize_t)f->T;
-}
-
-/* Every run's value of name at time index t: buf[(s * P + p) * R + r]. */
-int result_file_read_day(result_file *f, const char *name, int t, double *buf)
-{
-    if (f->experiment) {
-        hsize_t start[4] = {0, 0, 0, (hsize_t)t}, count[4] = {(hsize_t)f->S, (hsize_t)f->P, (hsize_t)f->R, 1};
-        return read_block(f, name, H5T_NATIVE_DOUBLE, 4, start, count, buf);
-    }
-    hsize_t start[2] = {0, (hsize_t)t}, count[2] = {(hsize_t)f->R, 1};
-    return read_block(f, name, H5T_NATIVE_DOUBLE, 2, start, count, buf);
-}
-
-/* The series of name for every replicate of (s, p): buf[r * T + t]. */
-int result_file_read_series(result_file *f, const char *name, int s, int p, double *buf)
-{
-    if (f->experiment) {
-        hsize_t start[4] = {(hsize_t)s, (hsize_t)p, 0, 0}, count[4] = {1, 1, (hsize_t)f->R, (hsize_t)f->T};
-        return read_block(f, name, H5T_NATIVE_DOUBLE, 4, start, count, buf);
-    }
-    hsize_t start[2] = {0, 0}, count[2] = {(hsize_t)f->R, (hsize_t)f->T};
-    return read_block(f, name, H5T_NATIVE_DOUBLE, 2, start, count, buf);
+    hsize_t start[4] = {(hsize_t)s, (hsize_t)p, (hsize_t)r0, 0}, count[4] = {1, 1, (hsize_t)n, (hsize_t)f->T};
+    return read_block(f, name, H5T_NATIVE_DOUBLE, 4, start, count, buf);
 }
 
 /* The scenario labels (variable-length strings). */
 static int read_names(result_file *f)
 {
-    hid_t ds = H5Dopen2(f->file, "scenario", H5P_DEFAULT), type = -1, space = -1;
+    hid_t ds = H5Dopen2(f->file, "scenario", H5P_DEFAULT), ft = ds >= 0 ? H5Dget_type(ds) : -1;
+    hid_t space = ds >= 0 ? H5Dget_space(ds) : -1, type = H5Tcopy(H5T_C_S1);
     char **raw = calloc((size_t)f->S, sizeof *raw);
     int status = SIM_OK;
-
     f->names = calloc((size_t)f->S, sizeof *f->names);
     if (!raw || !f->names) {
-        free(raw);
-        return no_memory(f->err);
-    }
-    if (ds >= 0) space = H5Dget_space(ds);
-    type = H5Tcopy(H5T_C_S1);
-    if (ds >= 0 && type >= 0) { /* the file's character set: HDF5 does not convert them */
-        hid_t ft = H5Dget_type(ds);
-        if (ft >= 0) {
-            H5Tset_cset(type, H5Tget_cset(ft));
-            H5Tclose(ft);
-        }
-    }
-    if (ds < 0 || space < 0 || type < 0 || H5Tset_size(type, H5T_VARIABLE) < 0 ||
-        H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
+        status = no_memory(f->err);
+    } else if (ft < 0 || H5Tget_class(ft) != H5T_STRING || H5Tis_variable_str(ft) <= 0 || space < 0 ||
+               type < 0 || H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5Tget_cset(ft)) < 0 ||
+               H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
         status = not_ours(f, "the scenario names cannot be read");
     } else {
         for (int s = 0; s < f->S && status == SIM_OK; s++)
@@ -179,6 +180,7 @@ static int read_names(result_file *f)
     }
     if (type >= 0) H5Tclose(type);
     if (space >= 0) H5Sclose(space);
+    if (ft >= 0) H5Tclose(ft);
     if (ds >= 0) H5Dclose(ds);
     free(raw);
     return status;
@@ -192,97 +194,97 @@ static int read_params(result_file *f)
     int found = ds >= 0 && attr_text(ds, "coordinates", coords, sizeof coords);
     if (ds >= 0) H5Dclose(ds);
     if (!found) return SIM_OK;
-
-    int n = 0;
     for (char *tok = strtok(coords, " "); tok; tok = strtok(NULL, " ")) {
-        char **grown = realloc(f->params, (size_t)(n + 1) * sizeof *grown);
+        char **grown = realloc(f->params, (size_t)(f->n_params + 1) * sizeof *grown);
         if (!grown) return no_memory(f->err);
         f->params = grown;
-        if (!(f->params[n] = strdup(tok))) return no_memory(f->err);
-        f->n_params = ++n;
+        if (!(f->params[f->n_params] = strdup(tok))) return no_memory(f->err);
+        f->n_params++;
     }
-    f->param_values = malloc((size_t)(n ? n : 1) * (size_t)f->P * sizeof *f->param_values);
+    f->param_values = malloc((size_t)(f->n_params ? f->n_params : 1) * (size_t)f->P * sizeof *f->param_values);
     if (!f->param_values) return no_memory(f->err);
-    for (int j = 0; j < n; j++) {
-        hsize_t d[MAX_RANK], start = 0, count = (hsize_t)f->P;
-        if (ds_shape(f->file, f->params[j], d) != 1 || d[0] != (hsize_t)f->P)
-            return not_ours(f, "a swept parameter is not a variable over point");
-        int rc = read_block(f, f->params[j], H5T_NATIVE_DOUBLE, 1, &start, &count,
-                            f->param_values + (size_t)j * (size_t)f->P);
+    for (int j = 0; j < f->n_params; j++) {
+        hsize_t want = (hsize_t)f->P, start = 0;
+        int rc = check_var(f, f->params[j], 1, &want);
+        if (!rc) rc = read_block(f, f->params[j], H5T_NATIVE_DOUBLE, 1, &start, &want,
+                                 f->param_values + (size_t)j * (size_t)f->P);
         if (rc) return rc;
     }
     return SIM_OK;
 }
 
-/* The scenario name of a run's file: the stem of its scenario file. */
-static int run_name(result_file *f)
+/* The dimensions, against their bounds, each other and the attributes. */
+static int check_shape(result_file *f)
 {
-    char file[1024], *stem, *dot;
-    attr_text(f->file, "scenario_file", file, sizeof file);
-    stem = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-    dot = strrchr(stem, '.');
-    if (dot && dot != stem) *dot = '\0';
-    f->names = calloc(1, sizeof *f->names);
-    if (!f->names || !(f->names[0] = strdup(stem[0] ? stem : "run"))) return no_memory(f->err);
+    int rc;
+    if ((rc = dim_size(f, "scenario", RESULT_MAX_SCENARIOS, &f->S)) ||
+        (rc = dim_size(f, "point", RESULT_MAX_POINTS, &f->P)) ||
+        (rc = dim_size(f, "replicate", RESULT_MAX_REPLICATES, &f->R)) ||
+        (rc = dim_size(f, "time", LAYOUT_MAX_TIME, &f->T)))
+        return rc;
+    /* each at most 10^6 (10^4 scenarios): runs < 2^63 and runs * T * 8 < 2^63 */
+    long long runs = (long long)f->S * f->P * f->R, v;
+    if (runs > RESULT_MAX_RUNS) return not_ours(f, "%lld runs (at most %lld)", runs, RESULT_MAX_RUNS);
+    if (!attr_int(f->file, "replicates", &v) || v != f->R)
+        return not_ours(f, "its replicates attribute does not match the replicate dimension (%d)", f->R);
+    if (!attr_int(f->file, "days", &v) || v != f->T - 1)
+        return not_ours(f, "its days attribute does not match the time dimension (%d)", f->T);
+    if (!attr_int(f->file, "runs", &v) || v != runs)
+        return not_ours(f, "its runs attribute does not match scenario x point x replicate (%lld)", runs);
+    hsize_t want[4] = {(hsize_t)f->S, (hsize_t)f->P, (hsize_t)f->R, (hsize_t)f->T};
+    if ((rc = check_var(f, "completed", 3, want))) return rc;
+    for (int k = 0; k < f->model->n_observables; k++)
+        if ((rc = check_var(f, f->model->observables[k].name, 4, want))) return rc;
     return SIM_OK;
 }
 
-int result_file_open(result_file *f, const char *path, sim_error *err)
+/* Days 0, 1, 2, ...: the report reads day d at index d. */
+static int check_time(result_file *f)
 {
-    char program[64];
-    hsize_t d[MAX_RANK];
+    long long *t = malloc((size_t)f->T * sizeof *t);
+    hsize_t start = 0, count = (hsize_t)f->T;
+    if (!t) return no_memory(f->err);
+    int rc = read_block(f, "time", H5T_NATIVE_LLONG, 1, &start, &count, t);
+    for (int i = 0; !rc && i < f->T; i++)
+        if (t[i] != i) rc = not_ours(f, "its time coordinate is not the days 0, 1, 2, ...");
+    free(t);
+    return rc;
+}
 
+int result_file_open(result_file *f, const char *path, const sim_model_type *(*model_of)(const char *name),
+                     sim_error *err)
+{
+    char text[512];
     memset(f, 0, sizeof *f);
     f->path = path;
     f->err = err;
     f->file = -1;
     /* a regular file of at most INPUT_MAX_RESULTS (a FIFO, a device or a
      * directory is refused, and a missing file is bad input) */
-    int checked = input_check(f->path, "results file", INPUT_MAX_RESULTS, f->err);
+    int checked = input_check(path, "results file", INPUT_MAX_RESULTS, err);
     if (checked) return checked;
-    if (H5Fis_hdf5(f->path) <= 0) return not_ours(f, "not an HDF5 file");
-    f->file = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f->file < 0) return sim_error_set(f->err, SIM_EIO, NULL, 0, 0, NULL, "cannot open %s", f->path);
-    if (!attr_text(f->file, "program", program, sizeof program) || strcmp(program, "adoptsim"))
+    if (H5Fis_hdf5(path) <= 0) return not_ours(f, "not an HDF5 file");
+    f->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f->file < 0) return sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot open %s", path);
+    if (!attr_text(f->file, "program", text, sizeof text) || strcmp(text, "adoptsim"))
         return not_ours(f, "no program attribute \"adoptsim\"");
-    attr_text(f->file, "model", f->model, sizeof f->model);
+    if (!attr_text(f->file, "model", text, sizeof text)) return not_ours(f, "no model attribute");
+    if (!(f->model = model_of(text)))
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL, "%s was written for model \"%s\", which this adoptsim "
+                             "does not know", path, text);
+    attr_text(f->file, "command", f->command, sizeof f->command);
     attr_text(f->file, "baseline", f->baseline_attr, sizeof f->baseline_attr);
     attr_text(f->file, "experiment_file", f->experiment_file, sizeof f->experiment_file);
     if (!attr_int(f->file, "seed", &f->seed)) f->seed = -1;
 
-    if (ds_shape(f->file, "time", d) != 1 || d[0] < 1) return not_ours(f, "no time coordinate");
-    f->T = (int)d[0];
-    if (ds_shape(f->file, "replicate", d) != 1 || d[0] < 1) return not_ours(f, "no replicate coordinate");
-    f->R = (int)d[0];
-    f->experiment = H5Lexists(f->file, "completed", H5P_DEFAULT) > 0;
-    if (f->experiment) {
-        if (ds_shape(f->file, "scenario", d) != 1 || d[0] < 1) return not_ours(f, "no scenario coordinate");
-        f->S = (int)d[0];
-        if (ds_shape(f->file, "point", d) != 1 || d[0] < 1) return not_ours(f, "no point coordinate");
-        f->P = (int)d[0];
-        if (ds_shape(f->file, "completed", d) != 3 || d[0] != (hsize_t)f->S || d[1] != (hsize_t)f->P ||
-            d[2] != (hsize_t)f->R)
-            return not_ours(f, "completed is not over (scenario, point, replicate)");
-    } else {
-        f->S = f->P = 1;
-    }
-
-    size_t runs = (size_t)f->S * (size_t)f->P * (size_t)f->R;
-    f->completed = malloc(runs);
-    f->time = malloc((size_t)f->T * sizeof *f->time);
-    if (!f->completed || !f->time) return no_memory(f->err);
-    hsize_t start = 0, count = (hsize_t)f->T;
-    int rc = read_block(f, "time", H5T_NATIVE_DOUBLE, 1, &start, &count, f->time);
+    int rc = check_shape(f);
+    if (!rc) rc = check_time(f);
     if (rc) return rc;
-    if (f->experiment) {
-        hsize_t s3[3] = {0, 0, 0}, c3[3] = {(hsize_t)f->S, (hsize_t)f->P, (hsize_t)f->R};
-        if ((rc = read_block(f, "completed", H5T_NATIVE_INT8, 3, s3, c3, f->completed))) return rc;
-        if ((rc = read_names(f)) || (rc = read_params(f))) return rc;
-    } else {
-        memset(f->completed, 1, runs); /* a run's file is written whole */
-        if ((rc = run_name(f))) return rc;
-    }
-
+    size_t runs = (size_t)f->S * (size_t)f->P * (size_t)f->R;
+    if (!(f->completed = malloc(runs))) return no_memory(err);
+    hsize_t s3[3] = {0, 0, 0}, c3[3] = {(hsize_t)f->S, (hsize_t)f->P, (hsize_t)f->R};
+    if ((rc = read_block(f, "completed", H5T_NATIVE_INT8, 3, s3, c3, f->completed))) return rc;
+    if ((rc = read_names(f)) || (rc = read_params(f))) return rc;
     return SIM_OK;
 }
 
@@ -295,18 +297,10 @@ void result_file_close(result_file *f)
     free(f->params);
     free(f->param_values);
     free(f->completed);
-    free(f->time);
+    f->file = -1;
 }
 
 int result_file_done(const result_file *f, int s, int p, int r)
 {
     return f->completed[((size_t)s * (size_t)f->P + (size_t)p) * (size_t)f->R + (size_t)r] == 1;
-}
-
-int result_file_long_name(const result_file *f, const char *name, char *buf, size_t size)
-{
-    hid_t ds = H5Dopen2(f->file, name, H5P_DEFAULT);
-    int found = ds >= 0 && attr_text(ds, "long_name", buf, size);
-    if (ds >= 0) H5Dclose(ds);
-    return found;
 }

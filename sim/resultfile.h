@@ -1,8 +1,16 @@
-/* resultfile.h: reads an adoptsim results file, a run's or an experiment's,
- * for post-processing (adoptsim report): its shape, scenario names, swept
- * parameters, completed flags and the observables' values.  A run's file
- * reads as one scenario (named after its scenario file), one point, every
- * replicate completed.
+/* resultfile.h: reads an adoptsim results file (layout.h) for
+ * post-processing (adoptsim report): its shape, scenario names, swept
+ * parameters, completed flags and the observables' series.
+ *
+ * Nothing a file declares is trusted before it is checked: result_file_open
+ * checks, before allocating anything sized by the file, that every dimension
+ * is within what adoptsim writes (scenario <= 10,000, point and replicate <=
+ * 1,000,000, time <= 1,000,001 days, scenario x point x replicate <=
+ * 2,000,000,000 runs, so no size computed from them overflows), that the
+ * dimensions agree with the attributes (replicates, days, runs) and with the
+ * shapes of completed and of every observable of the file's model (rank,
+ * sizes, numeric type), and that time is 0, 1, 2, ... days.  A file that
+ * fails is SIM_EINPUT "<path> is not an adoptsim results file: ...".
  *
  * Ownership: result_file_open fills a caller's struct; result_file_close
  * releases what it holds (also after a failed open). */
@@ -15,12 +23,18 @@
 #include <hdf5.h>
 
 #include "error.h"
+#include "model.h"
+
+#define RESULT_MAX_SCENARIOS 10000
+#define RESULT_MAX_POINTS 1000000
+#define RESULT_MAX_REPLICATES 1000000
+#define RESULT_MAX_RUNS 2000000000LL
 
 typedef struct result_file {
     const char *path;
     sim_error *err;
     hid_t file;
-    int experiment;        /* 1: (scenario, point, replicate, time); 0: a run's (replicate, time) */
+    const sim_model_type *model;
     int S, P, R, T;
     char **names;          /* [S] scenario names */
     int baseline;          /* index of the baseline scenario (set by the caller) */
@@ -28,31 +42,24 @@ typedef struct result_file {
     char **params;         /* [n_params] swept key paths */
     double *param_values;  /* [j * P + p] */
     int8_t *completed;     /* [(s * P + p) * R + r] */
-    double *time;          /* [T] days */
-    char model[64];
-    char baseline_attr[512];  /* the experiment's baseline attribute ("" if none) */
+    char command[16];      /* "run" or "experiment" */
+    char baseline_attr[512];  /* the file's baseline attribute */
     char experiment_file[1024];
     long long seed;
 } result_file;
 
-/* Open path: SIM_EIO when it cannot be read, SIM_EINPUT when it is not an
- * adoptsim results file (errors name the path). */
-int result_file_open(result_file *f, const char *path, sim_error *err);
+/* Open path, written for the model model_of(its model attribute) names:
+ * SIM_EIO when it cannot be read, SIM_EINPUT when it is not an adoptsim
+ * results file or its model is unknown (errors name the path). */
+int result_file_open(result_file *f, const char *path, const sim_model_type *(*model_of)(const char *name),
+                     sim_error *err);
 void result_file_close(result_file *f);
 
 /* 1 when run (s, p, r) is completed. */
 int result_file_done(const result_file *f, int s, int p, int r);
 
-/* 1 when the file has observable name over its runs and days. */
-int result_file_has(const result_file *f, const char *name);
-
-/* Every run's value of name at time index t: buf[(s * P + p) * R + r]. */
-int result_file_read_day(result_file *f, const char *name, int t, double *buf);
-
-/* The series of name for every replicate of (s, p): buf[r * T + t]. */
-int result_file_read_series(result_file *f, const char *name, int s, int p, double *buf);
-
-/* The long_name attribute of variable name into buf; 1 if found. */
-int result_file_long_name(const result_file *f, const char *name, char *buf, size_t size);
+/* The series of observable name for replicates r0 .. r0 + n - 1 of (s, p):
+ * buf[(r - r0) * T + t]. */
+int result_file_read_rows(result_file *f, const char *name, int s, int p, int r0, int n, double *buf);
 
 #endif

@@ -50,7 +50,9 @@ def select(exp, run):
     got = sel.monthly_active.isel(point=0).values
     # the same run made alone, with the same seed: identical numbers
     one = xr.open_dataset(run)
-    want = one.monthly_active.values
+    if one.monthly_active.dims != ds.monthly_active.dims or one.sizes["scenario"] != 1 or one.sizes["point"] != 1:
+        fail(f"the single run's layout: {one.monthly_active.dims} {dict(one.sizes)}")
+    want = one.monthly_active.isel(scenario=0, point=0).values
     if got.shape != want.shape or not np.array_equal(got, want):
         fail(f"experiment run differs from the single run:\n{got[:, -1]}\n{want[:, -1]}")
     if not (ds.regular_users <= ds.monthly_active).all():
@@ -59,7 +61,8 @@ def select(exp, run):
     if not np.array_equal(total.values, ds.monthly_active.values):
         fail("level breakdown does not sum to the total")
     print(f"check_experiment: selected vanguard at per_team=2, peers=0.5: "
-          f"day {int(one.sizes['time']) - 1} monthly active {got[:, -1]} as in the single run")
+          f"day {int(one.sizes['time']) - 1} monthly active {got[:, -1]} as in the single run "
+          f"(scenario {list(one.scenario.values)})")
 
 
 def same(a, b):
@@ -80,12 +83,15 @@ def partial(path, n):
     done = f["completed"][...]
     if int(done.sum()) != n:
         fail(f"{int(done.sum())} runs completed, expected {n}")
-    # completed runs are whole; a run cut off mid-write may hold part of its
-    # data, which is why readers go by `completed`, never by fill values
+    # completed runs are whole, the others hold only fill values (no chunks)
     x = f["monthly_active"][...]
     m = f["mean_attitude"][...]
     if (x[done == 1] < 0).any() or np.isnan(m[done == 1]).any():
         fail("a completed run holds fill values")
+    if (x[done == 0] != -1).any() or not np.isnan(m[done == 0]).all():
+        fail("a missing run holds data")
+    if f["monthly_active"].id.get_num_chunks() != n:
+        fail(f"{f['monthly_active'].id.get_num_chunks()} chunks stored for {n} runs")
     ds = xr.open_dataset(path)   # still a valid file for xarray
     if int(ds.completed.sum()) != n:
         fail("xarray reads another completed count")

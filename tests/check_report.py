@@ -8,13 +8,19 @@ the check holds.
       every row of the report, and no other, against numbers computed here:
       means, 95% t intervals (scipy.stats.t.ppf), paired differences, cost per
       additional regular user (ratio of mean paired differences, delta-method
-      interval), days to 50% monthly active, shares; to 1e-9 relative to the
-      size of the numbers compared.  --require fails unless the report
-      exercised each named case: diff, ratio_ci, ratio_no_ci, no_gain,
+      interval), first days (days to 50%), shares; to 1e-9 relative to the
+      size of the numbers compared.  The outcomes of each model are listed
+      here again, independently of the C tables.  --require fails unless the
+      report exercised each named case: diff, ratio_ci, ratio_no_ci, no_gain,
       unreached, days50_diff, clipped, n1, partial_pairs, sweep.
   check_report.py drop IN.h5 OUT.h5 S:P:R ...
       copy IN.h5 to OUT.h5 with the completed flags of runs (s, p, r) cleared
       (scenario by name or number), as if the experiment stopped before them.
+  check_report.py craft KIND IN.h5 OUT.h5
+      copy IN.h5 (a file of the bass model) to OUT.h5 and break it the way
+      KIND says, for the tests of what `adoptsim report` refuses: time_huge,
+      time_2_32 (2^32 + 5 days), replicates_huge, rank, missing, days_attr,
+      type.
 """
 import csv
 import os
@@ -27,21 +33,30 @@ from scipy import stats
 
 RTOL = 1e-9
 
-# outcome id -> (kind, observable, denominator / users observable)
-OUTCOMES = [
-    ("monthly_active", "value", "monthly_active", None),
-    ("monthly_active_pct_staff", "share", "monthly_active", "staff"),
-    ("regular_users", "value", "regular_users", None),
-    ("regular_users_pct_staff", "share", "regular_users", "staff"),
-    ("valuable_uses", "value", "valuable_uses", None),
-    ("leaders_modelling", "value", "leaders_modelling", None),
-    ("leaders_modelling_pct_leaders", "share", "leaders_modelling", "leaders"),
-    ("cost_dollars", "value", "cost_dollars", None),
-    ("dollars_per_additional_regular_user", "per_user", "cost_dollars", "regular_users"),
-    ("cost_hours", "value", "cost_hours", None),
-    ("hours_per_additional_regular_user", "per_user", "cost_hours", "regular_users"),
-    ("adopters", "value", "adopters", None),
-]
+# model -> [(outcome id, kind, observable, denominator / observable gained)];
+# first_day: the first day observable >= 0.5 x denominator (x 1 when None)
+OUTCOMES = {
+    "genai": [
+        ("monthly_active", "value", "monthly_active", None),
+        ("monthly_active_pct_staff", "share", "monthly_active", "staff"),
+        ("regular_users", "value", "regular_users", None),
+        ("regular_users_pct_staff", "share", "regular_users", "staff"),
+        ("valuable_uses", "value", "valuable_uses", None),
+        ("leaders_modelling", "value", "leaders_modelling", None),
+        ("leaders_modelling_pct_leaders", "share", "leaders_modelling", "leaders"),
+        ("cost_dollars", "value", "cost_dollars", None),
+        ("dollars_per_additional_regular_user", "per_user", "cost_dollars", "regular_users"),
+        ("cost_hours", "value", "cost_hours", None),
+        ("hours_per_additional_regular_user", "per_user", "cost_hours", "regular_users"),
+        ("days_to_50pct_monthly_active", "first_day", "monthly_active", "staff"),
+    ],
+    "bass": [
+        ("adopters", "value", "adopters", None),
+        ("adopted_share", "value", "adopted_share", None),
+        ("days_to_50pct_adopted", "first_day", "adopted_share", None),
+    ],
+}
+OUTCOMES["threshold"] = OUTCOMES["bass"]
 
 
 def fail(msg):
@@ -59,31 +74,20 @@ class Data:
     def __init__(self, path, baseline):
         self.f = h5py.File(path, "r")
         f = self.f
-        self.experiment = "completed" in f
         if text(f.attrs.get("program", b"")) != "adoptsim":
             fail("not an adoptsim file")
+        self.model = text(f.attrs["model"])
         self.time = f["time"][...].astype(float)
-        if self.experiment:
-            self.names = [text(s) for s in f["scenario"][...]]
-            self.completed = f["completed"][...] == 1
-            coords = text(f["completed"].attrs.get("coordinates", b""))
-            self.params = coords.split() if coords else []
-            self.param_values = [f[p][...].astype(float) for p in self.params]
-            default_base = text(f.attrs["baseline"])
-        else:
-            stem = os.path.splitext(os.path.basename(text(f.attrs.get("scenario_file", b""))))[0]
-            self.names = [stem or "run"]
-            self.completed = np.ones((1, 1, f["replicate"].shape[0]), dtype=bool)
-            self.params, self.param_values = [], []
-            default_base = self.names[0]
+        self.names = [text(s) for s in f["scenario"][...]]
+        self.completed = f["completed"][...] == 1
+        coords = text(f["completed"].attrs.get("coordinates", b""))
+        self.params = coords.split() if coords else []
+        self.param_values = [f[p][...].astype(float) for p in self.params]
         self.S, self.P, self.R = self.completed.shape
-        self.base = self.names.index(baseline or default_base)
+        self.base = self.names.index(baseline or text(f.attrs["baseline"]))
 
     def obs(self, name):
-        if name not in self.f:
-            return None
-        x = self.f[name][...].astype(float)
-        return x if self.experiment else x[None, None]
+        return self.f[name][...].astype(float)
 
 
 def ci(x):
@@ -169,14 +173,14 @@ def check_csv(path, report, days, baseline, partial, require):
     report_days = sorted(clipped)
     tidx = {day: int(np.nonzero(d.time == day)[0][0]) for day in report_days}
 
+    outcomes = OUTCOMES[d.model]
     obs = {}
-    for _, _, a, b in OUTCOMES + [("", "", "staff", None)]:
+    for _, _, a, b in outcomes:
         for name in (a, b):
             if name and name not in obs:
                 obs[name] = d.obs(name)
-    avail = [o for o in OUTCOMES if obs[o[2]] is not None and (o[3] is None or obs[o[3]] is not None)
-             and not (o[1] == "per_user" and d.S < 2)]
-    days50 = obs["monthly_active"] is not None and obs["staff"] is not None
+    avail = [o for o in outcomes if o[1] != "first_day" and not (o[1] == "per_user" and d.S < 2)]
+    first_days = [o for o in outcomes if o[1] == "first_day"]
 
     # the rows the report must have, and no other
     by_key = {}
@@ -193,8 +197,8 @@ def check_csv(path, report, days, baseline, partial, require):
                     if o[1] == "per_user" and s == d.base:
                         continue
                     expected.add((d.names[s], p, str(int(day)), o[0]))
-            if days50:
-                expected.add((d.names[s], p, "", "days_to_50pct_monthly_active"))
+            for o in first_days:
+                expected.add((d.names[s], p, "", o[0]))
     if set(by_key) != expected:
         fail(f"rows: missing {sorted(expected - set(by_key))[:5]}, unexpected {sorted(set(by_key) - expected)[:5]}")
 
@@ -216,13 +220,14 @@ def check_csv(path, report, days, baseline, partial, require):
             if "clipped to" not in note:
                 fail(f"{what}: no note of the clipped days: {note!r}")
 
-        if oid == "days_to_50pct_monthly_active":
-            ma, st = obs["monthly_active"][s, p], obs["staff"][s, p]
-            first = np.array([d.time[np.argmax(ma[r] >= 0.5 * st[r])] if (ma[r] >= 0.5 * st[r]).any()
-                              else np.nan for r in range(d.R)])
-            ma_b, st_b = obs["monthly_active"][d.base, p], obs["staff"][d.base, p]
-            first_b = np.array([d.time[np.argmax(ma_b[r] >= 0.5 * st_b[r])] if (ma_b[r] >= 0.5 * st_b[r]).any()
-                                else np.nan for r in range(d.R)])
+        fd = next((o for o in first_days if o[0] == oid), None)
+        if fd:
+            def first_day(ss):
+                x = obs[fd[2]][ss, p]
+                den = obs[fd[3]][ss, p] if fd[3] else np.ones_like(x)
+                return np.array([d.time[np.argmax(x[r] >= 0.5 * den[r])] if (x[r] >= 0.5 * den[r]).any()
+                                 else np.nan for r in range(d.R)])
+            first, first_b = first_day(s), first_day(d.base)
             x = first[done]
             k = int(np.isnan(x).sum())
             if k:
@@ -248,7 +253,7 @@ def check_csv(path, report, days, baseline, partial, require):
             checked += 1
             continue
 
-        kind, a, b = next((o[1], o[2], o[3]) for o in OUTCOMES if o[0] == oid)
+        kind, a, b = next((o[1], o[2], o[3]) for o in outcomes if o[0] == oid)
         t = tidx[float(day)]
         if kind == "per_user":
             c = obs[a][s, p, pairs, t] - obs[a][d.base, p, pairs, t]
@@ -299,6 +304,36 @@ def drop(src, dst, runs):
         f["completed"][...] = done
 
 
+def craft(kind, src, dst):
+    shutil.copyfile(src, dst)
+    with h5py.File(dst, "r+") as f:
+        def replace(name, n):
+            del f[name]  # declared, never written: the file stays small
+            f.create_dataset(name, shape=(n,), dtype="<i8", chunks=(min(n, 1 << 16),))
+        if kind == "time_huge":
+            replace("time", 1 << 40)
+        elif kind == "time_2_32":
+            replace("time", (1 << 32) + 5)
+            f.attrs["days"] = np.int64((1 << 32) + 4)
+        elif kind == "replicates_huge":
+            replace("replicate", 1 << 31)
+            f.attrs["replicates"] = np.int64(1 << 31)
+        elif kind == "rank":
+            x = f["adopters"][0, 0]
+            del f["adopters"]
+            f["adopters"] = x
+        elif kind == "missing":
+            del f["new_adopters"]
+        elif kind == "days_attr":
+            f.attrs["days"] = np.int64(5)
+        elif kind == "type":
+            shape = f["adopters"].shape
+            del f["adopters"]
+            f.create_dataset("adopters", shape=shape, dtype=h5py.string_dtype())
+        else:
+            fail("unknown kind " + kind)
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) >= 3 and args[0] == "csv":
@@ -316,5 +351,7 @@ if __name__ == "__main__":
         check_csv(args[1], args[2], opts["--days"], opts["--baseline"], partial, opts["--require"].split(","))
     elif len(args) >= 4 and args[0] == "drop":
         drop(args[1], args[2], args[3:])
+    elif len(args) == 4 and args[0] == "craft":
+        craft(args[1], args[2], args[3])
     else:
         fail(__doc__)

@@ -28,16 +28,17 @@ static void small_run(const char *dir, const char *yaml, const char *days, char 
     free(err);
 }
 
-/* A real 12-run experiment (tests/data/experiment/analysis.yaml) killed
- * after 11 committed runs on one thread, so exactly the last run (scenario
- * step_vanguard, per_team 2, replicate 2) is missing. */
+/* A real 12-run experiment (tests/data/experiment/analysis.yaml)
+ * interrupted after 11 committed runs on one thread, so exactly the last run
+ * (scenario step_vanguard, per_team 2, replicate 2) is missing. */
 static void small_experiment(const char *dir, char *out, size_t n)
 {
+    char *err = NULL;
     snprintf(out, n, "%s/experiment.h5", dir);
-    const char *bin = getenv("ADOPTSIM");
-    int code = support_shell("ADOPTSIM_TEST_SIGNAL=11:9 %s experiment tests/data/experiment/analysis.yaml -o %s "
-                  "--threads 1 -q 2>/dev/null", bin && *bin ? bin : "./adoptsim", out);
-    cr_assert_eq(code, 128 + 9, "the experiment was not killed after 11 runs (exit %d)", code);
+    support_pipe sp = {"tests/data/experiment/analysis.yaml", 0, out, 1, 0, 0, 0, 0, 11, 0, 0, {NULL}};
+    int code = support_pipeline(&sp, &err, NULL);
+    cr_assert_eq(code, 130, "the experiment was not interrupted after 11 runs (exit %d): %s", code, err);
+    free(err);
 }
 
 /* Rscript with hdf5r is here; when it is not and scripts/deps.sh installs

@@ -1,9 +1,10 @@
 /* test_experiment.c: `adoptsim experiment`: the file opens in xarray and
  * selects by scenario name and parameter value; 1 and 2 threads give
- * bit-identical datasets; a killed or interrupted experiment leaves a valid
- * file and --resume completes it to the uninterrupted result; common random
- * numbers shrink the variance of paired differences; bad definitions fail
- * before any run with file:line:column and key. */
+ * bit-identical datasets; a killed experiment leaves a journal and an
+ * interrupted one a partial file, and --resume completes either to the
+ * uninterrupted result; common random numbers shrink the variance of paired
+ * differences; progress; the per-agent table; bad definitions fail before
+ * any run with file:line:column and key. */
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <stdio.h>
@@ -89,45 +90,63 @@ Test(experiment, large_organization_parallel_inside_bit_identical, .timeout = 12
     support_rmdir(dir);
 }
 
-/* Stop with signal sig once `after` runs are committed, check the partial
- * file, resume, and compare with the uninterrupted experiment. */
-static void stop_and_resume(const char *sig, int after, int want_code)
+/* An experiment stopped once `after` runs are committed (killed, or
+ * interrupted as Ctrl-C does), in a child running the pipeline on one
+ * thread; then the state it leaves, and --resume with the command line makes
+ * the file identical to the uninterrupted one. */
+static void stop_and_resume(int kill, int after)
 {
     char *dir = support_tmpdir(), *full = support_path(dir, "full.h5"), *cut = support_path(dir, "cut.h5"), *err = NULL;
-    char hook[32];
+    char journal[600];
+    snprintf(journal, sizeof journal, "%s.journal", cut);
     cr_assert_eq(experiment(SMALL, full, "2", NULL, &err), 0, "%s", err);
     free(err);
 
-    snprintf(hook, sizeof hook, "%d:%s", after, sig);
-    setenv("ADOPTSIM_TEST_SIGNAL", hook, 1);
-    int code = experiment(SMALL, cut, "2", NULL, &err);
-    unsetenv("ADOPTSIM_TEST_SIGNAL");
-    cr_assert_eq(code, want_code, "exit %d: %s", code, err);
-    if (want_code == 130) cr_expect(strstr(err, "finish with --resume") != NULL, "%s", err);
+    support_pipe sp = {SMALL, 0, cut, 1, 0, 0, 0, 0, kill ? 0 : after, kill ? after : 0, 0, {NULL}};
+    int code = support_pipeline(&sp, &err, NULL);
     free(err);
-    /* interrupted: the runs still running finish; killed: exactly `after` */
-    if (want_code == 137) cr_expect_eq(support_shell(PY " partial %s %d", cut, after), 0);
-
-    /* without --resume or --force the file is kept */
-    cr_expect_eq(experiment(SMALL, cut, "2", NULL, &err), 2);
-    cr_expect(strstr(err, "exists") != NULL, "%s", err);
+    if (kill) {
+        /* killed: OUT never written, the journal holds the committed runs */
+        cr_assert_eq(code, 128 + 9, "exit %d", code);
+        cr_expect_neq(access(cut, F_OK), 0, "a killed experiment wrote its file");
+        cr_expect_eq(access(journal, F_OK), 0, "no journal after a kill");
+        cr_expect_eq(experiment(SMALL, cut, "2", NULL, &err), 2);
+        char want[64];
+        snprintf(want, sizeof want, "holds %d of 32 runs", after);
+        cr_expect(strstr(err, want) && strstr(err, "--resume to finish it, --force to start over"), "%s", err);
+        free(err);
+    } else {
+        /* interrupted: the completed runs are assembled into a partial file */
+        cr_assert_eq(code, 130, "exit %d", code);
+        cr_expect_neq(access(journal, F_OK), 0, "an interrupted experiment left its journal");
+        cr_expect_eq(support_shell(PY " partial %s %d", cut, after), 0);
+        cr_expect_eq(experiment(SMALL, cut, "2", NULL, &err), 2);
+        cr_expect(strstr(err, "exists") != NULL, "%s", err);
+        free(err);
+    }
+    char *so = NULL;
+    const char *resume[] = {"experiment", SMALL, "-o", cut, "--threads", "2", "--resume", NULL};
+    cr_assert_eq(support_exec(resume, &so, &err), 0, "%s", err);
+    char want[64];
+    snprintf(want, sizeof want, "%d runs were already done", after);
+    cr_expect(strstr(so, want) != NULL, "%s", so);
+    free(so);
     free(err);
-    cr_assert_eq(experiment(SMALL, cut, "1", "--resume", &err), 0, "%s", err);
-    free(err);
+    cr_expect_neq(access(journal, F_OK), 0, "the journal outlived the finished experiment");
     cr_expect_eq(support_shell(PY " same %s %s", full, cut), 0);
     free(full);
     free(cut);
     support_rmdir(dir);
 }
 
-Test(experiment, killed_then_resumed_equals_uninterrupted, .timeout = 120)
+Test(experiment, killed_then_resumed_from_the_journal_equals_uninterrupted, .timeout = 120)
 {
-    stop_and_resume("9", 5, 137);
+    stop_and_resume(1, 5);
 }
 
-Test(experiment, interrupted_then_resumed_equals_uninterrupted, .timeout = 120)
+Test(experiment, interrupted_then_resumed_from_the_file_equals_uninterrupted, .timeout = 120)
 {
-    stop_and_resume("2", 11, 130);
+    stop_and_resume(0, 11);
 }
 
 Test(experiment, resume_refuses_another_definition, .timeout = 60)
@@ -154,12 +173,16 @@ Test(experiment, common_random_numbers_shrink_paired_differences, .timeout = 120
     support_rmdir(dir);
 }
 
-Test(experiment, progress_lines_and_quiet, .timeout = 60)
+/* Progress on stderr after the first second: one line per 10% when stderr
+ * is not a terminal; nothing with -q; nothing for a command shorter than a
+ * second. */
+Test(experiment, progress_lines_and_quiet, .timeout = 120)
 {
     char *dir = support_tmpdir(), *out = support_path(dir, "s.h5"), *err = NULL, *so = NULL;
-    const char *args[] = {"experiment", SMALL, "-o", out, NULL};
+    /* 32 runs of 5,000 staff over a year: 58 million agent-days, 2 s at least */
+    const char *args[] = {"experiment", SMALL, "-o", out, "--threads", "1", "--set", "network.agents=5000",
+                          "--set", "run.days=365", NULL};
     cr_assert_eq(support_exec(args, &so, &err), 0, "%s", err);
-    /* stderr is not a terminal: one line per 10 percent, ending at 100% */
     cr_expect(strstr(err, "32/32 runs (100%)") != NULL, "%s", err);
     cr_expect(strstr(err, "runs/s") != NULL, "%s", err);
     cr_expect(strstr(so, "2 scenario(s) x 4 point(s) x 4 replicate(s) = 32 runs") != NULL, "%s", so);
@@ -171,10 +194,30 @@ Test(experiment, progress_lines_and_quiet, .timeout = 60)
     cr_expect_str_empty(so);
     free(err);
     free(so);
+    const char *fast[] = {"experiment", SMALL, "-o", out, "--force", "--set", "run.days=5", NULL};
+    cr_assert_eq(support_exec(fast, &so, &err), 0);
+    cr_expect_str_empty(err, "progress from a command shorter than a second: %s", err);
+    cr_expect(strstr(so, "wrote") != NULL, "%s", so);
+    free(err);
+    free(so);
     const char *check[] = {"check", SMALL, NULL};
     cr_assert_eq(support_exec(check, &so, NULL), 0);
     cr_expect(strstr(so, "32 runs") != NULL, "%s", so);
     free(so);
+    free(out);
+    support_rmdir(dir);
+}
+
+/* output.agents in an experiment whose runs share one network: the
+ * per-agent table over (scenario, point, replicate, agent). */
+Test(experiment, per_agent_table_over_one_network, .timeout = 120)
+{
+    char *dir = support_tmpdir(), *out = support_path(dir, "a.h5"), *err = NULL;
+    const char *args[] = {"experiment", SMALL, "-o", out, "-q", "--set", "output.agents=true", NULL};
+    cr_assert_eq(support_exec(args, NULL, &err), 0, "%s", err);
+    cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py agents %s monthly_active monthly_active", out),
+                 0);
+    free(err);
     free(out);
     support_rmdir(dir);
 }
@@ -217,10 +260,14 @@ static const bad_definition bad_definitions[] = {
     {"duplicate scenario", "scenarios:\n  a: {}\n  a: {}\n", "exp.yaml:4:3: scenarios", "duplicate scenario"},
     {"override breaking a cross-key rule", "scenarios:\n  a: {}\n  b:\n    organization.generation_mix.gen_z: [0.9]\n",
      "exp.yaml:5:40: organization.generation_mix.gen_z", "sum to 1.9"},
-    {"per-agent table asked of an experiment", "scenarios:\n  a: {}\n  b: {output.agents: true}\n",
-     "exp.yaml:4:22: output.agents", "adoptsim run only"},
-    {"compression asked of an experiment", "scenarios:\n  a: {output.compression: 9}\n",
-     "exp.yaml:3:27: output.compression", "not compressed"},
+    {"per-agent table in one scenario only", "scenarios:\n  a: {}\n  b: {output.agents: true}\n",
+     "exp.yaml:4:22: output.agents", "one layout for every run"},
+    {"compression differing between scenarios", "scenarios:\n  a: {output.compression: 9}\n  b: {}\n",
+     "exp.yaml:3:27: output.compression", "one layout for every run"},
+    {"per-agent table over several networks", "scenarios:\n  a: {output.agents: true}\n"
+     "  b: {output.agents: true, network.agents: 300}\n", "exp.yaml:3:22: output.agents", "one network"},
+    {"output key swept", "sweep:\n  method: grid\n  parameters:\n    output.compression: [1, 2]\n",
+     "exp.yaml:5:5: output.compression", "cannot be swept"},
     {"missing base file", NULL, "exp.yaml:1:7: base", "no_such_base.yaml: cannot open"},
 };
 

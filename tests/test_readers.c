@@ -1,4 +1,4 @@
-/* test_readers.c: real readers open a run's file: h5py and xarray
+/* test_readers.c: real readers open the file of `adoptsim run`: h5py and xarray
  * (tests/check_run.py under Debian's /usr/bin/python3), h5dump and ncdump;
  * and the command line gives bit-identical datasets for 1, 2 and 4 threads. */
 #include <criterion/criterion.h>
@@ -33,7 +33,7 @@ Test(readers, h5py_xarray_h5dump_ncdump, .timeout = 120)
     if (access("/usr/bin/ncdump", X_OK) == 0) {
         cr_expect_eq(support_shell("ncdump -h %s > %s/ncdump.txt", f, dir), 0);
         cr_expect_eq(support_shell("grep -q 'time = 366' %s/ncdump.txt", dir), 0);
-        cr_expect_eq(support_shell("grep -q 'int64 adopters(replicate, time)' %s/ncdump.txt", dir), 0);
+        cr_expect_eq(support_shell("grep -q 'int adopters(scenario, point, replicate, time)' %s/ncdump.txt", dir), 0);
     }
     free(f);
     support_rmdir(dir);

@@ -98,7 +98,7 @@ Test(report, single_run_and_bass_files, .timeout = 120)
     cr_expect(strstr(out, " vs ") == NULL, "a comparison in a one-scenario file: %s", out);
     free(out);
 
-    /* bass: only adopters, never a crash */
+    /* bass: its own outcomes (adopters, adopted share, days to 50% adopted) */
     const char *brun[] = {"run", "configs/bass_complete.yaml", "-o", bass, "-q", "--replicates", "3",
                           "--set", "network.agents=300", NULL};
     cr_assert_eq(support_exec(brun, NULL, NULL), 0);
@@ -107,7 +107,10 @@ Test(report, single_run_and_bass_files, .timeout = 120)
     const char *text[] = {"report", bass, "--days", "10", NULL};
     cr_assert_eq(support_exec(text, &out, &err), 0, "%s", err);
     cr_expect(strstr(out, "Adopters: agents who have adopted (agents)") != NULL, "%s", out);
-    cr_expect(strstr(out, "Days to 50%") == NULL, "%s", out);
+    cr_expect(strstr(out, "Adopted share: share of agents who have adopted (1)") != NULL, "%s", out);
+    cr_expect(strstr(out, "Days to 50% adopted\n  first day on which at least half the agents had adopted (days)") !=
+              NULL, "%s", out);
+    cr_expect(strstr(out, "Monthly active") == NULL, "%s", out);
     free(out);
     free(err);
     free(one);
@@ -120,12 +123,10 @@ Test(report, interrupted_experiment_names_missing_runs, .timeout = 120)
 {
     char *dir = support_tmpdir(), *cut = support_path(dir, "cut.h5"), *csv = support_path(dir, "c.csv");
     char *out = NULL, *err = NULL;
-    /* killed once 5 runs are committed; one thread runs them in order */
-    setenv("ADOPTSIM_TEST_SIGNAL", "5:9", 1);
-    const char *args[] = {"experiment", SMALL, "-o", cut, "--threads", "1", "-q", NULL};
-    int code = support_exec(args, NULL, NULL);
-    unsetenv("ADOPTSIM_TEST_SIGNAL");
-    cr_assert_eq(code, 137);
+    /* interrupted once 5 runs are committed; one thread runs them in order */
+    support_pipe sp = {SMALL, 0, cut, 1, 0, 0, 0, 0, 5, 0, 0, {NULL}};
+    cr_assert_eq(support_pipeline(&sp, &err, NULL), 130, "%s", err);
+    free(err);
 
     const char *rep[] = {"report", cut, NULL};
     cr_expect_eq(support_exec(rep, &out, &err), 2);
@@ -229,6 +230,45 @@ Test(report, bad_input, .timeout = 60)
     }
     free(h5);
     free(other);
+    support_rmdir(dir);
+}
+
+/* Files that declare what adoptsim never writes are refused at once (exit
+ * 2), before anything sized by them is allocated. */
+Test(report, refuses_crafted_files, .timeout = 120)
+{
+    char *dir = support_tmpdir(), *src = support_path(dir, "bass.h5"), *bad = support_path(dir, "bad.h5");
+    const char *run[] = {"run", "configs/bass_complete.yaml", "-o", src, "-q", "--replicates", "2",
+                         "--set", "network.agents=300", "--set", "run.days=10", NULL};
+    cr_assert_eq(support_exec(run, NULL, NULL), 0);
+    struct {
+        const char *kind, *message;
+    } cases[] = {
+        {"time_huge", "its time dimension has 1099511627776 entries (at most 1000001)"},
+        {"time_2_32", "its time dimension has 4294967301 entries (at most 1000001)"},
+        {"replicates_huge", "its replicate dimension has 2147483648 entries (at most 1000000)"},
+        {"rank", "variable adopters has 2 dimensions, not 4"},
+        {"missing", "variable new_adopters is missing"},
+        {"days_attr", "its days attribute does not match the time dimension (11)"},
+        {"type", "variable adopters does not hold numbers"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL, *err = NULL;
+        cr_assert_eq(support_shell(PY " craft %s %s %s", cases[i].kind, src, bad), 0, "%s", cases[i].kind);
+        const char *args[] = {"report", bad, NULL};
+        double t0 = engine_clock();
+        int code = support_exec(args, &out, &err);
+        double seconds = engine_clock() - t0;
+        cr_expect_eq(code, 2, "%s: exit %d: %s", cases[i].kind, code, err);
+        cr_expect(strstr(err, "is not an adoptsim results file") && strstr(err, cases[i].message),
+                  "%s: expected \"%s\" in: %s", cases[i].kind, cases[i].message, err);
+        cr_expect_lt(seconds, 2.0, "%s: %.2f s to refuse", cases[i].kind, seconds);
+        cr_expect_str_empty(out);
+        free(out);
+        free(err);
+    }
+    free(src);
+    free(bad);
     support_rmdir(dir);
 }
 

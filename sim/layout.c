@@ -1,0 +1,265 @@
+/* layout.c: the variable plan of a results file and the per-run packing of
+ * values into stored chunks (see layout.h); layoutfile.c writes and reads the
+ * HDF5 file itself. */
+#include "layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CHUNK_BYTES 4294967295.0 /* HDF5 stores a chunk's size in 32 bits */
+
+static int add_var(layout *lay, layout_kind kind, int source, const char *name, const char *suffix,
+                   const char *long_name, const char *long_suffix, const char *units, int is_count, size_t elems,
+                   sim_error *err)
+{
+    layout_var *v = &lay->vars[lay->n_vars++];
+    memset(v, 0, sizeof *v);
+    snprintf(v->name, sizeof v->name, "%s%s", name, suffix);
+    snprintf(v->long_name, sizeof v->long_name, "%s%s", long_name, long_suffix);
+    v->units = units;
+    v->kind = kind;
+    v->source = source;
+    v->is_count = is_count;
+    v->elems = elems;
+    v->width = is_count ? 4 : 8;
+    double bytes = (double)elems * (double)v->width;
+    if (bytes > MAX_CHUNK_BYTES / 2)
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
+                             "a run of %s would take %.0f bytes, more than an HDF5 chunk can hold", v->name, bytes);
+    v->bound = lay->compression > 0 ? compressBound((uLong)(elems * v->width)) : elems * v->width;
+    lay->bound += v->bound;
+    return SIM_OK;
+}
+
+int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int32_t R, int32_t T,
+                int32_t n_levels, int32_t n_agents, int compression, sim_error *err)
+{
+    memset(lay, 0, sizeof *lay);
+    lay->model = m;
+    lay->S = S;
+    lay->P = P;
+    lay->R = R;
+    lay->T = T;
+    lay->n_levels = n_levels;
+    lay->n_agents = n_agents > 0 && m->n_agent_fields > 0 && m->agent_values ? n_agents : 0;
+    lay->compression = compression;
+    lay->vars = calloc((size_t)m->n_observables * 3 + (size_t)m->n_agent_fields + 1, sizeof *lay->vars);
+    if (!lay->vars) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    const size_t t = (size_t)T;
+    int rc = SIM_OK;
+    for (int k = 0; k < m->n_observables && !rc; k++) {
+        const sim_observable *o = &m->observables[k];
+        rc = add_var(lay, LAYOUT_TOTAL, k, o->name, "", o->long_name, "", o->units, o->is_count, t, err);
+        if (rc || !n_levels || !o->grouped) continue;
+        rc = add_var(lay, LAYOUT_BY_GENERATION, k, o->name, "_by_generation", o->long_name, ", by generation",
+                     o->units, o->is_count, t * NET_GENERATIONS, err);
+        if (!rc)
+            rc = add_var(lay, LAYOUT_BY_LEVEL, k, o->name, "_by_level", o->long_name, ", by level", o->units,
+                         o->is_count, t * (size_t)n_levels, err);
+    }
+    for (int f = 0; lay->n_agents && f < m->n_agent_fields && !rc; f++) {
+        const sim_agent_field *a = &m->agent_fields[f];
+        rc = add_var(lay, LAYOUT_AGENT, f, "agent_", a->name, a->long_name, " (last day)", a->units, a->is_count,
+                     (size_t)lay->n_agents, err);
+    }
+    if (rc) layout_free(lay);
+    return rc;
+}
+
+void layout_free(layout *lay)
+{
+    free(lay->vars);
+    lay->vars = NULL;
+    lay->n_vars = 0;
+}
+
+char *layout_describe(const layout *lay)
+{
+    size_t cap = 256 + (size_t)lay->n_vars * 160, len = 0;
+    char *s = malloc(cap);
+    if (!s) return NULL;
+    len += (size_t)snprintf(s + len, cap - len, "dimensions: scenario %d, point %d, replicate %d, time %d, "
+                            "level %d, agent %d; deflate %d with shuffle\n",
+                            (int)lay->S, (int)lay->P, (int)lay->R, (int)lay->T, (int)lay->n_levels,
+                            (int)lay->n_agents, lay->compression);
+    for (int i = 0; i < lay->n_vars; i++) {
+        const layout_var *v = &lay->vars[i];
+        len += (size_t)snprintf(s + len, cap - len, "%s: %s, %zu values a run\n", v->name,
+                                v->is_count ? "int32" : "float64", v->elems);
+    }
+    return s;
+}
+
+int layout_chunk_offset(const layout *lay, int v, long long run, uint64_t *off)
+{
+    const long long R = lay->R, P = lay->P;
+    off[0] = (uint64_t)(run / (R * P));
+    off[1] = (uint64_t)(run / R % P);
+    off[2] = (uint64_t)(run % R);
+    off[3] = 0;
+    off[4] = 0;
+    const layout_kind k = lay->vars[v].kind;
+    return k == LAYOUT_BY_GENERATION || k == LAYOUT_BY_LEVEL ? 5 : 4;
+}
+
+/* ---- packing -------------------------------------------------------------------- */
+
+void layout_packer_init(layout_packer *pk)
+{
+    memset(pk, 0, sizeof *pk);
+}
+
+void layout_packer_free(layout_packer *pk)
+{
+    if (pk->deflate_ready) deflateEnd(&pk->deflate);
+    if (pk->inflate_ready) inflateEnd(&pk->inflate);
+    free(pk->tmp);
+    memset(pk, 0, sizeof *pk);
+}
+
+static int grow_tmp(layout_packer *pk, size_t n, sim_error *err)
+{
+    if (n <= pk->tmp_cap) return SIM_OK;
+    unsigned char *t = realloc(pk->tmp, n);
+    if (!t) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    pk->tmp = t;
+    pk->tmp_cap = n;
+    return SIM_OK;
+}
+
+/* Store the width-byte little-endian value u as element i of n: shuffled
+ * (byte j at j * n + i) or plain (at i * width + j). */
+static inline void store(unsigned char *out, size_t i, size_t n, size_t width, int shuffled, uint64_t u)
+{
+    if (shuffled)
+        for (size_t j = 0; j < width; j++) out[j * n + i] = (unsigned char)(u >> (8 * j));
+    else
+        for (size_t j = 0; j < width; j++) out[i * width + j] = (unsigned char)(u >> (8 * j));
+}
+
+static inline uint64_t load(const unsigned char *in, size_t i, size_t n, size_t width, int shuffled)
+{
+    uint64_t u = 0;
+    for (size_t j = 0; j < width; j++) u |= (uint64_t)(shuffled ? in[j * n + i] : in[i * width + j]) << (8 * j);
+    return u;
+}
+
+/* The stored bits of x: int32 counts (nearest; -1 for NaN) or float64. */
+static inline uint64_t bits_of(double x, int is_count)
+{
+    if (is_count) {
+        int32_t y = !isfinite(x) ? -1 : x >= 2147483647.0 ? INT32_MAX : x <= -2147483648.0 ? INT32_MIN
+                  : (int32_t)(x < 0 ? x - 0.5 : x + 0.5);
+        return (uint32_t)y;
+    }
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+/* Variable v of the run as stored bytes (shuffled when compressing) in out. */
+static void pack_var(const layout *lay, const layout_var *v, const layout_run *run, unsigned char *out)
+{
+    const size_t n = v->elems, w = v->width, T = (size_t)lay->T, k = (size_t)v->source;
+    const int sh = lay->compression > 0, c = v->is_count;
+    switch (v->kind) {
+    case LAYOUT_TOTAL:
+        for (size_t i = 0; i < n; i++) store(out, i, n, w, sh, bits_of(run->data[k * T + i], c));
+        break;
+    case LAYOUT_BY_GENERATION:
+        for (size_t i = 0; i < n; i++) store(out, i, n, w, sh, bits_of(run->by_generation[k * n + i], c));
+        break;
+    case LAYOUT_BY_LEVEL: {
+        const size_t L = (size_t)lay->n_levels, nl = (size_t)run->net_levels;
+        const double *src = run->by_level + k * T * nl;
+        for (size_t t = 0; t < T; t++)
+            for (size_t l = 0; l < L; l++)
+                store(out, t * L + l, n, w, sh, bits_of(l < nl ? src[t * nl + l] : NAN, c));
+        break;
+    }
+    case LAYOUT_AGENT:
+        for (size_t i = 0; i < n; i++) store(out, i, n, w, sh, bits_of(run->agents[k * n + i], c));
+        break;
+    }
+}
+
+int layout_pack(const layout *lay, layout_packer *pk, const layout_run *run, unsigned char *out, uint32_t *lens,
+                size_t *used, sim_error *err)
+{
+    size_t pos = 0;
+    for (int i = 0; i < lay->n_vars; i++) {
+        const layout_var *v = &lay->vars[i];
+        const size_t bytes = v->elems * v->width;
+        if (lay->compression == 0) {
+            pack_var(lay, v, run, out + pos);
+            lens[i] = (uint32_t)bytes;
+            pos += bytes;
+            continue;
+        }
+        int rc = grow_tmp(pk, bytes, err);
+        if (rc) return rc;
+        pack_var(lay, v, run, pk->tmp);
+        /* compress2's bytes (HDF5's deflate filter calls compress2) from one
+         * stream per thread, reset between chunks: compress2 would set up
+         * and free about 270 KB of zlib state for every chunk */
+        z_stream *z = &pk->deflate;
+        if (!pk->deflate_ready) {
+            if (deflateInit(z, lay->compression) != Z_OK)
+                return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory (zlib)");
+            pk->deflate_ready = 1;
+        } else if (deflateReset(z) != Z_OK) {
+            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "zlib deflateReset failed");
+        }
+        z->next_in = pk->tmp;
+        z->avail_in = (uInt)bytes;
+        z->next_out = out + pos;
+        z->avail_out = (uInt)v->bound;
+        if (deflate(z, Z_FINISH) != Z_STREAM_END)
+            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "zlib deflate of %s failed", v->name);
+        lens[i] = (uint32_t)z->total_out;
+        pos += z->total_out;
+    }
+    *used = pos;
+    return SIM_OK;
+}
+
+int layout_unpack(const layout *lay, layout_packer *pk, int vi, const unsigned char *chunk, uint32_t len,
+                  const size_t *idx, int n, double *out, sim_error *err)
+{
+    const layout_var *v = &lay->vars[vi];
+    const size_t bytes = v->elems * v->width;
+    const unsigned char *raw = chunk;
+    if (lay->compression > 0) {
+        int rc = grow_tmp(pk, bytes, err);
+        if (rc) return rc;
+        z_stream *z = &pk->inflate;
+        if (!pk->inflate_ready) {
+            if (inflateInit(z) != Z_OK) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory (zlib)");
+            pk->inflate_ready = 1;
+        } else if (inflateReset(z) != Z_OK) {
+            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "zlib inflateReset failed");
+        }
+        z->next_in = (unsigned char *)chunk;
+        z->avail_in = len;
+        z->next_out = pk->tmp;
+        z->avail_out = (uInt)bytes;
+        if (inflate(z, Z_FINISH) != Z_STREAM_END || z->total_out != bytes)
+            return sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "a stored chunk of %s does not decompress", v->name);
+        raw = pk->tmp;
+    } else if (len != bytes) {
+        return sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "a stored chunk of %s has %u bytes, not %zu", v->name,
+                             (unsigned)len, bytes);
+    }
+    for (int j = 0; j < n; j++) {
+        uint64_t u = load(raw, idx[j], v->elems, v->width, lay->compression > 0);
+        if (v->is_count) {
+            int32_t y = (int32_t)(uint32_t)u;
+            out[j] = y;
+        } else {
+            memcpy(&out[j], &u, sizeof u);
+        }
+    }
+    return SIM_OK;
+}

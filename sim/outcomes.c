@@ -1,0 +1,307 @@
+/* outcomes.c: computes a model's outcomes from a results file (see
+ * outcomes.h). */
+#include "outcomes.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_BYTES ((size_t)32 << 20)
+
+/* The values read from the file: each needed observable at each reported
+ * day for every run, and each FIRST_DAY outcome's day for every run. */
+typedef struct columns {
+    int n_obs;
+    const char *obs[64];       /* the observables the outcomes need */
+    double *at[64];            /* [k * runs + run] */
+    double **first;            /* [o][run]: NaN when not reached (NULL for other kinds) */
+    size_t runs;
+} columns;
+
+static int no_memory(sim_error *err)
+{
+    return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+}
+
+const char *outcomes_words(const char *observable, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", observable);
+    for (char *c = buf; *c; c++)
+        if (*c == '_') *c = ' ';
+    return buf;
+}
+
+static void add_note(outcome_cell *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(outcome_cell *c, const char *fmt, ...)
+{
+    size_t len = strlen(c->note);
+    va_list ap;
+    if (len && len + 2 < sizeof c->note) {
+        strcat(c->note, "; ");
+        len += 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(c->note + len, sizeof c->note - len, fmt, ap);
+    va_end(ap);
+}
+
+/* Resolve the requested days: clip to the last day, sort, drop duplicates. */
+static void resolve_days(outcome_grid *g, const int32_t *req_days, int n_req)
+{
+    static const int32_t defaults[] = {90, 180, 365};
+    const int32_t *req = n_req ? req_days : defaults;
+    const int32_t last = g->f->T - 1;
+    if (!n_req) n_req = 3;
+    g->n_days = 0;
+    for (int i = 0; i < n_req && i < OUTCOMES_MAX_DAYS; i++) {
+        int32_t d = req[i] > last ? last : req[i];
+        int k = 0;
+        while (k < g->n_days && g->days[k] < d) k++;
+        if (k == g->n_days || g->days[k] != d) {
+            memmove(&g->days[k + 1], &g->days[k], (size_t)(g->n_days - k) * sizeof g->days[0]);
+            memmove(g->clipped[k + 1], g->clipped[k], (size_t)(g->n_days - k) * sizeof g->clipped[0]);
+            g->days[k] = d;
+            g->clipped[k][0] = '\0';
+            g->n_days++;
+        }
+        if (req[i] > last) {
+            char *c = g->clipped[k];
+            size_t len = strlen(c);
+            if (!len)
+                snprintf(c, sizeof g->clipped[k], "day %d", (int)req[i]);
+            else if (!strncmp(c, "day ", 4) && len + 3 < sizeof g->clipped[k]) {
+                memmove(c + 4, c + 3, len - 2); /* "day 90" -> "days 90" */
+                c[3] = 's';
+                len++;
+            }
+            if (len) snprintf(c + len, sizeof g->clipped[k] - len, ", %d", (int)req[i]);
+        }
+    }
+}
+
+static int obs_slot(columns *c, const char *name)
+{
+    for (int i = 0; i < c->n_obs; i++)
+        if (!strcmp(c->obs[i], name)) return i;
+    if (c->n_obs == 64) return -1;
+    c->obs[c->n_obs] = name;
+    return c->n_obs++;
+}
+
+/* Read what the outcomes need, once: per (scenario, point), blocks of
+ * replicates' series. */
+static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *err)
+{
+    const size_t T = (size_t)f->T, R = (size_t)f->R;
+    c->runs = (size_t)f->S * (size_t)f->P * R;
+    for (int o = 0; o < g->n_out; o++) {
+        if (obs_slot(c, g->out[o].observable) < 0 || (g->out[o].of && obs_slot(c, g->out[o].of) < 0))
+            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "too many observables in the outcomes");
+    }
+    if (!(c->first = calloc(g->n_out > 0 ? (size_t)g->n_out : 1, sizeof *c->first))) return no_memory(err);
+    for (int i = 0; i < c->n_obs; i++)
+        if (!(c->at[i] = malloc((size_t)g->n_days * c->runs * sizeof(double)))) return no_memory(err);
+    for (int o = 0; o < g->n_out; o++)
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && !(c->first[o] = malloc(c->runs * sizeof(double))))
+            return no_memory(err);
+
+    size_t block = BLOCK_BYTES / ((size_t)c->n_obs * T * sizeof(double));
+    if (block < 1) block = 1;
+    if (block > R) block = R;
+    double *rows = malloc((size_t)c->n_obs * block * T * sizeof *rows);
+    if (!rows) return no_memory(err);
+    int rc = SIM_OK;
+    for (int s = 0; s < f->S && !rc; s++)
+        for (int p = 0; p < f->P && !rc; p++)
+            for (size_t r0 = 0; r0 < R && !rc; r0 += block) {
+                size_t nb = R - r0 < block ? R - r0 : block;
+                for (int i = 0; i < c->n_obs && !rc; i++)
+                    rc = result_file_read_rows(f, c->obs[i], s, p, (int)r0, (int)nb, rows + (size_t)i * block * T);
+                for (size_t j = 0; j < nb && !rc; j++) {
+                    size_t run = ((size_t)s * (size_t)f->P + (size_t)p) * R + r0 + j;
+                    for (int i = 0; i < c->n_obs; i++)
+                        for (int k = 0; k < g->n_days; k++) {
+                            const double *row = rows + ((size_t)i * block + j) * T;
+                            c->at[i][(size_t)k * c->runs + run] = row[g->days[k]];
+                        }
+                    for (int o = 0; o < g->n_out; o++) {
+                        const sim_outcome *oc = &g->out[o];
+                        if (oc->kind != SIM_OUTCOME_FIRST_DAY) continue;
+                        const double *x = rows + ((size_t)obs_slot(c, oc->observable) * block + j) * T;
+                        const double *y = oc->of ? rows + ((size_t)obs_slot(c, oc->of) * block + j) * T : NULL;
+                        c->first[o][run] = NAN;
+                        for (size_t t = 0; t < T; t++)
+                            if (x[t] >= oc->share * (y ? y[t] : 1.0)) {
+                                c->first[o][run] = (double)t;
+                                break;
+                            }
+                    }
+                }
+            }
+    free(rows);
+    return rc;
+}
+
+static void columns_free(columns *c, int n_out)
+{
+    for (int i = 0; i < c->n_obs; i++) free(c->at[i]);
+    for (int o = 0; c->first && o < n_out; o++) free(c->first[o]);
+    free(c->first);
+}
+
+/* Outcome oc (VALUE or SHARE) of run at day k. */
+static double value_at(columns *c, const sim_outcome *oc, int k, size_t run)
+{
+    double x = c->at[obs_slot(c, oc->observable)][(size_t)k * c->runs + run];
+    if (oc->kind == SIM_OUTCOME_VALUE) return x;
+    double den = c->at[obs_slot(c, oc->of)][(size_t)k * c->runs + run];
+    return den > 0 ? 100.0 * x / den : NAN;
+}
+
+/* The outcomes at day k. */
+static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b)
+{
+    const result_file *f = g->f;
+    const int base = f->baseline;
+    char words[128];
+    for (int o = 0; o < g->n_out; o++) {
+        const sim_outcome *oc = &g->out[o];
+        if (!g->avail[o] || oc->kind == SIM_OUTCOME_FIRST_DAY) continue;
+        for (int s = 0; s < f->S; s++)
+            for (int p = 0; p < f->P; p++) {
+                outcome_cell *cell = outcomes_cell(g, k, o, s, p);
+                size_t run0 = ((size_t)s * (size_t)f->P + (size_t)p) * (size_t)f->R;
+                size_t base0 = ((size_t)base * (size_t)f->P + (size_t)p) * (size_t)f->R;
+                int n = 0, undefined = 0;
+                cell->present = 1;
+                cell->d = stats_none(0);
+                if (g->clipped[k][0]) add_note(cell, "requested %s clipped to %d", g->clipped[k], (int)g->days[k]);
+                if (oc->kind == SIM_OUTCOME_PER_UNIT) {
+                    if (s == base) {
+                        cell->present = 0;
+                        continue;
+                    }
+                    const double *cost = c->at[obs_slot(c, oc->observable)] + (size_t)k * c->runs;
+                    const double *gain = c->at[obs_slot(c, oc->of)] + (size_t)k * c->runs;
+                    for (int r = 0; r < f->R; r++)
+                        if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r)) {
+                            a[n] = cost[run0 + (size_t)r] - cost[base0 + (size_t)r];
+                            b[n] = gain[run0 + (size_t)r] - gain[base0 + (size_t)r];
+                            n++;
+                        }
+                    stats_ratio_why why;
+                    cell->v = stats_ratio_ci(a, b, n, &why);
+                    outcomes_words(oc->of, words, sizeof words);
+                    if (why == STATS_RATIO_NO_GAIN) add_note(cell, "no additional %s", words);
+                    if (why == STATS_RATIO_NOT_SIGNIFICANT)
+                        add_note(cell, "gain in %s not significant: no interval", words);
+                    if (n == 0) add_note(cell, "no completed pairs");
+                    else if (n == 1 && why == STATS_RATIO_OK) add_note(cell, "n=1");
+                    continue;
+                }
+                for (int r = 0; r < f->R; r++)
+                    if (result_file_done(f, s, p, r)) {
+                        a[n] = value_at(c, oc, k, run0 + (size_t)r);
+                        undefined |= isnan(a[n]);
+                        n++;
+                    }
+                if (undefined) {
+                    cell->v = stats_none(0);
+                    add_note(cell, "undefined: no %s in some runs", oc->of);
+                    continue;
+                }
+                cell->v = stats_mean_ci(a, n);
+                if (n == 0) add_note(cell, "no completed runs");
+                else if (n == 1) add_note(cell, "n=1");
+                if (s == base) continue;
+                n = 0;
+                for (int r = 0; r < f->R; r++)
+                    if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r))
+                        b[n++] = value_at(c, oc, k, run0 + (size_t)r) - value_at(c, oc, k, base0 + (size_t)r);
+                cell->d = stats_mean_ci(b, n);
+                if (n == 0) add_note(cell, "no pairs with the baseline");
+                else if (n == 1 && cell->v.n != 1) add_note(cell, "paired n=1");
+            }
+    }
+}
+
+/* FIRST_DAY outcome o, from the per-run days. */
+static void compute_first_day(outcome_grid *g, columns *c, int o, double *a, double *b)
+{
+    const result_file *f = g->f;
+    const int base = f->baseline, last = f->T - 1;
+    for (int s = 0; s < f->S; s++)
+        for (int p = 0; p < f->P; p++) {
+            outcome_cell *cell = outcomes_cell(g, 0, o, s, p);
+            const double *x = c->first[o] + ((size_t)s * (size_t)f->P + (size_t)p) * (size_t)f->R;
+            const double *y = c->first[o] + ((size_t)base * (size_t)f->P + (size_t)p) * (size_t)f->R;
+            int n = 0, unreached = 0;
+            cell->present = 1;
+            for (int r = 0; r < f->R; r++)
+                if (result_file_done(f, s, p, r)) {
+                    unreached += isnan(x[r]);
+                    a[n++] = x[r];
+                }
+            if (unreached) {
+                cell->v = stats_none(n);
+                add_note(cell, "not reached in %d of %d by day %d", unreached, n, last);
+            } else {
+                cell->v = stats_mean_ci(a, n);
+                if (n == 0) add_note(cell, "no completed runs");
+                else if (n == 1) add_note(cell, "n=1");
+            }
+            cell->d = stats_none(0);
+            if (s == base) continue;
+            int pairs = 0, either = 0;
+            for (int r = 0; r < f->R; r++)
+                if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r)) {
+                    pairs++;
+                    if (isnan(x[r]) || isnan(y[r]))
+                        either++;
+                    else
+                        b[pairs - either - 1] = x[r] - y[r];
+                }
+            if (either) {
+                cell->d = stats_none(pairs);
+                add_note(cell, "difference: not reached in %d of %d pairs", either, pairs);
+            } else {
+                cell->d = stats_mean_ci(b, pairs);
+                if (pairs == 0) add_note(cell, "no pairs with the baseline");
+            }
+        }
+}
+
+int outcomes_compute(outcome_grid *g, result_file *f, const int32_t *days, int n_days, sim_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->f = f;
+    g->out = f->model->outcomes;
+    g->n_out = f->model->n_outcomes;
+    resolve_days(g, days, n_days);
+    g->avail = calloc((size_t)g->n_out + 1, sizeof *g->avail);
+    g->cells = calloc((size_t)g->n_days * (size_t)(g->n_out ? g->n_out : 1) * (size_t)f->S * (size_t)f->P,
+                      sizeof *g->cells);
+    double *a = malloc((size_t)f->R * sizeof *a), *b = malloc((size_t)f->R * sizeof *b);
+    columns c;
+    memset(&c, 0, sizeof c);
+    int rc = !g->avail || !g->cells || !a || !b ? no_memory(err) : SIM_OK;
+    for (int o = 0; !rc && o < g->n_out; o++) g->avail[o] = g->out[o].kind != SIM_OUTCOME_PER_UNIT || f->S >= 2;
+    if (!rc && g->n_out) rc = read_columns(g, f, &c, err);
+    for (int k = 0; !rc && k < g->n_days; k++) compute_day(g, &c, k, a, b);
+    for (int o = 0; !rc && o < g->n_out; o++)
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY) compute_first_day(g, &c, o, a, b);
+    columns_free(&c, g->n_out);
+    free(a);
+    free(b);
+    return rc;
+}
+
+void outcomes_free(outcome_grid *g)
+{
+    free(g->avail);
+    free(g->cells);
+    g->avail = NULL;
+    g->cells = NULL;
+}

@@ -1,0 +1,642 @@
+/* pipeline.c: runs a command's runs in parallel, streams them through the
+ * journal and assembles the results file (see pipeline.h). */
+#include "pipeline.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "journal.h"
+#include "layout.h"
+#include "network.h"
+#include "output.h"
+#include "parallel.h"
+
+#define PROGRESS_AFTER 1.0     /* no progress for commands shorter than this (seconds) */
+#define PROGRESS_SECONDS 0.2   /* terminal progress bar refresh */
+#define PROGRESS_PERCENT 10    /* one line per this many percent when not a terminal */
+#define NO_RUN (-1)            /* loc[run]: not done */
+
+/* Everything the runs share. */
+typedef struct pipeline {
+    const experiment *ex;
+    const pipeline_options *opt;
+    int n_cfg;                /* scenarios x points; config c = s * n_points + p */
+    scenario **cfg;
+    int *net_of;              /* config -> index into nets */
+    sim_network **nets;
+    int n_nets;
+    double t_network;
+    layout lay;
+    int layout_ready;
+    char *header;             /* the journal's header text: definition and plan */
+    size_t head;              /* bytes before a record's chunks */
+    int *total_var;           /* [obs] the plan's variable of each observable's total */
+    journal j;
+    int locked;
+    long long journal_runs;   /* runs committed in the journal */
+    int keep_journal;         /* the journal holds what a later command must decide about */
+    char *tmp;                /* <OUT>.tmp */
+    int out_existed;          /* OUT was there when we started (force or resume) */
+    long long runs;
+    long long *loc;           /* [run]: NO_RUN, a journal offset >= 0, or -2 - offset in pend */
+
+    /* guarded by the critical section "pipeline" */
+    unsigned char *pend;      /* records not yet committed */
+    size_t pend_len, pend_cap, pend_limit;
+    long long n_pend;
+    long long done;           /* runs done, including those from before */
+    long long start_done;
+    double commit_seconds, last_commit, last_progress, t0;
+    int last_percent, tty, shown;
+    int failed;               /* an error is in err */
+    sim_error err;
+    double agent_steps;
+} pipeline;
+
+/* ---- configurations and networks ------------------------------------------------ */
+
+static int build_configs(pipeline *p, sim_error *err)
+{
+    const experiment *ex = p->ex;
+    double t0 = engine_clock();
+    p->n_cfg = ex->n_scenarios * ex->n_points;
+    p->cfg = calloc((size_t)p->n_cfg, sizeof *p->cfg);
+    p->net_of = calloc((size_t)p->n_cfg, sizeof *p->net_of);
+    p->nets = calloc((size_t)p->n_cfg, sizeof *p->nets);
+    if (!p->cfg || !p->net_of || !p->nets) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    for (int c = 0; c < p->n_cfg; c++) {
+        int rc = experiment_config(ex, c / ex->n_points, c % ex->n_points, &p->cfg[c], err);
+        if (rc) return rc;
+        p->net_of[c] = -1;
+        for (int d = 0; d < c && p->net_of[c] < 0; d++)
+            if (experiment_same_network(p->cfg[c], p->cfg[d])) p->net_of[c] = p->net_of[d];
+        if (p->net_of[c] < 0) {
+            rc = network_build(p->cfg[c], ex->seed, &p->nets[p->n_nets], err);
+            if (rc) return rc;
+            p->net_of[c] = p->n_nets++;
+        }
+        if ((rc = model_check_network(ex->model, p->cfg[c], p->nets[p->net_of[c]], err))) return rc;
+    }
+    p->t_network = engine_clock() - t0;
+    return SIM_OK;
+}
+
+/* The plan: breakdowns when the model has grouped observables and every
+ * network is an organization; the per-agent table on the one network. */
+static int plan(pipeline *p, sim_error *err)
+{
+    const sim_model_type *m = p->ex->model;
+    int grouped = 0, org = 1;
+    int32_t n_levels = 0;
+    for (int k = 0; k < m->n_observables; k++) grouped |= m->observables[k].grouped;
+    for (int i = 0; i < p->n_nets; i++) {
+        org &= p->nets[i]->generation && p->nets[i]->level;
+        if (p->nets[i]->n_levels > n_levels) n_levels = p->nets[i]->n_levels;
+    }
+    if (!grouped || !org) n_levels = 0;
+    int32_t agents = p->ex->agents && p->n_nets == 1 ? p->nets[0]->n : 0;
+    int rc = layout_init(&p->lay, m, p->ex->n_scenarios, p->ex->n_points, p->ex->replicates, p->ex->days + 1,
+                         n_levels, agents, p->ex->compression, err);
+    if (rc) return rc;
+    p->layout_ready = 1;
+    p->head = journal_record_head(p->lay.n_vars);
+    char *plan_text = layout_describe(&p->lay);
+    size_t n = strlen(p->ex->definition) + (plan_text ? strlen(plan_text) : 0) + 32;
+    p->header = plan_text ? malloc(n) : NULL;
+    p->total_var = malloc((size_t)m->n_observables * sizeof *p->total_var);
+    if (p->header) snprintf(p->header, n, "%s# layout\n%s", p->ex->definition, plan_text);
+    free(plan_text);
+    if (!p->header || !p->total_var) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    for (int v = 0; v < p->lay.n_vars; v++)
+        if (p->lay.vars[v].kind == LAYOUT_TOTAL) p->total_var[p->lay.vars[v].source] = v;
+    return SIM_OK;
+}
+
+/* ---- progress ---------------------------------------------------------------------- */
+
+static void progress(pipeline *p, int final)
+{
+    if (p->opt->quiet) return;
+    double now = engine_clock(), el = now - p->t0;
+    if (el < PROGRESS_AFTER && !(final && p->shown)) return;
+    int percent = p->runs ? (int)(100 * p->done / p->runs) : 100;
+    double per_s = el > 0 ? (double)(p->done - p->start_done) / el : 0;
+    double left = per_s > 0 ? (double)(p->runs - p->done) / per_s : 0;
+
+    if (p->tty) {
+        if (!final && now - p->last_progress < PROGRESS_SECONDS) return;
+        char bar[31];
+        int fill = p->runs ? (int)(30 * p->done / p->runs) : 30;
+        for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+        bar[30] = '\0';
+        fprintf(stderr, "\r[%s] %lld/%lld runs %3d%%  %.1f runs/s  %.0f s left   %s", bar, p->done, p->runs,
+                percent, per_s, left, final ? "\n" : "");
+    } else {
+        if (!final && percent / PROGRESS_PERCENT == p->last_percent / PROGRESS_PERCENT) return;
+        if (final && percent == p->last_percent) return;
+        fprintf(stderr, "adoptsim: %lld/%lld runs (%d%%), %.1f runs/s, %.0f s left\n", p->done, p->runs, percent,
+                per_s, left);
+    }
+    p->shown = 1;
+    p->last_progress = now;
+    p->last_percent = percent;
+    fflush(stderr);
+}
+
+/* ---- the pending records and the journal ---------------------------------------------- */
+
+static void fail(pipeline *p, const sim_error *e)
+{
+    if (p->failed) return;
+    p->failed = 1;
+    p->err = *e;
+}
+
+/* Commit the pending records to the journal.  In the critical section. */
+static void commit(pipeline *p)
+{
+    p->last_commit = engine_clock();
+    if (p->n_pend == 0 || p->failed) return;
+    long long at;
+    sim_error e;
+    sim_error_clear(&e);
+    if (journal_append(&p->j, p->header, p->pend, p->pend_len, &at, &e)) {
+        fail(p, &e);
+        return;
+    }
+    for (size_t off = 0; off < p->pend_len; off += journal_record_size(p->pend + off, p->lay.n_vars))
+        p->loc[journal_record_run(p->pend + off)] = at + (long long)off;
+    p->journal_runs += p->n_pend;
+    p->pend_len = 0;
+    p->n_pend = 0;
+    if (p->opt->on_commit) p->opt->on_commit(p->journal_runs, p->opt->commit_arg);
+}
+
+/* Take a sealed record of len bytes; commit when the buffer is full or the
+ * commit interval is over.  In the critical section. */
+static void add_record(pipeline *p, const unsigned char *rec, size_t len)
+{
+    if (p->pend_len + len > p->pend_cap) {
+        size_t cap = p->pend_cap ? p->pend_cap : 256 * 1024;
+        while (cap < p->pend_len + len) cap *= 2;
+        unsigned char *grown = realloc(p->pend, cap);
+        if (!grown) {
+            sim_error e;
+            sim_error_set(&e, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for finished runs");
+            fail(p, &e);
+            return;
+        }
+        p->pend = grown;
+        p->pend_cap = cap;
+    }
+    memcpy(p->pend + p->pend_len, rec, len);
+    p->loc[journal_record_run(rec)] = -2 - (long long)p->pend_len;
+    p->pend_len += len;
+    p->n_pend++;
+    if (p->pend_len >= p->pend_limit || engine_clock() - p->last_commit >= p->commit_seconds) commit(p);
+}
+
+static void record_found(long long run, long long offset, void *arg)
+{
+    pipeline *p = arg;
+    if (p->loc[run] == NO_RUN) p->loc[run] = offset;
+}
+
+static long long runs_done(const pipeline *p)
+{
+    long long n = 0;
+    for (long long i = 0; i < p->runs; i++) n += p->loc[i] != NO_RUN;
+    return n;
+}
+
+/* Import the completed runs of an existing OUT (resume without a journal). */
+static int import_file(pipeline *p, sim_error *err)
+{
+    layout_source *src = NULL;
+    int rc = layout_source_open(&p->lay, p->opt->path, p->ex->definition, &src, err);
+    unsigned char *rec = rc ? NULL : malloc(p->head + p->lay.bound);
+    uint32_t *lens = rc ? NULL : malloc((size_t)p->lay.n_vars * sizeof *lens);
+    if (!rc && (!rec || !lens)) rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    for (long long run = 0; !rc && run < p->runs && !p->failed; run++) {
+        size_t used;
+        if (!layout_source_has(src, run)) continue;
+        rc = layout_source_run(src, run, rec + p->head, lens, &used, err);
+        if (rc) break;
+        journal_record_seal(rec, (uint32_t)run, p->lay.n_vars, lens, used);
+        add_record(p, rec, p->head + used);
+    }
+    if (!rc && p->failed) {
+        *err = p->err;
+        rc = p->err.status;
+    }
+    free(rec);
+    free(lens);
+    layout_source_close(src);
+    return rc;
+}
+
+/* Find what the journal (locked) and OUT already hold. */
+static int open_output(pipeline *p, sim_error *err)
+{
+    const pipeline_options *opt = p->opt;
+    int rc = SIM_OK;
+    char *text = NULL;
+    int h = journal_header(&p->j, &text, err);
+    if (h < 0) {
+        p->keep_journal = 1;
+        return err->status;
+    }
+    long long records = 0;
+    if (h == 1 && !opt->force) {
+        if (opt->resume && strcmp(text, p->header)) {
+            char a[96], b[96];
+            int line = experiment_diff_line(text, p->header, a, b, sizeof a);
+            p->keep_journal = 1;
+            free(text);
+            return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
+                                 "cannot resume %s: %s.journal was written by a different experiment definition "
+                                 "(resolved definitions first differ at line %d: \"%s\" in the journal, \"%s\" "
+                                 "now); use --force to start over", opt->path, opt->path, line, a, b);
+        }
+        if (!strcmp(text, p->header)) {
+            rc = journal_scan(&p->j, p->runs, p->lay.n_vars, p->head + p->lay.bound, opt->resume, record_found, p,
+                              &records, err);
+        } else {
+            records = 1; /* another definition's: what it holds is not ours to count or remove */
+        }
+    }
+    free(text);
+    if (rc) return rc;
+    p->journal_runs = opt->resume ? runs_done(p) : 0;
+    if (records > 0 && !opt->resume && !opt->force) {
+        long long held = runs_done(p);
+        p->keep_journal = 1;
+        if (held > 0)
+            return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
+                                 "%s.journal holds %lld of %lld runs of an interrupted %s: --resume to finish it, "
+                                 "--force to start over", opt->path, held, p->runs, opt->command);
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
+                             "%s.journal holds runs of an interrupted command with another definition: "
+                             "--force to start over", opt->path);
+    }
+    if (p->journal_runs == 0 && (rc = journal_reset(&p->j, err))) return rc;
+
+    struct stat st;
+    p->out_existed = lstat(opt->path, &st) == 0;
+    if (p->out_existed && !opt->force && !opt->resume)
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL, "%s exists; use --force to overwrite it%s",
+                             opt->path, " (or --resume to finish an interrupted one)");
+    if (p->out_existed && opt->resume && p->journal_runs == 0) return import_file(p, err);
+    return SIM_OK;
+}
+
+/* ---- one run ------------------------------------------------------------------------- */
+
+/* Per-thread buffers, packer and the model state of the configuration last run. */
+typedef struct worker {
+    double *data, *by_gen, *by_lev, *agents;
+    double *values, *gen_values, *lev_values;
+    void *state;
+    int state_cfg;
+    layout_packer pk;
+    unsigned char *rec;   /* a record being made: head, then the chunks */
+    uint32_t *lens;
+} worker;
+
+static void worker_free(const pipeline *p, worker *w)
+{
+    if (w->state) p->ex->model->free(w->state);
+    free(w->data);
+    free(w->by_gen);
+    free(w->by_lev);
+    free(w->agents);
+    free(w->values);
+    free(w->gen_values);
+    free(w->lev_values);
+    free(w->rec);
+    free(w->lens);
+    layout_packer_free(&w->pk);
+}
+
+static int worker_alloc(const pipeline *p, worker *w)
+{
+    const layout *lay = &p->lay;
+    size_t k = (size_t)lay->model->n_observables, T = (size_t)lay->T, L = (size_t)lay->n_levels;
+    size_t F = lay->n_agents ? (size_t)lay->model->n_agent_fields * (size_t)lay->n_agents : 1;
+    memset(w, 0, sizeof *w);
+    w->state_cfg = -1;
+    layout_packer_init(&w->pk);
+    w->data = malloc(k * T * sizeof(double));
+    w->by_gen = malloc(k * T * NET_GENERATIONS * sizeof(double));
+    w->by_lev = malloc(k * T * (L ? L : 1) * sizeof(double));
+    w->agents = malloc(F * sizeof(double));
+    w->values = malloc(k * sizeof(double));
+    w->gen_values = malloc(k * NET_GENERATIONS * sizeof(double));
+    w->lev_values = malloc(k * (L ? L : 1) * sizeof(double));
+    w->rec = malloc(p->head + lay->bound);
+    w->lens = malloc((size_t)lay->n_vars * sizeof *w->lens);
+    return w->data && w->by_gen && w->by_lev && w->agents && w->values && w->gen_values && w->lev_values &&
+           w->rec && w->lens;
+}
+
+/* Run `run` with worker w, pack it and hand it to the writer. */
+static void do_run(pipeline *p, worker *w, long long run)
+{
+    const sim_model_type *m = p->ex->model;
+    const int32_t R = p->ex->replicates;
+    const int c = (int)(run / R);
+    const int32_t r = (int32_t)(run % R);
+    const sim_network *net = p->nets[p->net_of[c]];
+    const layout *lay = &p->lay;
+    sim_context ctx = {p->cfg[c], net, rng_key_make(p->ex->seed, 0), p->ex->days};
+    int32_t net_levels = lay->n_levels ? net->n_levels : 0;
+    sim_error e;
+    sim_error_clear(&e);
+
+    if (w->state_cfg != c) {
+        if (w->state) m->free(w->state);
+        w->state = NULL;
+        w->state_cfg = -1;
+        if (m->alloc(&ctx, &w->state, &e) != SIM_OK) {
+#pragma omp critical(pipeline)
+            fail(p, &e);
+            return;
+        }
+        w->state_cfg = c;
+    }
+    const size_t T = (size_t)lay->T;
+    engine_series out = {w->data, T, net_levels ? w->by_gen : NULL, T * NET_GENERATIONS,
+                         net_levels ? w->by_lev : NULL, T * (size_t)net_levels, net_levels};
+    ctx.key = rng_key_make(p->ex->seed, (uint32_t)r);
+    engine_replicate(m, w->state, &ctx, &out, w->values, w->gen_values, w->lev_values);
+    for (int f = 0; lay->n_agents && f < m->n_agent_fields; f++)
+        m->agent_values(w->state, &ctx, f, w->agents + (size_t)f * (size_t)lay->n_agents);
+
+    layout_run values = {w->data, w->by_gen, w->by_lev, net_levels, w->agents};
+    size_t used = 0;
+    int rc = layout_pack(lay, &w->pk, &values, w->rec + p->head, w->lens, &used, &e);
+    if (!rc) journal_record_seal(w->rec, (uint32_t)run, lay->n_vars, w->lens, used);
+#pragma omp critical(pipeline)
+    {
+        if (rc) {
+            fail(p, &e);
+        } else if (!p->failed) {
+            add_record(p, w->rec, p->head + used);
+            p->done++;
+            p->agent_steps += (double)net->n * (double)p->ex->days;
+            progress(p, 0);
+        }
+    }
+}
+
+static void run_all(pipeline *p)
+{
+    const pipeline_options *opt = p->opt;
+    long long n_todo = 0;
+    uint32_t *todo = malloc((size_t)(p->runs - p->done + 1) * sizeof *todo);
+    if (!todo) {
+        sim_error e;
+        sim_error_set(&e, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        fail(p, &e);
+        return;
+    }
+    for (long long i = 0; i < p->runs; i++)
+        if (p->loc[i] == NO_RUN) todo[n_todo++] = (uint32_t)i;
+
+    int32_t max_n = 0;
+    for (int i = 0; i < p->n_nets; i++)
+        if (p->nets[i]->n > max_n) max_n = p->nets[i]->n;
+    int one_per_thread = max_n < SIM_PARALLEL_MIN && n_todo > 1 && omp_get_max_threads() > 1;
+
+    if (one_per_thread) {
+#pragma omp parallel
+        {
+            worker w;
+            int ok = worker_alloc(p, &w);
+            if (!ok) {
+                sim_error e;
+                sim_error_set(&e, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+#pragma omp critical(pipeline)
+                fail(p, &e);
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (long long i = 0; i < n_todo; i++) {
+                if (!ok || p->failed || (opt->stop && *opt->stop)) continue;
+                do_run(p, &w, todo[i]);
+            }
+            worker_free(p, &w);
+        }
+    } else {
+        worker w;
+        if (!worker_alloc(p, &w)) {
+            sim_error e;
+            sim_error_set(&e, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            fail(p, &e);
+        }
+        for (long long i = 0; i < n_todo && !p->failed && !(opt->stop && *opt->stop); i++) do_run(p, &w, todo[i]);
+        worker_free(p, &w);
+    }
+    free(todo);
+}
+
+/* ---- the file ------------------------------------------------------------------------- */
+
+/* Milestone days of the run summary: 0, 30, 90, 180, 365 and the last. */
+static void summary_days(const pipeline *p, pipeline_summary *sum)
+{
+    static const int32_t milestones[] = {0, 30, 90, 180, 365};
+    const int32_t last = p->ex->days;
+    sum->n_days = 0;
+    for (size_t i = 0; i < sizeof milestones / sizeof milestones[0]; i++)
+        if (milestones[i] < last) sum->days[sum->n_days++] = milestones[i];
+    sum->days[sum->n_days++] = last;
+}
+
+/* Write every run in the index, in run order, into <OUT>.tmp, then publish
+ * it as OUT; with opt->summary, add up the observables at the milestone days. */
+static int assemble(pipeline *p, pipeline_summary *sum, sim_error *err)
+{
+    const layout *lay = &p->lay;
+    const int n_obs = lay->model->n_observables;
+    layout_meta meta = {p->ex, p->n_nets == 1 ? p->nets[0] : NULL, p->opt->command, p->opt->threads,
+                        p->opt->command_line};
+    int8_t *completed = calloc((size_t)p->runs + 1, 1);
+    unsigned char *buf = malloc(p->head + lay->bound);
+    uint32_t *lens = malloc((size_t)lay->n_vars * sizeof *lens);
+    double *values = malloc(PIPELINE_MAX_DAYS * sizeof *values);
+    size_t idx[PIPELINE_MAX_DAYS];
+    layout_packer pk;
+    layout_packer_init(&pk);
+    long long in_file = 0;
+    int rc = SIM_OK;
+    if (!completed || !buf || !lens || !values) rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (!rc && p->opt->summary) {
+        summary_days(p, sum);
+        for (int j = 0; j < sum->n_days; j++) idx[j] = (size_t)sum->days[j];
+        if (!(sum->means = calloc((size_t)n_obs * (size_t)sum->n_days, sizeof *sum->means)))
+            rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    layout_file *lf = NULL;
+    if (!rc) rc = layout_file_create(lay, &meta, p->tmp, p->opt->path, &lf, err);
+    for (long long run = 0; !rc && run < p->runs; run++) {
+        const long long at = p->loc[run];
+        const unsigned char *rec = buf;
+        if (at == NO_RUN) continue;
+        if (at < NO_RUN) {
+            rec = p->pend + (-2 - at);
+        } else {
+            rc = journal_read(&p->j, at, buf, p->head, err);
+            if (!rc) rc = journal_read(&p->j, at + (long long)p->head, buf + p->head,
+                                       journal_record_size(buf, lay->n_vars) - p->head, err);
+            if (rc) break;
+        }
+        journal_record_lens(rec, lay->n_vars, lens);
+        rc = layout_file_put_run(lf, run, rec + p->head, lens);
+        completed[run] = 1;
+        in_file++;
+        const unsigned char *chunk = rec + p->head;
+        for (int v = 0, k = 0; !rc && p->opt->summary && k < n_obs; v++) {
+            if (v == p->total_var[k]) {
+                rc = layout_unpack(lay, &pk, v, chunk, lens[v], idx, sum->n_days, values, err);
+                for (int j = 0; !rc && j < sum->n_days; j++) sum->means[k * sum->n_days + j] += values[j];
+                k++;
+            }
+            chunk += lens[v];
+        }
+    }
+    int closed = layout_file_close(lf, completed, rc == SIM_OK, err);
+    if (!rc) rc = closed;
+    if (!rc) rc = output_publish(p->tmp, p->opt->path, p->out_existed, err);
+    for (int i = 0; !rc && sum->means && i < n_obs * sum->n_days; i++) sum->means[i] /= (double)in_file;
+    free(completed);
+    free(buf);
+    free(lens);
+    free(values);
+    layout_packer_free(&pk);
+    return rc;
+}
+
+/* ---- the whole command ------------------------------------------------------------------- */
+
+static void pipeline_free(pipeline *p)
+{
+    for (int c = 0; c < p->n_cfg && p->cfg; c++) scenario_free(p->cfg[c]);
+    for (int i = 0; i < p->n_nets; i++) network_free(p->nets[i]);
+    free(p->cfg);
+    free(p->nets);
+    free(p->net_of);
+    if (p->layout_ready) layout_free(&p->lay);
+    free(p->header);
+    free(p->total_var);
+    free(p->tmp);
+    free(p->loc);
+    free(p->pend);
+}
+
+int pipeline_check(const experiment *ex, sim_error *err)
+{
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    p.ex = ex;
+    int rc = build_configs(&p, err);
+    pipeline_free(&p);
+    return rc;
+}
+
+void pipeline_summary_free(pipeline_summary *sum)
+{
+    free(sum->means);
+    sum->means = NULL;
+}
+
+/* After a failure: what the journal keeps, appended to the message. */
+static void say_what_is_kept(pipeline *p, sim_error *err)
+{
+    size_t len = strlen(err->msg);
+    if (!p->locked || p->keep_journal || err->status == SIM_EINPUT) return;
+    if (p->journal_runs > 0)
+        snprintf(err->msg + len, sizeof err->msg - len,
+                 "; %s.journal keeps the %lld of %lld runs committed before: adoptsim %s ... -o %s --resume "
+                 "finishes them", p->opt->path, p->journal_runs, p->runs, p->opt->command, p->opt->path);
+    else if (p->done > 0)
+        snprintf(err->msg + len, sizeof err->msg - len, " (no run was kept)");
+}
+
+int pipeline_run(const experiment *ex, const pipeline_options *opt, pipeline_summary *sum, sim_error *err)
+{
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    memset(sum, 0, sizeof *sum);
+    p.ex = ex;
+    p.opt = opt;
+    p.j.fd = -1;
+    p.runs = (long long)ex->n_scenarios * ex->n_points * ex->replicates;
+    p.commit_seconds = opt->commit_seconds < 0 ? PIPELINE_COMMIT_SECONDS : opt->commit_seconds;
+    p.pend_limit = opt->pending_bytes ? opt->pending_bytes : PIPELINE_PENDING_BYTES;
+    p.last_percent = -PROGRESS_PERCENT;
+    sim_error_clear(&p.err);
+    sum->runs = p.runs;
+
+    int rc = output_check_target(opt->path, err);
+    if (!rc && !(p.tmp = journal_path_of(opt->path, ".tmp")))
+        rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (!rc && !(p.loc = malloc((size_t)p.runs * sizeof *p.loc)))
+        rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %lld runs", p.runs);
+    for (long long i = 0; !rc && i < p.runs; i++) p.loc[i] = NO_RUN;
+    p.t0 = p.last_commit = engine_clock();
+    /* the lock first: a second process on OUT is refused before any work */
+    if (!rc && !(rc = journal_lock(&p.j, opt->path, err))) {
+        p.locked = 1;
+        unlink(p.tmp); /* a killed process's: only the lock holder writes it */
+    }
+    if (!rc) rc = build_configs(&p, err);
+    if (!rc) rc = plan(&p, err);
+    if (!rc) rc = open_output(&p, err);
+
+    if (!rc) {
+        sum->t_network = p.t_network;
+        if (p.n_nets == 1) {
+            snprintf(sum->network, sizeof sum->network, "%s", p.nets[0]->kind);
+            sum->agents = p.nets[0]->n;
+            sum->ties = network_arcs(p.nets[0]) / 2;
+        }
+        p.done = p.start_done = runs_done(&p);
+        sum->done_before = p.done;
+        p.tty = isatty(STDERR_FILENO);
+        p.t0 = p.last_commit = p.last_progress = engine_clock();
+        run_all(&p);
+        sum->seconds = engine_clock() - p.t0;
+        sum->agent_steps = p.agent_steps;
+        sum->done_now = p.done - p.start_done;
+        sum->interrupted = p.done < p.runs;
+        if (p.failed) {
+            *err = p.err;
+            rc = p.err.status ? p.err.status : SIM_EIO;
+        }
+        if (!rc && (p.tty || p.last_percent != 100)) progress(&p, 1);
+    }
+    if (!rc) {
+        double t = engine_clock();
+        rc = assemble(&p, sum, err);
+        sum->t_file = engine_clock() - t;
+        if (rc && p.n_pend > 0) {
+            /* keep what can be kept: the runs still in memory go to the journal */
+            sim_error e = *err;
+            p.failed = 0;
+            commit(&p);
+            *err = e;
+        }
+    }
+    if (rc) say_what_is_kept(&p, err);
+    if (p.locked) {
+        if (rc) unlink(p.tmp);
+        journal_release(&p.j, rc == SIM_OK || (p.journal_runs == 0 && !p.keep_journal));
+    }
+    pipeline_free(&p);
+    return rc;
+}
