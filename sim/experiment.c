@@ -249,10 +249,11 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
         }
         if (!strncmp(key, "run.", 4) || !strncmp(key, "output.", 7)) {
             /* one value for the whole experiment: swept, it would do nothing */
-            rc = fail_node(err, file, kn, key, "is set for the whole experiment (%s), not per sweep point",
+            rc = fail_node(err, file, kn, key, "is set for the whole experiment (%s): it cannot be swept",
                            !strcmp(key, "run.replicates") || !strcmp(key, "run.seed")
                                ? "top-level replicates and seed"
-                               : !strcmp(key, "run.days") ? "all runs share one time axis"
+                           : !strcmp(key, "run.days")     ? "all runs share one time axis"
+                           : !strncmp(key, "output.", 7) ? "the results file has one layout for every run"
                                                           : "it does not change the results");
             break;
         }

@@ -293,7 +293,7 @@ Test(cli, usage_errors_name_the_option)
         {{"run", "configs/default.yaml", "-o", "x.h5", "--fast=1", NULL}, "unknown option '--fast'"},
         {{"run", "configs/default.yaml", "-o", "x.h5", "-z", NULL}, "unknown option '-z'"},
         {{"run", "configs/default.yaml", "-o", "x.h5", "--force=yes", NULL}, "option '--force' takes no value"},
-        {{"run", "configs/default.yaml", "-o", "x.h5", "--resume", NULL}, "run: unknown option '--resume'"},
+        {{"run", "configs/default.yaml", "-o", "x.h5", "--partial", NULL}, "run: unknown option '--partial'"},
         {{"run", "configs/default.yaml", "-o", "x.h5", "--days", "3", NULL}, "run: unknown option '--days'"},
         {{"check", "configs/default.yaml", "-o", "x.h5", NULL}, "check: unknown option '-o'"},
         {{"check", "configs/default.yaml", "--force", NULL}, "check: unknown option '--force'"},

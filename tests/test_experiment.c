@@ -194,7 +194,7 @@ Test(experiment, progress_lines_and_quiet, .timeout = 120)
     cr_expect_str_empty(so);
     free(err);
     free(so);
-    const char *fast[] = {"experiment", SMALL, "-o", out, "--force", "--set", "run.days=5", NULL};
+    const char *fast[] = {"experiment", SMALL, "-o", out, "--force", "--set", "run.days=20", NULL};
     cr_assert_eq(support_exec(fast, &so, &err), 0);
     cr_expect_str_empty(err, "progress from a command shorter than a second: %s", err);
     cr_expect(strstr(so, "wrote") != NULL, "%s", so);
