@@ -734,6 +734,10 @@ static int print_table(report *rp, FILE *out, int k, int main_o, int extra_o, co
     table t;
     int lead = 2 + f->n_params;
     table_init(&t, lead + 1 + paired + (share ? 1 + paired : 0) + (per_user ? 1 : 0));
+    if (t.oom) { /* no t.right to mark columns in */
+        table_free(&t);
+        return no_memory(f->err);
+    }
     int row = table_row(&t);
     int col = lead_columns(rp, &t, row, 0, 0, 0);
     for (int j = col; j < t.ncols; j++) t.right[j] = 1;
