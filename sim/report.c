@@ -598,7 +598,8 @@ static void md_cell(FILE *out, const char *s)
     fputs(" |", out);
 }
 
-static void table_print(const table *t, report_format format, FILE *out)
+/* Returns 0, or -1 when out of memory (nothing printed). */
+static int table_print(const table *t, report_format format, FILE *out)
 {
     if (format == REPORT_MARKDOWN) {
         for (int i = 0; i < t->nrows; i++) {
@@ -611,10 +612,10 @@ static void table_print(const table *t, report_format format, FILE *out)
                 fputc('\n', out);
             }
         }
-        return;
+        return 0;
     }
     int *width = calloc((size_t)t->ncols, sizeof *width);
-    if (!width) return;
+    if (!width) return -1;
     for (int i = 0; i < t->nrows; i++)
         for (int j = 0; j < t->ncols; j++) {
             int w = (int)strlen(table_get(t, i, j));
@@ -633,6 +634,7 @@ static void table_print(const table *t, report_format format, FILE *out)
         fputc('\n', out);
     }
     free(width);
+    return 0;
 }
 
 /* ---- text and Markdown ------------------------------------------------------------------------ */
@@ -789,7 +791,7 @@ static int print_table(report *rp, FILE *out, int k, int main_o, int extra_o, co
                 table_set(&t, row, col++, buf);
             }
         }
-    if (!t.oom) table_print(&t, rp->opt->format, out);
+    if (!t.oom && table_print(&t, rp->opt->format, out)) t.oom = 1;
     int oom = t.oom;
     table_free(&t);
     return oom ? no_memory(f->err) : SIM_OK;
