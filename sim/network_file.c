@@ -82,7 +82,9 @@ static int read_csv(const char *path, sim_network **out, sim_error *err)
     int64_t *ids = NULL;
     int32_t *u = NULL, *v = NULL;
 
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    for (;;) {
+        errno = 0; /* getline's -1: the end of the file, or a failure when errno is set */
+        if ((len = getline(&line, &cap, f)) < 0) break;
         lineno++;
         char *s;
         if (csv_line(line, len, lineno, &s) != 0) {
@@ -145,7 +147,11 @@ static int read_csv(const char *path, sim_network **out, sim_error *err)
             goto done;
         }
     }
-    if (ferror(f)) {
+    if (errno == ENOMEM) {
+        st = sim_error_set(err, SIM_ENOMEM, path, lineno + 1, 0, key, "out of memory");
+        goto done;
+    }
+    if (ferror(f) || errno) {
         st = sim_error_set(err, SIM_EIO, path, 0, 0, key, "cannot read edge-list file: %s",
                            strerror(errno));
         goto done;
