@@ -270,7 +270,9 @@ static int read_rows(chart *c, FILE *f, sim_error *err)
     int lineno = 0, have_header = 0, st = SIM_OK;
     chart_columns col = {0};
 
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    for (;;) {
+        errno = 0; /* getline's -1: the end of the file, or a failure when errno is set */
+        if ((len = getline(&line, &cap, f)) < 0) break;
         lineno++;
         char *s;
         if (csv_line(line, len, lineno, &s) != 0) {
@@ -298,7 +300,11 @@ static int read_rows(chart *c, FILE *f, sim_error *err)
         }
         if ((st = add_row(c, fields, &col, lineno, text, err))) goto done;
     }
-    if (ferror(f)) {
+    if (errno == ENOMEM) {
+        st = sim_error_set(err, SIM_ENOMEM, path, lineno + 1, 0, CHART_KEY, "out of memory");
+        goto done;
+    }
+    if (ferror(f) || errno) {
         st = sim_error_set(err, SIM_EIO, path, 0, 0, CHART_KEY, "cannot read org chart: %s",
                            strerror(errno));
         goto done;
