@@ -61,6 +61,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/%.o)
 BIN      := $(OUT)/adoptsim
 TEST_BIN := $(OUT)/adoptsim-tests
+TEST_LIB := $(OUT)/adoptsim-tests-lib.o
 
 ifeq ($(V),1)
 Q :=
@@ -79,9 +80,18 @@ $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
+$(TEST_BIN): $(TEST_LIB) $(TEST_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# The tests link the library as one relocatable object in which the
+# library's own calls to these functions go to the wrappers of
+# tests/alloc_fail.c (allocation-failure injection); HDF5, libyaml, GSL and
+# libc keep the real ones.  The release binary links the plain objects.
+ALLOC_WRAP := malloc calloc realloc free strdup getline
+$(TEST_LIB): $(LIB_OBJ)
+	@echo "  LD -r   $@"
+	$(Q)$(LD) -r $(ALLOC_WRAP:%=--wrap=%) -o $@ $^
 
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
