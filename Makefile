@@ -5,6 +5,7 @@
 #   make test       install what the tests need, build, run the whole suite
 #   make test-asan  the suite again, built with AddressSanitizer + UBSan
 #   make bench      the benchmark workloads of shared/BENCHMARKS.md
+#   make fuzz       build the libFuzzer harnesses (clang), run each FUZZ_SECONDS (600)
 #   make V=1 ...    show full commands;  WERROR=1 turns warnings into errors (CI sets it)
 
 CC      ?= gcc
@@ -45,6 +46,11 @@ endif
 
 ifeq ($(BUILD),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(BUILD),fuzz)
+# the libFuzzer harnesses of tests/fuzz (make fuzz): every object instrumented
+CC  := clang-14
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+       -fno-sanitize-recover=all
 else
 OPT := -O3 -g
 endif
@@ -69,7 +75,7 @@ else
 Q := @
 endif
 
-.PHONY: all demo test test-asan bench deps deps-test clean help params-doc
+.PHONY: all demo test test-asan bench deps deps-test deps-fuzz fuzz fuzz-build clean help params-doc
 
 all: $(BIN) adoptsim
 
@@ -98,13 +104,37 @@ $(OUT)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+# Fuzzing harnesses (tests/fuzz/README.md): $(OUT)/fuzz/NAME links libFuzzer
+# (BUILD=fuzz, clang); $(OUT)/fuzz-replay/NAME feeds files to the same harness
+# without it (any build, gcc), for the test suite.
+FUZZ_NAMES  := scenario experiment orgchart edgelist csr
+FUZZ_COMMON := $(OUT)/tests/fuzz/harness.o
+FUZZ_OBJ    := $(FUZZ_NAMES:%=$(OUT)/tests/fuzz/%.o) $(FUZZ_COMMON) $(OUT)/tests/fuzz/replay.o
+FUZZ_BIN    := $(FUZZ_NAMES:%=$(OUT)/fuzz/%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(OUT)/fuzz-replay/%)
+FUZZ_SECONDS ?= 600
+.SECONDARY: $(FUZZ_OBJ)
+
+$(OUT)/fuzz/%: $(OUT)/tests/fuzz/%.o $(FUZZ_COMMON) $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+$(OUT)/fuzz-replay/%: $(OUT)/tests/fuzz/%.o $(FUZZ_COMMON) $(OUT)/tests/fuzz/replay.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 
 deps:
 	$(Q)sh scripts/deps.sh run
 
 deps-test:
 	$(Q)sh scripts/deps.sh test
+
+deps-fuzz:
+	$(Q)sh scripts/deps.sh fuzz
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -113,7 +143,7 @@ demo: deps
 
 # The whole suite: one Criterion binary (C unit tests, CLI tests, reader tests).
 test: deps-test
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(FUZZ_REPLAY)
 	ADOPTSIM=$(BIN) $(TEST_BIN) $(TEST_ARGS)
 
 test-asan: deps-test
@@ -124,6 +154,17 @@ bench: deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bash bench/run.sh
 	$(Q)bash bench/w4.sh
+
+# Build every harness and run each for FUZZ_SECONDS, two at a time (both
+# cores), niced; prints executions, coverage and findings per harness.
+# The grown corpora and findings stay under build/fuzz/.
+fuzz: deps-fuzz
+	$(Q)$(MAKE) --no-print-directory BUILD=release all
+	$(Q)sh tests/fuzz/dict.sh build/release/adoptsim build/fuzz/dict
+	$(Q)$(MAKE) --no-print-directory BUILD=fuzz fuzz-build
+	$(Q)bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-build: $(FUZZ_BIN)
 
 params-doc: all
 	./adoptsim params --markdown > docs/PARAMETERS.md
