@@ -162,6 +162,7 @@ static int read_names(result_file *f)
     f->names = calloc((size_t)f->S, sizeof *f->names);
     if (!raw || !f->names) {
         free(raw);
+        if (ds >= 0) H5Dclose(ds); /* an open dataset keeps the file open */
         return no_memory(f->err);
     }
     if (ds >= 0) space = H5Dget_space(ds);
