@@ -4,8 +4,9 @@
  * persistent variant, every one after it too), and the operation must
  *   - return SIM_ENOMEM with a message, or succeed with the same result as
  *     when nothing fails (a failure it can do without),
- *   - not crash, and free every block it allocated (counted by the
- *     wrappers; under make test-asan LeakSanitizer checks the rest),
+ *   - not crash, free every block it allocated (counted by the wrappers;
+ *     under make test-asan LeakSanitizer checks the rest) and close every
+ *     file it opened (the process's open descriptors are counted),
  *   - leave no file behind in its directory.
  * Operations: loading a scenario file and building its network (a generated
  * organization, an org chart, a CSV edge list, a Watts-Strogatz graph),
@@ -45,6 +46,7 @@ static void check_every_allocation(const alloc_case *c, void *ctx, int persisten
     sim_error err;
     char buf[2048];
     int entries = support_count_entries(c->dir);
+    int fds = support_count_entries("/proc/self/fd");
 
     /* the reference: nothing fails */
     sim_error_clear(&err);
@@ -74,6 +76,8 @@ static void check_every_allocation(const alloc_case *c, void *ctx, int persisten
                      total, live, rc, buf);
         cr_assert_eq(support_count_entries(c->dir), entries,
                      "allocation %ld of %ld failed: a file was left in %s", k, total, c->dir);
+        cr_assert_eq(support_count_entries("/proc/self/fd"), fds,
+                     "allocation %ld of %ld failed: a file was left open", k, total);
         if (!fired) {
             cr_assert_eq(rc, SIM_OK, "no allocation failed, yet status %d: %s", rc, buf);
             cr_assert_eq(k, total + 1, "allocation %ld was not reached, the reference made %ld", k,
