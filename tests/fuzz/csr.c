@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sim_error err;
     sim_network *net = NULL;
     fuzz_write("in.csr", data, size, path, sizeof path);
+    int files = fuzz_open_files();
     if (!scn) {
         snprintf(set, sizeof set, "network.file=%s", path);
         if (registry_scenario_alloc(&scn, &err) || scenario_set(scn, "network.type=edgelist", &err) ||
@@ -32,5 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (network_build(scn, 1, &net, &err) == SIM_OK) fuzz_check_network(net, 1);
     network_free(net);
+    fuzz_check_open_files(files);
     return 0;
 }

@@ -41,7 +41,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sim_error err;
     experiment *ex = NULL;
     fuzz_write("in.yaml", data, size, path, sizeof path);
-    if (experiment_load(path, &catalog, NULL, 0, &ex, &err) != SIM_OK) return 0;
+    int files = fuzz_open_files();
+    if (experiment_load(path, &catalog, NULL, 0, &ex, &err) != SIM_OK) {
+        fuzz_check_open_files(files);
+        return 0;
+    }
     int last_s = ex->n_scenarios - 1, last_p = ex->n_points - 1;
     for (int k = 0; k < 2; k++) {
         scenario *scn = NULL;
@@ -53,5 +57,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         scenario_free(scn);
     }
     experiment_free(ex);
+    fuzz_check_open_files(files);
     return 0;
 }

@@ -2,6 +2,7 @@
  * the network invariant check (see harness.h). */
 #include "harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -119,6 +120,25 @@ void fuzz_write(const char *name, const uint8_t *data, size_t size, char *path, 
 {
     snprintf(path, path_size, "%s/%s", fuzz_dir(), name);
     write_all(path, data, size);
+}
+
+int fuzz_open_files(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    if (!d) return -1;
+    while (readdir(d)) n++;
+    closedir(d);
+    return n;
+}
+
+void fuzz_check_open_files(int before)
+{
+    int now = fuzz_open_files();
+    if (before >= 0 && now != before) {
+        fprintf(stderr, "fuzz: %d files were open before the input, %d after\n", before, now);
+        abort();
+    }
 }
 
 static void broken(const char *what, long long a, long long b)

@@ -27,6 +27,14 @@ const char *fuzz_dir(void);
  * not the reader's. */
 void fuzz_write(const char *name, const uint8_t *data, size_t size, char *path, size_t path_size);
 
+/* The number of open file descriptors (entries of /proc/self/fd); a
+ * harness compares it before and after an input: a reader must close what
+ * it opened, on error paths too.  -1 when it cannot be counted. */
+int fuzz_open_files(void);
+
+/* Abort with a message when fuzz_open_files() differs from before. */
+void fuzz_check_open_files(int before);
+
 /* Abort with a message when a network that a reader accepted breaks the
  * invariants of network.h: with_ties, its CSR (offsets, sorted rows without
  * self-ties or duplicates, symmetric ties); always, its organization

@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sim_error err;
     sim_network *net = NULL;
     fuzz_write("in.csv", data, size, path, sizeof path);
+    int files = fuzz_open_files();
     if (!scn) {
         snprintf(set, sizeof set, "network.file=%s", path);
         if (registry_scenario_alloc(&scn, &err) || scenario_set(scn, "network.type=orgchart", &err) ||
@@ -32,11 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         atexit(free_scenario);
     }
-    if (orgchart_read(path, &net, &err) != SIM_OK) return 0;
+    if (orgchart_read(path, &net, &err) != SIM_OK) {
+        fuzz_check_open_files(files);
+        return 0;
+    }
     fuzz_check_network(net, 0); /* orgchart_read adds no ties */
     network_free(net);
     net = NULL;
     if (network_build(scn, 1, &net, &err) == SIM_OK) fuzz_check_network(net, 1);
     network_free(net);
+    fuzz_check_open_files(files);
     return 0;
 }

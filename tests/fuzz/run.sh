@@ -8,8 +8,8 @@
 # (OUT/dict); the grown corpus goes to OUT/corpus/NAME, findings (crash-,
 # leak-, timeout-, oom- files) to OUT/findings/NAME, the logs to OUT/logs.
 # Each harness starts from its committed seeds (tests/fuzz/corpus/NAME), its
-# regression inputs (tests/fuzz/regressions/NAME) and its grown corpus, in
-# fork mode so that a finding is recorded and the run goes on.
+# regression inputs (tests/fuzz/regressions/NAME) and its grown corpus; after
+# a finding it is started again until its time is up.
 set -euo pipefail
 out=$1
 secs=$2
@@ -24,7 +24,8 @@ stamp="$root/started"
 touch "$stamp"
 
 run_one() {
-    local name=$1 dict=""
+    local name=$1 dict="" log="$out/logs/$name.log" left runs=0
+    local end=$(($(date +%s) + secs))
     mkdir -p "$out/corpus/$name" "$out/findings/$name" "$out/logs"
     case $name in
         scenario|experiment) dict="-dict=$out/dict/yaml.dict" ;;
@@ -32,12 +33,22 @@ run_one() {
     esac
     local dirs=("$out/corpus/$name" "tests/fuzz/corpus/$name")
     [ -d "tests/fuzz/regressions/$name" ] && dirs+=("tests/fuzz/regressions/$name")
-    echo "fuzz: $name for ${secs}s (log: $out/logs/$name.log)"
-    ADOPTSIM_FUZZ_ROOT="$root" OMP_NUM_THREADS=1 nice -n "$nice" "$out/fuzz/$name" \
-        -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-        -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 $dict \
-        -artifact_prefix="$out/findings/$name/" "${dirs[@]}" \
-        < /dev/null > "$out/logs/$name.log" 2>&1 || true
+    echo "fuzz: $name for ${secs}s (log: $log)"
+    : > "$log"
+    # libFuzzer stops at a finding (saved to findings/): start it again on
+    # the grown corpus until the time is up
+    while left=$((end - $(date +%s))); [ "$left" -gt 0 ]; do
+        [ "$runs" -gt 0 ] && echo "fuzz: $name: restarted after a finding" >> "$log"
+        local before
+        before=$(find "$out/findings/$name" -type f | wc -l)
+        ADOPTSIM_FUZZ_ROOT="$root" OMP_NUM_THREADS=1 nice -n "$nice" "$out/fuzz/$name" \
+            -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+            -print_final_stats=1 $dict -artifact_prefix="$out/findings/$name/" "${dirs[@]}" \
+            < /dev/null >> "$log" 2>&1 || true
+        runs=$((runs + 1))
+        # no new finding: it ran its time (or could not start; see the log)
+        [ "$(find "$out/findings/$name" -type f | wc -l)" -gt "$before" ] || break
+    done
 }
 
 running=0
@@ -54,17 +65,18 @@ wait
 status=0
 printf '\n%-11s %8s %11s %6s %6s %7s  %s\n' harness seconds executions cov ft corpus findings
 for name in "$@"; do
-    # fork mode's status lines: "#N: cov: C ft: F corp: K exec/s E oom/timeout/crash: a/b/c time: Ts ..."
-    last=$(grep -a '^#[0-9]*: cov:' "$out/logs/$name.log" | tail -n 1 || true)
-    execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+    log="$out/logs/$name.log"
+    # each libFuzzer run ends with "stat::number_of_executed_units: N" and
+    # "stat::...", its status lines read "#N <event> cov: C ft: F corp: K/..."
+    execs=$(awk '/^stat::number_of_executed_units:/ {n += $2} END {print n + 0}' "$log")
+    last=$(grep -a '^#[0-9].* cov: ' "$log" | tail -n 1 || true)
     cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
     ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
     corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
-    t=$(echo "$last" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
     found=$(find "$out/findings/$name" -type f -newer "$stamp" | sort)
     n=$(echo -n "$found" | grep -c . || true)
-    printf '%-11s %8s %11s %6s %6s %7s  %s\n' "$name" "${t:-?}" "${execs:-?}" "${cov:-?}" \
-        "${ft:-?}" "${corp:-?}" "$n"
+    printf '%-11s %8s %11s %6s %6s %7s  %s\n' "$name" "$secs" "$execs" "${cov:-?}" "${ft:-?}" \
+        "${corp:-?}" "$n"
     if [ "$n" -gt 0 ]; then
         status=1
         echo "$found" | sed 's/^/    /'

@@ -71,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sim_error err;
     scenario *scn = NULL;
     fuzz_write("in.yaml", data, size, path, sizeof path);
+    int files = fuzz_open_files();
     if (!defaults) {
         if (registry_scenario_alloc(&defaults, &err)) fail("defaults", &err);
         atexit(free_defaults);
@@ -89,5 +90,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     scenario_free(scn);
+    fuzz_check_open_files(files);
     return 0;
 }
