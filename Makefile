@@ -173,4 +173,4 @@ clean:
 	rm -rf build adoptsim
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed -n '1,9p' Makefile
