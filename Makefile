@@ -7,6 +7,7 @@
 #   make test-asan  the suite again, built with AddressSanitizer + UBSan
 #   make bench      the benchmark workloads of shared/BENCHMARKS.md, then Watts's
 #                   cascade window with 2,000 trials per mean degree
+#   make fuzz       build the libFuzzer harnesses (clang), run each FUZZ_SECONDS (600)
 #   make V=1 ...    show full commands;  WERROR=1 turns warnings into errors (CI sets it)
 
 CC      ?= gcc
@@ -47,6 +48,11 @@ endif
 
 ifeq ($(BUILD),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(BUILD),fuzz)
+# the libFuzzer harnesses of tests/fuzz (make fuzz): every object instrumented
+CC  := clang-14
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+       -fno-sanitize-recover=all
 else
 OPT := -O3 -g
 endif
@@ -63,6 +69,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/%.o)
 BIN      := $(OUT)/adoptsim
 TEST_BIN := $(OUT)/adoptsim-tests
+TEST_LIB := $(OUT)/adoptsim-tests-lib.o
 
 ifeq ($(V),1)
 Q :=
@@ -70,7 +77,7 @@ else
 Q := @
 endif
 
-.PHONY: all demo test test-asan bench deps deps-test clean help params-doc
+.PHONY: all demo test test-asan bench deps deps-test deps-fuzz fuzz fuzz-build clean help params-doc
 
 all: $(BIN) adoptsim
 
@@ -81,22 +88,55 @@ $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
+$(TEST_BIN): $(TEST_LIB) $(TEST_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# The tests link the library as one relocatable object in which the
+# library's own calls to these functions go to the wrappers of
+# tests/alloc_fail.c (allocation-failure injection); HDF5, libyaml, GSL and
+# libc keep the real ones.  The release binary links the plain objects.
+ALLOC_WRAP := malloc calloc realloc free strdup getline
+$(TEST_LIB): $(LIB_OBJ)
+	@echo "  LD -r   $@"
+	$(Q)$(LD) -r $(ALLOC_WRAP:%=--wrap=%) -o $@ $^
 
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+# Fuzzing harnesses (tests/fuzz/README.md): $(OUT)/fuzz/NAME links libFuzzer
+# (BUILD=fuzz, clang); $(OUT)/fuzz-replay/NAME feeds files to the same harness
+# without it (any build, gcc), for the test suite.
+FUZZ_NAMES  := scenario experiment orgchart edgelist csr
+FUZZ_COMMON := $(OUT)/tests/fuzz/harness.o
+FUZZ_OBJ    := $(FUZZ_NAMES:%=$(OUT)/tests/fuzz/%.o) $(FUZZ_COMMON) $(OUT)/tests/fuzz/replay.o
+FUZZ_BIN    := $(FUZZ_NAMES:%=$(OUT)/fuzz/%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(OUT)/fuzz-replay/%)
+FUZZ_SECONDS ?= 600
+.SECONDARY: $(FUZZ_OBJ)
+
+$(OUT)/fuzz/%: $(OUT)/tests/fuzz/%.o $(FUZZ_COMMON) $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+$(OUT)/fuzz-replay/%: $(OUT)/tests/fuzz/%.o $(FUZZ_COMMON) $(OUT)/tests/fuzz/replay.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 
 deps:
 	$(Q)sh scripts/deps.sh run
 
 deps-test:
 	$(Q)sh scripts/deps.sh test
+
+deps-fuzz:
+	$(Q)sh scripts/deps.sh fuzz
 
 # The main job: the generative-AI model's four steps against the stalled
 # push (6 scenarios x 30 replicates of 1,000 staff, about 6 s on 2 cores),
@@ -109,7 +149,7 @@ demo: deps
 
 # The whole suite: one Criterion binary (C unit tests, CLI tests, reader tests).
 test: deps-test
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(FUZZ_REPLAY)
 	ADOPTSIM=$(BIN) $(TEST_BIN) $(TEST_ARGS)
 
 test-asan: deps-test
@@ -122,6 +162,17 @@ bench: deps-test
 	$(Q)bash bench/w4.sh
 	$(Q)$(MAKE) --no-print-directory $(TEST_BIN)
 	$(Q)bash bench/watts.sh $(TEST_BIN)
+
+# Build every harness and run each for FUZZ_SECONDS, two at a time (both
+# cores), niced; prints executions, coverage and findings per harness.
+# The grown corpora and findings stay under build/fuzz/.
+fuzz: deps-fuzz
+	$(Q)$(MAKE) --no-print-directory BUILD=release all
+	$(Q)sh tests/fuzz/dict.sh build/release/adoptsim build/fuzz/dict
+	$(Q)$(MAKE) --no-print-directory BUILD=fuzz fuzz-build
+	$(Q)bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-build: $(FUZZ_BIN)
 
 params-doc: all
 	./adoptsim params --markdown > docs/PARAMETERS.md

@@ -104,3 +104,6 @@ void registry_warnings(const scenario *scn, sim_warnings *out)
     }
     registry_model_warnings(scn, out);
 }
+
+const experiment_catalog registry_catalog = {registry_scenario_alloc, registry_validate, registry_scenario_model,
+                                             registry_key_inert, registry_model_warnings};

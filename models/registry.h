@@ -4,6 +4,7 @@
 #define MODELS_REGISTRY_H
 
 #include <stddef.h>
+#include "experiment.h"
 #include "model.h"
 #include "scenario.h"
 
@@ -42,5 +43,9 @@ void registry_warnings(const scenario *scn, sim_warnings *out);
 
 /* The model a validated scenario selects. */
 const sim_model_type *registry_scenario_model(const scenario *scn);
+
+/* What the experiment loader needs from the models (experiment.h): the
+ * one catalog every caller passes to experiment_load. */
+extern const experiment_catalog registry_catalog;
 
 #endif

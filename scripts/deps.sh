@@ -2,17 +2,23 @@
 # deps.sh: install the Debian packages adoptsim needs when they are missing.
 #   sh scripts/deps.sh run    what building and running need
 #   sh scripts/deps.sh test   that plus what the tests and benchmarks need
+#   sh scripts/deps.sh fuzz   that plus what `make fuzz` needs (clang 14 with
+#                             libFuzzer and its sanitizer runtimes, LLVM's OpenMP)
 # As root it installs them with apt-get; otherwise it prints the exact command.
 set -eu
 
 run_pkgs="build-essential pkg-config libgsl-dev libhdf5-dev libyaml-dev librandom123-dev zlib1g-dev"
 # r-cran-hdf5r (with r-base-core): analysis/plot_adoption.R and its tests
 test_pkgs="libcriterion-dev hdf5-tools python3-h5py python3-xarray python3-netcdf4 python3-numpy python3-scipy python3-networkx python3-matplotlib netcdf-bin r-cran-hdf5r"
+# Debian 12: clang-14 compiles -fsanitize=fuzzer; the libFuzzer, ASan and
+# UBSan runtimes are in libclang-rt-14-dev; clang's -fopenmp links libomp.
+fuzz_pkgs="clang-14 libclang-rt-14-dev libomp-14-dev"
 
 case "${1:-run}" in
     run) want="$run_pkgs" ;;
     test) want="$run_pkgs $test_pkgs" ;;
-    *) echo "usage: sh scripts/deps.sh run|test" >&2; exit 2 ;;
+    fuzz) want="$run_pkgs $fuzz_pkgs" ;;
+    *) echo "usage: sh scripts/deps.sh run|test|fuzz" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -240,16 +240,12 @@ static int is_experiment_file(const char *path)
     return scenario_yaml_top_key(path, keys, &found, &err) == SIM_OK && found != NULL;
 }
 
-static const experiment_catalog catalog = {registry_scenario_alloc, registry_validate,
-                                           registry_scenario_model, registry_key_inert,
-                                           registry_model_warnings};
-
 static int command_experiment(const cli_options *opt, int argc, char **argv)
 {
     sim_error err;
     experiment *ex = NULL;
     sim_error_clear(&err);
-    int rc = experiment_load(opt->scenario_path, &catalog, opt->sets, opt->n_sets, &ex, &err);
+    int rc = experiment_load(opt->scenario_path, &registry_catalog, opt->sets, opt->n_sets, &ex, &err);
     if (rc) {
         name_option(opt, &err); /* --set errors name the option */
         return report(&err);

@@ -233,7 +233,8 @@ static void md_cell(FILE *out, const char *s)
     fputs(" |", out);
 }
 
-static void table_print(const table *t, report_format format, FILE *out)
+/* Returns 0, or -1 when out of memory (nothing printed). */
+static int table_print(const table *t, report_format format, FILE *out)
 {
     if (format == REPORT_MARKDOWN) {
         for (int i = 0; i < t->nrows; i++) {
@@ -246,10 +247,10 @@ static void table_print(const table *t, report_format format, FILE *out)
                 fputc('\n', out);
             }
         }
-        return;
+        return 0;
     }
     int *width = calloc((size_t)t->ncols, sizeof *width);
-    if (!width) return;
+    if (!width) return -1;
     for (int i = 0; i < t->nrows; i++)
         for (int j = 0; j < t->ncols; j++) {
             int w = (int)strlen(table_get(t, i, j));
@@ -268,6 +269,7 @@ static void table_print(const table *t, report_format format, FILE *out)
         fputc('\n', out);
     }
     free(width);
+    return 0;
 }
 
 /* ---- text and Markdown ------------------------------------------------------------------------ */
@@ -371,6 +373,10 @@ static int print_table(report *rp, FILE *out, int k, int main_o, int extra_o)
     table t;
     int lead = 2 + f->n_params;
     table_init(&t, lead + 1 + paired + (share ? 1 + paired : 0) + (per_unit ? 1 : 0));
+    if (t.oom) { /* no t.right to mark columns in */
+        table_free(&t);
+        return no_memory(f->err);
+    }
     int row = table_row(&t);
     int col = lead_columns(rp, &t, row, 0, 0, 0);
     for (int j = col; j < t.ncols; j++) t.right[j] = 1;
@@ -422,7 +428,7 @@ static int print_table(report *rp, FILE *out, int k, int main_o, int extra_o)
                 table_set(&t, row, col++, buf);
             }
         }
-    if (!t.oom) table_print(&t, rp->opt->format, out);
+    if (!t.oom && table_print(&t, rp->opt->format, out)) t.oom = 1;
     int oom = t.oom;
     table_free(&t);
     return oom ? no_memory(f->err) : SIM_OK;

@@ -52,13 +52,18 @@ static int attr_text(hid_t obj, const char *name, char *buf, size_t size)
             if (s) H5free_memory(s);
             if (mem >= 0) H5Tclose(mem);
         } else {
-            size_t n = H5Tget_size(type);
-            char *tmp = n < (64u << 20) ? calloc(n + 1, 1) : NULL;
-            if (tmp && H5Aread(attr, type, tmp) >= 0) {
-                snprintf(buf, size, "%s", tmp);
+            /* HDF5 converts it to a NUL-terminated string of buf's size (cut
+             * when longer): no buffer to allocate, so no out-of-memory case
+             * to mistake for a missing attribute */
+            hid_t mem = H5Tcopy(H5T_C_S1);
+            if (mem >= 0 && H5Tset_size(mem, size) >= 0 && H5Tset_strpad(mem, H5T_STR_NULLTERM) >= 0 &&
+                H5Tset_cset(mem, H5Tget_cset(type)) >= 0 && H5Aread(attr, mem, buf) >= 0) {
+                buf[size - 1] = '\0';
                 ok = 1;
+            } else {
+                buf[0] = '\0';
             }
-            free(tmp);
+            if (mem >= 0) H5Tclose(mem);
         }
     }
     if (space >= 0) H5Sclose(space);

@@ -83,13 +83,22 @@ static char *sb_finish(strbuf *b)
     return b->p;
 }
 
-/* s (n bytes) as a YAML double-quoted scalar. */
+/* s (n bytes) as a YAML double-quoted scalar.  The Unicode line breaks NEL,
+ * LS and PS are escaped too: raw, a reader folds them (libyaml turns NEL
+ * into a space). */
 static void sb_quoted(strbuf *b, const char *s, size_t n)
 {
     sb_puts(b, "\"");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '"') sb_puts(b, "\\\"");
+        if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85) {
+            sb_puts(b, "\\N");
+            i++;
+        } else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+            sb_puts(b, (unsigned char)s[i + 2] == 0xa8 ? "\\L" : "\\P");
+            i += 2;
+        } else if (c == '"') sb_puts(b, "\\\"");
         else if (c == '\\') sb_puts(b, "\\\\");
         else if (c == '\n') sb_puts(b, "\\n");
         else if (c == '\t') sb_puts(b, "\\t");

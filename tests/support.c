@@ -120,8 +120,6 @@ static void support_on_commit(long long committed, void *arg)
 /* The child: load, run, exit with the command line's codes. */
 static int pipeline_child(const support_pipe *sp)
 {
-    static const experiment_catalog catalog = {registry_scenario_alloc, registry_validate, registry_scenario_model,
-                                               registry_key_inert, registry_model_warnings};
     sim_error err;
     char buf[2048];
     experiment *ex = NULL;
@@ -142,7 +140,7 @@ static int pipeline_child(const support_pipe *sp)
         if (!rc) rc = experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err);
         scenario_free(scn);
     } else {
-        rc = experiment_load(sp->def, &catalog, sp->sets, n_sets, &ex, &err);
+        rc = experiment_load(sp->def, &registry_catalog, sp->sets, n_sets, &ex, &err);
     }
     if (rc) {
         fprintf(stderr, "adoptsim: %s\n", sim_error_format(&err, buf, sizeof buf));

@@ -24,9 +24,6 @@
 
 #define BASE "tests/data/experiment/base.yaml" /* genai, 200 staff, 60 days */
 
-static const experiment_catalog catalog = {registry_scenario_alloc, registry_validate, registry_scenario_model,
-                                           registry_key_inert, registry_model_warnings};
-
 static size_t field_size(const param_def *d)
 {
     switch (d->type) {
@@ -628,7 +625,7 @@ Test(params, set_on_the_command_line_beats_a_scenario_with_a_warning)
     const char *sets[] = {"interventions.reverse_mentoring.every=14", "interventions.reverse_mentoring.mentors_per_leader=2"};
     experiment *ex = NULL;
     sim_error err;
-    cr_assert_eq(experiment_load(def, &catalog, sets, 2, &ex, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(experiment_load(def, &registry_catalog, sets, 2, &ex, &err), SIM_OK, "%s", err.msg);
     for (int s = 0; s < 2; s++) {
         cr_expect_eq(scenario_int(ex->scenarios[s], "interventions.reverse_mentoring.every"), 14, "%s", ex->names[s]);
         cr_expect_eq(scenario_int(ex->scenarios[s], "interventions.reverse_mentoring.mentors_per_leader"), 2);
@@ -653,12 +650,12 @@ Test(params, set_on_the_command_line_beats_a_scenario_with_a_warning)
     support_rmdir(dir);
     def = write_experiment(&dir, "replicates: 3\nseed: 5\n");
     const char *seed[] = {"run.seed=9", "run.replicates=4"};
-    cr_assert_eq(experiment_load(def, &catalog, seed, 2, &ex, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(experiment_load(def, &registry_catalog, seed, 2, &ex, &err), SIM_OK, "%s", err.msg);
     cr_expect_eq(ex->seed, 9);
     cr_expect_eq(ex->replicates, 4);
     cr_expect_eq(scenario_int(ex->scenarios[0], "run.seed"), 9);
     experiment_free(ex);
-    cr_assert_eq(experiment_load(def, &catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(experiment_load(def, &registry_catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
     cr_expect_eq(ex->seed, 5);
     cr_expect_eq(ex->replicates, 3);
     const param_value *v = scenario_find(ex->scenarios[0], "run.replicates");
@@ -698,7 +695,7 @@ Test(params, scenario_setting_a_swept_key_is_an_error)
                                              "    interventions.reverse_mentoring.every: [7, 14]\n");
     experiment *ex = NULL;
     sim_error err;
-    cr_expect_eq(experiment_load(def, &catalog, NULL, 0, &ex, &err), SIM_EINPUT);
+    cr_expect_eq(experiment_load(def, &registry_catalog, NULL, 0, &ex, &err), SIM_EINPUT);
     cr_expect_null(ex);
     cr_expect_eq(err.line, 5);
     cr_expect_eq(err.column, 61, "column %d", err.column);
@@ -721,7 +718,7 @@ Test(params, sweep_values_are_numbers_recorded_at_the_sweep)
                                              "scenarios:\n  v: {interventions.vanguard.enabled: true}\n");
     experiment *ex = NULL;
     sim_error err;
-    cr_assert_eq(experiment_load(def, &catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(experiment_load(def, &registry_catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
     scenario *c = NULL;
     cr_assert_eq(experiment_config(ex, 0, 1, &c, &err), SIM_OK);
     cr_expect_eq(scenario_double(c, "model.genai.use.peers"), 0.30000000000000004);
@@ -736,7 +733,7 @@ Test(params, sweep_values_are_numbers_recorded_at_the_sweep)
     support_rmdir(dir);
     /* run.* keys are the experiment's: not swept */
     def = write_experiment(&dir, "sweep:\n  method: grid\n  parameters:\n    run.seed: [1, 2]\n");
-    cr_expect_eq(experiment_load(def, &catalog, NULL, 0, &ex, &err), SIM_EINPUT);
+    cr_expect_eq(experiment_load(def, &registry_catalog, NULL, 0, &ex, &err), SIM_EINPUT);
     cr_expect_str_eq(err.key, "run.seed");
     cr_expect(strstr(err.msg, "set for the whole experiment") != NULL, "%s", err.msg);
     free(def);
@@ -750,7 +747,7 @@ Test(params, experiment_warns_only_about_keys_no_scenario_uses)
                                              "  vanguard: {interventions.vanguard.enabled: true}\n");
     experiment *ex = NULL;
     sim_error err;
-    cr_assert_eq(experiment_load(def, &catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(experiment_load(def, &registry_catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
     cr_expect_eq(ex->warnings.n, 0, "%s", ex->warnings.n ? ex->warnings.items[0].msg : "");
     experiment_free(ex);
     free(def);
@@ -759,7 +756,7 @@ Test(params, experiment_warns_only_about_keys_no_scenario_uses)
     def = write_experiment(&dir, "scenarios:\n  a: {interventions.training.every: 3}\n"
                                  "  b: {interventions.training.every: 4, model.bass.q: 0.5}\n"
                                  "sweep:\n  method: grid\n  parameters:\n    interventions.peer_mentoring.transfer: [0.1, 0.2]\n");
-    cr_assert_eq(experiment_load(def, &catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(experiment_load(def, &registry_catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
     cr_assert_eq(ex->warnings.n, 3);
     const char *keys[] = {"model.bass.q", "interventions.training.every", "interventions.peer_mentoring.transfer"};
     for (int i = 0; i < 3; i++) {

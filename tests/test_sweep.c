@@ -58,9 +58,6 @@ Test(sweep, sobol_is_gsl_sequence)
     for (int i = 0; i < 8; i++) cr_expect(fabs(out[i] - want[i]) < 1e-12, "element %d: %g", i, out[i]);
 }
 
-static const experiment_catalog catalog = {registry_scenario_alloc, registry_validate, registry_scenario_model,
-                                           registry_key_inert, registry_model_warnings};
-
 /* Load an experiment written to a temporary file. */
 static experiment *load_text(const char *text, char **dir)
 {
@@ -69,7 +66,7 @@ static experiment *load_text(const char *text, char **dir)
     experiment *ex = NULL;
     sim_error err;
     sim_error_clear(&err);
-    cr_assert_eq(experiment_load(path, &catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(experiment_load(path, &registry_catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
     free(path);
     return ex;
 }
