@@ -10,23 +10,29 @@
  *   - leave no file behind in its directory.
  * Operations: loading a scenario file and building its network (a generated
  * organization, an org chart, a CSV edge list, a Watts-Strogatz graph),
- * loading an experiment (grid and Latin hypercube sweeps), and report_write
- * on small results files made by the adoptsim binary (an experiment's as
- * text and CSV, a run's as Markdown).
+ * loading an experiment (grid and Latin hypercube sweeps), running a small
+ * run and a small experiment through the pipeline into a results file
+ * (pipeline_run: networks, model states, packing, journal and lock, the
+ * HDF5 file), and report_write on small results files made by the adoptsim
+ * binary (an experiment's as text and CSV, a run's as Markdown).
  *
  * A new operation is one alloc_case: an attempt function (the call, keeping
  * what it made in a context), a describe function (a text that identifies
  * the result), a release function (frees it) and the directory that must
  * hold the same files after each attempt; then check_every_allocation. */
 #include <criterion/criterion.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc_fail.h"
 #include "experiment.h"
 #include "network.h"
+#include "pipeline.h"
 #include "registry.h"
 #include "report.h"
 #include "scenario.h"
@@ -399,5 +405,139 @@ Test(alloc_fail, report_run, .timeout = 120)
     check_report(dir, h5, formats, 1);
     free(path);
     free(h5);
+    support_rmdir(dir);
+}
+
+/* ---------- a run and an experiment through the pipeline ---------- */
+
+/* The definition is loaded once, outside the injection (its loading is
+ * checked above); what fails is pipeline_run writing dir/out.h5 on one
+ * thread, committing every run to the journal as it finishes, or (the
+ * default commit interval) keeping them in memory to the end.  The result
+ * is identified by the run summary's means, which the pipeline decodes from
+ * the chunks it stored.  A failure after runs were committed keeps them in
+ * OUT.journal and says so (nothing lost): the attempt then checks that
+ * --resume, with nothing failing, finishes the file with the same result,
+ * and removes it, so that the directory is as before. */
+typedef struct pipeline_ctx {
+    const experiment *ex;
+    char *out, *journal;
+    char *want;            /* the result when nothing fails */
+    double commit_seconds; /* 0: every run to the journal; -1: the default (all in memory here) */
+    pipeline_summary sum;
+} pipeline_ctx;
+
+static int pipeline_once(pipeline_ctx *c, int resume, sim_error *err)
+{
+    pipeline_options opt = {.path = c->out, .command = "run", .resume = resume, .quiet = 1, .threads = 1,
+                            .summary = 1, .commit_seconds = c->commit_seconds};
+    memset(&c->sum, 0, sizeof c->sum);
+    int rc = pipeline_run(c->ex, &opt, &c->sum, err);
+    if (rc) pipeline_summary_free(&c->sum);
+    return rc;
+}
+
+static char *pipeline_describe(void *p)
+{
+    pipeline_ctx *c = p;
+    size_t n = (size_t)c->ex->model->n_observables * (size_t)c->sum.n_days;
+    char *text = malloc(n * 32 + 1);
+    cr_assert_not_null(text);
+    text[0] = '\0';
+    for (size_t i = 0; i < n; i++) sprintf(text + strlen(text), "%.17g ", c->sum.means[i]);
+    return text;
+}
+
+static void pipeline_release(void *p)
+{
+    pipeline_ctx *c = p;
+    pipeline_summary_free(&c->sum);
+    cr_assert_eq(unlink(c->out), 0, "the results file was not written");
+}
+
+static int pipeline_attempt(void *p, sim_error *err)
+{
+    pipeline_ctx *c = p;
+    int rc = pipeline_once(c, 0, err);
+    if (rc == SIM_OK || access(c->journal, F_OK) != 0) return rc;
+    /* runs were kept: the message says where, and --resume finishes them */
+    alloc_fail_disarm();
+    cr_assert(strstr(err->msg, c->journal) != NULL, "a journal was kept but the message does not say so: %s",
+              err->msg);
+    sim_error again;
+    sim_error_clear(&again);
+    cr_assert_eq(pipeline_once(c, 1, &again), SIM_OK, "--resume after: %s: %s", err->msg, again.msg);
+    char *got = pipeline_describe(c);
+    cr_assert_str_eq(got, c->want, "--resume after \"%s\" gave another result", err->msg);
+    free(got);
+    pipeline_release(c);
+    cr_assert_neq(access(c->journal, F_OK), 0, "the journal outlived the resume");
+    return rc;
+}
+
+static void check_pipeline(const char *dir, const experiment *ex)
+{
+    sim_error err;
+    pipeline_ctx ctx = {ex, support_path(dir, "out.h5"), support_path(dir, "out.h5.journal"), NULL, 0, {0}};
+    alloc_case c = {pipeline_attempt, pipeline_describe, pipeline_release, dir};
+    omp_set_num_threads(1);
+    cr_assert_eq(pipeline_once(&ctx, 0, &err), SIM_OK, "%s", err.msg);
+    ctx.want = pipeline_describe(&ctx);
+    pipeline_release(&ctx);
+    const double commits[] = {0, -1};
+    for (int i = 0; i < 2; i++) {
+        ctx.commit_seconds = commits[i];
+        check_every_allocation(&c, &ctx, 0);
+        check_every_allocation(&c, &ctx, 1);
+    }
+    free(ctx.want);
+    free(ctx.out);
+    free(ctx.journal);
+}
+
+Test(alloc_fail, pipeline_run, .timeout = 300)
+{
+    sim_error err;
+    char *dir = support_tmpdir();
+    char *path = support_write(dir, "small_run.yaml", report_base, strlen(report_base));
+    scenario *scn = NULL;
+    experiment *ex = NULL;
+    cr_assert_eq(registry_scenario_alloc(&scn, &err), SIM_OK);
+    cr_assert_eq(scenario_load_file(scn, path, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(registry_validate(scn, &err), SIM_OK, "%s", err.msg);
+    cr_assert_eq(experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err), SIM_OK, "%s", err.msg);
+    scenario_free(scn);
+    free(path);
+    char *sub = support_path(dir, "out");
+    cr_assert_eq(mkdir(sub, 0700), 0);
+    check_pipeline(sub, ex);
+    experiment_free(ex);
+    free(sub);
+    support_rmdir(dir);
+}
+
+Test(alloc_fail, pipeline_experiment, .timeout = 300)
+{
+    static const char def[] = "base: base.yaml\n"
+                              "replicates: 2\n"
+                              "scenarios:\n"
+                              "  push: {}\n"
+                              "  permission: {interventions.permission: {enabled: true, start: 2}}\n"
+                              "sweep:\n"
+                              "  method: list\n"
+                              "  parameters:\n"
+                              "    interventions.licences.target.share: [0.5, 1]\n";
+    sim_error err;
+    char *dir = support_tmpdir();
+    free(support_write(dir, "base.yaml", report_base, strlen(report_base)));
+    char *def_path = support_write(dir, "experiment.yaml", def, strlen(def));
+    experiment *ex = NULL;
+    cr_assert_eq(experiment_load(def_path, &registry_catalog, NULL, 0, &ex, &err), SIM_OK, "%s", err.msg);
+    char *sub = support_path(dir, "out");
+    cr_assert_eq(mkdir(sub, 0700), 0);
+    check_pipeline(sub, ex);
+    experiment_free(ex);
+    free(def_path);
+    free(sub);
     support_rmdir(dir);
 }
