@@ -4,8 +4,12 @@
 #include <time.h>
 
 const param_def engine_params[] = {
-    {"run.days", PARAM_INT, "days", 1, 1000000, "365", NULL, 0,
-     "days simulated after the initial day 0", PARAM_NO_FIELD},
+    {"run.days", PARAM_INT, "day", 1, 1000000, "365", NULL, 0,
+     "the last day simulated: days 1..run.days follow the initial day 0 (e.g. 365, 12m, or a date "
+     "with run.start_date)", PARAM_NO_FIELD},
+    {"run.start_date", PARAM_STRING, "date", 0, 0, "", NULL, 0,
+     "the date of day 0, YYYY-MM-DD (e.g. the roll-out's start; empty: none): day keys then take "
+     "dates and calendar months, and the results' time axis carries dates", PARAM_NO_FIELD},
     {"run.seed", PARAM_INT, "", 0, 4294967295.0, "1", NULL, 0,
      "random seed; the same seed gives bit-identical results for any thread count", PARAM_NO_FIELD},
     {"run.replicates", PARAM_INT, "runs", 1, 1000000, "1", NULL, 0,

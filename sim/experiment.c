@@ -165,6 +165,22 @@ typedef struct sweep_param {
     double lo, hi;   /* latin_hypercube and sobol */
 } sweep_param;
 
+/* A swept value at node n: a number, or for a time key (scenario.h) also
+ * 12w, 3m or a date, counted in days against the base's start date. */
+static int sweep_value(const scenario *base, const char *file, const yaml_node_t *n, const char *key, double *out,
+                       sim_error *err)
+{
+    char why[256];
+    long long days;
+    int t = n->type == YAML_SCALAR_NODE ? scenario_time_days(base, key, text_of(n), &days, why, sizeof why) : 0;
+    if (t < 0) return fail_node(err, file, n, key, "%s", why);
+    if (t > 0) {
+        *out = (double)days;
+        return SIM_OK;
+    }
+    return node_double(file, n, key, out, err);
+}
+
 /* Check that value v, given at node n, may be set to key (in try, a copy of
  * the base the checks write into): errors name n's position. */
 static int check_value(scenario *try, const char *file, const yaml_node_t *n, const char *key, double v,
@@ -269,7 +285,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
             }
             for (int i = 0; i < sp[j].n_values && rc == SIM_OK; i++) {
                 yaml_node_t *item = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
-                rc = node_double(file, item, key, &sp[j].values[i], err);
+                rc = sweep_value(base, file, item, key, &sp[j].values[i], err);
                 if (!rc) rc = check_value(try, file, item, key, sp[j].values[i], err);
             }
             if (rc) break;
@@ -297,7 +313,8 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
                 rc = fail_node(err, file, v, key, "expected a range {min: A, max: B}");
                 break;
             }
-            if ((rc = node_double(file, lo, key, &sp[j].lo, err)) || (rc = node_double(file, hi, key, &sp[j].hi, err)))
+            if ((rc = sweep_value(base, file, lo, key, &sp[j].lo, err)) ||
+                (rc = sweep_value(base, file, hi, key, &sp[j].hi, err)))
                 break;
             if (!(sp[j].lo < sp[j].hi)) {
                 rc = fail_node(err, file, v, key, "empty range: min %g is not below max %g", sp[j].lo, sp[j].hi);
@@ -715,7 +732,15 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
     ex->compression = (int)scenario_int(ex->scenarios[0], "output.compression");
     ex->model = cat->model_of(ex->scenarios[0]);
     ex->days = (int32_t)scenario_int(ex->scenarios[0], "run.days");
+    snprintf(ex->start_date, sizeof ex->start_date, "%s", scenario_string(ex->scenarios[0], "run.start_date"));
     for (int s = 1; s < n; s++) {
+        if (strcmp(scenario_string(ex->scenarios[s], "run.start_date"), ex->start_date) != 0) {
+            rc = scenario_error(ex->scenarios[s], "run.start_date", err,
+                                "scenario \"%s\" starts on \"%s\" but \"%s\" on \"%s\"; all scenarios share one "
+                                "time axis", ex->names[s], scenario_string(ex->scenarios[s], "run.start_date"),
+                                ex->names[0], ex->start_date);
+            goto done;
+        }
         if (cat->model_of(ex->scenarios[s]) != ex->model) {
             rc = scenario_error(ex->scenarios[s], "model.name", err,
                                 "scenario \"%s\" uses model %s but \"%s\" uses %s; an experiment compares one model",
@@ -829,6 +854,7 @@ int experiment_from_scenario(const scenario *scn, const sim_model_type *model, e
     ex->n_points = 1;
     ex->model = model;
     ex->days = (int32_t)scenario_int(scn, "run.days");
+    snprintf(ex->start_date, sizeof ex->start_date, "%s", scenario_string(scn, "run.start_date"));
     ex->replicates = (int32_t)scenario_int(scn, "run.replicates");
     ex->seed = (uint32_t)scenario_int(scn, "run.seed");
     ex->threads = (int)scenario_int(scn, "run.threads");

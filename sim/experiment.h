@@ -78,6 +78,8 @@ typedef struct experiment {
     char *file;                 /* the experiment file */
     const sim_model_type *model;/* the same for every scenario */
     int32_t days;               /* run.days, the same for every scenario */
+    char start_date[16];        /* run.start_date, the same for every scenario: "" none, else
+                                   YYYY-MM-DD (the time axis's CF units "days since ...") */
     int32_t replicates;
     uint32_t seed;
     int threads;                /* run.threads of the base (0: OpenMP's default); the

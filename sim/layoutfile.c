@@ -28,6 +28,7 @@ struct layout_file {
     double *param_values;  /* [j * P + p] */
     int32_t *org;          /* [4][N]: level, generation, team, manager */
     char host[256], created[32];
+    char time_units[48];   /* "days", or "days since YYYY-MM-DD" with a start date */
     int completed_var;
 };
 
@@ -98,7 +99,10 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     lf->dims[nd++] = (out_dim){"point", P, "sweep point (index into the swept parameters' values)", NULL, NULL};
     lf->dims[nd++] = (out_dim){"replicate", (size_t)lay->R,
                                "replicate number (random stream, shared by every scenario and point)", NULL, NULL};
-    lf->dims[nd++] = (out_dim){"time", (size_t)lay->T, "day of the simulation (0 = initial state)", "days", NULL};
+    /* with run.start_date, CF units that readers (xarray) decode to dates */
+    snprintf(lf->time_units, sizeof lf->time_units, "days%s%s", ex->start_date[0] ? " since " : "", ex->start_date);
+    lf->dims[nd++] = (out_dim){"time", (size_t)lay->T, "day of the simulation (0 = initial state)", lf->time_units,
+                               NULL};
     if (lay->n_levels) {
         d_gen = nd;
         lf->dims[nd++] = (out_dim){"generation", NET_GENERATIONS, "generation", NULL, network_generation_names};

@@ -320,6 +320,266 @@ static int enum_index(const char *choices, const char *word)
     return -1;
 }
 
+/* ---------- times: days, weeks, months and dates ---------- */
+
+/* INT rows whose unit is "day" (a day number, counted from day 0) or "days"
+ * (a length of time) take the time syntax (scenario.h). */
+enum { TIME_NONE = 0, TIME_DAY, TIME_LENGTH };
+
+static int time_kind(const param_def *def)
+{
+    if (def->type != PARAM_INT || !def->unit) return TIME_NONE;
+    if (strcmp(def->unit, "day") == 0) return TIME_DAY;
+    if (strcmp(def->unit, "days") == 0) return TIME_LENGTH;
+    return TIME_NONE;
+}
+
+/* A STRING row whose unit is "date" holds "" or a YYYY-MM-DD date. */
+static int is_date_row(const param_def *def)
+{
+    return def->type == PARAM_STRING && def->unit && strcmp(def->unit, "date") == 0;
+}
+
+#define START_DATE_KEY "run.start_date"
+/* Days in an average month, when there is no start date to count from. */
+#define DAYS_PER_MONTH 30.44
+/* More weeks or months than this are out of every row's bounds anyway. */
+#define TIME_COUNT_MAX 100000000LL
+
+typedef struct civil {
+    int y, m, d;
+} civil;
+
+static int days_in_month(int y, int m)
+{
+    static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : len[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil). */
+static long long civil_days(civil c)
+{
+    long long y = c.y - (c.m <= 2);
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (c.m + (c.m > 2 ? -3 : 9)) + 2) / 5 + c.d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The same day of the month `months` later, or the month's last day when it
+ * is shorter (2025-01-31 + 1 month = 2025-02-28). */
+static civil civil_add_months(civil c, long long months)
+{
+    long long m0 = (long long)c.y * 12 + (c.m - 1) + months;
+    civil r = {(int)(m0 / 12), (int)(m0 % 12) + 1, c.d};
+    int last = days_in_month(r.y, r.m);
+    if (r.d > last) r.d = last;
+    return r;
+}
+
+/* 1 if s is exactly YYYY-MM-DD; *bad set when it has that shape but names
+ * no day (2025-02-30). */
+static int parse_date(const char *s, civil *c, int *bad)
+{
+    *bad = 0;
+    for (int i = 0; i < 10; i++) {
+        int digit = s[i] >= '0' && s[i] <= '9';
+        if (i == 4 || i == 7 ? s[i] != '-' : !digit) return 0;
+    }
+    if (s[10]) return 0;
+    c->y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    c->m = (s[5] - '0') * 10 + (s[6] - '0');
+    c->d = (s[8] - '0') * 10 + (s[9] - '0');
+    *bad = c->y < 1 || c->m < 1 || c->m > 12 || c->d < 1 || c->d > days_in_month(c->y, c->m);
+    return 1;
+}
+
+/* A time as written: a whole number of days (unit 'n'), N followed by d, w
+ * or m, or a date (unit 'D'). */
+typedef struct time_text {
+    char unit;
+    long long n;
+    civil date;
+} time_text;
+
+/* 1 if s is a time, 0 if not (why says what is wrong when it looks like
+ * one: a date that names no day, a count too large). */
+static int parse_time(const char *s, time_text *t, char *why, size_t size)
+{
+    int overflow = 0, bad;
+    size_t digits = 0;
+    why[0] = '\0';
+    if (parse_int(s, &t->n, &overflow)) {
+        t->unit = 'n';
+        if (overflow) snprintf(why, size, "too large");
+        return !overflow;
+    }
+    if (parse_date(s, &t->date, &bad)) {
+        t->unit = 'D';
+        if (bad) snprintf(why, size, "%s is not a day of the calendar", s);
+        return !bad;
+    }
+    while (s[digits] >= '0' && s[digits] <= '9') digits++;
+    if (digits == 0 || !s[digits] || s[digits + 1] || !strchr("dwm", s[digits])) return 0;
+    if (digits > 9) {
+        snprintf(why, size, "too large");
+        return 0;
+    }
+    t->n = strtoll(s, NULL, 10);
+    t->unit = s[digits];
+    return 1;
+}
+
+/* What a time of this row may look like, after "expected ". */
+static void time_forms(const param_def *def, char *buf, size_t size)
+{
+    if (time_kind(def) == TIME_DAY)
+        snprintf(buf, size, "a day as a number of days (90), 90d, 12w, 3m or a date (2025-03-01, "
+                            "with run.start_date)");
+    else
+        snprintf(buf, size, "a number of days (30), or 30d, 4w, 1m");
+}
+
+/* The days of t for row def, counted from the start date (NULL: none
+ * given).  SIM_OK, or SIM_EINPUT with why (the bounds are not checked). */
+static int time_days(const param_def *def, const time_text *t, const civil *start, long long *days,
+                     char *why, size_t size)
+{
+    char d[16];
+    switch (t->unit) {
+    case 'n':
+    case 'd': *days = t->n; return SIM_OK;
+    case 'w': *days = 7 * t->n; return SIM_OK;
+    case 'm':
+        if (t->n > TIME_COUNT_MAX / 31) *days = TIME_COUNT_MAX;
+        else if (!start || time_kind(def) == TIME_LENGTH)
+            *days = (long long)((double)t->n * DAYS_PER_MONTH + 0.5);
+        else
+            *days = civil_days(civil_add_months(*start, t->n)) - civil_days(*start);
+        return SIM_OK;
+    default: break;
+    }
+    snprintf(d, sizeof d, "%04d-%02d-%02d", t->date.y, t->date.m, t->date.d);
+    if (time_kind(def) == TIME_LENGTH) {
+        snprintf(why, size, "a date names a day, but this key is a length of time: give 30d, 4w "
+                            "or 1m, got %s", d);
+        return SIM_EINPUT;
+    }
+    if (!start) {
+        snprintf(why, size, "the date %s needs " START_DATE_KEY " (the date of day 0), which is "
+                            "not set", d);
+        return SIM_EINPUT;
+    }
+    *days = civil_days(t->date) - civil_days(*start);
+    if (*days < 0) {
+        snprintf(why, size, "%s is before " START_DATE_KEY " %04d-%02d-%02d (day 0)", d, start->y,
+                 start->m, start->d);
+        return SIM_EINPUT;
+    }
+    return SIM_OK;
+}
+
+/* A time row's value from text: the days when they do not depend on the
+ * start date (bounds checked), the text kept in v->s when it is not a
+ * plain number (scenario_resolve_times counts it again from the start
+ * date). */
+static int time_value(const param_def *def, const char *text, const yaml_node_t *node, param_value *v,
+                      const scenario_where *w, sim_error *err)
+{
+    char want[160], got[64], why[160], range[128];
+    time_text t;
+    long long days = 0;
+    scenario_describe_node(node, got, sizeof got);
+    if (!text || !text[0] || !parse_time(text, &t, why, sizeof why)) {
+        if (text && why[0]) return scenario_fail_at(err, w, node, "%s, got %s", why, got);
+        time_forms(def, want, sizeof want);
+        return scenario_fail_at(err, w, node, "expected %s, got %s", want, got);
+    }
+    const int later = time_kind(def) == TIME_DAY && (t.unit == 'm' || t.unit == 'D');
+    if (t.unit == 'D' && time_kind(def) == TIME_LENGTH) {
+        time_days(def, &t, NULL, &days, why, sizeof why);
+        return scenario_fail_at(err, w, node, "%s", why);
+    }
+    if (!later) {
+        time_days(def, &t, NULL, &days, why, sizeof why);
+        if (!int_in_bounds(def, days)) {
+            scenario_bounds_phrase(def, range, sizeof range);
+            if (t.unit == 'n') return scenario_fail_at(err, w, node, "%s, got %s", range, text);
+            return scenario_fail_at(err, w, node, "%s, got %s (%lld days)", range, text, days);
+        }
+    }
+    v->i = days;
+    if (t.unit != 'n' && !(v->s = scenario_strdup(text)))
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, w->key, "out of memory");
+    return SIM_OK;
+}
+
+/* The start date of vals, if one is set. */
+static const civil *start_date_of(const param_value *vals, size_t n, civil *buf)
+{
+    int bad;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(vals[i].def->path, START_DATE_KEY) != 0 || !is_date_row(vals[i].def)) continue;
+        if (vals[i].s && parse_date(vals[i].s, buf, &bad) && !bad) return buf;
+        return NULL;
+    }
+    return NULL;
+}
+
+/* Where vals[i] was given: file (the file of values without their own),
+ * line and column; "--set" without a position. */
+static void value_origin(const param_value *v, const char *file, const char **f, int *line, int *col)
+{
+    *f = file ? file : "";
+    *line = *col = 0;
+    if (v->source == PARAM_FROM_FILE) {
+        if (v->file) *f = v->file;
+        *line = v->line;
+        *col = v->column;
+    } else if (v->source == PARAM_FROM_SET) {
+        *f = SET_FILE;
+    }
+}
+
+int scenario_resolve_times(param_value *vals, size_t n, const char *file, const char *blame,
+                           sim_error *err)
+{
+    civil buf;
+    const civil *start = start_date_of(vals, n, &buf);
+    for (int store = 0; store < 2; store++) {
+        for (size_t i = 0; i < n; i++) {
+            const param_def *def = vals[i].def;
+            char why[200], range[128];
+            time_text t;
+            long long days = 0;
+            if (!time_kind(def) || !vals[i].s) continue;
+            if (!parse_time(vals[i].s, &t, why, sizeof why)) continue; /* checked when given */
+            int rc = time_days(def, &t, start, &days, why, sizeof why);
+            if (rc == SIM_OK && !int_in_bounds(def, days)) {
+                scenario_bounds_phrase(def, range, sizeof range);
+                snprintf(why, sizeof why, "%s, got %s (%lld days)", range, vals[i].s, days);
+                rc = SIM_EINPUT;
+            }
+            if (rc != SIM_OK) {
+                const char *f;
+                int line, col;
+                value_origin(&vals[i], file, &f, &line, &col);
+                if (blame && strcmp(blame, def->path) != 0)
+                    return sim_error_set(err, SIM_EINPUT, SET_FILE, 0, 0, blame,
+                                         "makes %s (given as %s at %s%s%.0d%s%.0d): %s", def->path,
+                                         vals[i].s, f, line ? ":" : "", line, line ? ":" : "", col,
+                                         why);
+                return sim_error_set(err, SIM_EINPUT, f, line, col, def->path, "%s", why);
+            }
+            if (store) vals[i].i = days;
+        }
+    }
+    return SIM_OK;
+}
+
 /* One list element (or a lone scalar given for a list). */
 static int list_element(const param_def *def, const yaml_node_t *item, int index, int count,
                         double *out, const scenario_where *w, sim_error *err)
@@ -365,6 +625,11 @@ int scenario_value_from_node(const param_def *def, yaml_document_t *doc, const y
             return scenario_fail_at(err, w, node, "expected true or false, got %s", got);
         break;
     case PARAM_INT:
+        if (time_kind(def)) {
+            int rc = time_value(def, text, node, &v, w, err);
+            if (rc != SIM_OK) return rc;
+            break;
+        }
         if (!text || !parse_int(text, &v.i, &overflow))
             return scenario_fail_at(err, w, node, "expected an integer, got %s", got);
         if (overflow || !int_in_bounds(def, v.i)) {
@@ -387,6 +652,13 @@ int scenario_value_from_node(const param_def *def, yaml_document_t *doc, const y
         if (!text) return scenario_fail_at(err, w, node, "expected a string, got %s", got);
         if (node && node->type == YAML_SCALAR_NODE && strlen(text) != node->data.scalar.length)
             return scenario_fail_at(err, w, node, "a string may not contain a NUL character");
+        if (is_date_row(def) && text[0]) {
+            civil c;
+            int bad;
+            if (!parse_date(text, &c, &bad) || bad)
+                return scenario_fail_at(err, w, node, "expected a date YYYY-MM-DD such as 2025-03-01 "
+                                        "(or nothing: no date), got %s", got);
+        }
         if (!(v.s = scenario_strdup(text))) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, w->key, "out of memory");
         break;
     case PARAM_ENUM:
@@ -730,8 +1002,46 @@ int scenario_set(scenario *scn, const char *assignment, sim_error *err)
 
     rc = value_from_text(scn->values[row].def, eq + 1, &parsed, &w, err);
     if (rc != SIM_OK) return rc;
+    /* times counted from the start date are counted again (a new start
+     * date moves them); on error the old value comes back */
+    param_value old = scn->values[row];
+    scn->values[row].s = NULL;
+    scn->values[row].list = NULL;
     scenario_take_value(&scn->values[row], &parsed, PARAM_FROM_SET, 0, 0, NULL);
+    rc = scenario_resolve_times(scn->values, scn->n, scn->file, key, err);
+    if (rc != SIM_OK) {
+        free_value(&scn->values[row]);
+        scn->values[row] = old;
+        return rc;
+    }
+    free_value(&old);
     return SIM_OK;
+}
+
+int scenario_time_days(const scenario *scn, const char *path, const char *text, long long *days,
+                       char *why, size_t size)
+{
+    const param_value *v = scenario_find(scn, path);
+    char range[128];
+    civil buf;
+    time_text t;
+    if (!v || !time_kind(v->def)) return 0;
+    if (!parse_time(text, &t, why, size)) {
+        if (!why[0]) {
+            char want[160];
+            time_forms(v->def, want, sizeof want);
+            snprintf(why, size, "expected %s, got \"%.40s\"", want, text);
+        }
+        return -1;
+    }
+    if (time_days(v->def, &t, start_date_of(scn->values, scn->n, &buf), days, why, size) != SIM_OK)
+        return -1;
+    if (!int_in_bounds(v->def, *days)) {
+        scenario_bounds_phrase(v->def, range, sizeof range);
+        snprintf(why, size, "%s, got %.40s (%lld days)", range, text, *days);
+        return -1;
+    }
+    return 1;
 }
 
 /* ---------- numbers set as numbers ---------- */

@@ -104,6 +104,35 @@ int scenario_set(scenario *scn, const char *assignment, sim_error *err);
 int scenario_set_number(scenario *scn, const char *path, double value, const char *origin_file,
                         int line, int column, sim_error *err);
 
+/* Times.  An INT row whose unit is "day" (a day number: day 0 is the
+ * initial state, e.g. interventions.*.start) or "days" (a length of time,
+ * e.g. interventions.*.every) takes, in a file, --set and an experiment's
+ * overrides and sweeps alike:
+ *   90        days
+ *   90d       days
+ *   12w       weeks of 7 days
+ *   3m        months: for a day number with run.start_date set, the days
+ *             from the start date to the same day 3 months later (the
+ *             month's last day when it is shorter: 2025-01-31 + 1m is
+ *             2025-02-28, day 28); otherwise (no start date, or a length)
+ *             3 x 30.44 days, rounded (91)
+ *   2025-06-01  a date, for day numbers only, with run.start_date set: its
+ *             days after the start date (day 0); a date before it, or
+ *             without a start date, is an error at the key
+ * The value is stored as whole days (param_value.i, read by scenario_int
+ * and scenario_bind as any INT); the text as given is kept in
+ * param_value.s when it is not a plain number, counted again whenever
+ * run.start_date changes, and shown in the resolved scenario's comment.
+ * run.start_date itself (a STRING row of unit "date") is empty or a
+ * YYYY-MM-DD date.
+ *
+ * scenario_time_days parses text as a value of time key path against scn's
+ * start date (sweep values): 1 with *days set; 0 when path is not a time
+ * key; -1 with why (bounds included) when the text is not a valid time for
+ * it. */
+int scenario_time_days(const scenario *scn, const char *path, const char *text, long long *days,
+                       char *why, size_t size);
+
 /* Fill the fields of the struct at params from the bound rows of table (see
  * params.h for the C type of each field), in one pass; rows without a
  * binding are skipped.  Every bound row must be in scn with the same type

@@ -68,6 +68,15 @@ int scenario_fail_at(sim_error *err, const scenario_where *w, const yaml_node_t 
 int scenario_value_from_node(const param_def *def, yaml_document_t *doc, const yaml_node_t *node,
                              param_value *out, const scenario_where *w, sim_error *err);
 
+/* Count again the days of every time value given as text (months and
+ * dates: v->s) from the start date in vals (run.start_date; none: months
+ * of 30.44 days, dates refused) and check them against their bounds.
+ * Errors name the value's origin: its own file, or file for values from
+ * the scenario's file; with blame (a key set by --set), a value made
+ * wrong by it is reported at blame.  On error vals is unchanged. */
+int scenario_resolve_times(param_value *vals, size_t n, const char *file, const char *blame,
+                           sim_error *err);
+
 /* ---------- table lookups (scenario.c) ---------- */
 
 /* Row index of path; -1 if it is not in the table. */

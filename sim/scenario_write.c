@@ -209,6 +209,8 @@ static void emit_section(strbuf *b, const scenario *scn, const char *model, cons
             sb_puts(b, ": ");
             sb_value(b, v);
             if (v->def->unit && v->def->unit[0]) sb_printf(b, "  # %s", v->def->unit);
+            /* a time given as weeks, months or a date: the text given */
+            if (v->def->type == PARAM_INT && v->s) sb_printf(b, " (given as %s)", v->s);
             sb_puts(b, "\n");
         } else {
             sb_puts(b, ":\n");

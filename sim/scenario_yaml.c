@@ -428,6 +428,8 @@ int scenario_apply_yaml_except(scenario *scn, yaml_document_t *doc, yaml_node_t 
         rc = sim_error_set(err, SIM_ENOMEM, file, 0, 0, NULL, "out of memory");
     } else {
         rc = walk_mapping(&ld, map, NULL);
+        /* times counted from the start date, once every key is read */
+        if (rc == SIM_OK) rc = scenario_resolve_times(ld.vals, scn->n, file_copy, NULL, err);
     }
     if (rc == SIM_OK) {
         param_value *old = scn->values;
