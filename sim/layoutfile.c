@@ -26,7 +26,9 @@ struct layout_file {
     out_attr attrs[24];
     char *coords;          /* the swept parameters, space separated */
     double *param_values;  /* [j * P + p] */
-    int32_t *org;          /* [4][N]: level, generation, team, manager */
+    int32_t *org;          /* [5][N]: level, generation, team, manager, department */
+    const char **team_name, **dept_name; /* [N]: each agent's team and department names
+                                            (pointing into the network) */
     char host[256], created[32];
     char time_units[48];   /* "days", or "days since YYYY-MM-DD" with a start date */
     int completed_var;
@@ -39,6 +41,8 @@ static void file_free(layout_file *lf)
     free(lf->coords);
     free(lf->param_values);
     free(lf->org);
+    free(lf->team_name);
+    free(lf->dept_name);
     free(lf);
 }
 
@@ -58,11 +62,13 @@ static void completed_chunk(const layout *lay, size_t *chunk)
         }
 }
 
-static const char *const org_names[4] = {"agent_level", "agent_generation", "agent_team", "agent_manager"};
-static const char *const org_long[4] = {"level in the hierarchy (0 = chief officer)",
+static const char *const org_names[5] = {"agent_level", "agent_generation", "agent_team", "agent_manager",
+                                        "agent_department"};
+static const char *const org_long[5] = {"level in the hierarchy (0 = chief officer)",
                                         "generation: 0 gen_z, 1 millennial, 2 gen_x, 3 boomer",
-                                        "team (the manager's direct reports)",
-                                        "manager's agent number (-1 for the chief officer)"};
+                                        "team number (agent_team_name: its name)",
+                                        "manager's agent number (-1 for the chief officer)",
+                                        "department number (agent_department_name: its name)"};
 
 int layout_file_create(const layout *lay, const layout_meta *meta, const char *tmp, const char *path,
                        layout_file **out, sim_error *err)
@@ -77,11 +83,16 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     lf->lay = lay;
     size_t clen = 1;
     for (int j = 0; j < ex->n_params; j++) clen += strlen(ex->params[j]) + 1;
-    lf->vars = calloc((size_t)lay->n_vars + 2 + (size_t)ex->n_params + 4, sizeof *lf->vars);
+    /* the names of each agent's team and department (network.h) */
+    const int has_names = has_org && net->team_names && net->department && net->department_names;
+    lf->vars = calloc((size_t)lay->n_vars + 2 + (size_t)ex->n_params + 7, sizeof *lf->vars);
     lf->coords = calloc(clen, 1);
     lf->param_values = malloc(P * (size_t)(ex->n_params ? ex->n_params : 1) * sizeof *lf->param_values);
-    lf->org = has_org ? malloc(4 * N * sizeof *lf->org) : NULL;
-    if (!lf->vars || !lf->coords || !lf->param_values || (has_org && !lf->org)) {
+    lf->org = has_org ? malloc(5 * N * sizeof *lf->org) : NULL;
+    lf->team_name = has_names ? malloc(N * sizeof *lf->team_name) : NULL;
+    lf->dept_name = has_names ? malloc(N * sizeof *lf->dept_name) : NULL;
+    if (!lf->vars || !lf->coords || !lf->param_values || (has_org && !lf->org) ||
+        (has_names && (!lf->team_name || !lf->dept_name))) {
         file_free(lf);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
@@ -140,11 +151,28 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     for (int j = 0; j < ex->n_params; j++)
         lf->vars[nv++] = (out_var){ex->params[j], "swept parameter", NULL, OUT_F64, 1, {D_POINT},
                                    lf->param_values + (size_t)j * P, {0}, 0, NULL};
-    for (int k = 0; has_org && k < 4; k++) {
+    for (int k = 0; has_org && k < 4 + has_names; k++) {
         int32_t *col = lf->org + (size_t)k * N;
         for (size_t i = 0; i < N; i++)
-            col[i] = k == 0 ? net->level[i] : k == 1 ? net->generation[i] : k == 2 ? net->team[i] : net->manager[i];
+            col[i] = k == 0 ? net->level[i] : k == 1 ? net->generation[i] : k == 2 ? net->team[i]
+                   : k == 3 ? net->manager[i] : net->department[i];
         lf->vars[nv++] = (out_var){org_names[k], org_long[k], "1", OUT_INT32, 1, {d_agent}, col, {0}, 0, NULL};
+    }
+    if (has_names) {
+        for (size_t i = 0; i < N; i++) {
+            lf->team_name[i] = net->team_names[net->team[i]];
+            lf->dept_name[i] = net->department_names[net->department[i]];
+        }
+        lf->vars[nv++] = (out_var){"agent_team_name",
+                                   net->ids ? "team: the org chart's team label, else the manager's id"
+                                            : "team: its number",
+                                   NULL, OUT_TEXT, 1, {d_agent}, lf->team_name, {0}, 0, NULL};
+        lf->vars[nv++] = (out_var){"agent_department_name",
+                                   net->ids ? "department: the org chart's department label, else the id of "
+                                              "the level-1 head above (the chief officer's own)"
+                                            : "department: the number of the level-1 head above (0: the chief "
+                                              "officer's own)",
+                                   NULL, OUT_TEXT, 1, {d_agent}, lf->dept_name, {0}, 0, NULL};
     }
 
     /* global attributes: provenance */

@@ -36,7 +36,40 @@ void network_free(sim_network *net)
     if (net->ids)
         for (int32_t i = 0; i < net->n; i++) free(net->ids[i]);
     free(net->ids);
+    network_names_free(net->team_names, net->n_teams);
+    network_names_free(net->department_names, net->n_departments);
+    free(net->department);
     free(net);
+}
+
+void network_names_free(char **names, int32_t n)
+{
+    if (names)
+        for (int32_t k = 0; k < n; k++) free(names[k]);
+    free(names);
+}
+
+char **network_names_numbered(int32_t n)
+{
+    char **names = calloc(n > 0 ? (size_t)n : 1, sizeof *names);
+    if (!names) return NULL;
+    for (int32_t k = 0; k < n; k++) {
+        char num[16];
+        snprintf(num, sizeof num, "%d", (int)k);
+        if (!(names[k] = strdup(num))) {
+            network_names_free(names, k);
+            return NULL;
+        }
+    }
+    return names;
+}
+
+/* Bytes of n names and their array. */
+static size_t names_bytes(char *const *names, int32_t n)
+{
+    size_t b = names ? (size_t)n * sizeof *names : 0;
+    for (int32_t k = 0; names && k < n; k++) b += strlen(names[k]) + 1;
+    return b;
 }
 
 int64_t network_arcs(const sim_network *net)
@@ -58,6 +91,8 @@ size_t network_bytes(const sim_network *net)
         b += n * sizeof *net->ids;
         for (int32_t i = 0; i < net->n; i++) b += strlen(net->ids[i]) + 1;
     }
+    if (net->department) b += n * sizeof *net->department;
+    b += names_bytes(net->team_names, net->n_teams) + names_bytes(net->department_names, net->n_departments);
     return b;
 }
 

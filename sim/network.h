@@ -43,6 +43,31 @@ typedef struct sim_network {
     int32_t n_levels;   /* 1 + deepest level */
     int32_t n_teams;
     char **ids;         /* orgchart: ids[i] = agent i's id in the file (each malloc'd); else NULL */
+
+    /* Names of teams and departments, for targeting (interventions.*.target.teams and
+     * .departments match them) and for the results' per-agent table.  Present (non-NULL)
+     * exactly when team is; each name malloc'd, owned by the network.
+     *   team_names[t]   org chart: the team column's label; a person without one is in the
+     *                   team named by their manager's id (their manager's direct reports,
+     *                   joined by anyone whose label is that id), the chief officer without
+     *                   one alone in team "-"; generated: the team number ("0", "1", ...).
+     *   department[i]   agent i's department, 0..n_departments-1, numbered in the order
+     *                   they are first met breadth first (department 0 is the chief
+     *                   officer's).  A per-agent attribute a model may use (e.g. a task
+     *                   suitability per department), read-only like the rest.
+     *   department_names[d]  org chart with a department column: its label; an empty
+     *                   cell is the manager's department (the chief officer's: named by
+     *                   their id).  Without the column, and for generated organizations,
+     *                   departments are the branches under the chief officer: the chief
+     *                   officer alone and each level-1 head with everyone below them,
+     *                   named by the head's id (generated: agent number, so department d
+     *                   is named "d" and headed by agent d).  The peer ties of
+     *                   organization.peer_structure: block follow these branches, never
+     *                   the department column. */
+    char **team_names;        /* n_teams */
+    int32_t *department;      /* n */
+    int32_t n_departments;
+    char **department_names;  /* n_departments */
 } sim_network;
 
 /* Rows network.* and organization.* of the parameter table. */

@@ -66,6 +66,11 @@ extern const char *const network_generation_keys[NET_GENERATIONS];
  * memory. */
 sim_network *network_new(int32_t n, const char *kind);
 
+/* n names "0", "1", ... (each malloc'd, in a malloc'd array); NULL when out
+ * of memory.  network_names_free frees n names and the array (NULL: no-op). */
+char **network_names_numbered(int32_t n);
+void network_names_free(char **names, int32_t n);
+
 /* Allocate row (n+1 zeros) / col (for the total in row[n], at least one
  * element); SIM_ENOMEM with err filled when out of memory. */
 int network_alloc_row(sim_network *net, sim_error *err);

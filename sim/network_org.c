@@ -495,6 +495,21 @@ int network_build_organization(const scenario *scn, uint32_t seed, sim_network *
     }
     net->n_levels = n_levels;
     net->n_teams = n > 1 ? (int32_t)((n - 2) / p.span + 2) : 1;
+    /* names: the team numbers; departments: the chief officer alone (0)
+     * and the branch of each level-1 head, numbered (and named) by the
+     * head's agent number */
+    net->n_departments = (int32_t)(1 + (n - 1 < p.span ? n - 1 : p.span));
+    net->department = malloc((size_t)n * sizeof *net->department);
+    net->team_names = network_names_numbered(net->n_teams);
+    net->department_names = network_names_numbered(net->n_departments);
+    if (!net->department || !net->team_names || !net->department_names) {
+        st = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %d agents", (int)n);
+        goto done;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        int32_t m = net->manager[i];
+        net->department[i] = m <= 0 ? i : net->department[m];
+    }
     if ((st = org_generations(scn, net, p.key, err))) goto done;
     st = org_ties(net, &p, err);
 

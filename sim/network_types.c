@@ -277,7 +277,8 @@ int network_estimate(const scenario *scn, network_size *out, sim_error *err)
     int64_t cap = scenario_int(scn, "organization.teammate_ties");
     double peers = scenario_double(scn, "organization.peer_ties");
     const int64_t org_attributes = sizeof(int32_t) + sizeof(int16_t) + sizeof(int8_t) +
-                                   sizeof(int32_t); /* manager, level, generation, team */
+                                   2 * sizeof(int32_t); /* manager, level, generation, team,
+                                                           department */
     const int64_t batch = (int64_t)NET_BATCH * 2 * sizeof(int32_t);
     memset(out, 0, sizeof *out);
     out->agents = n;
@@ -293,7 +294,8 @@ int network_estimate(const scenario *scn, network_size *out, sim_error *err)
         out->arcs = 2 * (n - 1) + full * team_arcs(span, cap) + team_arcs(rest, cap) +
                     (int64_t)((double)n * peers);
         /* + the departments (4 bytes an agent) and the peer-tie batches */
-        out->bytes = csr_bytes(n, out->arcs) + (org_attributes + 4) * n + 3 * batch;
+        out->bytes = csr_bytes(n, out->arcs) + (org_attributes + 4) * n + 3 * batch +
+                     32 * (full + 2); /* + the teams' names */
     } else {
         char *path = scenario_resolve_path(scn->file, scenario_string(scn, "network.file"));
         if (!path) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");

@@ -8,6 +8,7 @@
  * reach: they hang below a reporting cycle.  Every step is O(rows). */
 #include "orgchart.h"
 #include "csv.h"
+#include "network_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -109,7 +110,7 @@ static int32_t map_get(const str_map *m, const char *text, const char *s)
 /* ---------- rows ---------- */
 
 typedef struct chart_row {
-    size_t id, boss_id, team; /* offsets into the arena; CHART_NONE: none */
+    size_t id, boss_id, team, dept; /* offsets into the arena; CHART_NONE: none */
     int line;
     int16_t level;            /* -1: not given */
     int8_t generation;
@@ -121,6 +122,8 @@ typedef struct chart {
     arena text;
     chart_row *rows;
     int32_t n, cap;
+    int has_dept;      /* the header has a department column */
+    size_t dash;       /* the text "-": the chief officer's unlabelled team */
 } chart;
 
 static const char *row_id(const chart *c, int32_t r)
@@ -168,13 +171,13 @@ static int parse_level(const char *s, int16_t *level)
 
 /* Column indices of the header, -1 when absent. */
 typedef struct chart_columns {
-    int id, boss, generation, level, team, count;
+    int id, boss, generation, level, team, dept, count;
 } chart_columns;
 
 static int read_header(const chart *c, char *s, int line, chart_columns *col, sim_error *err)
 {
-    static const char *const names[] = {"id", "manager_id", "generation", "level", "team"};
-    int *slot[] = {&col->id, &col->boss, &col->generation, &col->level, &col->team};
+    static const char *const names[] = {"id", "manager_id", "generation", "level", "team", "department"};
+    int *slot[] = {&col->id, &col->boss, &col->generation, &col->level, &col->team, &col->dept};
     char *fields[CHART_MAX_FIELDS];
     int nf = csv_split(s, fields, CHART_MAX_FIELDS);
     if (nf < 0)
@@ -185,9 +188,9 @@ static int read_header(const chart *c, char *s, int line, chart_columns *col, si
                              "header has %d columns, at most %d are supported", nf,
                              CHART_MAX_FIELDS);
     col->count = nf;
-    for (int k = 0; k < 5; k++) *slot[k] = -1;
+    for (int k = 0; k < 6; k++) *slot[k] = -1;
     for (int j = 0; j < nf; j++)
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < 6; k++) {
             if (strcasecmp(fields[j], names[k]) != 0) continue;
             if (*slot[k] >= 0)
                 return sim_error_set(err, SIM_EINPUT, c->path, line, 0, CHART_KEY,
@@ -220,7 +223,7 @@ static int add_row(chart *c, char **fields, const chart_columns *col, int line,
     const char *path = c->path;
     char value[80];
     chart_row row = {.boss = -1, .level = -1, .line = line, .team = CHART_NONE,
-                     .boss_id = CHART_NONE};
+                     .boss_id = CHART_NONE, .dept = CHART_NONE};
     const char *id = fields[col->id], *boss = fields[col->boss];
     if (*id == '\0')
         return sim_error_set(err, SIM_EINPUT, path, line, 0, CHART_KEY, "empty id: \"%s\"", text);
@@ -229,9 +232,10 @@ static int add_row(chart *c, char **fields, const chart_columns *col, int line,
                              "id \"-\" is not allowed: a manager_id of \"-\" means none");
     /* ids are written to the results (the agent coordinate) as UTF-8 text;
      * the manager and team must name ids and labels the same way */
-    const char *named[] = {"id", "manager_id", "team"};
-    const char *value_of[] = {id, boss, col->team >= 0 ? fields[col->team] : ""};
-    for (int k = 0; k < 3; k++) {
+    const char *named[] = {"id", "manager_id", "team", "department"};
+    const char *value_of[] = {id, boss, col->team >= 0 ? fields[col->team] : "",
+                              col->dept >= 0 ? fields[col->dept] : ""};
+    for (int k = 0; k < 4; k++) {
         size_t at;
         const char *problem = csv_text_problem(value_of[k], &at);
         if (!problem) continue;
@@ -269,6 +273,8 @@ static int add_row(chart *c, char **fields, const chart_columns *col, int line,
     if (!st && *boss && strcmp(boss, "-") != 0) st = arena_add(&c->text, boss, &row.boss_id);
     if (!st && col->team >= 0 && fields[col->team][0] != '\0')
         st = arena_add(&c->text, fields[col->team], &row.team);
+    if (!st && col->dept >= 0 && fields[col->dept][0] != '\0')
+        st = arena_add(&c->text, fields[col->dept], &row.dept);
     if (st) return sim_error_set(err, SIM_ENOMEM, path, line, 0, CHART_KEY, "out of memory");
     c->rows[c->n++] = row;
     return SIM_OK;
@@ -295,6 +301,7 @@ static int read_rows(chart *c, csv_reader *f, sim_error *err)
         if (!have_header) {
             if ((st = read_header(c, s, lineno, &col, err))) goto done;
             have_header = 1;
+            c->has_dept = col.dept >= 0;
             continue;
         }
         csv_excerpt(text, sizeof text, s);
@@ -464,30 +471,51 @@ done:
     return st;
 }
 
-/* The network of the walked tree: agent i is row order[i]. */
+/* The names of the labels met, in order: names[k] = the text at label[k]. */
+static char **label_names(const chart *c, const size_t *label, int32_t count)
+{
+    char **names = calloc(count > 0 ? (size_t)count : 1, sizeof *names);
+    if (!names) return NULL;
+    for (int32_t k = 0; k < count; k++)
+        if (!(names[k] = strdup(c->text.text + label[k]))) {
+            network_names_free(names, k);
+            return NULL;
+        }
+    return names;
+}
+
+/* The network of the walked tree: agent i is row order[i].  Teams and
+ * departments are numbered by their labels (network.h), in the order they
+ * are first met. */
 static int make_network(const chart *c, const int32_t *order, const int32_t *depth,
                         sim_network **out, sim_error *err)
 {
     int32_t n = c->n;
     const char *text = c->text.text;
     int32_t *agent = malloc((size_t)n * sizeof *agent);
-    int32_t *own_team = malloc(((size_t)n + 1) * sizeof *own_team); /* by manager + 1 */
-    str_map labels = {0};
+    size_t *dept_of = malloc((size_t)n * sizeof *dept_of);      /* by agent: its label */
+    size_t *team_label = malloc((size_t)n * sizeof *team_label); /* by team */
+    size_t *dept_label = malloc((size_t)n * sizeof *dept_label); /* by department */
+    str_map labels = {0}, depts = {0};
     sim_network *net = calloc(1, sizeof *net);
     int st = SIM_OK;
-    if (!agent || !own_team || !net || map_init(&labels, (size_t)n)) goto nomem;
+    if (!agent || !dept_of || !team_label || !dept_label || !net || map_init(&labels, (size_t)n) ||
+        map_init(&depts, (size_t)n))
+        goto nomem;
     net->n = n;
     snprintf(net->kind, sizeof net->kind, "orgchart");
     net->manager = malloc((size_t)n * sizeof *net->manager);
     net->level = malloc((size_t)n * sizeof *net->level);
     net->generation = malloc((size_t)n * sizeof *net->generation);
     net->team = malloc((size_t)n * sizeof *net->team);
+    net->department = malloc((size_t)n * sizeof *net->department);
     net->ids = calloc((size_t)n, sizeof *net->ids);
-    if (!net->manager || !net->level || !net->generation || !net->team || !net->ids) goto nomem;
+    if (!net->manager || !net->level || !net->generation || !net->team || !net->department ||
+        !net->ids)
+        goto nomem;
 
     for (int32_t i = 0; i < n; i++) agent[order[i]] = i;
-    for (int32_t m = 0; m <= n; m++) own_team[m] = -1;
-    int32_t n_teams = 0, deepest = 0;
+    int32_t n_teams = 0, n_depts = 0, deepest = 0;
     for (int32_t i = 0; i < n; i++) {
         const chart_row *row = &c->rows[order[i]];
         int32_t m = row->boss < 0 ? -1 : agent[row->boss], t;
@@ -495,26 +523,45 @@ static int make_network(const chart *c, const int32_t *order, const int32_t *dep
         net->level[i] = (int16_t)depth[order[i]];
         if (depth[order[i]] > deepest) deepest = depth[order[i]];
         net->generation[i] = row->generation;
-        if (row->team != CHART_NONE) {
-            t = map_put(&labels, text, row->team, n_teams);
-            if (t < 0) t = n_teams++;
-        } else {
-            if (own_team[m + 1] < 0) own_team[m + 1] = n_teams++;
-            t = own_team[m + 1];
+        /* the team: the label, else the manager's id (their direct reports) */
+        size_t label = row->team != CHART_NONE ? row->team : m >= 0 ? row->boss_id : c->dash;
+        t = map_put(&labels, text, label, n_teams);
+        if (t < 0) {
+            team_label[n_teams] = label;
+            t = n_teams++;
         }
         net->team[i] = t;
+        /* the department: the label (an empty one: the manager's), or
+         * without the column the level-1 branch (the chief officer's own) */
+        if (c->has_dept ? row->dept != CHART_NONE : 0) label = row->dept;
+        else if (m < 0 || (!c->has_dept && depth[order[i]] == 1)) label = row->id;
+        else label = dept_of[m];
+        dept_of[i] = label;
+        t = map_put(&depts, text, label, n_depts);
+        if (t < 0) {
+            dept_label[n_depts] = label;
+            t = n_depts++;
+        }
+        net->department[i] = t;
         if (!(net->ids[i] = strdup(text + row->id))) goto nomem;
     }
     net->n_levels = deepest + 1;
     net->n_teams = n_teams;
+    net->n_departments = n_depts;
+    if (!(net->team_names = label_names(c, team_label, n_teams)) ||
+        !(net->department_names = label_names(c, dept_label, n_depts)))
+        goto nomem;
     goto done;
 nomem:
     st = sim_error_set(err, SIM_ENOMEM, c->path, 0, 0, CHART_KEY, "out of memory for %d people",
                        (int)n);
 done:
     free(agent);
-    free(own_team);
+    free(dept_of);
+    free(team_label);
+    free(dept_label);
     free(labels.slot);
+    free(depts.slot);
     if (st) {
         network_free(net);
         return st;
@@ -542,6 +589,10 @@ int orgchart_read(const char *path, sim_network **out, sim_error *err)
         goto done;
     }
     if ((st = walk_tree(&c, root, order, depth, err))) goto done;
+    if (arena_add(&c.text, "-", &c.dash)) {
+        st = sim_error_set(err, SIM_ENOMEM, path, 0, 0, CHART_KEY, "out of memory");
+        goto done;
+    }
     st = make_network(&c, order, depth, out, err);
 done:
     free(order);

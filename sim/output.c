@@ -122,6 +122,7 @@ static int validate(const out_spec *spec, sim_error *err)
         for (int k = 0; chunked && k < v->ndims; k++)
             if (v->chunk[k] == 0) return internal(err, "zero chunk extent in", v->name);
         if (!chunked && !v->data) return internal(err, "contiguous variable without data", v->name);
+        if (v->type == OUT_TEXT && (chunked || v->fill)) return internal(err, "chunked or filled text", v->name);
     }
     for (int i = 0; i < spec->nattrs; i++) {
         if (!spec->attrs[i].name || !spec->attrs[i].name[0]) return internal(err, "empty attribute name", NULL);
@@ -240,6 +241,7 @@ static void fill_of(const out_var *v, void *fill)
     case OUT_INT32: memcpy(fill, &i32, sizeof i32); break;
     case OUT_INT64: memcpy(fill, &i64, sizeof i64); break;
     case OUT_F64: memcpy(fill, &d, sizeof d); break;
+    case OUT_TEXT: break;
     }
 }
 
@@ -324,11 +326,24 @@ static int write_var(out_file *f, int i)
         dims[k] = f->spec->dims[v->dims[k]].size;
         empty |= dims[k] == 0;
     }
-    hid_t ds = create_dataset(f, v->name, file_type_of(v->type), v->ndims, dims, v);
-    if (ds < 0) return SIM_EIO;
+    hid_t strtype = -1;
+    if (v->type == OUT_TEXT) {
+        strtype = H5Tcopy(H5T_C_S1);
+        if (strtype < 0 || H5Tset_size(strtype, H5T_VARIABLE) < 0 || H5Tset_cset(strtype, H5T_CSET_UTF8) < 0) {
+            if (strtype >= 0) H5Tclose(strtype);
+            return h5_fail(f, "string type for", v->name);
+        }
+    }
+    hid_t ds = create_dataset(f, v->name, strtype >= 0 ? strtype : file_type_of(v->type), v->ndims, dims, v);
+    if (ds < 0) {
+        if (strtype >= 0) H5Tclose(strtype);
+        return SIM_EIO;
+    }
     f->ds[i] = ds;
-    if (v->data && !empty && H5Dwrite(ds, mem_type_of(v->type), H5S_ALL, H5S_ALL, f->dxpl, v->data) < 0)
+    if (v->data && !empty &&
+        H5Dwrite(ds, strtype >= 0 ? strtype : mem_type_of(v->type), H5S_ALL, H5S_ALL, f->dxpl, v->data) < 0)
         status = h5_fail(f, "data of", v->name);
+    if (strtype >= 0) H5Tclose(strtype);
     for (int k = 0; k < v->ndims && status == SIM_OK; k++)
         if (H5DSattach_scale(ds, f->scales[v->dims[k]], (unsigned)k) < 0)
             status = h5_fail(f, "dimension scale attachment of", v->name);

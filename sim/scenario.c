@@ -437,10 +437,10 @@ static int parse_time(const char *s, time_text *t, char *why, size_t size)
 static void time_forms(const param_def *def, char *buf, size_t size)
 {
     if (time_kind(def) == TIME_DAY)
-        snprintf(buf, size, "a day as a number of days (90), 90d, 12w, 3m or a date (2025-03-01, "
-                            "with run.start_date)");
+        snprintf(buf, size, "an integer number of days (90), or 90d, 12w, 3m, or a date such as "
+                            "2025-03-01 (with run.start_date)");
     else
-        snprintf(buf, size, "a number of days (30), or 30d, 4w, 1m");
+        snprintf(buf, size, "an integer number of days (30), or 30d, 4w, 1m");
 }
 
 /* The days of t for row def, counted from the start date (NULL: none
@@ -819,6 +819,23 @@ static void suggest(const scenario *scn, const char *path, int sections, char *b
         snprintf(buf, size, "%.*s", (int)same_len, same_p);
     else if (size)
         buf[0] = '\0';
+}
+
+const char *scenario_nearest_word(const char *word, const char *const *words, size_t n)
+{
+    size_t wlen = strlen(word), best = (size_t)-1;
+    const char *best_w = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(word, words[i]) == 0) return words[i];
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(words[i]), longer = wlen > len ? wlen : len;
+        size_t d = edit_distance(word, wlen, words[i], len);
+        if (d <= 3 && 3 * d <= longer && d < best) {
+            best = d;
+            best_w = words[i];
+        }
+    }
+    return best_w;
 }
 
 int scenario_unknown_key(const scenario *scn, const char *path, int sections,

@@ -133,6 +133,12 @@ int scenario_set_number(scenario *scn, const char *path, double value, const cha
 int scenario_time_days(const scenario *scn, const char *path, const char *text, long long *days,
                        char *why, size_t size);
 
+/* The word among words[0..n) that word most likely misspells, for a "did
+ * you mean": one equal but for case, else the nearest by edit distance
+ * (adjacent swaps count one) when it is at most 3 and at most a third of
+ * the longer word; NULL when none is close. */
+const char *scenario_nearest_word(const char *word, const char *const *words, size_t n);
+
 /* Fill the fields of the struct at params from the bound rows of table (see
  * params.h for the C type of each field), in one pass; rows without a
  * binding are skipped.  Every bound row must be in scn with the same type

@@ -1,5 +1,6 @@
 /* intervention.c: schedule, target and cost keys shared by every intervention. */
 #include "intervention.h"
+#include "csv.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -96,6 +97,93 @@ static int parse_generations(const char *text, uint8_t *mask)
     return *mask ? 0 : -1;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_free(char **names, int32_t n)
+{
+    for (int32_t k = 0; names && k < n; k++) free(names[k]);
+    free(names);
+}
+
+/* "all" (*out NULL) or a comma list of names, CSV-quoted where they hold
+ * a comma, into a sorted list without repeats.  SIM_OK; SIM_EINPUT with
+ * why; SIM_ENOMEM. */
+static int parse_names(const char *text, char ***out, int32_t *n, char *why, size_t size)
+{
+    *out = NULL;
+    *n = 0;
+    if (strcmp(text, "all") == 0) return SIM_OK;
+    size_t len = strlen(text), max = 1;
+    for (size_t k = 0; k < len; k++) max += text[k] == ',';
+    if (max > INT32_MAX / 2) max = INT32_MAX / 2;
+    char *copy = malloc(len + 1), **fields = malloc(max * sizeof *fields), **names = NULL;
+    int rc = SIM_OK, nf = 0;
+    if (!copy || !fields) {
+        rc = SIM_ENOMEM;
+        goto done;
+    }
+    memcpy(copy, text, len + 1);
+    nf = csv_split(copy, fields, (int)max);
+    if (nf < 0) {
+        snprintf(why, size, "%s", csv_split_error(nf));
+        rc = SIM_EINPUT;
+        goto done;
+    }
+    if (!(names = calloc((size_t)nf + 1, sizeof *names))) {
+        rc = SIM_ENOMEM;
+        goto done;
+    }
+    for (int k = 0; k < nf; k++) {
+        if (!fields[k][0]) {
+            snprintf(why, size, "name %d of the list is empty", k + 1);
+            rc = SIM_EINPUT;
+            goto done;
+        }
+        if (!(names[*n] = strdup(fields[k]))) {
+            rc = SIM_ENOMEM;
+            goto done;
+        }
+        (*n)++;
+    }
+    qsort(names, (size_t)*n, sizeof *names, cmp_name);
+    int32_t kept = 0;
+    for (int32_t k = 0; k < *n; k++) {
+        if (kept && strcmp(names[kept - 1], names[k]) == 0) {
+            free(names[k]);
+            continue;
+        }
+        names[kept++] = names[k];
+    }
+    *n = kept;
+done:
+    free(copy);
+    free(fields);
+    if (rc != SIM_OK) {
+        names_free(names, *n);
+        *n = 0;
+        return rc;
+    }
+    *out = names;
+    return SIM_OK;
+}
+
+/* A list of names at key k: parse_names with its errors at the key. */
+static int names_at(const scenario *scn, const char *k, const char *text, char ***out, int32_t *n,
+                    sim_error *err)
+{
+    char why[160];
+    int rc = parse_names(text, out, n, why, sizeof why);
+    if (rc == SIM_ENOMEM) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, k, "out of memory");
+    if (rc != SIM_OK)
+        return scenario_error(scn, k, err,
+                              "expected all or a comma list of names such as \"Sales EMEA, R&D\" (a "
+                              "name holding a comma in double quotes), got \"%.80s\": %s", text, why);
+    return SIM_OK;
+}
+
 int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_error *err)
 {
     char k[160];
@@ -104,6 +192,8 @@ int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_err
     c->generations = 0;
     c->teams = NULL;
     c->n_teams = 0;
+    c->team_names = c->department_names = NULL;
+    c->n_team_names = c->n_department_names = 0;
     if (c->end >= 0 && c->end < c->start)
         return scenario_error(scn, key(k, sizeof k, name, "end"), err,
                               "must be -1 or at least the start day (%d)", (int)c->start);
@@ -121,12 +211,25 @@ int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_err
                               "expected all or a list of gen_z, millennial, gen_x, boomer, got \"%s\"",
                               c->generations_text);
 
+    key(k, sizeof k, name, "target.departments");
+    if ((rc = names_at(scn, k, c->departments_text, &c->department_names, &c->n_department_names, err)))
+        return rc;
+
+    /* teams: names on an org chart, numbers on a generated organization */
     key(k, sizeof k, name, "target.teams");
+    const param_value *type = scenario_find(scn, "network.type");
+    if (type && type->s && strcmp(type->s, "orgchart") == 0) {
+        rc = names_at(scn, k, c->teams_text, &c->team_names, &c->n_team_names, err);
+        if (rc) iv_common_free(c);
+        return rc;
+    }
     team_list t = {0};
     rc = parse_ranges(c->teams_text, add_teams, &t);
     if (rc < 0 || (rc == 0 && t.n == 0)) {
         free(t.ids);
-        return scenario_error(scn, k, err, "expected all or a list of team numbers such as 3,5, got \"%s\"",
+        iv_common_free(c);
+        return scenario_error(scn, k, err, "expected all or a list of team numbers such as 3,5 (teams "
+                              "have names on an org chart, network.type orgchart), got \"%s\"",
                               c->teams_text);
     }
     if (rc == 0) {
@@ -206,10 +309,11 @@ static int find_missing(void *ctx, long lo, long hi)
  * when none was given. */
 static const char *target_key_given_last(const scenario *scn, const char *name, char *buf, size_t size)
 {
-    static const char *const fields[] = {"target.levels", "target.generations", "target.teams"};
+    static const char *const fields[] = {"target.levels", "target.generations", "target.teams",
+                                         "target.departments"};
     const param_value *best = NULL;
     const char *field = "enabled";
-    for (int f = 0; f < 3; f++) {
+    for (int f = 0; f < 4; f++) {
         char k[160];
         const param_value *v = scenario_find(scn, key(k, sizeof k, name, fields[f]));
         if (!v || v->source == PARAM_FROM_DEFAULT) continue;
@@ -223,21 +327,70 @@ static const char *target_key_given_last(const scenario *scn, const char *name, 
     return key(buf, size, name, field);
 }
 
+/* Each name listed (names[0..n)) against the organization's names
+ * (have[0..n_have), NULL: none): the first missing one is an error at key
+ * field, with the nearest name the organization has. */
+static int check_names(const scenario *scn, const iv_common *c, const char *field, const char *what,
+                       char *const *names, int32_t n, char *const *have, int32_t n_have, sim_error *err)
+{
+    char k[160];
+    key(k, sizeof k, c->name, field);
+    if (names && !have)
+        return scenario_error(scn, k, err, "this network has no %ss to name (an organization or an org "
+                              "chart has)", what);
+    for (int32_t j = 0; names && j < n; j++) {
+        int32_t x = 0;
+        while (x < n_have && strcmp(have[x], names[j]) != 0) x++;
+        if (x < n_have) continue;
+        const char *near = scenario_nearest_word(names[j], (const char *const *)have, (size_t)n_have);
+        char shown[80], near_q[160] = "";
+        csv_excerpt(shown, sizeof shown, names[j]);
+        if (near) {
+            char t[80];
+            csv_excerpt(t, sizeof t, near);
+            snprintf(near_q, sizeof near_q, "; did you mean \"%s\"?", t);
+        }
+        if (!near) { /* a few of the names there are */
+            size_t len = strlen(near_q);
+            for (int32_t q = 0; q < n_have && q < 4 && len + 40 < sizeof near_q; q++) {
+                char t[24];
+                csv_excerpt(t, sizeof t, have[q]);
+                len += (size_t)snprintf(near_q + len, sizeof near_q - len, "%s\"%s\"", q ? ", " : "; they include ", t);
+            }
+            if (n_have > 4 && len + 5 < sizeof near_q) snprintf(near_q + len, sizeof near_q - len, ", ...");
+        }
+        return scenario_error(scn, k, err, "no %s named \"%s\" in the organization (%d %ss, named by %s)%s", what,
+                              shown, (int)n_have, what,
+                              strcmp(scenario_string(scn, "network.type"), "orgchart") != 0 ? "number"
+                              : strcmp(what, "team") == 0 ? "the team column, else the manager's id"
+                              : "the department column, else the level-1 head's id",
+                              near_q);
+    }
+    return SIM_OK;
+}
+
 int iv_check_target(const scenario *scn, const iv_common *c, const sim_network *net, int leaders_only,
                     sim_error *err)
 {
     char k[160];
+    int rc = check_names(scn, c, "target.teams", "team", c->team_names, c->n_team_names, net->team_names,
+                         net->n_teams, err);
+    if (!rc)
+        rc = check_names(scn, c, "target.departments", "department", c->department_names, c->n_department_names,
+                         net->department_names, net->n_departments, err);
+    if (rc) return rc;
     missing_item m = {net->n_levels, -1};
     if (net->level && parse_ranges(c->levels_text, find_missing, &m) == 0 && m.first >= 0)
         return scenario_error(scn, key(k, sizeof k, c->name, "target.levels"), err,
                               "level %ld does not exist: the organization has levels 0-%d", m.first,
                               (int)net->n_levels - 1);
     m = (missing_item){net->n_teams, -1};
-    if (net->team && parse_ranges(c->teams_text, find_missing, &m) == 0 && m.first >= 0)
+    if (c->teams && net->team && parse_ranges(c->teams_text, find_missing, &m) == 0 && m.first >= 0)
         return scenario_error(scn, key(k, sizeof k, c->name, "target.teams"), err,
                               "team %ld does not exist: the organization has teams 0-%d", m.first,
                               (int)net->n_teams - 1);
     if (!net->level || !net->generation || (c->teams && !net->team)) return SIM_OK;
+    if ((c->team_names && !net->team_names) || (c->department_names && !net->department_names)) return SIM_OK;
 
     uint8_t *leader = NULL;
     if (leaders_only && net->manager) {
@@ -254,9 +407,10 @@ int iv_check_target(const scenario *scn, const iv_common *c, const sim_network *
     if (eligible == 0)
         return scenario_error(scn, target_key_given_last(scn, c->name, k, sizeof k), err,
                               "no %s in the organization of %d staff is in levels %s x generations "
-                              "%s x teams %s: the intervention would reach nobody",
+                              "%s x teams %s x departments %s: the intervention would reach nobody",
                               leaders_only ? "leader (agent with direct reports)" : "agent",
-                              (int)net->n, c->levels_text, c->generations_text, c->teams_text);
+                              (int)net->n, c->levels_text, c->generations_text, c->teams_text,
+                              c->departments_text);
     if (c->share * (double)eligible < 0.5)
         return scenario_error(scn, key(k, sizeof k, c->name, "target.share"), err,
                               "%g of the %lld eligible %s rounds to nobody: use at least %g", c->share,
@@ -270,6 +424,16 @@ void iv_common_free(iv_common *c)
     if (!c) return;
     free(c->teams);
     c->teams = NULL;
+    names_free(c->team_names, c->n_team_names);
+    names_free(c->department_names, c->n_department_names);
+    c->team_names = c->department_names = NULL;
+    c->n_team_names = c->n_department_names = 0;
+}
+
+/* Whether name is among the sorted names[0..n). */
+static int listed(const char *name, char *const *names, int32_t n)
+{
+    return bsearch(&name, names, (size_t)n, sizeof *names, cmp_name) != NULL;
 }
 
 int iv_active(const iv_common *c, int32_t day)
@@ -291,6 +455,13 @@ int iv_eligible(const iv_common *c, const genai_world *w, int32_t i)
     if (!(c->levels & (UINT64_C(1) << l))) return 0;
     if (!(c->generations & (1u << net->generation[i]))) return 0;
     if (c->teams && !bsearch(&net->team[i], c->teams, (size_t)c->n_teams, sizeof *c->teams, cmp_int32))
+        return 0;
+    if (c->team_names && !(net->team_names && listed(net->team_names[net->team[i]], c->team_names,
+                                                      c->n_team_names)))
+        return 0;
+    if (c->department_names &&
+        !(net->department_names && listed(net->department_names[net->department[i]], c->department_names,
+                                          c->n_department_names)))
         return 0;
     return 1;
 }

@@ -8,9 +8,16 @@
  * Schedule: an intervention acts from day `start` to day `end` (-1: to the
  * horizon).  Sessions fall on start, start + every, start + 2 every, ...
  * (every = 0: one session, on the start day).
- * Target: agents whose level, generation and team are listed (each "all"
- * or a comma list: levels "0-2,4", generations "gen_z,millennial", teams
- * "3,5"), of whom a random share is drawn, capped at count (0: no cap).
+ * Target: agents whose level, generation, team and department are listed
+ * (each "all" or a comma list: levels "0-2,4", generations
+ * "gen_z,millennial"; teams by name on an org chart, "Sales EMEA, E1100",
+ * by number and range on a generated organization, "3,5-7"; departments by
+ * name, "Finance, Legal": see sim/network.h for the names), of whom a
+ * random share is drawn, capped at count (0: no cap).  A list of names is
+ * split at commas and each name trimmed; a name holding a comma or a quote
+ * is written in double quotes as in CSV ('"R&D, Legal", Sales', "" for a
+ * quote).  Names are checked against the organization once it is built
+ * (iv_check_target: an unknown name is an error with a did-you-mean).
  * Draws use rng purpose INTERVENTION_PURPOSE(name), so a target group does
  * not depend on which other interventions run. */
 #ifndef MODELS_INTERVENTION_H
@@ -24,7 +31,7 @@
  * they bind (scenario_bind fills them with the module's own rows); NAME is a
  * string literal; START the default start day as YAML text; WHO the default
  * levels. */
-#define IV_COMMON_ROWS 10
+#define IV_COMMON_ROWS 11
 #define INTERVENTION_COMMON_PARAMS(T, NAME, START, EVERY, HOURS, WHO)                             \
     {"interventions." NAME ".enabled", PARAM_BOOL, "", 0, 1, "false", NULL, 0,                 \
      "run this intervention", PARAM_FIELD(T, c.enabled)},                                       \
@@ -44,7 +51,15 @@
      "generations reached: all, or a list such as gen_z,millennial",                            \
      PARAM_FIELD(T, c.generations_text)},                                                       \
     {"interventions." NAME ".target.teams", PARAM_STRING, "", 0, 0, "all", NULL, 0,            \
-     "teams reached: all, or a list of team numbers such as 3,5", PARAM_FIELD(T, c.teams_text)}, \
+     "teams reached: all, or a comma list; org charts: team names (the team column's labels, "  \
+     "else a manager's id for their direct reports), e.g. \"Sales EMEA, E1100\" (a name with a " \
+     "comma in double quotes); generated organizations: team numbers such as 3,5-7",            \
+     PARAM_FIELD(T, c.teams_text)},                                                             \
+    {"interventions." NAME ".target.departments", PARAM_STRING, "", 0, 0, "all", NULL, 0,      \
+     "departments reached: all, or a comma list of department names, e.g. \"Finance, Legal\": " \
+     "the org chart's department column; without it, and in generated organizations, the "    \
+     "branches under the chief officer, named by the level-1 head's id (generated: number)",   \
+     PARAM_FIELD(T, c.departments_text)},                                                       \
     {"interventions." NAME ".target.share", PARAM_DOUBLE, "1", 0, 1, "1", NULL, 0,             \
      "share of the eligible agents reached (drawn at random)", PARAM_FIELD(T, c.share)},        \
     {"interventions." NAME ".target.count", PARAM_INT, "agents", 0, 2000000000, "0", NULL, 0,  \
@@ -56,15 +71,21 @@ typedef struct iv_common {
     int enabled;
     int32_t start, end, every;
     double hours;
-    const char *levels_text, *generations_text, *teams_text; /* target lists as given (owned by
-                                                                the scenario) */
+    const char *levels_text, *generations_text, *teams_text, *departments_text; /* target lists
+                                                                as given (owned by the scenario) */
     double share;
     int64_t count;
     /* parsed from the lists (iv_common_parse) */
     uint64_t levels;      /* bit l: level l eligible (levels >= 63 share bit 63) */
     uint8_t generations;  /* bit g: generation g eligible */
-    int32_t *teams;       /* sorted team ids, NULL: all teams (owned) */
+    int32_t *teams;       /* sorted team ids, NULL: all teams or team_names (owned) */
     int32_t n_teams;
+    char **team_names;    /* org charts: the team names listed, sorted by strcmp, each once;
+                             NULL: all teams (owned) */
+    int32_t n_team_names;
+    char **department_names; /* the department names listed, sorted, each once; NULL: all
+                                departments (owned) */
+    int32_t n_department_names;
 } iv_common;
 
 /* Parse the target lists of c, whose rows scenario_bind has filled, and
@@ -86,10 +107,11 @@ int iv_common_read(const scenario *scn, const genai_intervention_type *t, iv_com
 int iv_check_schedule(const scenario *scn, const iv_common *c, int32_t days, sim_error *err);
 void iv_warn_schedule(const scenario *scn, const iv_common *c, int32_t days, sim_warnings *out);
 
-/* The target against the built organization: a level or team listed that
- * does not exist, nobody matching levels x generations x teams (among the
- * agents with direct reports when leaders_only), or a share of them that
- * rounds to nobody, are errors at their key. */
+/* The target against the built organization: a level, team or department
+ * listed that does not exist (a name: with a did-you-mean among the
+ * organization's names), nobody matching levels x generations x teams x
+ * departments (among the agents with direct reports when leaders_only), or
+ * a share of them that rounds to nobody, are errors at their key. */
 int iv_check_target(const scenario *scn, const iv_common *c, const sim_network *net, int leaders_only,
                     sim_error *err);
 
@@ -99,7 +121,8 @@ int iv_active(const iv_common *c, int32_t day);
 /* Whether a session falls on day. */
 int iv_session(const iv_common *c, int32_t day);
 
-/* Whether agent i meets the level, generation and team conditions. */
+/* Whether agent i meets the level, generation, team and department
+ * conditions (names: a binary search among the names listed). */
 int iv_eligible(const iv_common *c, const genai_world *w, int32_t i);
 
 /* Draw the target group among eligible agents (and, if extra is not NULL,
