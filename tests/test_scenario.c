@@ -14,8 +14,11 @@
 
 #include "scenario.h"
 
+/* run.days here is a plain integer row (unit "steps"): the integer rules;
+ * rows of unit day or days take times (12w, 3m, dates), tested in
+ * test_inputs.c. */
 static const param_def engine_rows[] = {
-    {"run.days", PARAM_INT, "days", 1, 100000, "365", NULL, 0, "days to simulate", PARAM_NO_FIELD},
+    {"run.days", PARAM_INT, "steps", 1, 100000, "365", NULL, 0, "days to simulate", PARAM_NO_FIELD},
     {"run.seed", PARAM_INT, "", 0, 9.3e18, "42", NULL, 0, "random seed", PARAM_NO_FIELD},
     {"run.verbose", PARAM_BOOL, "", 0, 0, "false", NULL, 0, "report progress", PARAM_NO_FIELD},
     {"run.title", PARAM_STRING, "", 0, 0, "\"demo run\"", NULL, 0, "a title for the output", PARAM_NO_FIELD},
@@ -821,7 +824,7 @@ Test(scenario, yaml_text_layout)
     cr_assert_not_null(yaml);
     cr_expect_str_eq(yaml,
                      "run:\n"
-                     "  days: 365  # days\n"
+                     "  days: 365  # steps\n"
                      "  seed: 42\n"
                      "  verbose: false\n"
                      "  title: \"demo run\"\n"
