@@ -18,7 +18,11 @@
  *   PARAM_DOUBLE       double
  *   PARAM_ENUM         int: the index of the value among the row's choices
  *                      (0 for the first), so a module's enum follows their order
- *   PARAM_STRING       const char *: owned by the scenario, valid while it lives
+ *   PARAM_STRING       const char *: owned by the scenario, valid while it lives.  With
+ *                      max_len > 0 the row also takes a YAML list of 1..max_len names
+ *                      ([Sales EMEA, "R&D, Legal"]), stored as one comma list, each name
+ *                      quoted as in CSV when it holds a comma or a quote
+ *                      (Sales EMEA, "R&D, Legal")
  *   PARAM_DOUBLE_LIST  param_list (max_len at most PARAM_LIST_MAX)
  *
  * Rows without a binding (PARAM_UNBOUND, the zero value) are read with the
@@ -60,7 +64,8 @@ typedef struct param_def {
     double min, max;     /* inclusive bounds for INT, DOUBLE and each list element */
     const char *def;     /* default as YAML text: "0.01", "[0.2, 0.3]", "normal", "" */
     const char *choices; /* ENUM only: "normal|uniform|constant"; NULL otherwise */
-    int max_len;         /* DOUBLE_LIST only: most elements allowed */
+    int max_len;         /* DOUBLE_LIST: most elements allowed; STRING: most names of a YAML
+                            list taken (0: no list) */
     const char *help;    /* one line: what the parameter means */
     param_bind bind;     /* whether (and as what) the row fills a field */
     size_t offset;       /* bound rows: offsetof the field in the module's struct */

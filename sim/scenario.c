@@ -580,6 +580,49 @@ int scenario_resolve_times(param_value *vals, size_t n, const char *file, const 
     return SIM_OK;
 }
 
+/* A STRING row with max_len > 0 given a YAML list of names: the names as
+ * one comma list, each quoted as in CSV when it holds a comma, a quote or
+ * blanks at its ends (params.h). */
+static int string_list(const param_def *def, yaml_document_t *doc, const yaml_node_t *node, char **out,
+                       const scenario_where *w, sim_error *err)
+{
+    const int count = (int)(node->data.sequence.items.top - node->data.sequence.items.start);
+    size_t cap = 1, len = 0;
+    char got[64];
+    if (count < 1 || count > def->max_len)
+        return scenario_fail_at(err, w, node, "expected a list of 1 to %d names, got %d", def->max_len, count);
+    for (int k = 0; k < count; k++) {
+        const yaml_node_t *item = yaml_document_get_node(doc, node->data.sequence.items.start[k]);
+        if (item->type != YAML_SCALAR_NODE || scenario_is_null_scalar(item)) {
+            scenario_describe_node(item, got, sizeof got);
+            return scenario_fail_at(err, w, item, "expected a name, got %s (element %d of the list)", got, k + 1);
+        }
+        if (strlen(scenario_scalar_text(item)) != item->data.scalar.length)
+            return scenario_fail_at(err, w, item, "a string may not contain a NUL character");
+        cap += 2 * item->data.scalar.length + 4;
+    }
+    char *s = malloc(cap);
+    if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, w->key, "out of memory");
+    for (int k = 0; k < count; k++) {
+        const char *t = scenario_scalar_text(yaml_document_get_node(doc, node->data.sequence.items.start[k]));
+        size_t n = strlen(t);
+        int quote = strpbrk(t, ",\"") != NULL || (n && (is_space(t[0]) || is_space(t[n - 1])));
+        if (k) {
+            s[len++] = ',';
+            s[len++] = ' ';
+        }
+        if (quote) s[len++] = '"';
+        for (; *t; t++) {
+            if (*t == '"') s[len++] = '"';
+            s[len++] = *t;
+        }
+        if (quote) s[len++] = '"';
+    }
+    s[len] = '\0';
+    *out = s;
+    return SIM_OK;
+}
+
 /* One list element (or a lone scalar given for a list). */
 static int list_element(const param_def *def, const yaml_node_t *item, int index, int count,
                         double *out, const scenario_where *w, sim_error *err)
@@ -649,7 +692,14 @@ int scenario_value_from_node(const param_def *def, yaml_document_t *doc, const y
         break;
     }
     case PARAM_STRING:
-        if (!text) return scenario_fail_at(err, w, node, "expected a string, got %s", got);
+        if (!text && node && node->type == YAML_SEQUENCE_NODE && def->max_len > 0) {
+            int rc = string_list(def, doc, node, &v.s, w, err);
+            if (rc != SIM_OK) return rc;
+            break;
+        }
+        if (!text)
+            return scenario_fail_at(err, w, node, "expected %s, got %s",
+                                    def->max_len > 0 ? "a string or a list of names" : "a string", got);
         if (node && node->type == YAML_SCALAR_NODE && strlen(text) != node->data.scalar.length)
             return scenario_fail_at(err, w, node, "a string may not contain a NUL character");
         if (is_date_row(def) && text[0]) {

@@ -520,3 +520,45 @@ Test(names, per_agent_table_names_and_dates_read_back, .timeout = 120)
     free(chart);
     support_rmdir(dir);
 }
+
+/* A YAML list of names is taken too, in a file and with --set, stored as
+ * the comma list (names holding a comma quoted) that reaches the same
+ * agents; a list of something else is refused at its element. */
+Test(names, yaml_lists_of_names)
+{
+    const char *sets[] = {"network.type=orgchart", "network.file=" NAMES_CSV, "model.name=genai",
+                          "interventions.training.enabled=true",
+                          "interventions.training.target.teams=[Sales, EMEA, Platform]",
+                          "interventions.training.target.departments=[\"Sales\", 'R&D']", NULL};
+    scenario *scn = plain_scenario(sets);
+    cr_expect_str_eq(scenario_string(scn, "interventions.training.target.teams"), "Sales, EMEA, Platform");
+    sim_network *net = NULL;
+    sim_error err;
+    char buf[2048];
+    cr_assert_eq(network_build(scn, 1, &net, &err), SIM_OK);
+    cr_expect_eq(model_check_network(registry_scenario_model(scn), scn, net, &err), SIM_EINPUT,
+                 "three names, Sales and EMEA are no teams");
+    cr_expect(strstr(err.msg, "no team named \"EMEA\""), "%s", err.msg);
+    cr_assert_eq(scenario_set(scn, "interventions.training.target.teams=[\"Sales, EMEA\", H1]", &err), SIM_OK);
+    cr_expect_str_eq(scenario_string(scn, "interventions.training.target.teams"), "\"Sales, EMEA\", H1");
+    cr_assert_eq(model_check_network(registry_scenario_model(scn), scn, net, &err), SIM_OK, "%s",
+                 sim_error_format(&err, buf, sizeof buf));
+    iv_common c;
+    cr_assert_eq(iv_common_read(scn, iv_type("training"), &c, &err), SIM_OK);
+    const genai_world w = {.net = net, .n = net->n};
+    static const int in[] = {0, 0, 0, 1, 1, 1, 0, 0, 1, 0}; /* S1, S2 (Sales, EMEA), S3, X1 (H1) */
+    for (int32_t i = 0; i < net->n; i++)
+        cr_expect_eq(iv_eligible(&c, &w, i), in[i], "%s", net->ids[i]);
+    iv_common_free(&c);
+    /* the resolved scenario writes the comma list, which reads back the same */
+    char *yaml = scenario_to_yaml(scn);
+    cr_expect(strstr(yaml, "teams: \"\\\"Sales, EMEA\\\", H1\""), "%s", yaml);
+    free(yaml);
+    cr_expect_eq(scenario_set(scn, "interventions.training.target.teams=[Sales, [H1]]", &err), SIM_EINPUT);
+    cr_expect(strstr(err.msg, "expected a name, got a list (element 2 of the list)"), "%s", err.msg);
+    cr_expect_eq(scenario_set(scn, "interventions.training.target.teams=[]", &err), SIM_EINPUT);
+    cr_expect_eq(scenario_set(scn, "network.file=[a, b]", &err), SIM_EINPUT, "other strings take no list");
+    cr_expect(strstr(err.msg, "expected a string, got a list"), "%s", err.msg);
+    network_free(net);
+    scenario_free(scn);
+}

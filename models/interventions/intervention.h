@@ -16,7 +16,8 @@
  * random share is drawn, capped at count (0: no cap).  A list of names is
  * split at commas and each name trimmed; a name holding a comma or a quote
  * is written in double quotes as in CSV ('"R&D, Legal", Sales', "" for a
- * quote).  Names are checked against the organization once it is built
+ * quote), or the names are given as a YAML list ([Sales, "R&D, Legal"]),
+ * which the scenario stores as that comma list (params.h).  Names are checked against the organization once it is built
  * (iv_check_target: an unknown name is an error with a did-you-mean).
  * Draws use rng purpose INTERVENTION_PURPOSE(name), so a target group does
  * not depend on which other interventions run. */
@@ -32,6 +33,9 @@
  * string literal; START the default start day as YAML text; WHO the default
  * levels. */
 #define IV_COMMON_ROWS 11
+/* Most names a YAML list of target.teams or target.departments may hold (a
+ * comma list in one string has no limit). */
+#define IV_MAX_NAMES 100000
 #define INTERVENTION_COMMON_PARAMS(T, NAME, START, EVERY, HOURS, WHO)                             \
     {"interventions." NAME ".enabled", PARAM_BOOL, "", 0, 1, "false", NULL, 0,                 \
      "run this intervention", PARAM_FIELD(T, c.enabled)},                                       \
@@ -50,12 +54,12 @@
     {"interventions." NAME ".target.generations", PARAM_STRING, "", 0, 0, "all", NULL, 0,      \
      "generations reached: all, or a list such as gen_z,millennial",                            \
      PARAM_FIELD(T, c.generations_text)},                                                       \
-    {"interventions." NAME ".target.teams", PARAM_STRING, "", 0, 0, "all", NULL, 0,            \
+    {"interventions." NAME ".target.teams", PARAM_STRING, "", 0, 0, "all", NULL, IV_MAX_NAMES, \
      "teams reached: all, or a comma list; org charts: team names (the team column's labels, "  \
      "else a manager's id for their direct reports), e.g. \"Sales EMEA, E1100\" (a name with a " \
      "comma in double quotes); generated organizations: team numbers such as 3,5-7",            \
      PARAM_FIELD(T, c.teams_text)},                                                             \
-    {"interventions." NAME ".target.departments", PARAM_STRING, "", 0, 0, "all", NULL, 0,      \
+    {"interventions." NAME ".target.departments", PARAM_STRING, "", 0, 0, "all", NULL, IV_MAX_NAMES, \
      "departments reached: all, or a comma list of department names, e.g. \"Finance, Legal\": " \
      "the org chart's department column; without it, and in generated organizations, the "    \
      "branches under the chief officer, named by the level-1 head's id (generated: number)",   \
