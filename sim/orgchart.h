@@ -16,7 +16,17 @@
  *               Teammates are all tied to one another up to
  *               organization.teammate_ties each (network_org.c); in a larger
  *               team each is tied to that many, so a label should still name
- *               a working team, not a department of thousands.
+ *               a working team, not a department of thousands.  The label
+ *               names the team (network.h: team_names); an unlabelled team is
+ *               named by the manager's id, so a label equal to a manager's id
+ *               joins that manager's unlabelled reports; the chief officer
+ *               without a label is alone in team "-".
+ *   department  optional label (e.g. Finance); an empty one is the manager's
+ *               department, the chief officer's is named by their id.
+ *               Without the column the departments are the branches under
+ *               the chief officer, named by each level-1 head's id (network.h:
+ *               department, department_names).  It names departments for
+ *               targeting and output; it does not change the ties.
  * Fields are trimmed; a field may be quoted ("a, b" with "" for a quote).
  * Blank lines, CRLF line ends and a UTF-8 byte order mark are accepted; the
  * file must be a regular file (input.h) and no line longer than
@@ -31,7 +41,8 @@
 #include "network.h"
 
 /* Read the org chart at path.  On success *out has kind "orgchart" and n,
- * manager, level, generation, team, n_levels, n_teams and ids filled; row
+ * manager, level, generation, team, n_levels, n_teams, ids, team_names,
+ * department, n_departments and department_names filled; row
  * and col are NULL (network_build adds the ties).  On failure *out is NULL
  * and err names the file, the line (header problems: the header's line;
  * problems of the whole file: 0) and key "network.file"; the status is

@@ -562,3 +562,31 @@ Test(names, yaml_lists_of_names)
     network_free(net);
     scenario_free(scn);
 }
+
+/* The bundled org chart example: departments and team names as its
+ * header shows them, a month-based schedule from its start date. */
+Test(names, example_config_takes_names_and_months)
+{
+    const char *ok[] = {"check", "configs/own_orgchart.yaml", "-q", "--set", "interventions.vanguard.enabled=true",
+                        "--set", "interventions.vanguard.start=1m", "--set", "interventions.vanguard.every=2w",
+                        "--set", "interventions.vanguard.target.departments=Engineering, Sales", "--set",
+                        "interventions.vanguard.target.teams=Engineering - Platform, Sales leads", NULL};
+    char *err = NULL;
+    cr_expect_eq(support_exec(ok, NULL, &err), 0, "%s", err);
+    free(err);
+    const char *typo[] = {"check", "configs/own_orgchart.yaml", "--set", "interventions.vanguard.enabled=true",
+                          "--set", "interventions.vanguard.target.departments=Enginering", NULL};
+    cr_expect_eq(support_exec(typo, NULL, &err), 2);
+    cr_expect(strstr(err, "--set: interventions.vanguard.target.departments: no department named \"Enginering\"") &&
+                  strstr(err, "did you mean \"Engineering\"?"),
+              "%s", err);
+    free(err);
+    scenario *scn = NULL;
+    sim_error e;
+    cr_assert_eq(registry_scenario_alloc(&scn, &e), SIM_OK);
+    cr_assert_eq(scenario_load_file(scn, "configs/own_orgchart.yaml", &e), SIM_OK);
+    cr_expect_eq(scenario_int(scn, "run.days"), 365);
+    cr_assert_eq(scenario_set(scn, "interventions.vanguard.start=1m", &e), SIM_OK);
+    cr_expect_eq(scenario_int(scn, "interventions.vanguard.start"), 30, "2025-04-01 + 1 month");
+    scenario_free(scn);
+}
