@@ -145,6 +145,7 @@ static void print_run_summary(const experiment *ex, const pipeline_summary *sum,
     }
     printf("\n");
     for (int k = 0; k < m->n_observables; k++) {
+        if (!ex->output.keep[k]) continue;
         printf("  %-22s", m->observables[k].name);
         for (int j = 0; j < sum->n_days; j++) printf(" %14.6g", sum->means[k * sum->n_days + j]);
         printf("\n");
