@@ -444,7 +444,7 @@ static void print_header(const report *rp, FILE *out)
     const int md = rp->opt->format == REPORT_MARKDOWN;
     const char *item = md ? "- " : "  ";
     const char *base = f->names[f->baseline];
-    const int last = f->T - 1;
+    const int last = f->last_day;
 
     if (md)
         fprintf(out, "# adoptsim report: %s\n\n", f->path);
@@ -457,6 +457,10 @@ static void print_header(const report *rp, FILE *out)
     fprintf(out, "\n");
     fprintf(out, "%s%d scenario%s x %d point%s x %d replicate%s, days 0-%d", item, f->S, f->S > 1 ? "s" : "", f->P,
             f->P > 1 ? "s" : "", f->R, f->R > 1 ? "s" : "", last);
+    if (f->T != last + 1) {
+        char kept[64];
+        fprintf(out, " (the file keeps %s: %d time points)", result_file_days_kept(f, kept, sizeof kept), f->T);
+    }
     if (f->S > 1) fprintf(out, "; baseline %s", base);
     fprintf(out, "\n%smean [95%% CI]: mean over the n replicates used, with its Student t interval\n", item);
     if (f->S > 1) {
@@ -476,6 +480,26 @@ static void print_header(const report *rp, FILE *out)
                     oc->label, outcomes_words(oc->of, words, sizeof words));
         }
     }
+    for (int k = 0; k < g->n_days; k++)
+        if (g->moved[k][0])
+            fprintf(out, "%sday%s %s not stored in the file: reported at day %d, the nearest stored day\n", item,
+                    strchr(g->moved[k], ',') ? "s" : "", g->moved[k], (int)g->days[k]);
+    for (int o = 0; o < g->n_out; o++)
+        if (g->lacks[o]) {
+            char words[128];
+            int len = (int)strcspn(g->out[o].label, "[");
+            while (len > 0 && g->out[o].label[len - 1] == ' ') len--;
+            (void)words;
+            fprintf(out, "%snot reported: %.*s (%s) needs the observable %s, which this file does not keep "
+                    "(output.observables)\n", item, len, g->out[o].label, g->out[o].id, g->lacks[o]);
+        }
+    for (int o = 0; o < g->n_out && f->T != last + 1; o++)
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o]) {
+            char kept[64];
+            fprintf(out, "%s%s: the first stored day it is reached; the file keeps %s, so the day is known only to "
+                    "within the gap before it\n", item, g->out[o].label,
+                    result_file_days_kept(f, kept, sizeof kept));
+        }
     for (int k = 0; k < g->n_days; k++)
         if (g->clipped[k][0])
             fprintf(out, "%s%s %s beyond the %d-day horizon: reported at day %d\n", item, g->clipped[k],
@@ -527,7 +551,7 @@ static int print_readable(report *rp, FILE *out)
     }
     for (int o = 0; o < g->n_out && status == SIM_OK; o++) {
         const sim_outcome *oc = &g->out[o];
-        if (oc->kind != SIM_OUTCOME_FIRST_DAY) continue;
+        if (oc->kind != SIM_OUTCOME_FIRST_DAY || !g->avail[o]) continue;
         heading(rp, out, 1, oc->label);
         if (md)
             snprintf(title, sizeof title, "%c%s", toupper((unsigned char)oc->note[0]), oc->note + 1);
@@ -610,7 +634,7 @@ static void print_csv(report *rp, FILE *out)
                         csv_row(rp, out, s, p, (int)g->days[k], o, c);
                 }
             for (int o = 0; o < g->n_out; o++)
-                if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY)
+                if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o])
                     csv_row(rp, out, s, p, -1, o, outcomes_cell(g, 0, o, s, p));
         }
 }
