@@ -251,8 +251,11 @@ static int find_target(const result_file *f, const sensitivity_options *opt, tar
             int n = 0;
             char list[2048] = "";
             for (int k = 0; k < m->n_observables && n < 512; k++) names[n++] = m->observables[k].name;
-            for (int o = 0; o < m->n_outcomes && n < 512; o++)
-                if (m->outcomes[o].kind != SIM_OUTCOME_PER_UNIT) names[n++] = m->outcomes[o].id;
+            for (int o = 0; o < m->n_outcomes && n < 512; o++) {
+                int dup = m->outcomes[o].kind == SIM_OUTCOME_PER_UNIT;
+                for (int i = 0; i < n && !dup; i++) dup = !strcmp(names[i], m->outcomes[o].id);
+                if (!dup) names[n++] = m->outcomes[o].id;
+            }
             for (int i = 0; i < n; i++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", names[i]);
             const char *near = scenario_nearest(opt->outcome, names, n);
@@ -609,6 +612,9 @@ static int pick_scenarios(result_file *f, const sensitivity_options *opt, int *s
         }
     } else if (!opt->difference) {
         *s = b;
+    } else if (f->S == 1) {
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL, "--difference: %s has one scenario, %s: there is "
+                             "nothing to compare it with", f->path, f->names[0]);
     } else if (f->S == 2) {
         *s = 1 - b;
     } else {
