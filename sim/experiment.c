@@ -276,12 +276,18 @@ static int read_range(const char *file, yaml_document_t *doc, const yaml_node_t 
 }
 
 /* Unit-cube coordinate u in [0, 1] onto sp's range (log-uniform for a log
- * scale), rounded for whole-number keys, within [lo, hi]. */
+ * scale), within [lo, hi], rounded to the nearest whole number in it for
+ * whole-number keys. */
 static double map_unit(const sweep_param *sp, double u, int whole)
 {
     double x = sp->log_scale ? exp(log(sp->lo) + u * (log(sp->hi) - log(sp->lo))) : sp->lo + u * (sp->hi - sp->lo);
-    if (whole) x = round(x);
-    return x < sp->lo ? sp->lo : x > sp->hi ? sp->hi : x;
+    x = x < sp->lo ? sp->lo : x > sp->hi ? sp->hi : x;
+    if (whole) {
+        x = round(x);
+        if (x < sp->lo) x = ceil(sp->lo);
+        if (x > sp->hi) x = floor(sp->hi);
+    }
+    return x;
 }
 
 /* The sweep: sweep.method and its options from the experiment's keys (ep,
@@ -451,7 +457,8 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
         for (int i = 0; !rc && m->ranges && i < ex->n_points; i++)
             for (int j = 0; j < np; j++) {
                 size_t at = (size_t)i * (size_t)np + (size_t)j;
-                ex->points[at] = map_unit(&sp[j], ex->unit[at], scenario_find(base, ex->params[j])->def->type == PARAM_INT);
+                const int whole = scenario_find(base, ex->params[j])->def->type == PARAM_INT;
+                ex->points[at] = map_unit(&sp[j], ex->unit[at], whole);
             }
     }
     free(nv);

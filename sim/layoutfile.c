@@ -94,10 +94,12 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
 
     /* dimensions */
     int nd = 0, d_gen = -1, d_lev = -1, d_agent = -1;
-    lf->dims[nd++] = (out_dim){"scenario", (size_t)lay->S, "what-if scenario", NULL, (const char *const *)ex->names, NULL};
+    lf->dims[nd++] = (out_dim){"scenario", (size_t)lay->S, "what-if scenario", NULL, (const char *const *)ex->names,
+                               NULL};
     lf->dims[nd++] = (out_dim){"point", P, "sweep point (index into the swept parameters' values)", NULL, NULL, NULL};
     lf->dims[nd++] = (out_dim){"replicate", (size_t)lay->R,
-                               "replicate number (random stream, shared by every scenario and point)", NULL, NULL, NULL};
+                               "replicate number (random stream, shared by every scenario and point)", NULL, NULL,
+                               NULL};
     lf->dims[nd++] = (out_dim){"time", (size_t)lay->T, "day of the simulation (0 = initial state)", "days", NULL,
                                lay->days};
     if (lay->n_levels) {

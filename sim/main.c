@@ -129,7 +129,7 @@ static int command_params(const cli_options *opt)
             printf("\n## Experiment files\n\n"
                    "The top-level keys of an experiment file (`adoptsim experiment`), besides `scenarios` "
                    "(name: overrides of the base) and `sweep.parameters` (key path: list of values or "
-                   "`{min, max}`):\n\n");
+                   "range `{min, max[, scale: log]}`):\n\n");
             fputs(ex_md, stdout);
         }
         free(md);

@@ -118,7 +118,8 @@ static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *
     for (int i = 0; i < c->n_obs; i++)
         if (!(c->at[i] = malloc((size_t)g->n_days * c->runs * sizeof(double)))) return no_memory(err);
     for (int o = 0; o < g->n_out; o++)
-        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && !g->lacks[o] && !(c->first[o] = malloc(c->runs * sizeof(double))))
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && !g->lacks[o] &&
+            !(c->first[o] = malloc(c->runs * sizeof(double))))
             return no_memory(err);
     if (c->n_obs == 0) return SIM_OK;
 
@@ -246,7 +247,7 @@ static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b
 static void compute_first_day(outcome_grid *g, columns *c, int o, double *a, double *b)
 {
     const result_file *f = g->f;
-    const int base = f->baseline, last = f->last_day;
+    const int base = f->baseline, last = f->days[f->T - 1]; /* the last stored day */
     for (int s = 0; s < f->S; s++)
         for (int p = 0; p < f->P; p++) {
             outcome_cell *cell = outcomes_cell(g, 0, o, s, p);

@@ -630,8 +630,8 @@ static int pick_scenarios(result_file *f, const sensitivity_options *opt, int *s
             if (!result_file_done(f, *s, p, r) || (*base >= 0 && !result_file_done(f, *base, p, r)))
                 return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL, "%s: run (scenario %s, point %d, replicate "
                                      "%d) is missing: the indices need every point of the design; finish it with "
-                                     "adoptsim experiment ... --resume", f->path, f->names[result_file_done(f, *s, p, r) ? *base : *s],
-                                     p, r);
+                                     "adoptsim experiment ... --resume", f->path,
+                                     f->names[result_file_done(f, *s, p, r) ? *base : *s], p, r);
     return SIM_OK;
 }
 
@@ -668,7 +668,8 @@ int sensitivity_write(const char *path, const sensitivity_options *opt, FILE *ou
         rc = sensitivity_morris(f.n_params, f.trajectories, f.unit, f.param_values, f.range_min, f.range_max,
                                 f.log_scale, y, &res, err);
     if (!rc && sobol) rc = sensitivity_sobol(f.n_params, (int)f.sweep_points, y, opt->bootstrap, opt->seed, &res, err);
-    if (!rc) rc = morris ? write_morris(&f, opt, &tg, s, base, &res, out) : write_sobol(&f, opt, &tg, s, base, &res, out);
+    if (!rc && morris) rc = write_morris(&f, opt, &tg, s, base, &res, out);
+    if (!rc && sobol) rc = write_sobol(&f, opt, &tg, s, base, &res, out);
     if (!rc && (fflush(out) != 0 || ferror(out)))
         rc = sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot write the indices: %s", strerror(errno));
     result_file_close(&f);

@@ -88,20 +88,23 @@ Test(lean, bad_output_keys_fail_at_their_place)
     } cases[] = {
         {"output:\n  observables: [monthly_activ]\n", "s.yaml:2:16: output.observables",
          "model genai has no observable \"monthly_activ\"; did you mean \"monthly_active\"?"},
-        {"output:\n  observables: [staff, staff]\n", "s.yaml:2:16: output.observables", "observable staff is named twice"},
+        {"output:\n  observables: [staff, staff]\n", "s.yaml:2:16: output.observables",
+         "observable staff is named twice"},
         {"output:\n  observables: [\"a b\"]\n", "s.yaml:2:17: output.observables", "expected a name"},
         {"output:\n  every: 7\n  days: [0, 30]\n", "s.yaml:2:10: output.every", "output.every and output.days exclude "
          "each other"},
         {"output:\n  days: [0, 90]\n", "s.yaml:2:9: output.days", "day 90 is not a whole day of 0..60"},
         {"output:\n  days: [0, 30.5]\n", "s.yaml:2:9: output.days", "day 30.5 is not a whole day"},
         {"output:\n  days: [30, 30]\n", "s.yaml:2:9: output.days", "day 30 is given twice"},
-        {"output:\n  breakdowns: some\n", "s.yaml:2:15: output.breakdowns", "expected one of none|generation|level|both"},
+        {"output:\n  breakdowns: some\n", "s.yaml:2:15: output.breakdowns",
+         "expected one of none|generation|level|both"},
         {"output:\n  every: 0\n", "s.yaml:2:10: output.every", "must be between 1 and"},
     };
     char *dir = support_tmpdir();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *err = NULL, *scn = support_write(dir, "s.yaml", cases[i].yaml, strlen(cases[i].yaml));
-        const char *args[] = {"check", scn, "--set", "run.days=60", "--set", "network.agents=50", "--set", "model.name=genai", NULL};
+        const char *args[] = {"check", scn, "--set", "run.days=60", "--set", "network.agents=50",
+                              "--set", "model.name=genai", NULL};
         cr_expect_eq(support_exec(args, NULL, &err), 2, "case %zu: %s", i, err);
         cr_expect(err && strstr(err, cases[i].where) && strstr(err, cases[i].message),
                   "case %zu: expected \"%s\" and \"%s\" in: %s", i, cases[i].where, cases[i].message, err);

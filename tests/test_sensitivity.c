@@ -71,9 +71,10 @@ Test(sensitivity, morris_trajectories_move_one_key_at_a_time_on_the_grid)
     int same_order = 0;
     for (int t = 1; t < R; t++) {
         int j0 = -1, j1 = -1;
+        const double *now = x + (size_t)t * (K + 1) * K, *before = now - (K + 1) * K;
         for (int j = 0; j < K; j++) {
-            if (x[(size_t)t * (K + 1) * K + K + (size_t)j] != x[(size_t)t * (K + 1) * K + (size_t)j]) j1 = j;
-            if (x[(size_t)(t - 1) * (K + 1) * K + K + (size_t)j] != x[(size_t)(t - 1) * (K + 1) * K + (size_t)j]) j0 = j;
+            if (now[K + j] != now[j]) j1 = j;
+            if (before[K + j] != before[j]) j0 = j;
         }
         same_order += j0 == j1;
     }
@@ -320,7 +321,8 @@ Test(sensitivity, morris_on_a_linear_function_is_exact, .timeout = 60)
 Test(sensitivity, saltelli_file_bit_identical_for_1_and_2_threads_and_after_resume, .timeout = 120)
 {
     char *dir = support_tmpdir();
-    char *a = run_experiment(dir, DATA "noisy.yaml", "t1.h5", "1"), *b = run_experiment(dir, DATA "noisy.yaml", "t2.h5", "2");
+    char *a = run_experiment(dir, DATA "noisy.yaml", "t1.h5", "1");
+    char *b = run_experiment(dir, DATA "noisy.yaml", "t2.h5", "2");
     cr_expect_eq(support_shell(PY "tests/check_experiment.py same %s %s", a, b), 0);
     /* killed after 5 committed runs, then resumed from the journal */
     char *cut = support_path(dir, "cut.h5"), *err = NULL;
@@ -425,12 +427,14 @@ Test(sensitivity, bad_designs_fail_at_their_key_before_any_run)
          "missing: how many points saltelli draws"},
         {"  method: saltelli\n  points: 8\n  parameters:\n    model.analytic.x1: {min: 0, max: 1, scale: log}\n",
          "exp.yaml:7:30: model.analytic.x1", "a log scale needs min > 0"},
-        {"  method: latin_hypercube\n  points: 8\n  parameters:\n    model.analytic.x1: {min: -1, max: 1, scale: log}\n",
+        {"  method: latin_hypercube\n  points: 8\n  parameters:\n"
+         "    model.analytic.x1: {min: -1, max: 1, scale: log}\n",
          "exp.yaml:7:30: model.analytic.x1", "a log scale needs min > 0"},
         {"  method: sobol\n  points: 8\n  parameters:\n    model.analytic.x1: {min: 1, max: 2, scale: cubic}\n",
          "exp.yaml:7:48: model.analytic.x1", "scale is linear or log"},
         {"  method: saltelli\n  points: 8\n  parameters:\n    model.analytic.x1: {min: 0, max: 1}\n"
-         "    model.analytic.x1: {min: 0, max: 2}\n", "exp.yaml:8:5: model.analytic.x1", "swept twice (also at line 7)"},
+         "    model.analytic.x1: {min: 0, max: 2}\n", "exp.yaml:8:5: model.analytic.x1",
+         "swept twice (also at line 7)"},
         {"  method: morris\n  trajectories: 4\n  parameters:\n    model.analytic.x1: {min: 0, max: 1, step: 2}\n",
          "exp.yaml:7:41: model.analytic.x1", "unknown key \"step\""},
         {"  method: morris\n  trajectories: 4\n  parameters:\n    model.analytic.x1: [0, 1]\n",
