@@ -307,8 +307,8 @@ int result_file_read_group_rows(result_file *f, const char *name, int g, int s, 
         return sim_error_set(f->err, SIM_EINPUT, NULL, 0, 0, NULL, "%s has no variable %s of the shape adoptsim "
                              "writes", f->path, name);
     if (g < 0 || (hsize_t)g >= d[4])
-        return sim_error_set(f->err, SIM_EINPUT, NULL, 0, 0, NULL, "%s: %s has %llu groups, not %d", f->path, name,
-                             (unsigned long long)d[4], g + 1);
+        return sim_error_set(f->err, SIM_EINPUT, NULL, 0, 0, NULL, "%s: %s has no group %d (it has 0 to %llu)",
+                             f->path, name, g, (unsigned long long)d[4] - 1);
     hsize_t start[5] = {(hsize_t)s, (hsize_t)p, (hsize_t)r0, 0, (hsize_t)g};
     hsize_t count[5] = {1, 1, (hsize_t)n, (hsize_t)f->T, 1};
     return read_block(f, name, H5T_NATIVE_DOUBLE, 5, start, count, buf);

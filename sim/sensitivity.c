@@ -226,7 +226,7 @@ typedef struct target {
     sim_outcome_kind kind;          /* VALUE, SHARE or FIRST_DAY */
     const char *observable, *of;
     double share;
-    const char *label, *unit;
+    const char *id, *label, *unit;  /* id: as --outcome names it */
     int group_kind;                 /* 0 none, 1 generation, 2 level */
     int group;
     int t;                          /* the time index */
@@ -236,6 +236,7 @@ static int find_target(const result_file *f, const sensitivity_options *opt, tar
 {
     const sim_model_type *m = f->model;
     memset(tg, 0, sizeof *tg);
+    tg->id = opt->outcome;
     int obs = result_file_observable(f, opt->outcome);
     if (obs >= 0) {
         tg->kind = SIM_OUTCOME_VALUE;
@@ -324,10 +325,20 @@ static int find_target(const result_file *f, const sensitivity_options *opt, tar
  * replicates of (s, p): buf[r * T + t]. */
 static int read_rows(result_file *f, const target *tg, const char *name, int s, int p, double *buf)
 {
-    if (!tg->group_kind) return result_file_read_rows(f, name, s, p, 0, f->R, buf);
-    char var[160];
-    snprintf(var, sizeof var, "%s%s", name, tg->group_kind == 1 ? "_by_generation" : "_by_level");
-    return result_file_read_group_rows(f, var, tg->group, s, p, 0, f->R, buf);
+    int rc;
+    if (!tg->group_kind) {
+        rc = result_file_read_rows(f, name, s, p, 0, f->R, buf);
+    } else {
+        char var[160];
+        snprintf(var, sizeof var, "%s%s", name, tg->group_kind == 1 ? "_by_generation" : "_by_level");
+        rc = result_file_read_group_rows(f, var, tg->group, s, p, 0, f->R, buf);
+    }
+    /* counts are never negative: -1 is the fill value (a level deeper than
+     * this point's organization) */
+    const int k = result_file_observable(f, name);
+    for (size_t i = 0; !rc && f->model->observables[k].is_count && i < (size_t)f->R * (size_t)f->T; i++)
+        if (buf[i] < 0) buf[i] = NAN;
+    return rc;
 }
 
 /* The target's value in one run from its rows x (and denominators y). */
@@ -363,9 +374,11 @@ static int point_outcomes(result_file *f, const target *tg, int s, int base, dou
             if (base >= 0) v -= run_value(f, tg, bx + r * T, tg->of ? by + r * T : NULL);
             if (isnan(v))
                 rc = sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL, "%s is undefined at point %d, replicate %zu "
-                                   "(%s): no index can be computed", tg->label, p, r,
+                                   "(%s): no index can be computed", tg->id, p, r,
                                    tg->kind == SIM_OUTCOME_FIRST_DAY ? "never reached by the last stored day"
-                                                                     : "a denominator of 0");
+                                   : tg->group_kind == 2 ? "a level its organization does not have, or a "
+                                                           "denominator of 0"
+                                                         : "a denominator of 0");
             sum += v;
         }
         out[p] = sum / (double)R;
