@@ -354,6 +354,12 @@ Test(sensitivity, numbers_recomputed_with_numpy, .timeout = 120)
     cr_assert_eq(support_shell("$ADOPTSIM sensitivity %s --outcome y --format csv --bootstrap 200 > %s/s.csv", s, dir),
                  0);
     cr_expect_eq(support_shell(PY "tests/check_sensitivity.py sobol %s %s/s.csv y 1 - noisy -", s, dir), 0);
+    /* levels: span 4 makes 5 levels, span 12 fewer; a level some point lacks is no number */
+    cr_expect_eq(support_shell("$ADOPTSIM sensitivity %s --outcome monthly_active --group level:1 > /dev/null", m), 0);
+    cr_expect_eq(support_shell("$ADOPTSIM sensitivity %s --outcome monthly_active --group level:4 2>&1 | grep -q "
+                               "'a level its organization does not have'", m), 0);
+    cr_expect_eq(support_shell("$ADOPTSIM sensitivity %s --outcome monthly_active --group level:9 2>&1 | grep -q "
+                               "'monthly_active_by_level has no group 9 (it has 0 to 4)'", m), 0);
     /* the plots: Sobol bars with intervals from the CSV, Morris mu* against sigma from the file */
     cr_expect_eq(support_shell(PY "analysis/plot_sensitivity.py %s/s.csv -o %s/sobol > /dev/null", dir, dir), 0);
     cr_expect_eq(support_shell(PY "analysis/plot_sensitivity.py %s -o %s/morris --outcome regular_users --day 45 "
