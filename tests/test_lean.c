@@ -138,6 +138,7 @@ Test(lean, one_layout_for_every_scenario_of_an_experiment)
     snprintf(text, sizeof text, "base: %s/" BASE "\nsweep:\n  method: grid\n  parameters:\n    output.every: [1, 7]\n",
              cwd);
     def = support_write(dir, "e.yaml", text, strlen(text));
+    args[1] = def;
     cr_expect_eq(support_exec(args, NULL, &err), 2);
     cr_expect(strstr(err, "e.yaml:5:5: output.every: is set for the whole experiment"), "%s", err);
     free(err);
