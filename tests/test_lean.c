@@ -1,8 +1,8 @@
 /* test_lean.c: lean output for large designs: output.observables,
  * output.breakdowns, output.every and output.days store exactly what they
  * ask for (checked with h5py and xarray against the full file), the report
- * and the plots work on a file whose time axis is not every day and say
- * what it lacks, and bad keys fail at file:line:column. */
+ * and the plots (Python, and R where Rscript has hdf5r) work on a file whose
+ * time axis is not every day and say what it lacks, and bad keys fail at file:line:column. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +77,13 @@ Test(lean, report_and_plots_on_a_weekly_file, .timeout = 120)
                  0);
     cr_expect_eq(support_shell(PY "tests/check_image.py %s/py adoption=800x320", dir), 0);
     cr_expect_eq(support_shell("grep -q 'no generation breakdown' %s/err.txt", dir), 0);
+    if (support_shell("Rscript -e 'quit(status = !requireNamespace(\"hdf5r\", quietly = TRUE))' "
+                      ">/dev/null 2>&1") == 0) {
+        cr_expect_eq(support_shell("Rscript analysis/plot_adoption.R %s -o %s/r > /dev/null 2>&1", lean, dir), 0);
+        cr_expect_eq(support_shell(PY "tests/check_image.py %s/r adoption=800x320", dir), 0);
+    } else {
+        cr_log_warn("no Rscript with hdf5r: plot_adoption.R not tried on the weekly file");
+    }
     free(lean);
     support_rmdir(dir);
 }
