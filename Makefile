@@ -160,6 +160,7 @@ bench: deps-test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bash bench/run.sh
 	$(Q)bash bench/w4.sh
+	$(Q)bash bench/w5.sh
 	$(Q)$(MAKE) --no-print-directory $(TEST_BIN)
 	$(Q)bash bench/watts.sh $(TEST_BIN)
 

@@ -68,6 +68,11 @@ void experiment_free(experiment *ex)
     free(ex->param_column);
     sim_warnings_free(&ex->warnings);
     free(ex->points);
+    free(ex->unit);
+    free(ex->range_min);
+    free(ex->range_max);
+    free(ex->log_scale);
+    engine_output_free(&ex->output);
     free(ex->method);
     free(ex->definition);
     free(ex->file);
@@ -99,12 +104,9 @@ int experiment_config(const experiment *ex, int s, int p, scenario **out, sim_er
  * scenarios and sweep.parameters mappings are read by hand. */
 typedef struct experiment_keys {
     const char *base, *baseline;
-    int64_t replicates, seed, points;
-    int method;  /* METHOD_*, in the order of sweep.method's choices */
+    int64_t replicates, seed, points, trajectories, levels;
+    int method;  /* index into sweep.method's choices (sweep_methods' order) */
 } experiment_keys;
-
-enum { METHOD_GRID, METHOD_LIST, METHOD_LHS, METHOD_SOBOL };
-static const char *const method_names[] = {"grid", "list", "latin_hypercube", "sobol"};
 
 const param_def experiment_params[] = {
     {"base", PARAM_STRING, "", 0, 0, "", NULL, 0,
@@ -118,13 +120,21 @@ const param_def experiment_params[] = {
      "given, the base's run.seed", PARAM_FIELD(experiment_keys, seed)},
     {"baseline", PARAM_STRING, "", 0, 0, "", NULL, 0,
      "the scenario comparisons refer to (none: the first)", PARAM_FIELD(experiment_keys, baseline)},
-    {"sweep.method", PARAM_ENUM, "", 0, 0, "grid", "grid|list|latin_hypercube|sobol", 0,
-     "how sweep.parameters (key path: list of values, or {min, max}) become points: every "
-     "combination of the lists, the lists zipped, or sweep.points drawn in the ranges",
+    {"sweep.method", PARAM_ENUM, "", 0, 0, "grid", "grid|list|latin_hypercube|sobol|morris|saltelli", 0,
+     "how sweep.parameters (key path: list of values, or a range {min, max[, scale: log]}) become points: "
+     "every combination of the lists, the lists zipped, sweep.points drawn in the ranges (Latin hypercube, "
+     "Sobol sequence), Morris's trajectories, or Saltelli's design for Sobol indices (adoptsim sensitivity)",
      PARAM_FIELD(experiment_keys, method)},
     {"sweep.points", PARAM_INT, "points", 0, MAX_POINTS, "0", NULL, 0,
-     "latin_hypercube and sobol: how many points to draw (required); grid and list take none",
+     "latin_hypercube and sobol: how many points to draw; saltelli: N, the base rows (a power of 2; the "
+     "design has N (k + 2) points for k keys); required for these, refused for the others",
      PARAM_FIELD(experiment_keys, points)},
+    {"sweep.trajectories", PARAM_INT, "trajectories", 0, MAX_POINTS, "0", NULL, 0,
+     "morris only (required): r, the number of trajectories of k + 1 points each (at least 2)",
+     PARAM_FIELD(experiment_keys, trajectories)},
+    {"sweep.levels", PARAM_INT, "levels", 0, 1000, "4", NULL, 0,
+     "morris only: p, the levels of the grid in each range (even, at least 2); each step moves one key by "
+     "p / (2 (p - 1)) of its range", PARAM_FIELD(experiment_keys, levels)},
     PARAM_END};
 
 int experiment_same_network(const scenario *a, const scenario *b)
@@ -162,7 +172,8 @@ typedef struct sweep_param {
     const yaml_node_t *key, *value;
     int n_values;
     double *values;  /* grid and list */
-    double lo, hi;   /* latin_hypercube and sobol */
+    double lo, hi;   /* range methods */
+    int log_scale;   /* range methods: scale: log */
 } sweep_param;
 
 /* Check that value v, given at node n, may be set to key (in try, a copy of
@@ -174,41 +185,144 @@ static int check_value(scenario *try, const char *file, const yaml_node_t *n, co
                                err);
 }
 
-/* The sweep: sweep.method and sweep.points from the experiment's keys (ep,
+/* The options of sweep (sweep.<name>) and the SWEEP_OPT_* bit of each. */
+static const struct {
+    const char *key;
+    unsigned bit;
+} sweep_options[] = {{"sweep.points", SWEEP_OPT_POINTS},
+                     {"sweep.trajectories", SWEEP_OPT_TRAJECTORIES},
+                     {"sweep.levels", SWEEP_OPT_LEVELS}};
+
+/* sweep.method's options: given where the method takes them, within what
+ * it needs.  Warnings (N not a power of 2) go to ex->warnings. */
+static int check_sweep_options(experiment *ex, const scenario *ep, const experiment_keys *k,
+                               const sweep_method *m, sim_error *err)
+{
+    for (size_t i = 0; i < sizeof sweep_options / sizeof sweep_options[0]; i++) {
+        const param_value *v = scenario_find(ep, sweep_options[i].key);
+        if (v->source == PARAM_FROM_DEFAULT || (m->options & sweep_options[i].bit)) continue;
+        char takes[96] = "";
+        for (size_t j = 0; j < sizeof sweep_options / sizeof sweep_options[0]; j++)
+            if (m->options & sweep_options[j].bit)
+                snprintf(takes + strlen(takes), sizeof takes - strlen(takes), "%s%s", takes[0] ? ", " : "",
+                         sweep_options[j].key);
+        return scenario_error(ep, sweep_options[i].key, err, "method %s does not take %s (it takes %s)", m->name,
+                              sweep_options[i].key + 6, takes[0] ? takes : "only sweep.parameters");
+    }
+    if ((m->options & SWEEP_OPT_POINTS) && k->points < 1)
+        return scenario_error(ep, "sweep.points", err, "missing: how many points %s draws (at least 1)", m->name);
+    if (!strcmp(m->name, "saltelli")) {
+        if (k->points < 2)
+            return scenario_error(ep, "sweep.points", err, "saltelli needs N >= 2 base rows (the bootstrap and "
+                                  "the variance need several), got %lld", (long long)k->points);
+        if (k->points & (k->points - 1)) {
+            const param_value *v = scenario_find(ep, "sweep.points");
+            sim_warn(&ex->warnings, ex->file, v->line, v->column, "sweep.points",
+                     "N = %lld is not a power of 2: Sobol sequences are balanced at powers of 2 (try %lld)",
+                     (long long)k->points, 1LL << (64 - __builtin_clzll((unsigned long long)k->points)));
+        }
+    }
+    if (m->options & SWEEP_OPT_TRAJECTORIES) {
+        if (k->trajectories < 2)
+            return scenario_error(ep, "sweep.trajectories", err, "%s: %s; mu, mu* and sigma need at least 2 "
+                                  "trajectories", k->trajectories ? "too few trajectories" : "missing",
+                                  k->trajectories ? "got 1" : "how many trajectories morris draws");
+    }
+    if (m->options & SWEEP_OPT_LEVELS) {
+        if (k->levels < 2)
+            return scenario_error(ep, "sweep.levels", err, "the grid needs at least 2 levels, got %lld",
+                                  (long long)k->levels);
+        if (k->levels % 2)
+            return scenario_error(ep, "sweep.levels", err, "levels must be even (got %lld): a step of p / (2 (p - "
+                                  "1)) is then a whole number of grid steps and every trajectory stays on the "
+                                  "grid", (long long)k->levels);
+    }
+    return SIM_OK;
+}
+
+/* A range {min: A, max: B[, scale: linear|log]} at node v for key. */
+static int read_range(const char *file, yaml_document_t *doc, const yaml_node_t *v, const char *key, sweep_param *sp,
+                      sim_error *err)
+{
+    const yaml_node_t *lo = NULL, *hi = NULL, *scale = NULL;
+    int rc;
+    if (v->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+            yaml_node_t *qk = yaml_document_get_node(doc, q->key);
+            yaml_node_t *qv = yaml_document_get_node(doc, q->value);
+            const yaml_node_t **slot = !strcmp(text_of(qk), "min")   ? &lo
+                                       : !strcmp(text_of(qk), "max")   ? &hi
+                                       : !strcmp(text_of(qk), "scale") ? &scale
+                                                                       : NULL;
+            if (!slot) return fail_node(err, file, qk, key, "unknown key \"%s\" (expected min, max and optionally "
+                                        "scale)", text_of(qk));
+            if (*slot) return fail_node(err, file, qk, key, "%s given twice", text_of(qk));
+            *slot = qv;
+        }
+    }
+    if (!lo || !hi) return fail_node(err, file, v, key, "expected a range {min: A, max: B[, scale: log]}");
+    if ((rc = node_double(file, lo, key, &sp->lo, err)) || (rc = node_double(file, hi, key, &sp->hi, err))) return rc;
+    if (!(sp->lo < sp->hi))
+        return fail_node(err, file, v, key, "empty range: min %g is not below max %g", sp->lo, sp->hi);
+    sp->log_scale = 0;
+    if (scale) {
+        if (!strcmp(text_of(scale), "log")) sp->log_scale = 1;
+        else if (strcmp(text_of(scale), "linear"))
+            return fail_node(err, file, scale, key, "scale is linear or log, not \"%s\"", text_of(scale));
+    }
+    if (sp->log_scale && !(sp->lo > 0))
+        return fail_node(err, file, lo, key, "a log scale needs min > 0, got %g", sp->lo);
+    return SIM_OK;
+}
+
+/* Unit-cube coordinate u in [0, 1] onto sp's range (log-uniform for a log
+ * scale), within [lo, hi], rounded to the nearest whole number in it for
+ * whole-number keys. */
+static double map_unit(const sweep_param *sp, double u, int whole)
+{
+    double x = sp->log_scale ? exp(log(sp->lo) + u * (log(sp->hi) - log(sp->lo))) : sp->lo + u * (sp->hi - sp->lo);
+    x = x < sp->lo ? sp->lo : x > sp->hi ? sp->hi : x;
+    if (whole) {
+        x = round(x);
+        if (x < sp->lo) x = ceil(sp->lo);
+        if (x > sp->hi) x = floor(sp->hi);
+    }
+    return x;
+}
+
+/* The sweep: sweep.method and its options from the experiment's keys (ep,
  * bound into k), the parameters mapping params (NULL: none given), each
  * value checked against the base. */
 static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, const experiment_keys *k,
                       const yaml_node_t *params, const scenario *base, sim_error *err)
 {
     const char *file = ex->file;
+    const sweep_method *m = sweep_method_find(scenario_string(ep, "sweep.method"));
     sweep_param *sp = NULL;
     scenario *try = NULL;
     int np = 0, rc = SIM_OK;
-    const int is_grid = k->method == METHOD_GRID, is_list = k->method == METHOD_LIST;
-    const int is_lhs = k->method == METHOD_LHS, is_sobol = k->method == METHOD_SOBOL;
-    const long long n_points = k->points;
 
-    if ((is_grid || is_list) && scenario_find(ep, "sweep.points")->source != PARAM_FROM_DEFAULT)
-        return scenario_error(ep, "sweep.points", err, "only latin_hypercube and sobol take a number of points");
-    if ((is_lhs || is_sobol) && n_points < 1)
-        return scenario_error(ep, "sweep.points", err, "missing: how many points %s draws (at least 1)",
-                              method_names[k->method]);
+    if ((rc = check_sweep_options(ex, ep, k, m, err))) return rc;
     if (!params || params->type != YAML_MAPPING_NODE ||
         params->data.mapping.pairs.top == params->data.mapping.pairs.start) {
-        if (params) return fail_node(err, file, params, "sweep.parameters", "expected a mapping of key paths to values or ranges");
-        return scenario_error(ep, "sweep.method", err, "a sweep needs sweep.parameters: a mapping of key paths "
-                              "to values or ranges");
+        if (params) return fail_node(err, file, params, "sweep.parameters", "expected a mapping of key paths to %s",
+                                     m->ranges ? "ranges {min, max}" : "lists of values");
+        return scenario_error(ep, "sweep.method", err, "a %s sweep needs sweep.parameters: a mapping of key paths "
+                              "to %s", m->name, m->ranges ? "ranges {min, max}" : "lists of values");
     }
 
     np = (int)(params->data.mapping.pairs.top - params->data.mapping.pairs.start);
-    if (is_sobol && np > SWEEP_SOBOL_MAX_PARAMS)
-        return fail_node(err, file, params, "sweep.parameters", "sobol supports at most %d parameters",
-                         SWEEP_SOBOL_MAX_PARAMS);
+    if (np > m->max_params)
+        return fail_node(err, file, params, "sweep.parameters", "%s supports at most %d keys, got %d%s", m->name,
+                         m->max_params, np,
+                         !strcmp(m->name, "saltelli") ? " (its design draws 2k dimensions of GSL's Sobol sequence, "
+                                                        "which has 40)"
+                         : !strcmp(m->name, "sobol") ? " (GSL's Sobol sequence has 40 dimensions)" : "");
     sp = calloc((size_t)np, sizeof *sp);
     ex->params = calloc((size_t)np, sizeof *ex->params);
     ex->param_line = calloc((size_t)np, sizeof *ex->param_line);
     ex->param_column = calloc((size_t)np, sizeof *ex->param_column);
-    ex->method = strdup(method_names[k->method]);
+    ex->method = strdup(m->name);
     try = scenario_copy(base);
     if (!sp || !ex->params || !ex->param_line || !ex->param_column || !ex->method || !try) {
         free(sp);
@@ -228,7 +342,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
         ex->param_column[j] = (int)kn->start_mark.column + 1;
         for (int i = 0; i < j; i++)
             if (!strcmp(ex->params[i], key)) {
-                rc = fail_node(err, file, kn, key, "swept twice");
+                rc = fail_node(err, file, kn, key, "swept twice (also at line %d)", ex->param_line[i]);
                 break;
             }
         if (rc) break;
@@ -257,7 +371,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
                                                           : "it does not change the results");
             break;
         }
-        if (is_grid || is_list) {
+        if (!m->ranges) {
             if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start) {
                 rc = fail_node(err, file, v, key, "expected a non-empty list of values, e.g. [0.1, 0.2]");
                 break;
@@ -273,91 +387,82 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
                 if (!rc) rc = check_value(try, file, item, key, sp[j].values[i], err);
             }
             if (rc) break;
-            if (is_list && j > 0 && sp[j].n_values != sp[0].n_values) {
+            if (!strcmp(m->name, "list") && j > 0 && sp[j].n_values != sp[0].n_values) {
                 rc = fail_node(err, file, v, key, "list sweeps need lists of equal length (%d here, %d for %s)",
                                sp[j].n_values, sp[0].n_values, ex->params[0]);
                 break;
             }
         } else {
-            const yaml_node_t *lo = NULL, *hi = NULL;
-            if (v->type == YAML_MAPPING_NODE) {
-                for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
-                    yaml_node_t *qk = yaml_document_get_node(doc, q->key);
-                    yaml_node_t *qv = yaml_document_get_node(doc, q->value);
-                    if (!strcmp(text_of(qk), "min")) lo = qv;
-                    else if (!strcmp(text_of(qk), "max")) hi = qv;
-                    else {
-                        rc = fail_node(err, file, qk, key, "unknown key \"%s\" (expected min and max)", text_of(qk));
-                        break;
-                    }
-                }
-            }
-            if (rc) break;
-            if (!lo || !hi) {
-                rc = fail_node(err, file, v, key, "expected a range {min: A, max: B}");
+            if ((rc = read_range(file, doc, v, key, &sp[j], err))) break;
+            /* the range's ends, as the sweep would set them (a log-scale end rounds too) */
+            const int whole = pv->def->type == PARAM_INT;
+            const yaml_node_t *at = v;
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
+                if (!strcmp(text_of(yaml_document_get_node(doc, q->key)), "min"))
+                    at = yaml_document_get_node(doc, q->value);
+            if ((rc = check_value(try, file, at, key, map_unit(&sp[j], 0, whole), err))) break;
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
+                if (!strcmp(text_of(yaml_document_get_node(doc, q->key)), "max"))
+                    at = yaml_document_get_node(doc, q->value);
+            if ((rc = check_value(try, file, at, key, map_unit(&sp[j], 1, whole), err))) break;
+            if (whole && map_unit(&sp[j], 0, 1) == map_unit(&sp[j], 1, 1)) {
+                rc = fail_node(err, file, v, key, "a whole-number key whose range rounds to one value");
                 break;
             }
-            if ((rc = node_double(file, lo, key, &sp[j].lo, err)) || (rc = node_double(file, hi, key, &sp[j].hi, err)))
-                break;
-            if (!(sp[j].lo < sp[j].hi)) {
-                rc = fail_node(err, file, v, key, "empty range: min %g is not below max %g", sp[j].lo, sp[j].hi);
-                break;
-            }
-            if ((rc = check_value(try, file, lo, key, sp[j].lo, err)) ||
-                (rc = check_value(try, file, hi, key, sp[j].hi, err)))
-                break;
         }
     }
 
-    if (rc == SIM_OK) {
-        long long total = 1;
-        if (is_grid) {
-            for (int j = 0; j < np; j++) {
-                total *= sp[j].n_values;
-                if (total > MAX_POINTS) {
-                    rc = fail_node(err, file, params, "sweep.parameters", "the grid has more than %d points", MAX_POINTS);
-                    break;
-                }
-            }
-        } else {
-            total = is_list ? sp[0].n_values : n_points;
+    sweep_settings set = {np, k->points, (int)k->trajectories, (int)k->levels, ex->seed, NULL, NULL};
+    int *nv = NULL;
+    const double **vals = NULL;
+    if (rc == SIM_OK && !m->ranges) {
+        nv = malloc((size_t)np * sizeof *nv);
+        vals = malloc((size_t)np * sizeof *vals);
+        if (!nv || !vals) rc = oom(err, file);
+        for (int j = 0; !rc && j < np; j++) {
+            nv[j] = sp[j].n_values;
+            vals[j] = sp[j].values;
         }
-        if (rc == SIM_OK) {
+        set.n_values = nv;
+        set.values = vals;
+    }
+    if (rc == SIM_OK) {
+        long long total = m->count(&set);
+        if (total > MAX_POINTS) {
+            rc = fail_node(err, file, params, "sweep.parameters", "the %s design has %lld points, more than %d",
+                           m->name, total, MAX_POINTS);
+        } else {
             ex->n_points = (int)total;
             ex->points = malloc((size_t)total * (size_t)np * sizeof *ex->points);
             if (!ex->points) rc = oom(err, file);
         }
     }
-    if (rc == SIM_OK) {
-        if (is_grid) {
-            int *nv = malloc((size_t)np * sizeof *nv);
-            const double **vals = malloc((size_t)np * sizeof *vals);
-            if (!nv || !vals) {
-                rc = oom(err, file);
-            } else {
-                for (int j = 0; j < np; j++) {
-                    nv[j] = sp[j].n_values;
-                    vals[j] = sp[j].values;
-                }
-                sweep_grid(np, nv, vals, ex->points);
-            }
-            free(nv);
-            free(vals);
-        } else if (is_list) {
-            for (int i = 0; i < ex->n_points; i++)
-                for (int j = 0; j < np; j++) ex->points[(size_t)i * (size_t)np + (size_t)j] = sp[j].values[i];
-        } else {
-            int failed = is_lhs ? sweep_latin_hypercube(np, ex->n_points, ex->seed, ex->points)
-                                : sweep_sobol(np, ex->n_points, ex->points);
-            if (failed) rc = oom(err, file);
-            for (int i = 0; !rc && i < ex->n_points; i++)
-                for (int j = 0; j < np; j++) {
-                    double *x = &ex->points[(size_t)i * (size_t)np + (size_t)j];
-                    *x = sp[j].lo + *x * (sp[j].hi - sp[j].lo);
-                    if (scenario_find(base, ex->params[j])->def->type == PARAM_INT) *x = round(*x);
-                }
+    if (rc == SIM_OK && m->ranges) {
+        ex->unit = malloc((size_t)ex->n_points * (size_t)np * sizeof *ex->unit);
+        ex->range_min = malloc((size_t)np * sizeof *ex->range_min);
+        ex->range_max = malloc((size_t)np * sizeof *ex->range_max);
+        ex->log_scale = malloc((size_t)np * sizeof *ex->log_scale);
+        if (!ex->unit || !ex->range_min || !ex->range_max || !ex->log_scale) rc = oom(err, file);
+        for (int j = 0; !rc && j < np; j++) {
+            ex->range_min[j] = sp[j].lo;
+            ex->range_max[j] = sp[j].hi;
+            ex->log_scale[j] = sp[j].log_scale;
         }
+        ex->sweep_points = (m->options & SWEEP_OPT_POINTS) ? k->points : 0;
+        ex->trajectories = (m->options & SWEEP_OPT_TRAJECTORIES) ? (int)k->trajectories : 0;
+        ex->levels = (m->options & SWEEP_OPT_LEVELS) ? (int)k->levels : 0;
     }
+    if (rc == SIM_OK) {
+        if (m->generate(&set, m->ranges ? ex->unit : ex->points)) rc = oom(err, file);
+        for (int i = 0; !rc && m->ranges && i < ex->n_points; i++)
+            for (int j = 0; j < np; j++) {
+                size_t at = (size_t)i * (size_t)np + (size_t)j;
+                const int whole = scenario_find(base, ex->params[j])->def->type == PARAM_INT;
+                ex->points[at] = map_unit(&sp[j], ex->unit[at], whole);
+            }
+    }
+    free(nv);
+    free(vals);
     for (int j = 0; j < np; j++) free(sp[j].values);
     free(sp);
     scenario_free(try);
@@ -393,8 +498,19 @@ static char *definition_text(const experiment *ex)
     snprintf(line, sizeof line, "replicates: %d\nseed: %u\ndays: %d\nmodel: %s\nbaseline: %s\n",
              (int)ex->replicates, ex->seed, (int)ex->days, ex->model->name, ex->names[ex->baseline]);
     ok &= append(&buf, &len, &cap, line);
-    snprintf(line, sizeof line, "sweep:\n  method: %s\n  points: %d\n  parameters:\n", ex->method, ex->n_points);
+    snprintf(line, sizeof line, "sweep:\n  method: %s\n  points: %d\n", ex->method, ex->n_points);
     ok &= append(&buf, &len, &cap, line);
+    if (ex->unit) {
+        snprintf(line, sizeof line, "  design: {points: %lld, trajectories: %d, levels: %d}\n  ranges:\n",
+                 ex->sweep_points, ex->trajectories, ex->levels);
+        ok &= append(&buf, &len, &cap, line);
+        for (int j = 0; j < ex->n_params; j++) {
+            snprintf(line, sizeof line, "    %s: {min: %.17g, max: %.17g, scale: %s}\n", ex->params[j],
+                     ex->range_min[j], ex->range_max[j], ex->log_scale[j] ? "log" : "linear");
+            ok &= append(&buf, &len, &cap, line);
+        }
+    }
+    ok &= append(&buf, &len, &cap, "  parameters:\n");
     for (int j = 0; j < ex->n_params; j++) {
         snprintf(line, sizeof line, "    %s: [", ex->params[j]);
         ok &= append(&buf, &len, &cap, line);
@@ -427,6 +543,14 @@ static char *definition_text(const experiment *ex)
         return NULL;
     }
     return buf;
+}
+
+/* 1 when two values of one row are equal. */
+static int same_value(const param_value *a, const param_value *b)
+{
+    if (a->i != b->i || memcmp(&a->d, &b->d, sizeof a->d) || a->n != b->n) return 0;
+    if ((a->s || b->s) && (!a->s || !b->s || strcmp(a->s, b->s))) return 0;
+    return !a->n || !a->list || !memcmp(a->list, b->list, (size_t)a->n * sizeof *a->list);
 }
 
 static int valid_name(const char *s)
@@ -701,9 +825,11 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
     }
     /* output.* keys describe the file, one layout for every run */
     for (int s = 1; s < n; s++) {
-        static const char *const keys[] = {"output.agents", "output.compression"};
-        for (int j = 0; j < 2; j++) {
-            if (scenario_find(ex->scenarios[s], keys[j])->i == scenario_find(ex->scenarios[0], keys[j])->i) continue;
+        static const char *const keys[] = {"output.agents", "output.compression", "output.observables",
+                                           "output.breakdowns", "output.every", "output.days"};
+        for (int j = 0; j < (int)(sizeof keys / sizeof keys[0]); j++) {
+            if (same_value(scenario_find(ex->scenarios[s], keys[j]), scenario_find(ex->scenarios[0], keys[j])))
+                continue;
             int blame = scenario_find(ex->scenarios[s], keys[j])->source != PARAM_FROM_DEFAULT ? s : 0;
             rc = scenario_error(ex->scenarios[blame], keys[j], err,
                                 "scenarios \"%s\" and \"%s\" differ in %s, but the results file has one "
@@ -714,6 +840,7 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
     ex->agents = scenario_bool(ex->scenarios[0], "output.agents");
     ex->compression = (int)scenario_int(ex->scenarios[0], "output.compression");
     ex->model = cat->model_of(ex->scenarios[0]);
+    if ((rc = engine_output_plan(ex->scenarios[0], ex->model, &ex->output, NULL, err))) goto done;
     ex->days = (int32_t)scenario_int(ex->scenarios[0], "run.days");
     for (int s = 1; s < n; s++) {
         if (cat->model_of(ex->scenarios[s]) != ex->model) {
@@ -834,7 +961,11 @@ int experiment_from_scenario(const scenario *scn, const sim_model_type *model, e
     ex->threads = (int)scenario_int(scn, "run.threads");
     ex->agents = scenario_bool(scn, "output.agents");
     ex->compression = (int)scenario_int(scn, "output.compression");
-    int rc = SIM_OK;
+    int rc = engine_output_plan(scn, model, &ex->output, NULL, err);
+    if (rc) {
+        experiment_free(ex);
+        return rc;
+    }
     if (!(ex->names[0] = strdup(name)) || !(ex->scenarios[0] = scenario_copy(scn)))
         rc = oom(err, file);
     /* threads change nothing in the results: keep them out of the definition */

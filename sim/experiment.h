@@ -18,15 +18,17 @@
  *     stalled_push: {}
  *     permission: {interventions.permission.enabled: true}
  *   sweep:                      # optional
- *     method: grid              # grid | list | latin_hypercube | sobol
- *     points: 16                # latin_hypercube and sobol only
+ *     method: grid              # grid | list | latin_hypercube | sobol | morris | saltelli
+ *     points: 16                # latin_hypercube and sobol; saltelli: N
+ *     trajectories: 10          # morris: r (and levels: p, default 4)
  *     parameters:
  *       interventions.vanguard.share: [0.02, 0.05, 0.1]      # grid, list
- *       interventions.vanguard.cadence: {min: 7, max: 28}    # latin_hypercube, sobol
+ *       interventions.vanguard.cadence: {min: 7, max: 28}    # the range methods
+ *       model.genai.base_rate: {min: 0.001, max: 0.1, scale: log}
  *
  * Without scenarios the experiment has one scenario, "base".  The top-level
- * keys (base, replicates, seed, baseline, sweep.method, sweep.points) are the
- * rows of experiment_params, checked like scenario keys (file:line:column:
+ * keys (base, replicates, seed, baseline, sweep.method, sweep.points,
+ * sweep.trajectories, sweep.levels) are the rows of experiment_params, checked like scenario keys (file:line:column:
  * key errors, "did you mean"); `adoptsim params` lists them.
  *
  * Precedence, lowest first: the base file < a scenario's own overrides <
@@ -46,8 +48,8 @@
  * none of the experiment's runs (a model not selected, an intervention
  * enabled nowhere) are warnings in ex->warnings, as are the model's warnings
  * about any run (each said once).
- * The output.* keys (per-agent table, compression) describe the results
- * file, so they are the same for every scenario and cannot be swept; the
+ * The output.* keys (per-agent table, compression, observables, breakdowns,
+ * every, days) describe the results file, so they are the same for every scenario and cannot be swept; the
  * per-agent table needs every run on one network.
  *
  * Ownership: experiment_load allocates; experiment_free releases. */
@@ -56,6 +58,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "engine.h"
 #include "error.h"
 #include "model.h"
 #include "scenario.h"
@@ -88,16 +91,24 @@ typedef struct experiment {
     scenario **scenarios;       /* resolved base + overrides (replicates and seed set) */
     int baseline;               /* index of the baseline scenario */
 
-    char *method;               /* "none", "grid", "list", "latin_hypercube", "sobol" */
+    char *method;               /* "none" or a sweep method's name (sweep.h) */
     int n_params;
     char **params;              /* swept key paths */
     int *param_line, *param_column; /* where each is given in file (the sweep's values are
                                    recorded as set there) */
     int n_points;               /* 1 without a sweep */
     double *points;             /* [point * n_params + j]: value of params[j] (NULL: no sweep) */
+    /* range methods (latin_hypercube, sobol, morris, saltelli); NULL / 0 otherwise: */
+    double *unit;               /* [point * n_params + j]: the design in the unit cube, before
+                                   the mapping onto the range and rounding */
+    double *range_min, *range_max; /* [n_params]: each key's range */
+    int *log_scale;             /* [n_params]: 1 when mapped log-uniformly (scale: log) */
+    long long sweep_points;     /* sweep.points of latin_hypercube, sobol; saltelli's N */
+    int trajectories, levels;   /* morris's r and p */
 
     int agents;                 /* output.agents: the per-agent table (every run on one network) */
     int compression;            /* output.compression: deflate level of the file */
+    engine_output output;       /* output.observables, breakdowns, every, days: what the file keeps */
 
     char *definition;           /* the resolved experiment as YAML (provenance, --resume) */
     sim_warnings warnings;      /* found while loading: for the caller to show */

@@ -21,9 +21,9 @@ struct layout_file {
     const layout *lay;
     out_file *out;
     out_spec spec;
-    out_dim dims[7];
+    out_dim dims[8];
     out_var *vars;
-    out_attr attrs[24];
+    out_attr attrs[32];
     char *coords;          /* the swept parameters, space separated */
     double *param_values;  /* [j * P + p] */
     int32_t *org;          /* [4][N]: level, generation, team, manager */
@@ -76,7 +76,7 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     lf->lay = lay;
     size_t clen = 1;
     for (int j = 0; j < ex->n_params; j++) clen += strlen(ex->params[j]) + 1;
-    lf->vars = calloc((size_t)lay->n_vars + 2 + (size_t)ex->n_params + 4, sizeof *lf->vars);
+    lf->vars = calloc((size_t)lay->n_vars + 2 + (size_t)ex->n_params + 4 + 4, sizeof *lf->vars);
     lf->coords = calloc(clen, 1);
     lf->param_values = malloc(P * (size_t)(ex->n_params ? ex->n_params : 1) * sizeof *lf->param_values);
     lf->org = has_org ? malloc(4 * N * sizeof *lf->org) : NULL;
@@ -94,22 +94,31 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
 
     /* dimensions */
     int nd = 0, d_gen = -1, d_lev = -1, d_agent = -1;
-    lf->dims[nd++] = (out_dim){"scenario", (size_t)lay->S, "what-if scenario", NULL, (const char *const *)ex->names};
-    lf->dims[nd++] = (out_dim){"point", P, "sweep point (index into the swept parameters' values)", NULL, NULL};
+    lf->dims[nd++] = (out_dim){"scenario", (size_t)lay->S, "what-if scenario", NULL, (const char *const *)ex->names,
+                               NULL};
+    lf->dims[nd++] = (out_dim){"point", P, "sweep point (index into the swept parameters' values)", NULL, NULL, NULL};
     lf->dims[nd++] = (out_dim){"replicate", (size_t)lay->R,
-                               "replicate number (random stream, shared by every scenario and point)", NULL, NULL};
-    lf->dims[nd++] = (out_dim){"time", (size_t)lay->T, "day of the simulation (0 = initial state)", "days", NULL};
+                               "replicate number (random stream, shared by every scenario and point)", NULL, NULL,
+                               NULL};
+    lf->dims[nd++] = (out_dim){"time", (size_t)lay->T, "day of the simulation (0 = initial state)", "days", NULL,
+                               lay->days};
     if (lay->n_levels) {
         d_gen = nd;
-        lf->dims[nd++] = (out_dim){"generation", NET_GENERATIONS, "generation", NULL, network_generation_names};
+        lf->dims[nd++] = (out_dim){"generation", NET_GENERATIONS, "generation", NULL, network_generation_names, NULL};
         d_lev = nd;
         lf->dims[nd++] = (out_dim){"level", (size_t)lay->n_levels, "level in the hierarchy (0 = chief officer)",
-                                   NULL, NULL};
+                                   NULL, NULL, NULL};
+    }
+    int d_param = -1;
+    if (ex->unit) {
+        d_param = nd;
+        lf->dims[nd++] = (out_dim){"parameter", (size_t)ex->n_params, "swept key (the sweep's parameters)", NULL,
+                                   (const char *const *)ex->params, NULL};
     }
     if (N) {
         d_agent = nd;
         lf->dims[nd++] = (out_dim){"agent", N, net->ids ? "agent id (from the org chart)" : "agent number", NULL,
-                                   net->ids ? (const char *const *)net->ids : NULL};
+                                   net->ids ? (const char *const *)net->ids : NULL, NULL};
     }
 
     /* variables: the per-run ones first, in plan order */
@@ -136,6 +145,17 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     for (int j = 0; j < ex->n_params; j++)
         lf->vars[nv++] = (out_var){ex->params[j], "swept parameter", NULL, OUT_F64, 1, {D_POINT},
                                    lf->param_values + (size_t)j * P, {0}, 0, NULL};
+    if (ex->unit) {
+        lf->vars[nv++] = (out_var){"sweep_unit", "the design in the unit cube, before the mapping onto each key's "
+                                   "range (and rounding of whole-number keys)", "1", OUT_F64, 2, {D_POINT, d_param},
+                                   ex->unit, {0}, 0, NULL};
+        lf->vars[nv++] = (out_var){"sweep_min", "lower end of the swept key's range", NULL, OUT_F64, 1, {d_param},
+                                   ex->range_min, {0}, 0, NULL};
+        lf->vars[nv++] = (out_var){"sweep_max", "upper end of the swept key's range", NULL, OUT_F64, 1, {d_param},
+                                   ex->range_max, {0}, 0, NULL};
+        lf->vars[nv++] = (out_var){"sweep_log_scale", "1 when the range is mapped log-uniformly (scale: log)", "1",
+                                   OUT_INT32, 1, {d_param}, ex->log_scale, {0}, 0, NULL};
+    }
     for (int k = 0; has_org && k < 4; k++) {
         int32_t *col = lf->org + (size_t)k * N;
         for (size_t i = 0; i < N; i++)
@@ -159,6 +179,19 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     a[na++] = (out_attr){"experiment_file", ex->file, 0, 0};
     a[na++] = (out_attr){"baseline", ex->names[ex->baseline], 0, 0};
     a[na++] = (out_attr){"sweep_method", ex->method, 0, 0};
+    if (!strcmp(ex->method, "saltelli")) {
+        a[na++] = (out_attr){"sweep_points", NULL, (double)ex->sweep_points, 1};
+        a[na++] = (out_attr){"sweep_design", "Saltelli: points 0..N-1 are A, N..2N-1 are B, (2+i)N..(3+i)N-1 are "
+                             "AB_i (A with column i from B), N = sweep_points, i in parameter order", 0, 0};
+    } else if (!strcmp(ex->method, "morris")) {
+        a[na++] = (out_attr){"sweep_trajectories", NULL, ex->trajectories, 1};
+        a[na++] = (out_attr){"sweep_levels", NULL, ex->levels, 1};
+        a[na++] = (out_attr){"sweep_design", "Morris: trajectory t is points t(k+1)..t(k+1)+k; each point moves one "
+                             "key by p/(2(p-1)) of the unit cube from the one before (sweep_unit)", 0, 0};
+    } else if (ex->unit) {
+        a[na++] = (out_attr){"sweep_points", NULL, (double)ex->sweep_points, 1};
+    }
+    a[na++] = (out_attr){"output_every", NULL, ex->output.every, 1};
     a[na++] = (out_attr){"seed", NULL, ex->seed, 1};
     a[na++] = (out_attr){"replicates", NULL, ex->replicates, 1};
     a[na++] = (out_attr){"days", NULL, ex->days, 1};

@@ -2,6 +2,7 @@
  * only place that prints errors and chooses exit codes: 0 success, 2 bad
  * input (usage, scenario, an input file missing or not a regular file,
  * existing output without --force), 1 anything else (I/O, memory). */
+#include <errno.h>
 #include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include "registry.h"
 #include "report.h"
 #include "scenario.h"
+#include "sensitivity.h"
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -84,6 +86,37 @@ static int command_report(const cli_options *opt)
     return 0;
 }
 
+/* A whole number in [lo, hi] from an option's text, or -1 after a usage error. */
+static long long option_number(const char *option, const char *text, long long lo, long long hi)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || *end || errno || v < lo || v > hi) {
+        usage_error("sensitivity: %s wants a whole number from %lld to %lld, got '%s'", option, lo, hi, text);
+        return -1;
+    }
+    return v;
+}
+
+static int command_sensitivity(const cli_options *opt)
+{
+    sim_error err;
+    sensitivity_options so = {opt->outcome, -1, opt->scenario, opt->group, opt->difference, REPORT_TEXT, 1000, 1,
+                              registry_model};
+    long long v;
+    sim_error_clear(&err);
+    if (opt->format && report_parse_format(opt->format, &so.format, &err)) return usage_error("%s", err.msg);
+    if (opt->day && (v = option_number("--day", opt->day, 0, 1000000)) < 0) return 2;
+    if (opt->day) so.day = (int32_t)v;
+    if (opt->bootstrap && (v = option_number("--bootstrap", opt->bootstrap, 0, 1000000)) < 0) return 2;
+    if (opt->bootstrap) so.bootstrap = (int)v;
+    if (opt->boot_seed && (v = option_number("--seed", opt->boot_seed, 0, 4294967295LL)) < 0) return 2;
+    if (opt->boot_seed) so.seed = (uint32_t)v;
+    if (sensitivity_write(opt->scenario_path, &so, stdout, &err)) return report(&err);
+    return 0;
+}
+
 static int command_params(const cli_options *opt)
 {
     size_t n;
@@ -96,7 +129,7 @@ static int command_params(const cli_options *opt)
             printf("\n## Experiment files\n\n"
                    "The top-level keys of an experiment file (`adoptsim experiment`), besides `scenarios` "
                    "(name: overrides of the base) and `sweep.parameters` (key path: list of values or "
-                   "`{min, max}`):\n\n");
+                   "range `{min, max[, scale: log]}`):\n\n");
             fputs(ex_md, stdout);
         }
         free(md);
@@ -145,6 +178,7 @@ static void print_run_summary(const experiment *ex, const pipeline_summary *sum,
     }
     printf("\n");
     for (int k = 0; k < m->n_observables; k++) {
+        if (!ex->output.keep[k]) continue;
         printf("  %-22s", m->observables[k].name);
         for (int j = 0; j < sum->n_days; j++) printf(" %14.6g", sum->means[k * sum->n_days + j]);
         printf("\n");
@@ -339,6 +373,7 @@ int main(int argc, char **argv)
     if (code >= 0) return code;
     if (!strcmp(opt.command, "params")) return command_params(&opt);
     if (!strcmp(opt.command, "report")) return command_report(&opt);
+    if (!strcmp(opt.command, "sensitivity")) return command_sensitivity(&opt);
     if (!strcmp(opt.command, "experiment") ||
         (!strcmp(opt.command, "check") && is_experiment_file(opt.scenario_path)))
         return command_experiment(&opt, argc, argv);

@@ -52,19 +52,32 @@ static void resolve_days(outcome_grid *g, const int32_t *req_days, int n_req)
 {
     static const int32_t defaults[] = {90, 180, 365};
     const int32_t *req = n_req ? req_days : defaults;
-    const int32_t last = g->f->T - 1;
+    const int32_t last = g->f->last_day;
     if (!n_req) n_req = 3;
     g->n_days = 0;
     for (int i = 0; i < n_req && i < OUTCOMES_MAX_DAYS; i++) {
-        int32_t d = req[i] > last ? last : req[i];
+        const int32_t want = req[i] > last ? last : req[i];
+        const int t = result_file_time_index(g->f, want);
+        const int32_t d = g->f->days[t];
         int k = 0;
         while (k < g->n_days && g->days[k] < d) k++;
         if (k == g->n_days || g->days[k] != d) {
             memmove(&g->days[k + 1], &g->days[k], (size_t)(g->n_days - k) * sizeof g->days[0]);
             memmove(g->clipped[k + 1], g->clipped[k], (size_t)(g->n_days - k) * sizeof g->clipped[0]);
+            memmove(g->moved[k + 1], g->moved[k], (size_t)(g->n_days - k) * sizeof g->moved[0]);
+            memmove(&g->index[k + 1], &g->index[k], (size_t)(g->n_days - k) * sizeof g->index[0]);
             g->days[k] = d;
+            g->index[k] = t;
             g->clipped[k][0] = '\0';
+            g->moved[k][0] = '\0';
             g->n_days++;
+        }
+        if (want != d) {
+            char item[16];
+            size_t len = strlen(g->moved[k]);
+            snprintf(item, sizeof item, "%d", (int)want);
+            if (len + strlen(item) + 3 < sizeof g->moved[k])
+                snprintf(g->moved[k] + len, sizeof g->moved[k] - len, "%s%s", len ? ", " : "", item);
         }
         if (req[i] > last) {
             char *c = g->clipped[k];
@@ -97,6 +110,7 @@ static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *
     const size_t T = (size_t)f->T, R = (size_t)f->R;
     c->runs = (size_t)f->S * (size_t)f->P * R;
     for (int o = 0; o < g->n_out; o++) {
+        if (g->lacks[o]) continue;
         if (obs_slot(c, g->out[o].observable) < 0 || (g->out[o].of && obs_slot(c, g->out[o].of) < 0))
             return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "too many observables in the outcomes");
     }
@@ -104,8 +118,10 @@ static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *
     for (int i = 0; i < c->n_obs; i++)
         if (!(c->at[i] = malloc((size_t)g->n_days * c->runs * sizeof(double)))) return no_memory(err);
     for (int o = 0; o < g->n_out; o++)
-        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && !(c->first[o] = malloc(c->runs * sizeof(double))))
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && !g->lacks[o] &&
+            !(c->first[o] = malloc(c->runs * sizeof(double))))
             return no_memory(err);
+    if (c->n_obs == 0) return SIM_OK;
 
     size_t block = BLOCK_BYTES / ((size_t)c->n_obs * T * sizeof(double));
     if (block < 1) block = 1;
@@ -124,17 +140,17 @@ static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *
                     for (int i = 0; i < c->n_obs; i++)
                         for (int k = 0; k < g->n_days; k++) {
                             const double *row = rows + ((size_t)i * block + j) * T;
-                            c->at[i][(size_t)k * c->runs + run] = row[g->days[k]];
+                            c->at[i][(size_t)k * c->runs + run] = row[g->index[k]];
                         }
                     for (int o = 0; o < g->n_out; o++) {
                         const sim_outcome *oc = &g->out[o];
-                        if (oc->kind != SIM_OUTCOME_FIRST_DAY) continue;
+                        if (oc->kind != SIM_OUTCOME_FIRST_DAY || g->lacks[o]) continue;
                         const double *x = rows + ((size_t)obs_slot(c, oc->observable) * block + j) * T;
                         const double *y = oc->of ? rows + ((size_t)obs_slot(c, oc->of) * block + j) * T : NULL;
                         c->first[o][run] = NAN;
                         for (size_t t = 0; t < T; t++)
                             if (x[t] >= oc->share * (y ? y[t] : 1.0)) {
-                                c->first[o][run] = (double)t;
+                                c->first[o][run] = (double)f->days[t];
                                 break;
                             }
                     }
@@ -231,7 +247,7 @@ static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b
 static void compute_first_day(outcome_grid *g, columns *c, int o, double *a, double *b)
 {
     const result_file *f = g->f;
-    const int base = f->baseline, last = f->T - 1;
+    const int base = f->baseline, last = f->days[f->T - 1]; /* the last stored day */
     for (int s = 0; s < f->S; s++)
         for (int p = 0; p < f->P; p++) {
             outcome_cell *cell = outcomes_cell(g, 0, o, s, p);
@@ -251,6 +267,10 @@ static void compute_first_day(outcome_grid *g, columns *c, int o, double *a, dou
                 cell->v = stats_mean_ci(a, n);
                 if (n == 0) add_note(cell, "no completed runs");
                 else if (n == 1) add_note(cell, "n=1");
+            }
+            if (f->T != f->last_day + 1) {
+                char kept[64];
+                add_note(cell, "resolution: the file keeps %s", result_file_days_kept(f, kept, sizeof kept));
             }
             cell->d = stats_none(0);
             if (s == base) continue;
@@ -281,17 +301,24 @@ int outcomes_compute(outcome_grid *g, result_file *f, const int32_t *days, int n
     g->n_out = f->model->n_outcomes;
     resolve_days(g, days, n_days);
     g->avail = calloc((size_t)g->n_out + 1, sizeof *g->avail);
+    g->lacks = calloc((size_t)g->n_out + 1, sizeof *g->lacks);
     g->cells = calloc((size_t)g->n_days * (size_t)(g->n_out ? g->n_out : 1) * (size_t)f->S * (size_t)f->P,
                       sizeof *g->cells);
     double *a = malloc((size_t)f->R * sizeof *a), *b = malloc((size_t)f->R * sizeof *b);
     columns c;
     memset(&c, 0, sizeof c);
-    int rc = !g->avail || !g->cells || !a || !b ? no_memory(err) : SIM_OK;
-    for (int o = 0; !rc && o < g->n_out; o++) g->avail[o] = g->out[o].kind != SIM_OUTCOME_PER_UNIT || f->S >= 2;
+    int rc = !g->avail || !g->lacks || !g->cells || !a || !b ? no_memory(err) : SIM_OK;
+    for (int o = 0; !rc && o < g->n_out; o++) {
+        const sim_outcome *oc = &g->out[o];
+        int x = result_file_observable(f, oc->observable), y = oc->of ? result_file_observable(f, oc->of) : -2;
+        if (x < 0 || !f->has[x]) g->lacks[o] = oc->observable;
+        else if (y != -2 && (y < 0 || !f->has[y])) g->lacks[o] = oc->of;
+        g->avail[o] = !g->lacks[o] && (oc->kind != SIM_OUTCOME_PER_UNIT || f->S >= 2);
+    }
     if (!rc && g->n_out) rc = read_columns(g, f, &c, err);
     for (int k = 0; !rc && k < g->n_days; k++) compute_day(g, &c, k, a, b);
     for (int o = 0; !rc && o < g->n_out; o++)
-        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY) compute_first_day(g, &c, o, a, b);
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o]) compute_first_day(g, &c, o, a, b);
     columns_free(&c, g->n_out);
     free(a);
     free(b);
@@ -301,7 +328,9 @@ int outcomes_compute(outcome_grid *g, result_file *f, const int32_t *days, int n
 void outcomes_free(outcome_grid *g)
 {
     free(g->avail);
+    free(g->lacks);
     free(g->cells);
+    g->lacks = NULL;
     g->avail = NULL;
     g->cells = NULL;
 }

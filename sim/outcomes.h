@@ -40,16 +40,25 @@ typedef struct outcome_grid {
     const result_file *f;
     const sim_outcome *out;    /* the model's outcomes */
     int n_out;
-    int *avail;                /* [o]: computed (PER_UNIT needs two scenarios) */
+    int *avail;                /* [o]: computed (PER_UNIT needs two scenarios; every outcome
+                                  needs its observables in the file) */
+    const char **lacks;        /* [o]: the observable the file does not keep (output.observables)
+                                  that outcome o needs, NULL when it has them */
     int n_days;
-    int32_t days[OUTCOMES_MAX_DAYS];       /* reported days, ascending, distinct */
+    int32_t days[OUTCOMES_MAX_DAYS];       /* reported days (stored days), ascending, distinct */
+    int index[OUTCOMES_MAX_DAYS];          /* their time indices in the file */
     char clipped[OUTCOMES_MAX_DAYS][96];   /* "90, 180" when requested days were clipped to days[k] */
+    char moved[OUTCOMES_MAX_DAYS][96];     /* "90" when requested days the file does not store were
+                                              reported at days[k], the nearest stored day */
     outcome_cell *cells;       /* [((k * n_out + o) * S + s) * P + p]; FIRST_DAY at k = 0 */
 } outcome_grid;
 
 /* Compute every outcome of f's model at the requested days (n_days of them;
- * 0: 90, 180, 365; days past the end clipped to the last day) against
- * f->baseline. */
+ * 0: 90, 180, 365; days past the end clipped to the last day; a day the
+ * file does not store (output.every, output.days) taken at the nearest
+ * stored day) against f->baseline.  FIRST_DAY outcomes are the first stored
+ * day the share is reached.  Outcomes whose observables the file does not
+ * keep are not computed (avail 0, lacks says which). */
 int outcomes_compute(outcome_grid *g, result_file *f, const int32_t *days, int n_days, sim_error *err);
 void outcomes_free(outcome_grid *g);
 

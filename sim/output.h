@@ -33,7 +33,8 @@ typedef struct out_dim {
     size_t size;
     const char *long_name;
     const char *units;         /* NULL for none; "days" for time */
-    const char *const *labels; /* string coordinates (size labels); NULL: int64 0..size-1 */
+    const char *const *labels; /* string coordinates (size labels); NULL: int64 values */
+    const int32_t *values;     /* without labels: the coordinate's values; NULL: 0..size-1 */
 } out_dim;
 
 typedef struct out_var {

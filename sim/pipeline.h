@@ -83,7 +83,9 @@ typedef struct pipeline_summary {
     int32_t agents;
     long long ties;
     /* with opt->summary: observable k's mean over the runs in the file at
-     * days[j]: means[k * n_days + j] (malloc'd; pipeline_summary_free) */
+     * days[j] (the stored days nearest to the milestones): means[k * n_days
+     * + j], NaN for an observable the file does not keep (malloc'd;
+     * pipeline_summary_free) */
     int n_days;
     int32_t days[PIPELINE_MAX_DAYS];
     double *means;

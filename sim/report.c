@@ -3,6 +3,7 @@
  * (outcomes.c) and writes them as text, Markdown or CSV tables. */
 #include "report.h"
 #include "resultfile.h"
+#include "table.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -170,108 +171,6 @@ typedef struct report {
     sbuf missing_list;
 } report;
 
-/* ---- tables ---------------------------------------------------------------------------------- */
-
-typedef struct table {
-    int ncols, nrows;    /* nrows counts the header row */
-    char **cells;        /* [row * ncols + col] */
-    int *right;          /* [ncols]: right-aligned columns */
-    int oom;
-} table;
-
-static void table_init(table *t, int ncols)
-{
-    memset(t, 0, sizeof *t);
-    t->ncols = ncols;
-    if (!(t->right = calloc((size_t)ncols, sizeof *t->right))) t->oom = 1;
-}
-
-static int table_row(table *t)
-{
-    if (t->oom) return -1;
-    char **cells = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *cells);
-    if (!cells) {
-        t->oom = 1;
-        return -1;
-    }
-    t->cells = cells;
-    for (int j = 0; j < t->ncols; j++) cells[(size_t)t->nrows * (size_t)t->ncols + (size_t)j] = NULL;
-    return t->nrows++;
-}
-
-static void table_set(table *t, int row, int col, const char *text)
-{
-    if (row < 0 || col >= t->ncols || t->oom) return;
-    char **c = &t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
-    free(*c);
-    if (!(*c = strdup(text))) t->oom = 1;
-}
-
-static const char *table_get(const table *t, int row, int col)
-{
-    const char *c = t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
-    return c ? c : "";
-}
-
-static void table_free(table *t)
-{
-    for (size_t i = 0; t->cells && i < (size_t)t->nrows * (size_t)t->ncols; i++) free(t->cells[i]);
-    free(t->cells);
-    free(t->right);
-    t->cells = NULL;
-    t->right = NULL;
-}
-
-/* Markdown: a cell with its pipes escaped. */
-static void md_cell(FILE *out, const char *s)
-{
-    fputc(' ', out);
-    for (; *s; s++) {
-        if (*s == '|') fputc('\\', out);
-        fputc(*s, out);
-    }
-    fputs(" |", out);
-}
-
-/* Returns 0, or -1 when out of memory (nothing printed). */
-static int table_print(const table *t, report_format format, FILE *out)
-{
-    if (format == REPORT_MARKDOWN) {
-        for (int i = 0; i < t->nrows; i++) {
-            fputc('|', out);
-            for (int j = 0; j < t->ncols; j++) md_cell(out, table_get(t, i, j));
-            fputc('\n', out);
-            if (i == 0) {
-                fputc('|', out);
-                for (int j = 0; j < t->ncols; j++) fputs(t->right[j] ? "---:|" : "---|", out);
-                fputc('\n', out);
-            }
-        }
-        return 0;
-    }
-    int *width = calloc((size_t)t->ncols, sizeof *width);
-    if (!width) return -1;
-    for (int i = 0; i < t->nrows; i++)
-        for (int j = 0; j < t->ncols; j++) {
-            int w = (int)strlen(table_get(t, i, j));
-            if (w > width[j]) width[j] = w;
-        }
-    for (int i = 0; i < t->nrows; i++) {
-        fputs("    ", out);
-        for (int j = 0; j < t->ncols; j++) {
-            const char *c = table_get(t, i, j);
-            int last = j == t->ncols - 1;
-            if (t->right[j])
-                fprintf(out, "%*s%s", width[j], c, last ? "" : "  ");
-            else
-                fprintf(out, "%-*s%s", last ? 0 : width[j], c, last ? "" : "  ");
-        }
-        fputc('\n', out);
-    }
-    free(width);
-    return 0;
-}
-
 /* ---- text and Markdown ------------------------------------------------------------------------ */
 
 static void fmt_num(char *buf, size_t size, double v, int decimals, int sign)
@@ -428,7 +327,7 @@ static int print_table(report *rp, FILE *out, int k, int main_o, int extra_o)
                 table_set(&t, row, col++, buf);
             }
         }
-    if (!t.oom && table_print(&t, rp->opt->format, out)) t.oom = 1;
+    if (!t.oom && table_print(&t, rp->opt->format == REPORT_MARKDOWN, out)) t.oom = 1;
     int oom = t.oom;
     table_free(&t);
     return oom ? no_memory(f->err) : SIM_OK;
@@ -450,7 +349,7 @@ static void print_header(const report *rp, FILE *out)
     const int md = rp->opt->format == REPORT_MARKDOWN;
     const char *item = md ? "- " : "  ";
     const char *base = f->names[f->baseline];
-    const int last = f->T - 1;
+    const int last = f->last_day;
 
     if (md)
         fprintf(out, "# adoptsim report: %s\n\n", f->path);
@@ -463,6 +362,10 @@ static void print_header(const report *rp, FILE *out)
     fprintf(out, "\n");
     fprintf(out, "%s%d scenario%s x %d point%s x %d replicate%s, days 0-%d", item, f->S, f->S > 1 ? "s" : "", f->P,
             f->P > 1 ? "s" : "", f->R, f->R > 1 ? "s" : "", last);
+    if (f->T != last + 1) {
+        char kept[64];
+        fprintf(out, " (the file keeps %s: %d time points)", result_file_days_kept(f, kept, sizeof kept), f->T);
+    }
     if (f->S > 1) fprintf(out, "; baseline %s", base);
     fprintf(out, "\n%smean [95%% CI]: mean over the n replicates used, with its Student t interval\n", item);
     if (f->S > 1) {
@@ -482,6 +385,26 @@ static void print_header(const report *rp, FILE *out)
                     oc->label, outcomes_words(oc->of, words, sizeof words));
         }
     }
+    for (int k = 0; k < g->n_days; k++)
+        if (g->moved[k][0])
+            fprintf(out, "%sday%s %s not stored in the file: reported at day %d, the nearest stored day\n", item,
+                    strchr(g->moved[k], ',') ? "s" : "", g->moved[k], (int)g->days[k]);
+    for (int o = 0; o < g->n_out; o++)
+        if (g->lacks[o]) {
+            char words[128];
+            int len = (int)strcspn(g->out[o].label, "[");
+            while (len > 0 && g->out[o].label[len - 1] == ' ') len--;
+            (void)words;
+            fprintf(out, "%snot reported: %.*s (%s) needs the observable %s, which this file does not keep "
+                    "(output.observables)\n", item, len, g->out[o].label, g->out[o].id, g->lacks[o]);
+        }
+    for (int o = 0; o < g->n_out && f->T != last + 1; o++)
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o]) {
+            char kept[64];
+            fprintf(out, "%s%s: the first stored day it is reached; the file keeps %s, so the day is known only to "
+                    "within the gap before it\n", item, g->out[o].label,
+                    result_file_days_kept(f, kept, sizeof kept));
+        }
     for (int k = 0; k < g->n_days; k++)
         if (g->clipped[k][0])
             fprintf(out, "%s%s %s beyond the %d-day horizon: reported at day %d\n", item, g->clipped[k],
@@ -533,7 +456,7 @@ static int print_readable(report *rp, FILE *out)
     }
     for (int o = 0; o < g->n_out && status == SIM_OK; o++) {
         const sim_outcome *oc = &g->out[o];
-        if (oc->kind != SIM_OUTCOME_FIRST_DAY) continue;
+        if (oc->kind != SIM_OUTCOME_FIRST_DAY || !g->avail[o]) continue;
         heading(rp, out, 1, oc->label);
         if (md)
             snprintf(title, sizeof title, "%c%s", toupper((unsigned char)oc->note[0]), oc->note + 1);
@@ -616,7 +539,7 @@ static void print_csv(report *rp, FILE *out)
                         csv_row(rp, out, s, p, (int)g->days[k], o, c);
                 }
             for (int o = 0; o < g->n_out; o++)
-                if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY)
+                if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o])
                     csv_row(rp, out, s, p, -1, o, outcomes_cell(g, 0, o, s, p));
         }
 }

@@ -119,6 +119,12 @@ double scenario_double(const scenario *scn, const char *path);
 int scenario_bool(const scenario *scn, const char *path);
 const char *scenario_string(const scenario *scn, const char *path); /* STRING and ENUM */
 const double *scenario_list(const scenario *scn, const char *path, int *n);
+/* The one of names[0..n) nearest to word (an edit distance of at most 3
+ * and a third of its length), NULL when none is close: "did you mean". */
+const char *scenario_nearest(const char *word, const char *const *names, int n);
+
+/* A NAME_LIST: the names joined by commas ("" for none), their count in *n. */
+const char *scenario_names(const scenario *scn, const char *path, int *n);
 
 /* Fill err with the location of path (file:line:column when it was set in the
  * file, "--set" when overridden, the file name alone for a default) and the

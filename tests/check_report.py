@@ -19,8 +19,8 @@ the check holds.
   check_report.py craft KIND IN.h5 OUT.h5
       copy IN.h5 (a file of the bass model) to OUT.h5 and break it the way
       KIND says, for the tests of what `adoptsim report` refuses: time_huge,
-      time_2_32 (2^32 + 5 days), replicates_huge, rank, missing, days_attr,
-      type.
+      time_2_32 (2^32 + 5 days), replicates_huge, rank, missing (completed),
+      time_order (days not ascending), days_attr, type.
 """
 import csv
 import os
@@ -323,7 +323,9 @@ def craft(kind, src, dst):
             del f["adopters"]
             f["adopters"] = x
         elif kind == "missing":
-            del f["new_adopters"]
+            del f["completed"]
+        elif kind == "time_order":
+            f["time"][...] = f["time"][...][::-1]
         elif kind == "days_attr":
             f.attrs["days"] = np.int64(5)
         elif kind == "type":

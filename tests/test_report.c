@@ -248,7 +248,8 @@ Test(report, refuses_crafted_files, .timeout = 120)
         {"time_2_32", "its time dimension has 4294967301 entries (at most 1000001)"},
         {"replicates_huge", "its replicate dimension has 2147483648 entries (at most 1000000)"},
         {"rank", "variable adopters has 2 dimensions, not 4"},
-        {"missing", "variable new_adopters is missing"},
+        {"missing", "variable completed is missing"},
+        {"time_order", "its time coordinate is not ascending days within 0..10"},
         {"days_attr", "its days attribute does not match the time dimension (11)"},
         {"type", "variable adopters does not hold numbers"},
     };
