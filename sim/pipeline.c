@@ -60,6 +60,32 @@ typedef struct pipeline {
 
 /* ---- configurations and networks ------------------------------------------------ */
 
+/* The model's checks against the network of configuration c with each
+ * parameter draw (a drawn target share may round to nobody). */
+static int check_draws(pipeline *p, int c, sim_error *err)
+{
+    const experiment *ex = p->ex;
+    const int s = c / ex->n_points;
+    scenario *scn = scenario_copy(p->cfg[c]);
+    gsl_rng *g = rng_gsl_alloc();
+    double *values = malloc((size_t)ex->unc.n * sizeof *values);
+    int rc = !scn || !g || !values ? sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory") : SIM_OK;
+    for (int32_t d = 0; !rc && d < ex->n_draws; d++) {
+        uncertainty_draw(&ex->unc, g, ex->seed, (uint32_t)d, values);
+        rc = experiment_apply_draw(ex, s, scn, values, err);
+        if (!rc) rc = model_check_network(ex->model, scn, p->nets[p->net_of[c]], err);
+        if (rc) {
+            size_t len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len, " (scenario \"%s\", parameter draw %d)", ex->names[s],
+                     (int)d);
+        }
+    }
+    scenario_free(scn);
+    if (g) gsl_rng_free(g);
+    free(values);
+    return rc;
+}
+
 static int build_configs(pipeline *p, sim_error *err)
 {
     const experiment *ex = p->ex;
@@ -81,6 +107,7 @@ static int build_configs(pipeline *p, sim_error *err)
             p->net_of[c] = p->n_nets++;
         }
         if ((rc = model_check_network(ex->model, p->cfg[c], p->nets[p->net_of[c]], err))) return rc;
+        if (ex->unc.n > 0 && (rc = check_draws(p, c, err))) return rc;
     }
     p->t_network = engine_clock() - t0;
     return SIM_OK;
@@ -297,12 +324,18 @@ static int open_output(pipeline *p, sim_error *err)
 
 /* ---- one run ------------------------------------------------------------------------- */
 
-/* Per-thread buffers, packer and the model state of the configuration last run. */
+/* Per-thread buffers, packer and the model state of the configuration (and
+ * parameter draw) last run. */
 typedef struct worker {
     double *data, *by_gen, *by_lev, *agents;
     double *values, *gen_values, *lev_values;
     void *state;
     int state_cfg;
+    int64_t state_draw;   /* the draw the state was allocated for (-1: none) */
+    scenario *scn;        /* with uncertainty: configuration scn_cfg with the draw's values */
+    int scn_cfg;
+    gsl_rng *rng;         /* with uncertainty: for the draws */
+    double *draw_values;  /* with uncertainty: ex->unc.n values */
     layout_packer pk;
     unsigned char *rec;   /* a record being made: head, then the chunks */
     uint32_t *lens;
@@ -311,6 +344,9 @@ typedef struct worker {
 static void worker_free(const pipeline *p, worker *w)
 {
     if (w->state) p->ex->model->free(w->state);
+    scenario_free(w->scn); /* after the state, which may point into it */
+    if (w->rng) gsl_rng_free(w->rng);
+    free(w->draw_values);
     free(w->data);
     free(w->by_gen);
     free(w->by_lev);
@@ -340,6 +376,12 @@ static int worker_alloc(const pipeline *p, worker *w)
     w->lev_values = malloc(k * (L ? L : 1) * sizeof(double));
     w->rec = malloc(p->head + lay->bound);
     w->lens = malloc((size_t)lay->n_vars * sizeof *w->lens);
+    w->state_draw = -1;
+    if (p->ex->unc.n > 0) {
+        w->rng = rng_gsl_alloc();
+        w->draw_values = malloc((size_t)p->ex->unc.n * sizeof *w->draw_values);
+        if (!w->rng || !w->draw_values) return 0;
+    }
     return w->data && w->by_gen && w->by_lev && w->agents && w->values && w->gen_values && w->lev_values &&
            w->rec && w->lens;
 }
@@ -355,20 +397,41 @@ static void do_run(pipeline *p, worker *w, long long run)
     const layout *lay = &p->lay;
     sim_context ctx = {p->cfg[c], net, rng_key_make(p->ex->seed, 0), p->ex->days};
     int32_t net_levels = lay->n_levels ? net->n_levels : 0;
+    /* the models read their parameters when they allocate their state:
+     * with uncertainty, a state per (configuration, draw) */
+    const int64_t draw = p->ex->unc.n > 0 ? (int64_t)experiment_draw_of(p->ex, r) : -1;
     sim_error e;
     sim_error_clear(&e);
 
-    if (w->state_cfg != c) {
+    if (w->state_cfg != c || w->state_draw != draw) {
         if (w->state) m->free(w->state);
         w->state = NULL;
         w->state_cfg = -1;
-        if (m->alloc(&ctx, &w->state, &e) != SIM_OK) {
+        int rc = SIM_OK;
+        if (draw >= 0) {
+            /* the configuration's copy once, then the draw's values set in it */
+            if (!w->scn || w->scn_cfg != c) {
+                scenario_free(w->scn);
+                w->scn = scenario_copy(p->cfg[c]);
+                w->scn_cfg = c;
+                if (!w->scn) rc = sim_error_set(&e, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            }
+            if (!rc) {
+                uncertainty_draw(&p->ex->unc, w->rng, p->ex->seed, (uint32_t)draw, w->draw_values);
+                rc = experiment_apply_draw(p->ex, c / p->ex->n_points, w->scn, w->draw_values, &e);
+            }
+            ctx.scn = w->scn;
+        }
+        if (!rc) rc = m->alloc(&ctx, &w->state, &e);
+        if (rc != SIM_OK) {
 #pragma omp critical(pipeline)
             fail(p, &e);
             return;
         }
         w->state_cfg = c;
+        w->state_draw = draw;
     }
+    if (draw >= 0) ctx.scn = w->scn;
     const size_t T = (size_t)lay->T;
     engine_series out = {w->data, T, net_levels ? w->by_gen : NULL, T * NET_GENERATIONS,
                          net_levels ? w->by_lev : NULL, T * (size_t)net_levels, net_levels};
