@@ -610,7 +610,12 @@ static int settle_uncertainty(experiment *ex, const experiment_catalog *cat, con
 {
     uncertainty *u = &ex->unc;
     char why[200];
-    if (u->n == 0) return SIM_OK;
+    if (u->n == 0) {
+        if (u->file)
+            sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
+                     "the uncertainty section gives no key a distribution: nothing is drawn");
+        return SIM_OK;
+    }
     for (int j = u->n - 1; j >= 0; j--) {
         const unc_param *q = &u->p[j];
         const param_value *vs = scenario_find(with_sets, q->path), *vb = scenario_find(base, q->path);
@@ -663,10 +668,14 @@ static int settle_uncertainty(experiment *ex, const experiment_catalog *cat, con
     }
     if (n_dropped)
         sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
-                 "%d uncertain key%s act%s in no scenario of the %s and %s not drawn: %s", n_dropped,
-                 n_dropped > 1 ? "s" : "", n_dropped > 1 ? "" : "s", ex->n_scenarios > 1 ? "experiment" : "run",
-                 n_dropped > 1 ? "are" : "is", dropped);
-    if (u->n == 0) return SIM_OK;
+                 "%d uncertain key%s act%s in no scenario and %s not drawn: %s", n_dropped,
+                 n_dropped > 1 ? "s" : "", n_dropped > 1 ? "" : "s", n_dropped > 1 ? "are" : "is", dropped);
+    if (u->n == 0) {
+        sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
+                 "no uncertain key is left to draw (each is fixed by --set or by the scenarios, or acts in no "
+                 "scenario): nothing is drawn");
+        return SIM_OK;
+    }
     /* a scenario's own value wins for that scenario */
     if (!(ex->unc_fixed = calloc((size_t)ex->n_scenarios * (size_t)u->n, 1))) return oom(err, ex->file);
     for (int s = 0; s < ex->n_scenarios; s++)

@@ -191,6 +191,8 @@ typedef struct reader {
     const char *section_file; /* the top file whose section is being read */
     int depth;                /* include depth */
     sim_error *err;
+    char **own;               /* the keys the parameters mapping being read gave, and their lines */
+    int *own_line, n_own;
 } reader;
 
 static int read_file(reader *rd, const char *path, int included);
@@ -438,6 +440,21 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
         break;
     }
     }
+    /* one mapping may name a key once (dotted and nested spellings alike) */
+    for (int i = 0; i < rd->n_own; i++)
+        if (!strcmp(rd->own[i], key)) {
+            free(p.values);
+            return fail_at(err, file, kn, key, "given twice (also at line %d)", rd->own_line[i]);
+        }
+    char **own = realloc(rd->own, (size_t)(rd->n_own + 1) * sizeof *own);
+    int *own_line = own ? realloc(rd->own_line, (size_t)(rd->n_own + 1) * sizeof *own_line) : NULL;
+    if (own) rd->own = own;
+    if (own_line) rd->own_line = own_line;
+    if (!own || !own_line || !(rd->own[rd->n_own] = strdup(key))) {
+        free(p.values);
+        return oom(err, file);
+    }
+    rd->own_line[rd->n_own++] = p.line;
     p.included = rd->depth > 0;
     hash_path(key, &p.h0, &p.h1);
     describe(&p, def, lo_given, hi_given);
@@ -602,8 +619,11 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
             if (rc) return rc;
         }
     }
-    if (params) return read_parameters(rd, doc, file, params, NULL);
-    return SIM_OK;
+    if (!params) return SIM_OK;
+    /* this mapping's own keys (an include's were its own) */
+    for (int i = 0; i < rd->n_own; i++) free(rd->own[i]);
+    rd->n_own = 0;
+    return read_parameters(rd, doc, file, params, NULL);
 }
 
 static int read_file(reader *rd, const char *path, int included)
@@ -622,11 +642,14 @@ static int read_file(reader *rd, const char *path, int included)
 int uncertainty_read(uncertainty *u, yaml_document_t *doc, yaml_node_t *root, const char *file,
                      const scenario *scn, int *found, sim_error *err)
 {
-    reader rd = {u, scn, scenario_copy(scn), file, 0, err};
+    reader rd = {u, scn, scenario_copy(scn), file, 0, err, NULL, NULL, 0};
     if (u->per_draw < 1) u->per_draw = 1;
     if (!rd.scratch) return oom(err, file);
     int rc = read_section(&rd, doc, root, file, 0, found);
     scenario_free(rd.scratch);
+    for (int i = 0; i < rd.n_own; i++) free(rd.own[i]);
+    free(rd.own);
+    free(rd.own_line);
     return rc;
 }
 

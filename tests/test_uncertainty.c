@@ -511,6 +511,10 @@ static const bad_section bad_sections[] = {
      "exp.yaml:3:3: uncertainty.parameter", "unknown key"},
     {"parameters not a mapping", "uncertainty:\n  parameters: [1, 2]\n",
      "exp.yaml:3:15: uncertainty.parameters", "expected a mapping of key paths"},
+    {"a key given twice in one mapping", "uncertainty:\n  parameters:\n"
+     "    model.genai.use.peers: {distribution: uniform, min: 1, max: 2}\n"
+     "    model:\n      genai.use.peers: {distribution: uniform, min: 1, max: 3}\n",
+     "exp.yaml:6:7: model.genai.use.peers", "given twice (also at line 4)"},
     {"a missing include", "uncertainty:\n  include: no_such_priors.yaml\n",
      "exp.yaml:3:12: uncertainty.include", "no_such_priors.yaml"},
     {"a drawn value breaking a cross-key rule", "scenarios:\n  a: {}\n  b:\n"
@@ -542,6 +546,27 @@ Test(uncertainty, bad_sections_fail_before_any_run, .timeout = 120)
         free(def);
         free(out);
     }
+    support_rmdir(dir);
+}
+
+/* A section that draws nothing is said to. */
+Test(uncertainty, a_section_that_draws_nothing_warns, .timeout = 60)
+{
+    char *dir = support_tmpdir(), cwd[PATH_MAX], text[PATH_MAX + 512];
+    cr_assert(getcwd(cwd, sizeof cwd) != NULL);
+    snprintf(text, sizeof text, "base: %s/tests/data/experiment/base.yaml\nuncertainty:\n  parameters:\n"
+             "    interventions.training.gain: {distribution: uniform, min: 0.05, max: 0.1}\n", cwd);
+    char *def = support_write(dir, "none.yaml", text, strlen(text));
+    experiment *ex = load(def, NULL, 0);
+    cr_expect_eq(ex->unc.n, 0);
+    cr_assert_eq(ex->warnings.n, 2);
+    cr_expect(strstr(ex->warnings.items[0].msg, "1 uncertain key acts in no scenario and is not drawn: "
+                                                "interventions.training.gain (interventions.training.enabled is "
+                                                "false)") != NULL, "%s", ex->warnings.items[0].msg);
+    cr_expect(strstr(ex->warnings.items[1].msg, "nothing is drawn") != NULL, "%s", ex->warnings.items[1].msg);
+    cr_expect(strstr(ex->definition, "uncertainty:") == NULL, "a definition with an empty section");
+    experiment_free(ex);
+    free(def);
     support_rmdir(dir);
 }
 
