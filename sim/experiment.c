@@ -447,8 +447,9 @@ static char *definition_text(const experiment *ex)
         ok &= append(&buf, &len, &cap, line);
         for (int j = 0; j < ex->unc.n; j++) {
             const unc_param *q = &ex->unc.p[j];
-            snprintf(line, sizeof line, "    %s: %s", q->path, q->text);
+            snprintf(line, sizeof line, "    %.400s: ", q->path);
             ok &= append(&buf, &len, &cap, line);
+            ok &= append(&buf, &len, &cap, q->text);
             for (int s = 0, first = 1; ex->unc_fixed && s < ex->n_scenarios; s++)
                 if (ex->unc_fixed[(size_t)s * (size_t)ex->unc.n + (size_t)j]) {
                     ok &= append(&buf, &len, &cap, first ? "  # kept by: " : ", ");
@@ -661,7 +662,8 @@ static int settle_uncertainty(experiment *ex, const experiment_catalog *cat, con
             continue;
         }
         size_t len = strlen(dropped);
-        if (len < 400) snprintf(dropped + len, sizeof dropped - len, "%s%s (%s)", n_dropped ? ", " : "", u->p[j].path, why);
+        if (len < 400)
+            snprintf(dropped + len, sizeof dropped - len, "%s%s (%s)", n_dropped ? ", " : "", u->p[j].path, why);
         else if (len < sizeof dropped - 8 && !strstr(dropped, ", ...")) strcat(dropped, ", ...");
         n_dropped++;
         uncertainty_remove(u, j);
@@ -691,8 +693,8 @@ static int settle_uncertainty(experiment *ex, const experiment_catalog *cat, con
     ex->n_draws = (int32_t)((ex->replicates + u->per_draw - 1) / u->per_draw);
     if (ex->replicates % u->per_draw)
         sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty.replicates_per_draw",
-                 "%d replicates are not a multiple of %d replicates per draw: the last draw has %d", (int)ex->replicates,
-                 (int)u->per_draw, (int)(ex->replicates % u->per_draw));
+                 "%d replicates are not a multiple of %d replicates per draw: the last draw has %d",
+                 (int)ex->replicates, (int)u->per_draw, (int)(ex->replicates % u->per_draw));
     return SIM_OK;
 }
 
@@ -1040,7 +1042,7 @@ int experiment_uncertainty_from_file(experiment *ex, const char *path, const exp
 {
     scenario *scn = ex->scenarios[0];
     int rc = uncertainty_load_file(&ex->unc, path, scn, err);
-    if (!rc && ex->unc.n == 0) return SIM_OK;
+    if (!rc && !ex->unc.file) return SIM_OK; /* no section */
     /* one scenario: the file's values are the base, the command line's are --set */
     if (!rc) rc = settle_uncertainty(ex, cat, scn, scn, err);
     if (!rc && ex->unc.n > 0) rc = check_runs(ex, cat, err);

@@ -13,6 +13,7 @@
  *   agent_<field>(scenario, point, replicate, agent)          output.agents: the last day
  *   completed(scenario, point, replicate)                    int8: 1 for runs in the file
  *   <swept key path>(point)                                  each swept parameter
+ *   <uncertain key path>(replicate), draw(replicate)         parameter draws (layoutfile.c)
  *   agent_level, agent_generation, agent_team, agent_manager(agent)
  *
  * Counts are int32 (fill -1), the rest float64 (fill NaN).  Every per-run

@@ -84,9 +84,12 @@ static int write_draws(layout_file *lf, const experiment *ex, int has_draw, sim_
     int rc = !v || (has_draw && !d) || !g ? sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory") : SIM_OK;
     for (int j = 0; !rc && j < ex->unc.n; j++) {
         for (size_t r = 0; r < R; r++) {
+            /* the replicates of a draw share its value */
             uint32_t draw = experiment_draw_of(ex, (int32_t)r);
-            v[r] = r > 0 && draw == experiment_draw_of(ex, (int32_t)r - 1) ? v[r - 1]
-                                                                          : uncertainty_value(&ex->unc.p[j], g, ex->seed, draw);
+            if (r > 0 && draw == experiment_draw_of(ex, (int32_t)r - 1))
+                v[r] = v[r - 1];
+            else
+                v[r] = uncertainty_value(&ex->unc.p[j], g, ex->seed, draw);
         }
         rc = output_write(lf->out, lf->unc_var + j, v);
         /* the distribution, and the scenarios that keep their own value */

@@ -713,7 +713,8 @@ static int print_uncertainty(report *rp, FILE *out)
         for (int o = 0; o < g->n_out && status == SIM_OK; o++) {
             const sim_outcome *oc = &g->out[o];
             if (oc->kind != SIM_OUTCOME_VALUE || !g->avail[o]) continue;
-            snprintf(title, sizeof title, "%s (%s)%s", oc->label, oc->unit, oc->lower_is_better ? ": less is better" : "");
+            snprintf(title, sizeof title, "%s (%s)%s", oc->label, oc->unit,
+                     oc->lower_is_better ? ": less is better" : "");
             heading(rp, out, 2, title);
             status = print_uncertain_table(rp, out, k, o);
             fputc('\n', out);

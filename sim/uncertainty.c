@@ -93,6 +93,7 @@ static void param_free(unc_param *p)
     free(p->values);
     free(p->file);
     free(p->section_file);
+    free(p->text);
     memset(p, 0, sizeof *p);
 }
 
@@ -240,16 +241,20 @@ static int add_param(reader *rd, unc_param *p)
     return SIM_OK;
 }
 
-/* The canonical one-line text of p's distribution. */
-static void describe(unc_param *p, const param_def *def, int lo_given, int hi_given)
+/* The canonical one-line text of p's distribution, every number as the
+ * shortest text that reads back as it (p->text, malloc'd); 0 when out of
+ * memory. */
+static int describe(unc_param *p, int lo_given, int hi_given)
 {
     char a[40], b[40], c[40], lo[40], hi[40];
+    const size_t size = 256 + (size_t)p->n_values * 40;
+    if (!(p->text = malloc(size))) return 0;
     format_double(p->a, a, sizeof a);
     format_double(p->b, b, sizeof b);
     format_double(p->c, c, sizeof c);
     format_double(p->lo, lo, sizeof lo);
     format_double(p->hi, hi, sizeof hi);
-    size_t len = 0, size = sizeof p->text;
+    size_t len = 0;
     switch (p->family) {
     case UNC_UNIFORM:
     case UNC_LOG_UNIFORM:
@@ -269,15 +274,15 @@ static void describe(unc_param *p, const param_def *def, int lo_given, int hi_gi
         break;
     case UNC_CHOICE:
         len = (size_t)snprintf(p->text, size, "choice(values=[");
-        for (int i = 0; i < p->n_values && len < size; i++) {
+        for (int i = 0; i < p->n_values; i++) {
             format_double(p->values[i], a, sizeof a);
             len += (size_t)snprintf(p->text + len, size - len, "%s%s", i ? ", " : "", a);
         }
-        if (len < size) snprintf(p->text + len, size - len, "])");
+        snprintf(p->text + len, size - len, "])");
         break;
     }
-    if (p->whole && p->family != UNC_CHOICE && strlen(p->text) + 10 < size) strcat(p->text, ", rounded");
-    (void)def;
+    if (p->whole && p->family != UNC_CHOICE) strcat(p->text, ", rounded");
+    return 1;
 }
 
 /* One distribution: the mapping dist given for key (named at key node kn). */
@@ -376,7 +381,8 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
     case UNC_NORMAL:
     case UNC_LOGNORMAL: {
         const int ln = p.family == UNC_LOGNORMAL;
-        if (!(v[1] > 0)) return fail_at(err, file, fields[1], key, "%s must be above 0, got %g", ln ? "sdlog" : "sd", v[1]);
+        if (!(v[1] > 0))
+            return fail_at(err, file, fields[1], key, "%s must be above 0, got %g", ln ? "sdlog" : "sd", v[1]);
         if (ln && !(v[0] > 0)) return fail_at(err, file, fields[0], key, "median must be above 0, got %g", v[0]);
         if (lo_given && (rc = check_value(rd, file, fields[3], key, v[3]))) return rc;
         if (hi_given && (rc = check_value(rd, file, fields[4], key, v[4]))) return rc;
@@ -457,11 +463,10 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
     rd->own_line[rd->n_own++] = p.line;
     p.included = rd->depth > 0;
     hash_path(key, &p.h0, &p.h1);
-    describe(&p, def, lo_given, hi_given);
     p.path = strdup(key);
     p.file = strdup(file);
     p.section_file = strdup(rd->section_file);
-    if (!p.path || !p.file || !p.section_file) {
+    if (!describe(&p, lo_given, hi_given) || !p.path || !p.file || !p.section_file) {
         param_free(&p);
         return oom(err, file);
     }
@@ -599,7 +604,8 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
         for (int i = 0; i < n; i++) {
             if (inc->type == YAML_SEQUENCE_NODE) one = yaml_document_get_node(doc, inc->data.sequence.items.start[i]);
             if (one->type != YAML_SCALAR_NODE || !text_of(one)[0])
-                return fail_at(err, file, one, "uncertainty.include", "expected the path of a file (or a list of them)");
+                return fail_at(err, file, one, "uncertainty.include",
+                               "expected the path of a file (or a list of them)");
             if (rd->depth >= UNCERTAINTY_MAX_INCLUDES)
                 return fail_at(err, file, one, "uncertainty.include",
                                "includes nested more than %d deep (does a file include itself?)",

@@ -84,7 +84,8 @@ typedef struct unc_param {
     char *section_file;   /* the scenario or experiment file whose section brought it (the same
                              as file unless included; owned) */
     int included;         /* it comes from an included file */
-    char text[320];       /* the distribution in one line: "uniform(min=1, max=2)" */
+    char *text;           /* the distribution in one line, every number exact: "uniform(min=1, max=2)"
+                             (owned) */
 } unc_param;
 
 typedef struct uncertainty {
