@@ -663,8 +663,9 @@ static int print_uncertainty(report *rp, FILE *out)
 
     heading(rp, out, 1, "Parameter uncertainty");
     fprintf(out, "%s%d uncertain key%s, drawn for each replicate from the distributions below (%d draw%s, %d "
-            "replicate%s per draw); replicate r has the same draw in every scenario%s\n", item, f->n_unc,
-            f->n_unc > 1 ? "s" : "", f->n_draws, f->n_draws > 1 ? "s" : "", f->per_draw, f->per_draw > 1 ? "s" : "",
+            "replicate%s per draw)%s%s\n", item, f->n_unc, f->n_unc > 1 ? "s" : "", f->n_draws,
+            f->n_draws > 1 ? "s" : "", f->per_draw, f->per_draw > 1 ? "s" : "",
+            f->S > 1 || f->P > 1 ? "; replicate r has the same draw in every scenario" : "",
             f->P > 1 ? " and point" : "");
     fprintf(out, "%smean over draws [95%% CI]: each draw's mean over its replicates, then their mean with a "
             "Student t interval over the draws\n", item);
