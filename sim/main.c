@@ -265,6 +265,9 @@ static int command_experiment(const cli_options *opt, int argc, char **argv)
             printf("%s: ok (experiment: %d scenario(s) x %d point(s) x %d replicate(s) = %lld runs of model %s)\n",
                    opt->scenario_path, ex->n_scenarios, ex->n_points, (int)ex->replicates,
                    (long long)ex->n_scenarios * ex->n_points * ex->replicates, ex->model->name);
+        if (!opt->quiet && ex->unc.n > 0)
+            printf("%s: %d uncertain key(s), %d parameter draw(s) of %d replicate(s)\n", opt->scenario_path,
+                   ex->unc.n, (int)ex->n_draws, (int)ex->unc.per_draw);
         experiment_free(ex);
         return 0;
     }

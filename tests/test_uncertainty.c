@@ -286,6 +286,11 @@ Test(uncertainty, the_file_holds_the_draws_and_the_runs_use_them, .timeout = 120
     for (int r = 0; r < 6; r++) cr_expect_eq(draw[r], r / 2);
     H5Fclose(f);
     cr_expect_eq(support_shell(PYU " coords %s", a), 0);
+    char *so = NULL;
+    const char *check[] = {"check", EXP, NULL};
+    cr_assert_eq(support_exec(check, &so, NULL), 0);
+    cr_expect(strstr(so, "4 uncertain key(s), 3 parameter draw(s) of 2 replicate(s)") != NULL, "%s", so);
+    free(so);
 
     /* run (vanguard, per_team 2, replicate 3) alone, the draw's values set */
     char sets[4][128];
