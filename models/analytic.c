@@ -61,7 +61,7 @@ static const sim_observable analytic_observables[] = {
 };
 
 static const sim_outcome analytic_outcomes[] = {
-    {"y", "y", SIM_OUTCOME_VALUE, "y", NULL, 0, "1", 4, NULL},
+    {"y", "y", SIM_OUTCOME_VALUE, "y", NULL, 0, "1", 4, NULL, 0},
 };
 
 double analytic_value(int fn, const double *x, double a, double b, const double *coef, int n)

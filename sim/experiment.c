@@ -76,6 +76,8 @@ void experiment_free(experiment *ex)
     free(ex->method);
     free(ex->definition);
     free(ex->file);
+    uncertainty_free(&ex->unc);
+    free(ex->unc_fixed);
     free(ex);
 }
 
@@ -96,6 +98,39 @@ int experiment_config(const experiment *ex, int s, int p, scenario **out, sim_er
     }
     *out = c;
     return SIM_OK;
+}
+
+/* ---- applying a parameter draw ------------------------------------------------- */
+
+int experiment_apply_draw(const experiment *ex, int s, scenario *scn, const double *values, sim_error *err)
+{
+    for (int j = 0; j < ex->unc.n; j++) {
+        const unc_param *u = &ex->unc.p[j];
+        if (ex->unc_fixed && ex->unc_fixed[(size_t)s * (size_t)ex->unc.n + (size_t)j]) continue;
+        int rc = scenario_set_number(scn, u->path, values[j], u->file, u->line, u->column, err);
+        if (rc) return rc;
+    }
+    return SIM_OK;
+}
+
+int experiment_run_config(const experiment *ex, int s, int p, int32_t r, scenario **out, sim_error *err)
+{
+    int rc = experiment_config(ex, s, p, out, err);
+    if (rc || ex->unc.n == 0) return rc;
+    gsl_rng *g = rng_gsl_alloc();
+    double *v = malloc((size_t)ex->unc.n * sizeof *v);
+    if (!g || !v) rc = oom(err, ex->file);
+    if (!rc) {
+        uncertainty_draw(&ex->unc, g, ex->seed, experiment_draw_of(ex, r), v);
+        rc = experiment_apply_draw(ex, s, *out, v, err);
+    }
+    if (g) gsl_rng_free(g);
+    free(v);
+    if (rc) {
+        scenario_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* ---- the experiment's own keys ------------------------------------------------- */
@@ -520,6 +555,26 @@ static char *definition_text(const experiment *ex)
         }
         ok &= append(&buf, &len, &cap, "]\n");
     }
+    if (ex->unc.n > 0) {
+        /* only with uncertainty: the definitions of plain experiments (and
+         * so the files and journals they resume) are as they were */
+        snprintf(line, sizeof line, "uncertainty:\n  replicates_per_draw: %d\n  draws: %d\n  parameters:\n",
+                 (int)ex->unc.per_draw, (int)ex->n_draws);
+        ok &= append(&buf, &len, &cap, line);
+        for (int j = 0; j < ex->unc.n; j++) {
+            const unc_param *q = &ex->unc.p[j];
+            snprintf(line, sizeof line, "    %.400s: ", q->path);
+            ok &= append(&buf, &len, &cap, line);
+            ok &= append(&buf, &len, &cap, q->text);
+            for (int s = 0, first = 1; ex->unc_fixed && s < ex->n_scenarios; s++)
+                if (ex->unc_fixed[(size_t)s * (size_t)ex->unc.n + (size_t)j]) {
+                    ok &= append(&buf, &len, &cap, first ? "  # kept by: " : ", ");
+                    ok &= append(&buf, &len, &cap, ex->names[s]);
+                    first = 0;
+                }
+            ok &= append(&buf, &len, &cap, "\n");
+        }
+    }
     ok &= append(&buf, &len, &cap, "scenarios:\n");
     for (int s = 0; s < ex->n_scenarios && ok; s++) {
         char *yaml = scenario_to_yaml(ex->scenarios[s]);
@@ -565,7 +620,8 @@ static int valid_name(const char *s)
 
 /* The parts of the file read by hand; everything else is a row of
  * experiment_params. */
-static const char *const read_by_hand[] = {"scenarios", "sweep.parameters", NULL};
+static const char *const read_by_hand[] = {"scenarios", "sweep.parameters", "uncertainty", "uncertainty.include",
+                                            "uncertainty.replicates_per_draw", "uncertainty.parameters", NULL};
 
 /* 1 if scenario value v differs in where it came from from the base's bv:
  * the scenario's own overrides set it. */
@@ -616,6 +672,154 @@ static void warn_inert_keys(experiment *ex, const experiment_catalog *cat)
                      "the sweep varies a key that does nothing in any scenario (%s%s)", why,
                      ex->n_scenarios > 1 ? " in every one" : "");
     }
+}
+
+/* Append " (where)" to err's message when it fits. */
+static void say_where(sim_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_where(sim_error *err, const char *fmt, ...)
+{
+    char where[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(where, sizeof where, fmt, ap);
+    va_end(ap);
+    size_t len = strlen(err->msg);
+    if (len + strlen(where) + 3 < sizeof err->msg) snprintf(err->msg + len, sizeof err->msg - len, " (%s)", where);
+}
+
+/* Every run's scenario: each (scenario, point) configuration, with each
+ * parameter draw when there is uncertainty, passes the cross-key checks;
+ * the model's warnings about each are gathered (once each). */
+static int check_runs(experiment *ex, const experiment_catalog *cat, sim_error *err)
+{
+    const int n_draws = ex->unc.n ? ex->n_draws : 1;
+    gsl_rng *g = ex->unc.n ? rng_gsl_alloc() : NULL;
+    double *values = ex->unc.n ? malloc((size_t)ex->unc.n * sizeof *values) : NULL;
+    int rc = ex->unc.n && (!g || !values) ? oom(err, ex->file) : SIM_OK;
+    for (int s = 0; !rc && s < ex->n_scenarios; s++)
+        for (int p = 0; !rc && p < ex->n_points; p++) {
+            scenario *c = NULL;
+            rc = experiment_config(ex, s, p, &c, err);
+            for (int d = 0; !rc && d < n_draws; d++) {
+                if (ex->unc.n) {
+                    uncertainty_draw(&ex->unc, g, ex->seed, (uint32_t)d, values);
+                    rc = experiment_apply_draw(ex, s, c, values, err);
+                }
+                if (!rc) rc = cat->validate(c, err);
+                if (!rc && cat->warnings) cat->warnings(c, &ex->warnings);
+                if (!rc && ex->agents && !experiment_same_network(c, ex->scenarios[0]))
+                    rc = scenario_error(ex->scenarios[0], "output.agents", err,
+                                        "the per-agent table needs every run on one network, but scenario \"%s\" "
+                                        "changes network.* or organization.* keys", ex->names[s]);
+                if (rc && ex->unc.n && ex->points)
+                    say_where(err, "scenario \"%s\", sweep point %d, parameter draw %d", ex->names[s], p, d);
+                else if (rc && ex->unc.n)
+                    say_where(err, "scenario \"%s\", parameter draw %d", ex->names[s], d);
+                else if (rc && ex->points)
+                    say_where(err, "scenario \"%s\", sweep point %d", ex->names[s], p);
+            }
+            scenario_free(c);
+        }
+    if (g) gsl_rng_free(g);
+    free(values);
+    return rc;
+}
+
+/* The uncertainty sections read into ex->unc, against the experiment's
+ * scenarios (see experiment.h): a --set fixes a key (with_sets: the base
+ * with every --set), a file may not both set and draw a key (base: the base
+ * as loaded), the sweep may not vary one, scenarios keep their own values,
+ * keys that act nowhere are not drawn. */
+static int settle_uncertainty(experiment *ex, const experiment_catalog *cat, const scenario *base,
+                              const scenario *with_sets, sim_error *err)
+{
+    uncertainty *u = &ex->unc;
+    char why[200];
+    if (u->n == 0) {
+        if (u->file)
+            sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
+                     "the uncertainty section gives no key a distribution: nothing is drawn");
+        return SIM_OK;
+    }
+    for (int j = u->n - 1; j >= 0; j--) {
+        const unc_param *q = &u->p[j];
+        const param_value *vs = scenario_find(with_sets, q->path), *vb = scenario_find(base, q->path);
+        if (vs->source == PARAM_FROM_SET) {
+            sim_warn(&ex->warnings, "--set", 0, 0, q->path,
+                     "fixes a key the uncertainty section draws per replicate (%s:%d:%d): every run takes the "
+                     "command line's value (the command line wins)", q->file, q->line, q->column);
+            uncertainty_remove(u, j);
+            continue;
+        }
+        if (vb->source == PARAM_FROM_FILE && !vb->file && base->file && !strcmp(base->file, q->section_file))
+            return scenario_error(base, q->path, err,
+                                  "set here and drawn by this file's uncertainty section (%s:%d:%d): drop one of the "
+                                  "two", q->file, q->line, q->column);
+        for (int k = 0; k < ex->n_params; k++)
+            if (!strcmp(ex->params[k], q->path))
+                return sim_error_set(err, SIM_EINPUT, ex->file, ex->param_line[k], ex->param_column[k], q->path,
+                                     "the sweep varies this key and the uncertainty section draws it (%s:%d:%d): "
+                                     "drop one of the two", q->file, q->line, q->column);
+    }
+    /* keys that act in none of the scenarios (or only in scenarios that
+     * keep their own value): not drawn; a warning for those written in the
+     * section itself (an included file is a catalogue: some of its keys act
+     * only in other experiments) */
+    char dropped[600] = "";
+    int n_dropped = 0;
+    for (int j = u->n - 1; j >= 0; j--) {
+        int inert = 1;
+        why[0] = '\0';
+        for (int s = 0; s < ex->n_scenarios && inert; s++) {
+            const param_value *v = scenario_find(ex->scenarios[s], u->p[j].path);
+            char mine[200];
+            if (set_here(v, scenario_find(base, u->p[j].path))) {
+                if (!why[0]) snprintf(why, sizeof why, "scenario \"%s\" keeps its own value", ex->names[s]);
+                continue;
+            }
+            inert = cat->key_inert && cat->key_inert(ex->scenarios[s], u->p[j].path, mine, sizeof mine);
+            if (inert) snprintf(why, sizeof why, "%s", mine);
+        }
+        if (!inert) continue;
+        if (u->p[j].included) {
+            uncertainty_remove(u, j);
+            continue;
+        }
+        size_t len = strlen(dropped);
+        if (len < 400)
+            snprintf(dropped + len, sizeof dropped - len, "%s%s (%s)", n_dropped ? ", " : "", u->p[j].path, why);
+        else if (len < sizeof dropped - 8 && !strstr(dropped, ", ...")) strcat(dropped, ", ...");
+        n_dropped++;
+        uncertainty_remove(u, j);
+    }
+    if (n_dropped)
+        sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
+                 "%d uncertain key%s act%s in no scenario and %s not drawn: %s", n_dropped,
+                 n_dropped > 1 ? "s" : "", n_dropped > 1 ? "" : "s", n_dropped > 1 ? "are" : "is", dropped);
+    if (u->n == 0) {
+        sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
+                 "no uncertain key is left to draw (each is fixed by --set or by the scenarios, or acts in no "
+                 "scenario): nothing is drawn");
+        return SIM_OK;
+    }
+    /* a scenario's own value wins for that scenario */
+    if (!(ex->unc_fixed = calloc((size_t)ex->n_scenarios * (size_t)u->n, 1))) return oom(err, ex->file);
+    for (int s = 0; s < ex->n_scenarios; s++)
+        for (int j = 0; j < u->n; j++) {
+            const param_value *v = scenario_find(ex->scenarios[s], u->p[j].path);
+            if (!set_here(v, scenario_find(base, u->p[j].path))) continue;
+            ex->unc_fixed[(size_t)s * (size_t)u->n + (size_t)j] = 1;
+            scenario_warn(ex->scenarios[s], u->p[j].path, &ex->warnings,
+                          "scenario \"%s\" keeps this value of a key the uncertainty section draws (%s:%d:%d): its "
+                          "runs do not draw it", ex->names[s], u->p[j].file, u->p[j].line, u->p[j].column);
+        }
+    if (u->per_draw < 1) u->per_draw = 1;
+    ex->n_draws = (int32_t)((ex->replicates + u->per_draw - 1) / u->per_draw);
+    if (ex->replicates % u->per_draw)
+        sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty.replicates_per_draw",
+                 "%d replicates are not a multiple of %d replicates per draw: the last draw has %d",
+                 (int)ex->replicates, (int)u->per_draw, (int)(ex->replicates % u->per_draw));
+    return SIM_OK;
 }
 
 static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *doc,
@@ -680,9 +884,13 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             snprintf(msg, sizeof msg, "%s", err->msg);
             rc = scenario_error(ep, "base", err, "%s: %.400s", path, msg);
         }
+        /* the base file's own uncertainty section comes first */
+        if (!rc) rc = uncertainty_load_file(&ex->unc, path, b, err);
         free(path);
         if (rc) goto done;
     }
+    /* then this file's: its definitions replace the base's */
+    if ((rc = uncertainty_read(&ex->unc, doc, root, file, b, NULL, err))) goto done;
 
     /* the command line: checked once here (bs: the base with every --set),
      * applied to each scenario after its own overrides below */
@@ -862,30 +1070,11 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
         goto done;
     }
 
+    if ((rc = settle_uncertainty(ex, cat, b, bs, err))) goto done;
+
     /* every run's scenario passes the cross-key checks before anything runs;
      * the model's warnings about each are gathered (once each) */
-    for (int s = 0; s < ex->n_scenarios; s++) {
-        for (int p = 0; p < ex->n_points; p++) {
-            scenario *c = NULL;
-            rc = experiment_config(ex, s, p, &c, err);
-            if (!rc) rc = cat->validate(c, err);
-            if (!rc && cat->warnings) cat->warnings(c, &ex->warnings);
-            if (!rc && ex->agents && !experiment_same_network(c, ex->scenarios[0]))
-                rc = scenario_error(ex->scenarios[0], "output.agents", err,
-                                    "the per-agent table needs every run on one network, but scenario \"%s\" "
-                                    "changes network.* or organization.* keys", ex->names[s]);
-            scenario_free(c);
-            if (rc) {
-                if (ex->points) {
-                    char where[128];
-                    size_t len = strlen(err->msg);
-                    snprintf(where, sizeof where, " (scenario \"%s\", sweep point %d)", ex->names[s], p);
-                    if (len + strlen(where) < sizeof err->msg) memcpy(err->msg + len, where, strlen(where) + 1);
-                }
-                goto done;
-            }
-        }
-    }
+    if ((rc = check_runs(ex, cat, err))) goto done;
     if (cat->key_inert) warn_inert_keys(ex, cat);
     if (!(ex->definition = definition_text(ex))) {
         rc = oom(err, file);
@@ -977,4 +1166,20 @@ int experiment_from_scenario(const scenario *scn, const sim_model_type *model, e
     }
     *out = ex;
     return SIM_OK;
+}
+
+int experiment_uncertainty_from_file(experiment *ex, const char *path, const experiment_catalog *cat,
+                                     sim_error *err)
+{
+    scenario *scn = ex->scenarios[0];
+    int rc = uncertainty_load_file(&ex->unc, path, scn, err);
+    if (!rc && !ex->unc.file) return SIM_OK; /* no section */
+    /* one scenario: the file's values are the base, the command line's are --set */
+    if (!rc) rc = settle_uncertainty(ex, cat, scn, scn, err);
+    if (!rc && ex->unc.n > 0) rc = check_runs(ex, cat, err);
+    if (!rc && ex->unc.n > 0) {
+        free(ex->definition);
+        if (!(ex->definition = definition_text(ex))) rc = oom(err, path);
+    }
+    return rc;
 }

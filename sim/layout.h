@@ -20,6 +20,7 @@
  *   sweep_unit(point, parameter)                             range sweeps: the design in
  *                                                            the unit cube
  *   sweep_min, sweep_max(parameter), sweep_log_scale(parameter)  each key's range
+ *   <uncertain key path>(replicate), draw(replicate)         parameter draws (layoutfile.c)
  *   agent_level, agent_generation, agent_team, agent_manager(agent)
  *
  * Counts are int32 (fill -1), the rest float64 (fill NaN).  Every per-run

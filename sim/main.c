@@ -128,8 +128,9 @@ static int command_params(const cli_options *opt)
             fputs(md, stdout);
             printf("\n## Experiment files\n\n"
                    "The top-level keys of an experiment file (`adoptsim experiment`), besides `scenarios` "
-                   "(name: overrides of the base) and `sweep.parameters` (key path: list of values or "
-                   "range `{min, max[, scale: log]}`):\n\n");
+                   "(name: overrides of the base), `sweep.parameters` (key path: list of values or "
+                   "range `{min, max[, scale: log]}`) and `uncertainty` (key path: distribution; also in "
+                   "scenario files, see README.md, Uncertainty):\n\n");
             fputs(ex_md, stdout);
         }
         free(md);
@@ -139,8 +140,8 @@ static int command_params(const cli_options *opt)
     for (size_t t = 0; t < n; t++)
         for (const param_def *p = tables[t]; p->path; p++)
             printf("%-44s %-10s %-8s %s\n", p->path, p->def[0] ? p->def : "\"\"", p->unit, p->help);
-    printf("\nexperiment files (adoptsim experiment), top-level keys besides scenarios and "
-           "sweep.parameters:\n");
+    printf("\nexperiment files (adoptsim experiment), top-level keys besides scenarios, sweep.parameters and "
+           "uncertainty:\n");
     for (const param_def *p = experiment_params; p->path; p++)
         printf("%-44s %-10s %-8s %s\n", p->path, p->def[0] ? p->def : "\"\"", p->unit, p->help);
     return 0;
@@ -294,6 +295,9 @@ static int command_experiment(const cli_options *opt, int argc, char **argv)
             printf("%s: ok (experiment: %d scenario(s) x %d point(s) x %d replicate(s) = %lld runs of model %s)\n",
                    opt->scenario_path, ex->n_scenarios, ex->n_points, (int)ex->replicates,
                    (long long)ex->n_scenarios * ex->n_points * ex->replicates, ex->model->name);
+        if (!opt->quiet && ex->unc.n > 0)
+            printf("%s: %d uncertain key(s), %d parameter draw(s) of %d replicate(s)\n", opt->scenario_path,
+                   ex->unc.n, (int)ex->n_draws, (int)ex->unc.per_draw);
         experiment_free(ex);
         return 0;
     }
@@ -322,9 +326,16 @@ static int command_run(const cli_options *opt, int argc, char **argv)
     }
     if (!rc) rc = registry_validate(scn, &err);
     if (!rc) registry_warnings(scn, &warnings);
+    /* a run is an experiment of this one scenario, with the file's
+     * uncertainty section (check checks it too) */
+    if (!rc) rc = experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err);
+    if (!rc) rc = experiment_uncertainty_from_file(ex, opt->scenario_path, &registry_catalog, &err);
+    for (int i = 0; !rc && i < ex->warnings.n; i++) sim_warnings_add(&warnings, &ex->warnings.items[i]);
+    if (rc) name_option(opt, &err);
     if (!rc && !strcmp(opt->command, "check")) {
         rc = network_build(scn, (uint32_t)scenario_int(scn, "run.seed"), &net, &err);
         if (!rc) rc = model_check_network(registry_scenario_model(scn), scn, net, &err);
+        if (!rc && ex->unc.n > 0) rc = pipeline_check(ex, &err); /* every draw against the network */
         if (!rc) print_warnings(opt, &warnings);
         /* an edge list without declared nodes has only the nodes with ties */
         int undeclared = !rc && !strcmp(scenario_string(scn, "network.type"), "edgelist") &&
@@ -334,14 +345,18 @@ static int command_run(const cli_options *opt, int argc, char **argv)
                    undeclared ? " found: the ids with ties (declare others with network.nodes or network.node_file)"
                               : "",
                    (long long)(network_arcs(net) / 2));
+        if (!rc && !opt->quiet && ex->unc.n > 0)
+            printf("%s: %d uncertain key(s), %d parameter draw(s) of %d replicate(s)\n", opt->scenario_path,
+                   ex->unc.n, (int)ex->n_draws, (int)ex->unc.per_draw);
         network_free(net);
+        experiment_free(ex);
         scenario_free(scn);
         sim_warnings_free(&warnings);
         return rc ? report(&err) : 0;
     }
-    if (!rc) rc = experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err);
     scenario_free(scn);
     if (rc) {
+        experiment_free(ex);
         sim_warnings_free(&warnings);
         return report(&err);
     }

@@ -176,8 +176,118 @@ static double value_at(columns *c, const sim_outcome *oc, int k, size_t run)
     return den > 0 ? 100.0 * x / den : NAN;
 }
 
+/* Scratch of the uncertainty statistics: R values each. */
+typedef struct scratch {
+    double *x, *means;
+    int *start;          /* R + 1 */
+} scratch;
+
+/* x[0..n) (n > 0) in replicate order, from the replicates reps[0..n): the
+ * draws' means into sc->means (returns how many) and their groups in
+ * sc->start. */
+static int draw_means(const result_file *f, const double *x, const int *reps, int n, scratch *sc)
+{
+    int groups = 0;
+    for (int i = 0; i < n; i++) {
+        if (i == 0 || f->draw[reps[i]] != f->draw[reps[i - 1]]) sc->start[groups++] = i;
+    }
+    sc->start[groups] = n;
+    for (int gi = 0; gi < groups; gi++) {
+        double sum = 0;
+        for (int i = sc->start[gi]; i < sc->start[gi + 1]; i++) sum += x[i];
+        sc->means[gi] = sum / (sc->start[gi + 1] - sc->start[gi]);
+    }
+    return groups;
+}
+
+/* Outcome oc (VALUE or SHARE) of scenario s at point p, day k, under
+ * parameter uncertainty (outcomes.h); a holds its completed runs' values,
+ * ra their replicates (n of them); b the paired differences of replicates
+ * rb (nb of them; s is not the baseline). */
+static void compute_uncertain(const outcome_grid *g, const sim_outcome *oc, outcome_uncertain *u, const double *a,
+                              const int *ra, int n, const double *b, const int *rb, int nb, int paired, scratch *sc)
+{
+    const result_file *f = g->f;
+    u->present = 1;
+    u->runs = n;
+    u->share = u->d_share = u->q05 = u->q95 = u->d_q05 = u->d_q95 = NAN;
+    u->d = u->better = stats_none(0);
+    if (n == 0) {
+        u->v = stats_none(0);
+        return;
+    }
+    int groups = draw_means(f, a, ra, n, sc);
+    u->v = stats_mean_ci(sc->means, groups);
+    if (f->per_draw > 1) u->share = stats_variance_by_group(a, sc->start, groups).share;
+    memcpy(sc->x, a, (size_t)n * sizeof *a);
+    u->q05 = stats_quantile(sc->x, n, 0.05);
+    u->q95 = stats_quantile(sc->x, n, 0.95);
+    if (!paired) return;
+    u->pairs = nb;
+    if (nb == 0) return;
+    groups = draw_means(f, b, rb, nb, sc);
+    u->d = stats_mean_ci(sc->means, groups);
+    if (f->per_draw > 1) u->d_share = stats_variance_by_group(b, sc->start, groups).share;
+    double sum = 0;
+    for (int gi = 0; gi < groups; gi++) {
+        int wins = 0;
+        for (int i = sc->start[gi]; i < sc->start[gi + 1]; i++) wins += oc->lower_is_better ? b[i] < 0 : b[i] > 0;
+        sum += (double)wins / (sc->start[gi + 1] - sc->start[gi]);
+    }
+    u->better = stats_proportion_ci(sum / groups, groups);
+    memcpy(sc->x, b, (size_t)nb * sizeof *b);
+    u->d_q05 = stats_quantile(sc->x, nb, 0.05);
+    u->d_q95 = stats_quantile(sc->x, nb, 0.95);
+}
+
+/* The rank shares of outcome oc at day k, point p (outcomes.h). */
+static void compute_ranks(outcome_grid *g, columns *c, const sim_outcome *oc, int k, int o, int p)
+{
+    const result_file *f = g->f;
+    const int S = f->S;
+    double v[OUTCOMES_MAX_RANKED], in_draw[OUTCOMES_MAX_RANKED * OUTCOMES_MAX_RANKED];
+    int draws = 0, in = 0;
+    memset(in_draw, 0, sizeof in_draw);
+    for (int r = 0; r <= f->R; r++) {
+        /* a draw ends: its shares go into the total */
+        if (in > 0 && (r == f->R || f->draw[r] != f->draw[r - 1])) {
+            for (int s = 0; s < S; s++)
+                for (int i = 0; i < S; i++) {
+                    double *t = g->ranks + outcomes_index(g, k, o, s, p) * (size_t)S + (size_t)i;
+                    *t += in_draw[s * S + i] / in;
+                }
+            memset(in_draw, 0, sizeof in_draw);
+            in = 0;
+            draws++;
+        }
+        if (r == f->R) break;
+        int ok = 1;
+        for (int s = 0; s < S && ok; s++) {
+            ok = result_file_done(f, s, p, r);
+            if (ok) v[s] = value_at(c, oc, k, ((size_t)s * (size_t)f->P + (size_t)p) * (size_t)f->R + (size_t)r);
+            ok = ok && !isnan(v[s]);
+        }
+        if (!ok) continue;
+        for (int s = 0; s < S; s++) {
+            int ahead = 0, tied = 0;
+            for (int t = 0; t < S; t++) {
+                if (v[t] == v[s]) tied++;
+                else if (oc->lower_is_better ? v[t] < v[s] : v[t] > v[s]) ahead++;
+            }
+            for (int i = ahead; i < ahead + tied; i++) in_draw[s * S + i] += 1.0 / tied;
+        }
+        in++;
+    }
+    for (int s = 0; s < S; s++)
+        for (int i = 0; i < S; i++) {
+            double *t = g->ranks + outcomes_index(g, k, o, s, p) * (size_t)S + (size_t)i;
+            *t = draws ? *t / draws : NAN;
+        }
+    g->rank_draws[outcomes_index(g, k, o, 0, p)] = draws;
+}
+
 /* The outcomes at day k. */
-static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b)
+static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b, int *ra, int *rb, scratch *sc)
 {
     const result_file *f = g->f;
     const int base = f->baseline;
@@ -221,6 +331,7 @@ static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b
                     if (result_file_done(f, s, p, r)) {
                         a[n] = value_at(c, oc, k, run0 + (size_t)r);
                         undefined |= isnan(a[n]);
+                        ra[n] = r;
                         n++;
                     }
                 if (undefined) {
@@ -231,15 +342,23 @@ static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b
                 cell->v = stats_mean_ci(a, n);
                 if (n == 0) add_note(cell, "no completed runs");
                 else if (n == 1) add_note(cell, "n=1");
-                if (s == base) continue;
-                n = 0;
-                for (int r = 0; r < f->R; r++)
-                    if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r))
-                        b[n++] = value_at(c, oc, k, run0 + (size_t)r) - value_at(c, oc, k, base0 + (size_t)r);
-                cell->d = stats_mean_ci(b, n);
-                if (n == 0) add_note(cell, "no pairs with the baseline");
-                else if (n == 1 && cell->v.n != 1) add_note(cell, "paired n=1");
+                int nb = 0;
+                if (s != base) {
+                    for (int r = 0; r < f->R; r++)
+                        if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r)) {
+                            b[nb] = value_at(c, oc, k, run0 + (size_t)r) - value_at(c, oc, k, base0 + (size_t)r);
+                            rb[nb++] = r;
+                        }
+                    cell->d = stats_mean_ci(b, nb);
+                    if (nb == 0) add_note(cell, "no pairs with the baseline");
+                    else if (nb == 1 && cell->v.n != 1) add_note(cell, "paired n=1");
+                }
+                if (g->unc)
+                    compute_uncertain(g, oc, outcomes_unc(g, k, o, s, p), a, ra, n, b, rb, nb,
+                                      s != base && f->S > 1, sc);
             }
+        if (g->ranked && (oc->kind == SIM_OUTCOME_VALUE || oc->kind == SIM_OUTCOME_SHARE))
+            for (int p = 0; p < f->P; p++) compute_ranks(g, c, oc, k, o, p);
     }
 }
 
@@ -302,12 +421,26 @@ int outcomes_compute(outcome_grid *g, result_file *f, const int32_t *days, int n
     resolve_days(g, days, n_days);
     g->avail = calloc((size_t)g->n_out + 1, sizeof *g->avail);
     g->lacks = calloc((size_t)g->n_out + 1, sizeof *g->lacks);
-    g->cells = calloc((size_t)g->n_days * (size_t)(g->n_out ? g->n_out : 1) * (size_t)f->S * (size_t)f->P,
-                      sizeof *g->cells);
+    const size_t n_cells = (size_t)g->n_days * (size_t)(g->n_out ? g->n_out : 1) * (size_t)f->S * (size_t)f->P;
+    g->cells = calloc(n_cells, sizeof *g->cells);
     double *a = malloc((size_t)f->R * sizeof *a), *b = malloc((size_t)f->R * sizeof *b);
+    int *ra = malloc((size_t)f->R * sizeof *ra), *rb = malloc((size_t)f->R * sizeof *rb);
+    scratch sc = {0};
+    int rc = !g->avail || !g->lacks || !g->cells || !a || !b || !ra || !rb ? no_memory(err) : SIM_OK;
+    if (!rc && f->n_unc > 0) {
+        /* parameter uncertainty: its statistics, and ranks among few enough scenarios */
+        g->unc = calloc(n_cells, sizeof *g->unc);
+        g->ranked = f->S >= 2 && f->S <= OUTCOMES_MAX_RANKED;
+        g->ranks = g->ranked ? calloc(n_cells * (size_t)f->S, sizeof *g->ranks) : NULL;
+        g->rank_draws = g->ranked ? calloc(n_cells, sizeof *g->rank_draws) : NULL;
+        sc.x = malloc((size_t)f->R * sizeof *sc.x);
+        sc.means = malloc((size_t)f->R * sizeof *sc.means);
+        sc.start = malloc(((size_t)f->R + 1) * sizeof *sc.start);
+        if (!g->unc || (g->ranked && (!g->ranks || !g->rank_draws)) || !sc.x || !sc.means || !sc.start)
+            rc = no_memory(err);
+    }
     columns c;
     memset(&c, 0, sizeof c);
-    int rc = !g->avail || !g->lacks || !g->cells || !a || !b ? no_memory(err) : SIM_OK;
     for (int o = 0; !rc && o < g->n_out; o++) {
         const sim_outcome *oc = &g->out[o];
         int x = result_file_observable(f, oc->observable), y = oc->of ? result_file_observable(f, oc->of) : -2;
@@ -316,12 +449,17 @@ int outcomes_compute(outcome_grid *g, result_file *f, const int32_t *days, int n
         g->avail[o] = !g->lacks[o] && (oc->kind != SIM_OUTCOME_PER_UNIT || f->S >= 2);
     }
     if (!rc && g->n_out) rc = read_columns(g, f, &c, err);
-    for (int k = 0; !rc && k < g->n_days; k++) compute_day(g, &c, k, a, b);
+    for (int k = 0; !rc && k < g->n_days; k++) compute_day(g, &c, k, a, b, ra, rb, &sc);
     for (int o = 0; !rc && o < g->n_out; o++)
         if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o]) compute_first_day(g, &c, o, a, b);
     columns_free(&c, g->n_out);
     free(a);
     free(b);
+    free(ra);
+    free(rb);
+    free(sc.x);
+    free(sc.means);
+    free(sc.start);
     return rc;
 }
 
@@ -331,6 +469,12 @@ void outcomes_free(outcome_grid *g)
     free(g->lacks);
     free(g->cells);
     g->lacks = NULL;
+    free(g->unc);
+    free(g->ranks);
+    free(g->rank_draws);
     g->avail = NULL;
     g->cells = NULL;
+    g->unc = NULL;
+    g->ranks = NULL;
+    g->rank_draws = NULL;
 }

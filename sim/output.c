@@ -429,6 +429,11 @@ int output_write(out_file *f, int var, const void *data)
     return SIM_OK;
 }
 
+int output_put_var_attr(out_file *f, int var, const out_attr *a)
+{
+    return put_attr(f, f->ds[var], a);
+}
+
 /* fsync the file at path. */
 static int sync_path(const char *path)
 {

@@ -90,6 +90,9 @@ int output_write_chunk(out_file *f, int var, const uint64_t *off, const void *by
 /* Write all of variable var from data (its native type, row-major). */
 int output_write(out_file *f, int var, const void *data);
 
+/* Add attribute a (text or number) to variable var. */
+int output_put_var_attr(out_file *f, int var, const out_attr *a);
+
 /* Close everything.  keep: sync the file to disk and return the status;
  * otherwise (after an error) remove it.  f is freed either way.  A file HDF5
  * cannot close after a write error (HDF5 1.10 keeps it open, and crashes on

@@ -63,6 +63,32 @@ typedef struct pipeline {
 
 /* ---- configurations and networks ------------------------------------------------ */
 
+/* The model's checks against the network of configuration c (cfg) with
+ * each parameter draw (a drawn target share may round to nobody). */
+static int check_draws(pipeline *p, int c, const scenario *cfg, sim_error *err)
+{
+    const experiment *ex = p->ex;
+    const int s = c / ex->n_points;
+    scenario *scn = scenario_copy(cfg);
+    gsl_rng *g = rng_gsl_alloc();
+    double *values = malloc((size_t)ex->unc.n * sizeof *values);
+    int rc = !scn || !g || !values ? sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory") : SIM_OK;
+    for (int32_t d = 0; !rc && d < ex->n_draws; d++) {
+        uncertainty_draw(&ex->unc, g, ex->seed, (uint32_t)d, values);
+        rc = experiment_apply_draw(ex, s, scn, values, err);
+        if (!rc) rc = model_check_network(ex->model, scn, p->nets[p->net_of[c]], err);
+        if (rc) {
+            size_t len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len, " (scenario \"%s\", parameter draw %d)", ex->names[s],
+                     (int)d);
+        }
+    }
+    scenario_free(scn);
+    if (g) gsl_rng_free(g);
+    free(values);
+    return rc;
+}
+
 static int build_configs(pipeline *p, sim_error *err)
 {
     const experiment *ex = p->ex;
@@ -89,6 +115,7 @@ static int build_configs(pipeline *p, sim_error *err)
             p->net_of[c] = p->n_nets++;
         }
         rc = model_check_network(ex->model, cfg, p->nets[p->net_of[c]], err);
+        if (!rc && ex->unc.n > 0) rc = check_draws(p, c, cfg, err);
         if (p->net_cfg[p->net_of[c]] != cfg) scenario_free(cfg);
         if (rc) return rc;
     }
@@ -310,9 +337,14 @@ static int open_output(pipeline *p, sim_error *err)
 
 /* ---- one run ------------------------------------------------------------------------- */
 
-/* Per-thread buffers, packer and the model state of the configuration last run. */
+/* Per-thread buffers, packer and the model state of the configuration (and
+ * parameter draw) last run. */
 typedef struct worker {
-    scenario *cfg;        /* the configuration state_cfg (made by the worker) */
+    scenario *cfg;        /* the configuration state_cfg (made by the worker; with
+                             uncertainty, the draw state_draw's values set in it) */
+    int64_t state_draw;   /* the draw the state was allocated for (-1: none) */
+    gsl_rng *rng;         /* with uncertainty: for the draws */
+    double *draw_values;  /* with uncertainty: ex->unc.n values */
     double *data, *by_gen, *by_lev, *agents;
     double *values, *gen_values, *lev_values;
     void *state;
@@ -325,7 +357,9 @@ typedef struct worker {
 static void worker_free(const pipeline *p, worker *w)
 {
     if (w->state) p->ex->model->free(w->state);
-    scenario_free(w->cfg);
+    scenario_free(w->cfg); /* after the state, which may point into it */
+    if (w->rng) gsl_rng_free(w->rng);
+    free(w->draw_values);
     free(w->data);
     free(w->by_gen);
     free(w->by_lev);
@@ -345,7 +379,13 @@ static int worker_alloc(const pipeline *p, worker *w)
     size_t F = lay->n_agents ? (size_t)lay->model->n_agent_fields * (size_t)lay->n_agents : 1;
     memset(w, 0, sizeof *w);
     w->state_cfg = -1;
+    w->state_draw = -1;
     layout_packer_init(&w->pk);
+    if (p->ex->unc.n > 0) {
+        w->rng = rng_gsl_alloc();
+        w->draw_values = malloc((size_t)p->ex->unc.n * sizeof *w->draw_values);
+        if (!w->rng || !w->draw_values) return 0;
+    }
     w->data = malloc(k * T * sizeof(double));
     w->by_gen = malloc(k * T * NET_GENERATIONS * sizeof(double));
     w->by_lev = malloc(k * T * (L ? L : 1) * sizeof(double));
@@ -372,24 +412,37 @@ static void do_run(pipeline *p, worker *w, long long run)
     sim_error e;
     sim_error_clear(&e);
 
-    if (w->state_cfg != c) {
+    /* the models read their parameters when they allocate their state:
+     * with uncertainty, a state per (configuration, draw) */
+    const int64_t draw = p->ex->unc.n > 0 ? (int64_t)experiment_draw_of(p->ex, r) : -1;
+    if (w->state_cfg != c || w->state_draw != draw) {
+        int rc = SIM_OK;
         if (w->state) m->free(w->state);
-        scenario_free(w->cfg);
         w->state = NULL;
-        w->cfg = NULL;
-        w->state_cfg = -1;
-        if (experiment_config(p->ex, c / p->ex->n_points, c % p->ex->n_points, &w->cfg, &e) != SIM_OK) {
-#pragma omp critical(pipeline)
-            fail(p, &e);
-            return;
+        if (w->state_cfg != c) {
+            scenario_free(w->cfg);
+            w->cfg = NULL;
+            w->state_cfg = -1;
+            rc = experiment_config(p->ex, c / p->ex->n_points, c % p->ex->n_points, &w->cfg, &e);
+        }
+        if (!rc && draw >= 0) {
+            /* the draw's values set in the configuration (every drawn key is
+             * set each time, so the previous draw's values do not linger) */
+            uncertainty_draw(&p->ex->unc, w->rng, p->ex->seed, (uint32_t)draw, w->draw_values);
+            rc = experiment_apply_draw(p->ex, c / p->ex->n_points, w->cfg, w->draw_values, &e);
         }
         sim_context actx = {w->cfg, net, rng_key_make(p->ex->seed, 0), p->ex->days};
-        if (m->alloc(&actx, &w->state, &e) != SIM_OK) {
+        if (!rc) rc = m->alloc(&actx, &w->state, &e);
+        if (rc != SIM_OK) {
+            w->state = NULL;
+            w->state_cfg = -1;
+            w->state_draw = -1;
 #pragma omp critical(pipeline)
             fail(p, &e);
             return;
         }
         w->state_cfg = c;
+        w->state_draw = draw;
     }
     sim_context ctx = {w->cfg, net, rng_key_make(p->ex->seed, 0), p->ex->days};
     const size_t T = (size_t)lay->T_run;

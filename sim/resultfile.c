@@ -191,15 +191,88 @@ static int read_names(result_file *f)
     return status;
 }
 
-/* The swept parameters: the coordinates attribute of `completed` names them. */
+/* 1 when name is a coordinate over replicate: an uncertain key or draw. */
+static int over_replicate(const result_file *f, const char *name)
+{
+    if (f->n_unc && !strcmp(name, "draw")) return 1;
+    for (int j = 0; j < f->n_unc; j++)
+        if (!strcmp(f->unc[j], name)) return 1;
+    return 0;
+}
+
+/* The uncertain keys, their values and the draws. */
+static int read_uncertainty(result_file *f)
+{
+    const size_t size = 1 << 16;
+    char *names = malloc(size), *text = malloc(size);
+    long long per = 0;
+    int rc = !names || !text ? no_memory(f->err) : SIM_OK;
+    if (rc || !attr_text(f->file, "uncertain_parameters", names, size) || !names[0]) {
+        free(names);
+        free(text);
+        return rc;
+    }
+    if (!attr_int(f->file, "replicates_per_draw", &per) || per < 1 || per > RESULT_MAX_REPLICATES)
+        rc = not_ours(f, "it names uncertain parameters but no valid replicates_per_draw");
+    for (char *tok = strtok(names, " "); !rc && tok; tok = strtok(NULL, " ")) {
+        char **grown = realloc(f->unc, (size_t)(f->n_unc + 1) * sizeof *grown);
+        if (!grown) {
+            rc = no_memory(f->err);
+            break;
+        }
+        f->unc = grown;
+        if (!(f->unc[f->n_unc] = strdup(tok))) rc = no_memory(f->err);
+        else f->n_unc++;
+    }
+    f->per_draw = (int)per;
+    f->n_draws = (int)((f->R + per - 1) / per);
+    if (!rc) {
+        f->unc_dist = calloc((size_t)f->n_unc, sizeof *f->unc_dist);
+        f->unc_kept = calloc((size_t)f->n_unc, sizeof *f->unc_kept);
+        f->unc_values = malloc((size_t)f->n_unc * (size_t)f->R * sizeof *f->unc_values);
+        f->draw = malloc((size_t)f->R * sizeof *f->draw);
+        if (!f->unc_dist || !f->unc_kept || !f->unc_values || !f->draw) rc = no_memory(f->err);
+    }
+    for (int j = 0; !rc && j < f->n_unc; j++) {
+        hsize_t want = (hsize_t)f->R, start = 0;
+        rc = check_var(f, f->unc[j], 1, &want);
+        if (!rc) rc = read_block(f, f->unc[j], H5T_NATIVE_DOUBLE, 1, &start, &want, f->unc_values + (size_t)j * f->R);
+        hid_t ds = rc ? -1 : H5Dopen2(f->file, f->unc[j], H5P_DEFAULT);
+        if (ds >= 0) {
+            if (!attr_text(ds, "distribution", text, size)) text[0] = '\0';
+            if (!(f->unc_dist[j] = strdup(text))) rc = no_memory(f->err);
+            if (!attr_text(ds, "kept_by", text, size)) text[0] = '\0';
+            if (!rc && !(f->unc_kept[j] = strdup(text))) rc = no_memory(f->err);
+            H5Dclose(ds);
+        }
+    }
+    for (int r = 0; !rc && r < f->R; r++) f->draw[r] = (int)(r / per);
+    if (!rc && per > 1) {
+        /* the draw variable says the same */
+        hsize_t want = (hsize_t)f->R, start = 0;
+        int *d = malloc((size_t)f->R * sizeof *d);
+        rc = d ? check_var(f, "draw", 1, &want) : no_memory(f->err);
+        if (!rc) rc = read_block(f, "draw", H5T_NATIVE_INT, 1, &start, &want, d);
+        for (int r = 0; !rc && r < f->R; r++)
+            if (d[r] != f->draw[r]) rc = not_ours(f, "its draw variable does not match replicates_per_draw");
+        free(d);
+    }
+    free(names);
+    free(text);
+    return rc;
+}
+
+/* The swept parameters: the coordinates attribute of `completed` names them
+ * (with the coordinates over replicate, left out here). */
 static int read_params(result_file *f)
 {
-    char coords[4096];
+    char coords[1 << 15];
     hid_t ds = H5Dopen2(f->file, "completed", H5P_DEFAULT);
     int found = ds >= 0 && attr_text(ds, "coordinates", coords, sizeof coords);
     if (ds >= 0) H5Dclose(ds);
     if (!found) return SIM_OK;
     for (char *tok = strtok(coords, " "); tok; tok = strtok(NULL, " ")) {
+        if (over_replicate(f, tok)) continue;
         char **grown = realloc(f->params, (size_t)(f->n_params + 1) * sizeof *grown);
         if (!grown) return no_memory(f->err);
         f->params = grown;
@@ -380,7 +453,7 @@ int result_file_open(result_file *f, const char *path, const sim_model_type *(*m
     if (!(f->completed = malloc(runs))) return no_memory(err);
     hsize_t s3[3] = {0, 0, 0}, c3[3] = {(hsize_t)f->S, (hsize_t)f->P, (hsize_t)f->R};
     if ((rc = read_block(f, "completed", H5T_NATIVE_INT8, 3, s3, c3, f->completed))) return rc;
-    if ((rc = read_names(f)) || (rc = read_params(f)) || (rc = read_design(f))) return rc;
+    if ((rc = read_names(f)) || (rc = read_uncertainty(f)) || (rc = read_params(f)) || (rc = read_design(f))) return rc;
     return SIM_OK;
 }
 
@@ -399,6 +472,16 @@ void result_file_close(result_file *f)
     free(f->range_min);
     free(f->range_max);
     free(f->log_scale);
+    for (int j = 0; j < f->n_unc; j++) {
+        free(f->unc[j]);
+        free(f->unc_dist ? f->unc_dist[j] : NULL);
+        free(f->unc_kept ? f->unc_kept[j] : NULL);
+    }
+    free(f->unc);
+    free(f->unc_dist);
+    free(f->unc_kept);
+    free(f->unc_values);
+    free(f->draw);
     f->file = -1;
 }
 

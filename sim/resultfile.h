@@ -14,6 +14,11 @@
  * attribute (every day, or those output.every or output.days kept).  A file
  * that fails is SIM_EINPUT "<path> is not an adoptsim results file: ...".
  *
+ * A file with parameter draws names its uncertain keys in the attribute
+ * uncertain_parameters; each is a variable over replicate (checked like the
+ * others), replicates_per_draw says how many replicates share a draw, and
+ * the draw variable (when there is more than one) must say the same.
+ *
  * Ownership: result_file_open fills a caller's struct; result_file_close
  * releases what it holds (also after a failed open). */
 #ifndef SIM_RESULTFILE_H
@@ -60,6 +65,15 @@ typedef struct result_file {
     int *log_scale;        /* [n_params] */
     long long sweep_points;/* sweep_points (saltelli: N) */
     int trajectories, levels; /* morris */
+    /* parameter uncertainty (a file whose runs draw their parameters) */
+    int n_unc;             /* uncertain keys; 0: none */
+    char **unc;            /* [n_unc] their key paths (the uncertain_parameters attribute) */
+    char **unc_dist;       /* [n_unc] their distributions (each variable's distribution attribute) */
+    char **unc_kept;       /* [n_unc] the scenarios that keep their own value ("" when none) */
+    double *unc_values;    /* [j * R + r]: key j's value in replicate r */
+    int per_draw;          /* replicates per draw */
+    int n_draws;           /* ceil(R / per_draw) */
+    int *draw;             /* [r]: replicate r's draw, r / per_draw */
 } result_file;
 
 /* Open path, written for the model model_of(its model attribute) names:

@@ -826,13 +826,16 @@ int scenario_set_number(scenario *scn, const char *path, double value, const cha
     if (!isfinite(value))
         return sim_error_set(err, SIM_EINPUT, file, line, column, path,
                              "expected a finite number, got %g", value);
-    scenario_format_double(value, got, sizeof got);
+    /* formatted only for a message: a draw sets many values a run */
     if (def->type == PARAM_INT) {
         const int fits = value > -INT_BOUND_LIMIT && value < INT_BOUND_LIMIT;
-        if (fits && value != (double)(long long)value)
+        if (fits && value != (double)(long long)value) {
+            scenario_format_double(value, got, sizeof got);
             return sim_error_set(err, SIM_EINPUT, file, line, column, path,
                                  "expected a whole number, got %s", got);
+        }
         if (!fits || !int_in_bounds(def, (long long)value)) {
+            scenario_format_double(value, got, sizeof got);
             scenario_bounds_phrase(def, range, sizeof range);
             return sim_error_set(err, SIM_EINPUT, file, line, column, path, "%s, got %s", range,
                                  got);
@@ -840,6 +843,7 @@ int scenario_set_number(scenario *scn, const char *path, double value, const cha
         parsed.i = (long long)value;
     } else {
         if (!double_in_bounds(def, value)) {
+            scenario_format_double(value, got, sizeof got);
             scenario_bounds_phrase(def, range, sizeof range);
             return sim_error_set(err, SIM_EINPUT, file, line, column, path, "%s, got %s", range,
                                  got);

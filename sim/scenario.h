@@ -47,8 +47,15 @@ void scenario_free(scenario *scn); /* NULL is a no-op */
  * missing one is bad input, SIM_EINPUT) with lists and mappings nested at
  * most 64 deep.  Rejects with file:line:column and key: syntax errors, empty
  * or binary files, unknown keys (suggesting the nearest known one), duplicate keys, wrong
- * types and values out of bounds.  On error the scenario is left unchanged. */
+ * types and values out of bounds.  On error the scenario is left unchanged.
+ * The file's uncertainty section (the top-level keys in
+ * scenario_uncertainty_keys) is left to uncertainty_read (uncertainty.h):
+ * whoever loads a file that may have one reads it there. */
 int scenario_load_file(scenario *scn, const char *path, sim_error *err);
+
+/* The top-level keys of a scenario or experiment file that hold its
+ * uncertainty section (NULL-terminated). */
+extern const char *const scenario_uncertainty_keys[];
 
 /* For files that hold scenario keys inside a larger document (experiment
  * files).  scenario_yaml_load reads path into *doc with the same checks as

@@ -138,6 +138,7 @@ static int pipeline_child(const support_pipe *sp)
         for (int i = 0; !rc && i < n_sets; i++) rc = scenario_set(scn, sp->sets[i], &err);
         if (!rc) rc = registry_validate(scn, &err);
         if (!rc) rc = experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err);
+        if (!rc) rc = experiment_uncertainty_from_file(ex, sp->def, &registry_catalog, &err);
         scenario_free(scn);
     } else {
         rc = experiment_load(sp->def, &registry_catalog, sp->sets, n_sets, &ex, &err);
