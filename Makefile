@@ -61,6 +61,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/%.o)
 BIN      := $(OUT)/adoptsim
 TEST_BIN := $(OUT)/adoptsim-tests
+SIMLOOP  := $(OUT)/simloop
 
 ifeq ($(V),1)
 Q :=
@@ -83,12 +84,17 @@ $(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
+# The simulation alone, timed replicate by replicate (bench/simloop.c).
+$(SIMLOOP): $(LIB_OBJ) $(OUT)/bench/simloop.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(OUT)/bench/simloop.d
 
 deps:
 	$(Q)sh scripts/deps.sh run

@@ -113,13 +113,22 @@ static inline int seen_by(uint8_t vis, int level_j, int level_i)
     return level_j > level_i ? (vis & VIS_SHOWN) != 0 : (vis & VIS_USED) != 0;
 }
 
-/* Recount every agent's ties seen using it, from scratch (the full scan). */
-static void recount_peers(genai_state *s)
+/* The agents of block b are b * BLOCK .. block_end(n, b) - 1. */
+static int32_t block_end(int32_t n, int32_t b)
+{
+    return (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
+}
+
+/* How pass 1a brings the peer counts up to date (peer_mode). */
+enum { PEERS_KEEP, PEERS_PUSH, PEERS_RECOUNT };
+
+/* Recount the ties seen using it of every agent of block b, from scratch
+ * (the full scan). */
+static void recount_block(genai_state *s, int32_t b)
 {
     const genai_world *w = &s->w;
     const sim_network *net = w->net;
-    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t i = 0; i < w->n; i++) {
+    for (int32_t i = b * BLOCK; i < block_end(w->n, b); i++) {
         int32_t seen = 0;
         const int li = net->level[i];
         for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
@@ -154,71 +163,58 @@ static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, 
     }
 }
 
-/* Each agent whose visibility changed tells its ties. */
-static void push_changes(genai_state *s)
+/* Each agent of block b whose visibility changed tells its ties. */
+static void push_block(genai_state *s, int32_t b, int atomic)
 {
     const genai_world *w = &s->w;
-    const int parallel = w->n >= SIM_PARALLEL_MIN;
-    #pragma omp parallel for schedule(dynamic, 4096) if (parallel)
-    for (int32_t i = 0; i < w->n; i++) {
+    if (s->changed[b] == 0) return;
+    for (int32_t i = b * BLOCK; i < block_end(w->n, b); i++) {
         uint8_t now = visibility(w->history[i], w->shown[i]), before = s->vis[i];
         if (now == before) continue;
-        push_change(s, i, now, before, parallel);
+        push_change(s, i, now, before, atomic);
         s->vis[i] = now;
     }
 }
 
-/* Pass 1a: bring the counts of ties seen using it (in the last 7 days) up to
- * date with yesterday's state.  Most days few agents start or stop, so only
- * they push the change to their ties; when many changed, a full recount is
- * cheaper.  Both give the counts of the full scan. */
-static void update_peer_counts(genai_state *s)
+/* Pass 1a decides how to bring the counts of ties seen using it (in the
+ * last 7 days) up to date with yesterday's state.  Most days few agents
+ * start or stop, so only they push the change to their ties; when many
+ * changed, a full recount is cheaper.  Both give the counts of the full
+ * scan.  The decision pass counted the changes block by block (nothing
+ * else changes history or shown). */
+static int peer_mode(const genai_state *s)
 {
-    const genai_world *w = &s->w;
-    int32_t changed = 0;
-    #pragma omp parallel for schedule(static) reduction(+ : changed) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t i = 0; i < w->n; i++) changed += visibility(w->history[i], w->shown[i]) != s->vis[i];
-    if (changed == 0) return;
-    if (changed > w->n / 8) recount_peers(s);
-    else push_changes(s);
+    int64_t changed = 0;
+    for (int32_t b = 0; b < s->n_blocks; b++) changed += s->changed[b];
+    return changed == 0 ? PEERS_KEEP : changed > s->w.n / 8 ? PEERS_RECOUNT : PEERS_PUSH;
+}
+
+/* Pass 1a on block b. */
+static void peer_block(genai_state *s, int mode, int32_t b, int atomic)
+{
+    if (mode == PEERS_RECOUNT) recount_block(s, b);
+    else if (mode == PEERS_PUSH) push_block(s, b, atomic);
 }
 
 /* Pass 1b: what staff see of their chain of managers.  First each leader's
- * own example: visible use in the last 7 days and what they say (tanh of
- * attitude plus endorsement, within -1..1).  Then, for each leader m, the
- * signal m's direct reports see: m's example and those of the managers above,
- * each level up weighted by leader_decay, over leader_reach levels. */
-static void compute_leader_signals(genai_state *s)
+ * own example (here, for leaders k0..k1-1 in s->leaders): visible use in the
+ * last 7 days and what they say (tanh of attitude plus endorsement, within
+ * -1..1).  The signal a manager's direct reports see, that example and those
+ * of the managers above, is computed by the decision pass (chain_signal). */
+static void leader_voices(genai_state *s, int32_t k0, int32_t k1)
 {
     genai_world *w = &s->w;
-    const sim_network *net = w->net;
     const genai_params *p = w->par;
-    #pragma omp parallel if (w->n >= SIM_PARALLEL_MIN)
-    {
-        #pragma omp for schedule(static)
-        for (int32_t k = 0; k < s->n_leaders; k++) {
-            int32_t m = s->leaders[k];
-            double models = (w->history[m] & 0x7fu) != 0;
-            if (!(s->said_at[k] == w->attitude[m])) {
-                s->said_at[k] = w->attitude[m];
-                s->tanh_said[k] = tanh(w->attitude[m]);
-            }
-            double says = s->tanh_said[k] + w->endorse[m];
-            says = says > 1 ? 1 : says < -1 ? -1 : says;
-            w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
+    for (int32_t k = k0; k < k1; k++) {
+        int32_t m = s->leaders[k];
+        double models = (w->history[m] & 0x7fu) != 0;
+        if (!(s->said_at[k] == w->attitude[m])) {
+            s->said_at[k] = w->attitude[m];
+            s->tanh_said[k] = tanh(w->attitude[m]);
         }
-        #pragma omp for schedule(static)
-        for (int32_t k = 0; k < s->n_leaders; k++) {
-            double sig = 0, norm = 0, weight = 1;
-            int32_t m = s->leaders[k];
-            for (int r = 0; r < p->leader_reach && m >= 0; r++) {
-                sig += weight * w->voice[m];
-                norm += weight;
-                weight *= p->leader_decay;
-                m = net->manager[m];
-            }
-            s->chain[s->leaders[k]] = norm > 0 ? (float)(sig / norm) : 0.0f;
-        }
+        double says = s->tanh_said[k] + w->endorse[m];
+        says = says > 1 ? 1 : says < -1 ? -1 : says;
+        w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
     }
 }
 
@@ -232,7 +228,7 @@ typedef struct day_ctx {
     genai_params p;
     sim_network net;
     const int32_t *seen;
-    const float *chain;
+    const uint8_t *vis;
     const double *logistic;
     float *discount_at;
     double *discount;
@@ -251,7 +247,7 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->net = *s->w.net;
     d->w.net = &d->net;
     d->seen = s->seen;
-    d->chain = s->chain;
+    d->vis = s->vis;
     d->logistic = s->logistic;
     d->discount_at = s->discount_at;
     d->discount = s->discount;
@@ -313,16 +309,48 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
     return (uint8_t)(GENAI_USED | (valuable ? GENAI_VALUABLE : 0) | (hidden ? GENAI_HIDDEN : 0));
 }
 
+/* The signal the direct reports of manager m see of their chain of
+ * managers: m's example (voice) and those of the managers above, each level
+ * up weighted by leader_decay, over leader_reach levels. */
+static float chain_signal(const day_ctx *d, int32_t m)
+{
+    double sig = 0, norm = 0, weight = 1;
+    for (int r = 0; r < d->p.leader_reach && m >= 0; r++) {
+        sig += weight * d->w.voice[m];
+        norm += weight;
+        weight *= d->p.leader_decay;
+        m = d->net.manager[m];
+    }
+    return norm > 0 ? (float)(sig / norm) : 0.0f;
+}
+
+/* The chain signal of the last manager asked for: teams are consecutive
+ * ids, so the decision pass computes it about once per team (and per
+ * block), with no pass and no array of its own. */
+typedef struct chain_cache {
+    int32_t boss;                /* -1: none yet */
+    float signal;
+} chain_cache;
+
+static float leader_signal(const day_ctx *d, chain_cache *c, int32_t boss)
+{
+    if (boss < 0) return 0.0f; /* the chief officer */
+    if (boss != c->boss) {
+        c->boss = boss;
+        c->signal = chain_signal(d, boss);
+    }
+    return c->signal;
+}
+
 /* Log-odds that agent i uses it today. */
-static double use_logit(const day_ctx *d, int32_t i, float habit)
+static double use_logit(const day_ctx *d, chain_cache *lead, int32_t i, float habit)
 {
     const genai_world *w = &d->w;
     const genai_params *p = &d->p;
     /* share of ties seen using it; the signal from the chain of managers */
     int64_t deg = d->net.row[i + 1] - d->net.row[i];
     float peers = deg > 0 ? (float)d->seen[i] / (float)deg : 0.0f;
-    int32_t boss = d->net.manager[i];
-    float leaders = boss >= 0 ? d->chain[boss] : 0.0f;
+    float leaders = leader_signal(d, lead, d->net.manager[i]);
     return p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit + p->w_peers * peers +
            p->w_leader * leaders + d->permission_term + p->w_nudge * w->nudge[i] -
            p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
@@ -393,12 +421,6 @@ static void tally_agent(const day_ctx *d, int32_t b, int32_t i)
     sum[OBS_HABIT - OBS_ATTITUDE] += w->habit[i];
 }
 
-/* The agents of block b are b * BLOCK .. block_end(n, b) - 1. */
-static int32_t block_end(int32_t n, int32_t b)
-{
-    return (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
-}
-
 /* Zero block b's tallies (the buffers are scratch, written even by observe()). */
 static void block_clear(const day_ctx *d, int32_t b)
 {
@@ -406,9 +428,18 @@ static void block_clear(const day_ctx *d, int32_t b)
     memset(cell_sums(d->sums, d->n_cells, b, 0), 0, (size_t)d->n_cells * N_SUMS * sizeof *d->sums);
 }
 
+/* Tally block b's agents as they are (observe before any step). */
+static void tally_block(const day_ctx *d, int32_t b)
+{
+    block_clear(d, b);
+    for (int32_t i = b * BLOCK; i < block_end(d->w.n, b); i++) tally_agent(d, b, i);
+}
+
 /* Agent i decides and learns, from its own state and the signals; u holds
- * the agent's four words of the day (DRAW_DAY). */
-static void decide_agent(const day_ctx *d, int32_t i, const uint32_t u[4])
+ * the agent's four words of the day (DRAW_DAY).  Returns 1 when what others
+ * see of the agent's use (visibility) is no longer what the peer counts
+ * hold (vis). */
+static int decide_agent(const day_ctx *d, chain_cache *lead, int32_t i, const uint32_t u[4])
 {
     const genai_world *w = &d->w;
     const genai_params *p = &d->p;
@@ -416,7 +447,8 @@ static void decide_agent(const day_ctx *d, int32_t i, const uint32_t u[4])
     uint8_t today = 0;
     float habit = w->habit[i];
     if (w->access[i]) {
-        if (tries_again(d, i, u[1]) && below_logistic(d->logistic, rng_u01_from_word(u[0]), use_logit(d, i, habit), 1))
+        if (tries_again(d, i, u[1]) &&
+            below_logistic(d->logistic, rng_u01_from_word(u[0]), use_logit(d, lead, i, habit), 1))
             today = use_tool(d, i, u);
     }
     if (today) {
@@ -433,48 +465,79 @@ static void decide_agent(const day_ctx *d, int32_t i, const uint32_t u[4])
     w->today[i] = today;
     w->nudge[i] *= keep_nudge;
     w->simplify[i] *= keep_nudge;
+    return visibility(hist, shown) != d->vis[i];
 }
 
-/* Pass 2: every agent decides and learns; the same pass tallies the end of
- * the day for observe(), which is called right after the step (a separate
- * pass over all the state cost a sixth of the run). */
-static void decide(genai_state *s, int32_t day)
+/* Pass 2 on block b: every agent decides and learns; the same pass tallies
+ * the end of the day for observe(), which is called right after the step
+ * (a separate pass over all the state cost a sixth of the run), and counts
+ * the agents whose visibility changed for tomorrow's pass 1a. */
+static void decide_block(genai_state *s, const day_ctx *d, int32_t b)
 {
-    const int32_t n = s->w.n;
-    #pragma omp parallel if (n >= SIM_PARALLEL_MIN)
-    {
-        day_ctx d; /* one per thread */
-        day_ctx_make(s, day, &d);
-        #pragma omp for schedule(dynamic, 1)
-        for (int32_t b = 0; b < s->n_blocks; b++) {
-            block_clear(&d, b);
-            for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
-                /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
-                uint32_t words[4][RNG_BATCH];
-                rng_words_batch(d.w.key, (uint32_t)first, (uint32_t)day, DRAW_DAY, 0, words);
-                const int32_t end = first + RNG_BATCH < n ? first + RNG_BATCH : n;
-                for (int32_t i = first; i < end; i++) {
-                    const int j = i - first;
-                    const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
-                    decide_agent(&d, i, u);
-                    tally_agent(&d, b, i);
-                }
-            }
+    const int32_t n = d->w.n;
+    chain_cache lead = {-1, 0.0f};
+    int32_t changed = 0;
+    block_clear(d, b);
+    for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
+        /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
+        uint32_t words[4][RNG_BATCH];
+        rng_words_batch(d->w.key, (uint32_t)first, (uint32_t)d->day, DRAW_DAY, 0, words);
+        const int32_t end = first + RNG_BATCH < n ? first + RNG_BATCH : n;
+        for (int32_t i = first; i < end; i++) {
+            const int j = i - first;
+            const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
+            changed += decide_agent(d, &lead, i, u);
+            tally_agent(d, b, i);
         }
     }
-    s->tallied_day = day;
+    s->changed[b] = changed;
 }
 
+/* Interventions act, serially in list order, then leaders' examples are
+ * taken (pass 1b): what leaders say depends on what interventions did to
+ * them. */
+static void interventions_and_voices(genai_state *s, int32_t day)
+{
+    for (int i = 0; i < s->n_iv; i++) s->iv[i]->apply(s->iv_state[i], &s->w, day);
+    leader_voices(s, 0, s->n_leaders);
+}
+
+/* One day.  Below sim_parallel_min() staff the passes are called directly,
+ * one after the other, and no OpenMP region is entered.  Above it, one
+ * region a day: one thread runs the interventions and takes the leaders'
+ * examples while the others start pass 1a (which reads and writes nothing
+ * they touch: interventions never change history or shown), then every
+ * thread joins pass 1a, then pass 2; one barrier in between.  Blocks are
+ * handed out dynamically, so a thread slowed by other load (or by the
+ * interventions) leaves its share to the others.  The results are the same
+ * either way: blocks are tallied separately and pushes are integer
+ * increments. */
 void genai_step(void *state, const sim_context *ctx, int32_t day)
 {
     genai_state *s = state;
-    genai_world *w = &s->w;
     (void)ctx;
-    w->day = day;
-    for (int i = 0; i < s->n_iv; i++) s->iv[i]->apply(s->iv_state[i], w, day);
-    update_peer_counts(s);
-    compute_leader_signals(s);
-    decide(s, day);
+    s->w.day = day;
+    const int peers = peer_mode(s);
+    if (!s->parallel) {
+        interventions_and_voices(s, day);
+        for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 0);
+        day_ctx d;
+        day_ctx_make(s, day, &d);
+        for (int32_t b = 0; b < s->n_blocks; b++) decide_block(s, &d, b);
+    } else {
+        #pragma omp parallel
+        {
+            #pragma omp single nowait
+            interventions_and_voices(s, day);
+            #pragma omp for schedule(dynamic, 1)
+            for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 1);
+            day_ctx d; /* one per thread, after the interventions (permission) */
+            day_ctx_make(s, day, &d);
+            #pragma omp for schedule(runtime)
+            for (int32_t b = 0; b < s->n_blocks; b++) decide_block(s, &d, b);
+        }
+    }
+    s->tallied_day = day;
 }
 
 /* Add the count observables of one cell's histograms to count[OBS_*].
@@ -512,15 +575,13 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
     const int32_t L = ctx->net->n_levels;
     /* The step tallied the end of its day; otherwise (day 0) tally now. */
     if (s->tallied_day != w->day) {
-        #pragma omp parallel if (w->n >= SIM_PARALLEL_MIN)
-        {
-            day_ctx d;
-            day_ctx_make(s, w->day, &d);
-            #pragma omp for schedule(static)
-            for (int32_t b = 0; b < s->n_blocks; b++) {
-                block_clear(&d, b);
-                for (int32_t i = b * BLOCK; i < block_end(w->n, b); i++) tally_agent(&d, b, i);
-            }
+        day_ctx d;
+        day_ctx_make(s, w->day, &d);
+        if (s->parallel) {
+            #pragma omp parallel for schedule(static) firstprivate(d)
+            for (int32_t b = 0; b < s->n_blocks; b++) tally_block(&d, b);
+        } else {
+            for (int32_t b = 0; b < s->n_blocks; b++) tally_block(&d, b);
         }
     }
     /* Counts add up exactly in integers; the sums are added block by block

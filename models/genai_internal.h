@@ -48,6 +48,8 @@ enum { ACTIVITY_SLOTS = 12, DAY_SLOTS = 32, TALLY_SLOTS = ACTIVITY_SLOTS + DAY_S
 typedef struct genai_state {
     genai_params par;
     genai_world w;
+    int parallel;                /* 1: the passes run on the OpenMP team (staff >= sim_parallel_min()
+                                    at alloc); 0: they are called directly, no OpenMP region */
     void *iv_state[32];          /* one per enabled intervention, in list order */
     const genai_intervention_type *iv[32];
     int n_iv;
@@ -60,14 +62,16 @@ typedef struct genai_state {
     int32_t tallied_day;         /* the day whose end the tallies describe; -1: none */
     int32_t *cell_hist;          /* [cell][TALLY_SLOTS]: the histograms over all blocks (observe's scratch) */
     /* the peer signal, kept up to date from the agents whose visible use
-     * changed (update_peer_counts) */
+     * changed (peer_blocks) */
     uint8_t *vis;                /* VIS_* bits of each agent when the counts were last updated */
     int32_t *seen;               /* ties whose use the agent saw in the last 7 days */
-    /* the leader signal depends only on the chain above an agent: computed
-     * once per leader for all their direct reports */
+    int32_t *changed;            /* [block]: its agents whose visibility differs from vis (counted by
+                                    the decision pass, which alone changes what others see) */
+    /* the leader signal depends only on the chain above an agent: each
+     * leader's own example (voice) once a day, then the chain's signal
+     * once per team as the decision pass meets it */
     int32_t *leaders;            /* agents with direct reports, in id order */
     int32_t n_leaders;
-    float *chain;                /* by leader m: the leader signal of m's direct reports */
     float *said_at;              /* by position in leaders: the attitude tanh_said was computed for */
     double *tanh_said;           /* tanh of that attitude (most leaders' attitude rests at the cap) */
     double logistic[LOGISTIC_POINTS]; /* logistic() at the points of below_logistic() */

@@ -47,7 +47,7 @@ void genai_free(void *state)
     free(s->vis);
     free(s->seen);
     free(s->leaders);
-    free(s->chain);
+    free(s->changed);
     free(s->said_at);
     free(s->discount_at);
     free(s->discount);
@@ -84,10 +84,11 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     ok &= (s->vis = calloc(n, sizeof *s->vis)) != NULL;
     ok &= (s->seen = calloc(n, sizeof *s->seen)) != NULL;
     ok &= (s->leaders = calloc(n, sizeof *s->leaders)) != NULL;
-    ok &= (s->chain = calloc(n, sizeof *s->chain)) != NULL;
     ok &= (s->discount_at = calloc(n, sizeof *s->discount_at)) != NULL;
     ok &= (s->discount = calloc(n, sizeof *s->discount)) != NULL;
     s->n_blocks = (int32_t)((n + BLOCK - 1) / BLOCK);
+    s->parallel = net->n >= sim_parallel_min();
+    ok &= (s->changed = calloc((size_t)s->n_blocks, sizeof *s->changed)) != NULL;
     s->n_cells = NET_GENERATIONS * net->n_levels;
     const size_t block_cells = (size_t)s->n_blocks * (size_t)s->n_cells;
     ok &= (s->counts = calloc(block_cells * TALLY_SLOTS, sizeof *s->counts)) != NULL;
@@ -136,23 +137,17 @@ static double normal_from(double u)
     return gsl_cdf_ugaussian_Pinv(u > 0 ? u : 0x1.0p-53);
 }
 
-void genai_init(void *state, const sim_context *ctx)
+/* Agents i0..i1-1 at day 0: traits and initial attitude drawn, the rest
+ * zero (genai_init). */
+static void init_agents(genai_state *s, rng_key key, float skill0, int32_t i0, int32_t i1)
 {
-    genai_state *s = state;
     genai_world *w = &s->w;
     const genai_params *p = &s->par;
-    const sim_network *net = ctx->net;
-    w->key = ctx->key;
-    w->day = 0;
-    w->permission = p->permission0;
-    w->cost_dollars = w->cost_hours = 0;
-    s->tallied_day = -1;
-    const float skill0 = (float)scenario_double(ctx->scn, "model.genai.skill0");
-    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t i = 0; i < w->n; i++) {
+    const sim_network *net = w->net;
+    for (int32_t i = i0; i < i1; i++) {
         uint32_t u[8];
-        rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 0, u);
-        rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 1, u + 4);
+        rng_words(key, (uint32_t)i, 0, DRAW_TRAITS, 0, u);
+        rng_words(key, (uint32_t)i, 0, DRAW_TRAITS, 1, u + 4);
         int g = net->generation[i], l = net->level[i];
         for (int t = 0; t < GENAI_TRAITS; t++) {
             int nl = p->trait_n_levels[t];
@@ -168,12 +163,33 @@ void genai_init(void *state, const sim_context *ctx)
         w->failures[i] = w->disillusioned[i] = w->roles[i] = w->today[i] = 0;
         w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
         w->uses[i] = w->valuable_uses[i] = 0;
-        w->voice[i] = s->chain[i] = 0;
+        w->voice[i] = 0;
         s->vis[i] = 0; /* nobody has used it: no tie seen using it */
         s->seen[i] = 0;
         s->discount_at[i] = NAN; /* equal to no value: computed on first use */
     }
+}
+
+void genai_init(void *state, const sim_context *ctx)
+{
+    genai_state *s = state;
+    genai_world *w = &s->w;
+    const genai_params *p = &s->par;
+    w->key = ctx->key;
+    w->day = 0;
+    w->permission = p->permission0;
+    w->cost_dollars = w->cost_hours = 0;
+    s->tallied_day = -1;
+    const float skill0 = (float)scenario_double(ctx->scn, "model.genai.skill0");
+    if (s->parallel) {
+        #pragma omp parallel for schedule(static)
+        for (int32_t b = 0; b < s->n_blocks; b++)
+            init_agents(s, ctx->key, skill0, b * BLOCK, (b + 1) * BLOCK < w->n ? (b + 1) * BLOCK : w->n);
+    } else {
+        init_agents(s, ctx->key, skill0, 0, w->n);
+    }
+    /* history, shown and vis are all zero: nothing to push on day 1 */
+    for (int32_t b = 0; b < s->n_blocks; b++) s->changed[b] = 0;
     for (int32_t k = 0; k < s->n_leaders; k++) s->said_at[k] = NAN; /* equal to no attitude: computed on first use */
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->init(s->iv_state[i], w);
 }
-

@@ -4,10 +4,30 @@
  * machines an idle worker spinning on the sibling hyperthread slows the main
  * thread; measured on W1 (10,000 agents), a whole run took 16 ms with the team
  * awake and 10 ms without.  So every parallel loop over agents carries
- * if (count >= SIM_PARALLEL_MIN).  Results never depend on it. */
+ * if (count >= SIM_PARALLEL_MIN).  Results never depend on it.
+ *
+ * An `if` clause is not free either: libgomp enters a region of one thread
+ * for it (a team allocated and freed, a futex call at its end; the genai
+ * model's six regions a day were a quarter of a 500-staff run).  So the
+ * genai model, whose small runs are the bulk of experiments, keeps each
+ * pass's body in a function over a range of blocks and calls it directly
+ * below the threshold, entering no OpenMP region at all; it asks
+ * sim_parallel_min() so that tests can move the threshold and check that
+ * both paths give the same results. */
 #ifndef SIM_PARALLEL_H
 #define SIM_PARALLEL_H
 
+#include <stdint.h>
+
 #define SIM_PARALLEL_MIN 32768
+
+/* The agents from which the genai model's passes run on the team:
+ * SIM_PARALLEL_MIN unless a test set another value. */
+int32_t sim_parallel_min(void);
+
+/* Tests only: from now on sim_parallel_min() returns n (n <= 0: back to
+ * SIM_PARALLEL_MIN).  Call it before allocating the model, never while a
+ * run is going. */
+void sim_parallel_min_set(int32_t n);
 
 #endif

@@ -1,0 +1,122 @@
+/* test_parallel.c: the genai model's two ways of running its passes
+ * (sim/parallel.h): below sim_parallel_min() staff plain calls that enter no
+ * OpenMP region, from it one region a day on the team.  Both must give
+ * bit-identical results on either side of the threshold, which the tests
+ * move with sim_parallel_min_set().
+ *
+ * Regions are counted by interposing libgomp's GOMP_parallel, which every
+ * `#pragma omp parallel` (with or without an `if` clause) compiles to a
+ * call of: this executable's definition takes precedence over libgomp's and
+ * forwards to it. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <dlfcn.h>
+#include <omp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "parallel.h"
+#include "registry.h"
+#include "support.h"
+
+static long regions; /* GOMP_parallel calls so far */
+
+void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
+void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags)
+{
+    static void (*real)(void (*)(void *), void *, unsigned, unsigned);
+    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "GOMP_parallel");
+    __atomic_fetch_add(&regions, 1, __ATOMIC_RELAXED);
+    real(fn, data, num_threads, flags);
+}
+
+/* Every intervention, from day 30, so that the passes meet all they act on:
+ * many agents changing on one day (the peer counts recounted) and few
+ * (pushed), sessions, permission, accountability's compliance tasks. */
+#define EVERYTHING "model.name=genai", "network.type=organization", "organization.span=10", \
+    "interventions.licences.enabled=true", "interventions.launch.enabled=true", \
+    "interventions.permission.enabled=true", "interventions.permission.start=30", \
+    "interventions.vanguard.enabled=true", "interventions.vanguard.start=30", \
+    "interventions.leadership.enabled=true", "interventions.leadership.start=30", \
+    "interventions.reverse_mentoring.enabled=true", "interventions.reverse_mentoring.start=30", \
+    "interventions.training.enabled=true", "interventions.training.start=30", \
+    "interventions.peer_mentoring.enabled=true", "interventions.peer_mentoring.start=30", \
+    "interventions.reinforcement.enabled=true", "interventions.reinforcement.start=30", \
+    "interventions.accountability.enabled=true", "interventions.accountability.start=30"
+
+/* Run the scenario (its network built first) on `threads` threads with the
+ * threshold at `threshold`; *during_run gets the regions entered by the
+ * simulation alone. */
+static sim_results *run_with(const scenario *scn, int threads, int32_t threshold, long *during_run)
+{
+    sim_error err;
+    char buf[2048];
+    sim_network *net = NULL;
+    sim_results *res = NULL;
+    omp_set_num_threads(threads);
+    sim_parallel_min_set(threshold);
+    int rc = network_build(scn, (uint32_t)scenario_int(scn, "run.seed"), &net, &err);
+    cr_assert_eq(rc, SIM_OK, "network_build: %s", sim_error_format(&err, buf, sizeof buf));
+    long before = __atomic_load_n(&regions, __ATOMIC_RELAXED);
+    rc = engine_run(registry_scenario_model(scn), scn, net, &res, &err);
+    cr_assert_eq(rc, SIM_OK, "engine_run: %s", sim_error_format(&err, buf, sizeof buf));
+    *during_run = __atomic_load_n(&regions, __ATOMIC_RELAXED) - before;
+    network_free(net);
+    sim_parallel_min_set(0);
+    return res;
+}
+
+static void expect_same(const sim_results *a, const sim_results *b, const char *what)
+{
+    size_t cells = (size_t)a->n_obs * (size_t)a->n_rep * (size_t)a->n_time;
+    cr_assert_eq(a->n_levels, b->n_levels);
+    cr_expect(memcmp(a->data, b->data, cells * sizeof(double)) == 0, "%s: observables differ", what);
+    cr_expect(memcmp(a->by_generation, b->by_generation, cells * NET_GENERATIONS * sizeof(double)) == 0,
+              "%s: breakdown by generation differs", what);
+    cr_expect(memcmp(a->by_level, b->by_level, cells * (size_t)a->n_levels * sizeof(double)) == 0,
+              "%s: breakdown by level differs", what);
+}
+
+/* The staff count n on 2 threads with the threshold at 3,000: n = 2,999
+ * takes the serial path, n = 3,000 the parallel one; each must equal the
+ * other path forced for the same n. */
+static void check_threshold_side(const char *agents, int parallel)
+{
+    const int32_t threshold = 3000, days = 120, reps = 2;
+    const char *sets[] = {EVERYTHING, agents, "run.days=120", "run.replicates=2", NULL};
+    scenario *scn = support_scenario(sets);
+    long natural_regions, forced_regions;
+    sim_results *natural = run_with(scn, 2, threshold, &natural_regions);
+    /* the other path: threshold 1 puts everyone on the team, INT32_MAX no one */
+    sim_results *forced = run_with(scn, 2, parallel ? INT32_MAX : 1, &forced_regions);
+    long serial_regions = parallel ? forced_regions : natural_regions;
+    long team_regions = parallel ? natural_regions : forced_regions;
+    cr_expect_eq(serial_regions, 0, "%s: the serial path entered %ld OpenMP regions", agents, serial_regions);
+    /* the parallel path: one region a day, plus one for the draws of each
+     * replicate's traits and one for its day-0 tallies */
+    cr_expect_eq(team_regions, (long)reps * (days + 2), "%s: the parallel path entered %ld regions, not %ld",
+                 agents, team_regions, (long)reps * (days + 2));
+    expect_same(natural, forced, agents);
+    engine_results_free(natural);
+    engine_results_free(forced);
+    scenario_free(scn);
+}
+
+Test(parallel, serial_path_just_below_the_threshold_matches_the_team, .timeout = 120)
+{
+    check_threshold_side("network.agents=2999", 0);
+}
+
+Test(parallel, team_path_at_the_threshold_matches_the_serial_one, .timeout = 120)
+{
+    check_threshold_side("network.agents=3000", 1);
+}
+
+Test(parallel, threshold_defaults_to_sim_parallel_min)
+{
+    cr_expect_eq(sim_parallel_min(), SIM_PARALLEL_MIN);
+    sim_parallel_min_set(10);
+    cr_expect_eq(sim_parallel_min(), 10);
+    sim_parallel_min_set(0);
+    cr_expect_eq(sim_parallel_min(), SIM_PARALLEL_MIN);
+}
