@@ -7,7 +7,7 @@
  * RUNS replicates (0 .. RUNS-1) of run.days through engine_replicate into one
  * scratch buffer, timing each.  Prints the network build time, the median and
  * best seconds per replicate, and a checksum (FNV-1a over the bytes of every
- * observable of every replicate), so two builds can be compared for identical
+ * observable of every replicate, word by word), so two builds can be compared for identical
  * results without writing files.  No output file, no HDF5: what a profile of
  * it shows is the model and the network. */
 #include <omp.h>
@@ -22,10 +22,17 @@
 #include "network.h"
 #include "registry.h"
 
+/* FNV-1a over 8-byte words (len a multiple of 8; the bytes of doubles and
+ * CSR arrays), cheap enough not to show in a profile. */
 static uint64_t fnv(uint64_t h, const void *p, size_t len)
 {
     const unsigned char *b = p;
-    for (size_t i = 0; i < len; i++) h = (h ^ b[i]) * 1099511628211u;
+    for (size_t i = 0; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, b + i, 8);
+        h = (h ^ x) * 1099511628211u;
+    }
+    for (size_t i = len - len % 8; i < len; i++) h = (h ^ b[i]) * 1099511628211u;
     return h;
 }
 

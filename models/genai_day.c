@@ -148,17 +148,27 @@ static void recount_block(genai_state *s, int32_t b)
 static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, int atomic)
 {
     const sim_network *net = s->w.net;
-    const int li = net->level[i];
-    for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
-        int32_t j = net->col[e];
-        int lj = net->level[j];
-        int32_t delta = seen_by(now, li, lj) - seen_by(before, li, lj);
-        if (delta == 0) continue;
-        if (atomic) {
+    const int16_t li = net->level[i];
+    /* seen_by: a tie on a level above i's sees i's shown use, the others
+     * any use; so the change is one of two deltas, the same for everyone
+     * when both bits changed alike (then no levels are read) */
+    const int32_t to_seniors = ((now & VIS_SHOWN) != 0) - ((before & VIS_SHOWN) != 0);
+    const int32_t to_others = ((now & VIS_USED) != 0) - ((before & VIS_USED) != 0);
+    const int64_t e0 = net->row[i], e1 = net->row[i + 1];
+    if (atomic) {
+        for (int64_t e = e0; e < e1; e++) {
+            int32_t j = net->col[e];
+            int32_t delta = net->level[j] < li ? to_seniors : to_others;
+            if (delta == 0) continue;
             #pragma omp atomic
             s->seen[j] += delta;
-        } else {
-            s->seen[j] += delta;
+        }
+    } else if (to_seniors == to_others) {
+        for (int64_t e = e0; e < e1; e++) s->seen[net->col[e]] += to_others;
+    } else {
+        for (int64_t e = e0; e < e1; e++) {
+            int32_t j = net->col[e];
+            s->seen[j] += net->level[j] < li ? to_seniors : to_others;
         }
     }
 }
@@ -472,8 +482,9 @@ static int decide_agent(const day_ctx *d, chain_cache *lead, int32_t i, const ui
  * the end of the day for observe(), which is called right after the step
  * (a separate pass over all the state cost a sixth of the run), and counts
  * the agents whose visibility changed for tomorrow's pass 1a. */
-static void decide_block(genai_state *s, const day_ctx *d, int32_t b)
+static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
 {
+    const day_ctx local = *day, *d = &local; /* see day_ctx */
     const int32_t n = d->w.n;
     chain_cache lead = {-1, 0.0f};
     int32_t changed = 0;
