@@ -239,6 +239,7 @@ typedef struct day_ctx {
     sim_network net;
     const int32_t *seen;
     const uint8_t *vis;
+    const uint16_t *tally_cell;
     const double *logistic;
     float *discount_at;
     double *discount;
@@ -258,6 +259,7 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->w.net = &d->net;
     d->seen = s->seen;
     d->vis = s->vis;
+    d->tally_cell = s->tally_cell;
     d->logistic = s->logistic;
     d->discount_at = s->discount_at;
     d->discount = s->discount;
@@ -411,20 +413,19 @@ static double *cell_sums(double *sums, int32_t n_cells, int32_t b, int32_t cell)
     return sums + ((size_t)b * (size_t)n_cells + (size_t)cell) * N_SUMS;
 }
 
-/* Add agent i's state to block b's tallies. */
-static void tally_agent(const day_ctx *d, int32_t b, int32_t i)
+/* Add agent i's state to its block's tallies: the block's histograms
+ * start at bc, its sums at bs. */
+static inline void tally_agent(const day_ctx *d, int32_t *bc, double *bs, int32_t i)
 {
     const genai_world *w = &d->w;
-    const sim_network *net = &d->net;
-    const int32_t cell = net->generation[i] * net->n_levels + net->level[i];
-    int32_t *c = cell_counts(d->counts, d->n_cells, b, cell);
-    double *sum = cell_sums(d->sums, d->n_cells, b, cell);
+    const uint16_t at = d->tally_cell[i];
+    int32_t *c = bc + (size_t)(at >> 1) * TALLY_SLOTS;
+    double *sum = bs + (size_t)(at >> 1) * N_SUMS;
     const uint32_t h = w->history[i];
     const uint8_t today = w->today[i];
     const int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
     const int regular = is_regular(h, d->p.regular_days);
-    const int leader = w->n_reports[i] > 0;
-    c[activity_code(monthly, weekly, regular, leader)]++;
+    c[activity_code(monthly, weekly, regular, at & 1)]++;
     c[ACTIVITY_SLOTS + day_code(today, w->access[i] != 0, w->disillusioned[i] != 0)]++;
     sum[OBS_ATTITUDE - OBS_ATTITUDE] += w->attitude[i];
     sum[OBS_SKILL - OBS_ATTITUDE] += w->skill[i];
@@ -441,8 +442,10 @@ static void block_clear(const day_ctx *d, int32_t b)
 /* Tally block b's agents as they are (observe before any step). */
 static void tally_block(const day_ctx *d, int32_t b)
 {
+    int32_t *bc = cell_counts(d->counts, d->n_cells, b, 0);
+    double *bs = cell_sums(d->sums, d->n_cells, b, 0);
     block_clear(d, b);
-    for (int32_t i = b * BLOCK; i < block_end(d->w.n, b); i++) tally_agent(d, b, i);
+    for (int32_t i = b * BLOCK; i < block_end(d->w.n, b); i++) tally_agent(d, bc, bs, i);
 }
 
 /* Agent i decides and learns, from its own state and the signals; u holds
@@ -488,6 +491,8 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
     const int32_t n = d->w.n;
     chain_cache lead = {-1, 0.0f};
     int32_t changed = 0;
+    int32_t *bc = cell_counts(d->counts, d->n_cells, b, 0);
+    double *bs = cell_sums(d->sums, d->n_cells, b, 0);
     block_clear(d, b);
     for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
         /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
@@ -498,7 +503,7 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
             const int j = i - first;
             const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
             changed += decide_agent(d, &lead, i, u);
-            tally_agent(d, b, i);
+            tally_agent(d, bc, bs, i);
         }
     }
     s->changed[b] = changed;
@@ -551,31 +556,35 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
     s->tallied_day = day;
 }
 
-/* Add the count observables of one cell's histograms to count[OBS_*].
- * Staff and leaders are fixed (s->staff, s->leaders_in); trialists are the
- * monthly active users who are not regular. */
+/* Add the count observables of a histogram to count[OBS_*].  Staff and
+ * leaders are fixed (s->staff, s->leaders_in); trialists are the monthly
+ * active users who are not regular.  Written out slot by slot: the loop
+ * over slots with the codes' conditions cost 600 instructions a call. */
 static void expand_counts(const int32_t *hist, int64_t *count)
 {
-    for (int a = 0; a < ACTIVITY_SLOTS; a++) {
-        int64_t k = hist[a];
-        if (k == 0) continue; /* most codes never occur in a cell */
-        int regular = a & 1, recency = (a % 6) / 2, leader = a >= 6; /* recency: monthly + weekly */
-        count[OBS_MONTHLY] += recency >= 1 ? k : 0;
-        count[OBS_WEEKLY] += recency == 2 ? k : 0;
-        count[OBS_REGULAR] += regular ? k : 0;
-        count[OBS_TRIALISTS] += recency >= 1 && !regular ? k : 0;
-        count[OBS_LEADERS_MODELLING] += leader && recency == 2 ? k : 0;
-        count[OBS_LEADERS_REGULAR] += leader && regular ? k : 0;
-    }
-    for (int d = 0; d < DAY_SLOTS; d++) {
-        int64_t k = hist[ACTIVITY_SLOTS + d];
-        if (k == 0) continue;
-        count[OBS_USES] += d & GENAI_USED ? k : 0;
-        count[OBS_VALUABLE] += d & GENAI_VALUABLE ? k : 0;
-        count[OBS_HIDDEN] += d & GENAI_HIDDEN ? k : 0;
-        count[OBS_ACCESS] += d & 8 ? k : 0;
-        count[OBS_DISILLUSIONED] += d & 16 ? k : 0;
-    }
+    /* activity codes (activity_code): 2 x (monthly + weekly) + regular + 6 x leader */
+    const int32_t *a = hist;
+    const int64_t weekly_staff = a[4] + a[5], weekly_leaders = a[10] + a[11];
+    count[OBS_MONTHLY] += a[2] + a[3] + a[8] + a[9] + weekly_staff + weekly_leaders;
+    count[OBS_WEEKLY] += weekly_staff + weekly_leaders;
+    count[OBS_REGULAR] += a[1] + a[3] + a[5] + a[7] + a[9] + a[11];
+    count[OBS_TRIALISTS] += a[2] + a[4] + a[8] + a[10];
+    count[OBS_LEADERS_MODELLING] += weekly_leaders;
+    count[OBS_LEADERS_REGULAR] += a[7] + a[9] + a[11];
+    /* day codes (day_code) 8 r + c: c = today's GENAI_USED (1) | GENAI_VALUABLE (2)
+     * | GENAI_HIDDEN (4), r = access + 2 x disillusioned */
+    const int32_t *d = hist + ACTIVITY_SLOTS;
+    int64_t row[4] = {0}, col[8] = {0};
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 8; c++) {
+            row[r] += d[8 * r + c];
+            col[c] += d[8 * r + c];
+        }
+    count[OBS_USES] += col[1] + col[3] + col[5] + col[7];
+    count[OBS_VALUABLE] += col[2] + col[3] + col[6] + col[7];
+    count[OBS_HIDDEN] += col[4] + col[5] + col[6] + col[7];
+    count[OBS_ACCESS] += row[1] + row[3];
+    count[OBS_DISILLUSIONED] += row[2] + row[3];
 }
 
 void genai_observe(const void *state, const sim_context *ctx, double *values,
@@ -616,16 +625,25 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
         }
         hist = all;
     }
+    /* the histograms by generation, by level and of everyone (counts are
+     * linear in them: expanding their sums is summing their expansions) */
+    int32_t gen_hist[NET_GENERATIONS][TALLY_SLOTS], lev_hist[64][TALLY_SLOTS], all_hist[TALLY_SLOTS] = {0};
+    memset(gen_hist, 0, sizeof gen_hist);
+    memset(lev_hist, 0, (size_t)levels * sizeof lev_hist[0]);
     for (int g = 0; g < NET_GENERATIONS; g++)
-        for (int32_t l = 0; l < L; l++) {
-            int64_t c[OBS_ATTITUDE] = {0};
-            expand_counts(hist + (size_t)(g * L + l) * TALLY_SLOTS, c);
-            for (int k = 0; k < OBS_ATTITUDE; k++) {
-                count[k] += c[k];
-                gen_count[g][k] += c[k];
-                if (l < 64) lev_count[l][k] += c[k];
+        for (int32_t l = 0; l < levels; l++) {
+            const int32_t *h = hist + (size_t)(g * L + l) * TALLY_SLOTS;
+            for (int k = 0; k < TALLY_SLOTS; k++) {
+                gen_hist[g][k] += h[k];
+                lev_hist[l][k] += h[k];
             }
         }
+    for (int g = 0; g < NET_GENERATIONS; g++) {
+        for (int k = 0; k < TALLY_SLOTS; k++) all_hist[k] += gen_hist[g][k];
+        expand_counts(gen_hist[g], gen_count[g]);
+    }
+    for (int32_t l = 0; l < levels; l++) expand_counts(lev_hist[l], lev_count[l]);
+    expand_counts(all_hist, count);
     for (int32_t b = 0; b < s->n_blocks; b++)
         for (int g = 0; g < NET_GENERATIONS; g++)
             for (int32_t l = 0; l < L; l++) {

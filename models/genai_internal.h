@@ -59,6 +59,7 @@ typedef struct genai_state {
     int32_t *counts;             /* [block][cell][TALLY_SLOTS]: histograms of the codes */
     double *sums;                /* [block][cell][N_SUMS]: sums of the means' values */
     int64_t *staff, *leaders_in; /* [cell]: staff and leaders (fixed) */
+    uint16_t *tally_cell;        /* [agent]: 2 x its cell (generation x level), plus 1 for a leader (fixed) */
     int32_t tallied_day;         /* the day whose end the tallies describe; -1: none */
     int32_t *cell_hist;          /* [cell][TALLY_SLOTS]: the histograms over all blocks (observe's scratch) */
     /* the peer signal, kept up to date from the agents whose visible use

@@ -43,6 +43,7 @@ void genai_free(void *state)
     free(s->sums);
     free(s->staff);
     free(s->leaders_in);
+    free(s->tally_cell);
     free(s->cell_hist);
     free(s->vis);
     free(s->seen);
@@ -96,6 +97,7 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;
     ok &= (s->leaders_in = calloc((size_t)s->n_cells, sizeof *s->leaders_in)) != NULL;
     ok &= (s->cell_hist = calloc((size_t)s->n_cells * TALLY_SLOTS, sizeof *s->cell_hist)) != NULL;
+    ok &= (s->tally_cell = calloc(n, sizeof *s->tally_cell)) != NULL;
     if (!ok) {
         genai_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
@@ -114,6 +116,7 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         int32_t cell = net->generation[i] * net->n_levels + net->level[i];
         s->staff[cell]++;
         s->leaders_in[cell] += w->n_reports[i] > 0;
+        s->tally_cell[i] = (uint16_t)(2 * cell + (w->n_reports[i] > 0)); /* cells < 4 x 64 */
     }
 
     for (int i = 0; genai_interventions[i]; i++) {
