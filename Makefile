@@ -51,8 +51,19 @@ endif
 
 CFLAGS  := -std=c17 -D_POSIX_C_SOURCE=200809L -fopenmp $(OPT) $(WARN) -Isim -Imodels -Imodels/interventions \
            -DADOPTSIM_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDFLAGS := -fopenmp $(OPT)
-LDLIBS  := $(PKG_LIBS) -lm
+# libgomp linked statically when gcc has its archive: then its settings are
+# read by a constructor of the program itself, after sim/parallel.c's
+# earlier one has chosen how long idle threads spin (sim/parallel.h), and
+# one shared library less is loaded.  STATIC_GOMP=0 links it shared.
+GOMP_ARCHIVE := $(shell $(CC) -print-file-name=libgomp.a)
+STATIC_GOMP  ?= $(if $(wildcard $(GOMP_ARCHIVE)),1,0)
+ifeq ($(STATIC_GOMP),1)
+OMP_LIBS := $(GOMP_ARCHIVE) -lpthread
+else
+OMP_LIBS := -fopenmp
+endif
+LDFLAGS := $(OPT)
+LDLIBS  := $(PKG_LIBS) $(OMP_LIBS) -lm
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c models/interventions/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(OUT)/%.o)
@@ -82,7 +93,7 @@ $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 
 $(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(LDFLAGS) -Wl,--wrap=GOMP_parallel -o $@ $^ $(LDLIBS) -lcriterion
 
 # The simulation alone, timed replicate by replicate (bench/simloop.c).
 $(SIMLOOP): $(LIB_OBJ) $(OUT)/bench/simloop.o

@@ -21,6 +21,16 @@
 
 #define SIM_PARALLEL_MIN 32768
 
+/* How long a thread with nothing to do spins before it sleeps (libgomp's
+ * GOMP_SPINCOUNT, in pause instructions; the program sets it at start-up
+ * unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is in the environment).
+ * libgomp's default is 300,000 (several milliseconds): on a 2-vCPU machine
+ * with another process busy on one CPU, threads spinning at barriers took
+ * the CPU from the thread they waited for, and W3 on 2 threads ran 3-10
+ * times slower than on one.  A short spin still catches the short waits of
+ * balanced passes; a longer wait sleeps. */
+#define SIM_SPINCOUNT "10000"
+
 /* The agents from which the genai model's passes run on the team:
  * SIM_PARALLEL_MIN unless a test set another value. */
 int32_t sim_parallel_min(void);

@@ -4,15 +4,15 @@
  * bit-identical results on either side of the threshold, which the tests
  * move with sim_parallel_min_set().
  *
- * Regions are counted by interposing libgomp's GOMP_parallel, which every
+ * Regions are counted by wrapping libgomp's GOMP_parallel, which every
  * `#pragma omp parallel` (with or without an `if` clause) compiles to a
- * call of: this executable's definition takes precedence over libgomp's and
- * forwards to it. */
-#define _GNU_SOURCE
+ * call of: the test binary is linked with --wrap=GOMP_parallel, so the
+ * program's calls come here and go on to libgomp's. */
 #include <criterion/criterion.h>
-#include <dlfcn.h>
 #include <omp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parallel.h"
@@ -21,13 +21,12 @@
 
 static long regions; /* GOMP_parallel calls so far */
 
-void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
-void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags)
+void __real_GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
+void __wrap_GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
+void __wrap_GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags)
 {
-    static void (*real)(void (*)(void *), void *, unsigned, unsigned);
-    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "GOMP_parallel");
     __atomic_fetch_add(&regions, 1, __ATOMIC_RELAXED);
-    real(fn, data, num_threads, flags);
+    __real_GOMP_parallel(fn, data, num_threads, flags);
 }
 
 /* Every intervention, from day 30, so that the passes meet all they act on:
@@ -119,4 +118,41 @@ Test(parallel, threshold_defaults_to_sim_parallel_min)
     cr_expect_eq(sim_parallel_min(), 10);
     sim_parallel_min_set(0);
     cr_expect_eq(sim_parallel_min(), SIM_PARALLEL_MIN);
+}
+
+/* What libgomp reports it read (OMP_DISPLAY_ENV) when the program runs
+ * with the environment `env` (assignments for env(1), after removing any
+ * OMP_WAIT_POLICY and GOMP_SPINCOUNT of the test's own environment). */
+static char *omp_settings(const char *env)
+{
+    const char *bin = getenv("ADOPTSIM");
+    char *dir = support_tmpdir(), *out = support_path(dir, "env.txt");
+    int rc = support_shell("env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT OMP_DISPLAY_ENV=verbose %s '%s' --version "
+                           ">/dev/null 2>'%s'",
+                           env, bin && *bin ? bin : "./adoptsim", out);
+    cr_assert_eq(rc, 0, "adoptsim --version failed");
+    FILE *f = fopen(out, "r");
+    cr_assert(f != NULL);
+    static char text[16384];
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    text[len] = '\0';
+    fclose(f);
+    free(out);
+    support_rmdir(dir);
+    return text;
+}
+
+/* sim/parallel.h: the program sets a short spin before idle threads sleep,
+ * unless the user chose a wait policy or a spin count. */
+Test(parallel, program_sets_a_short_spin_unless_the_user_chose)
+{
+    char want[64];
+    snprintf(want, sizeof want, "GOMP_SPINCOUNT = '%s'", SIM_SPINCOUNT);
+    cr_expect(strstr(omp_settings(""), want) != NULL, "the program's spin count is not in effect:\n%s",
+              omp_settings(""));
+    cr_expect(strstr(omp_settings("GOMP_SPINCOUNT=77"), "GOMP_SPINCOUNT = '77'") != NULL,
+              "the user's GOMP_SPINCOUNT was overridden");
+    const char *active = omp_settings("OMP_WAIT_POLICY=active");
+    cr_expect(strstr(active, "OMP_WAIT_POLICY = 'ACTIVE'") != NULL && strstr(active, want) == NULL,
+              "the user's OMP_WAIT_POLICY was overridden:\n%s", active);
 }
