@@ -128,7 +128,7 @@ test-asan: deps-test
 	  $(MAKE) --no-print-directory BUILD=asan test
 
 bench: deps-test
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(SIMLOOP)
 	$(Q)bash bench/run.sh
 	$(Q)bash bench/w4.sh
 

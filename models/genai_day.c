@@ -246,6 +246,7 @@ typedef struct day_ctx {
     int32_t *counts;             /* the tallies (genai_state.counts, .sums) */
     double *sums;
     int32_t n_cells;
+    size_t count_stride, sum_stride;
     double permission_term;      /* w_permission * permission, the same for everyone */
     int32_t day;
 } day_ctx;
@@ -266,6 +267,8 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->counts = s->counts;
     d->sums = s->sums;
     d->n_cells = s->n_cells;
+    d->count_stride = s->count_stride;
+    d->sum_stride = s->sum_stride;
     d->permission_term = s->par.w_permission * s->w.permission;
     d->day = day;
 }
@@ -403,14 +406,14 @@ static int is_regular(uint32_t history, int regular_days)
 }
 
 /* The tallies of one cell of a block. */
-static int32_t *cell_counts(int32_t *counts, int32_t n_cells, int32_t b, int32_t cell)
+static int32_t *cell_counts(int32_t *counts, size_t stride, int32_t b, int32_t cell)
 {
-    return counts + ((size_t)b * (size_t)n_cells + (size_t)cell) * TALLY_SLOTS;
+    return counts + (size_t)b * stride + (size_t)cell * TALLY_SLOTS;
 }
 
-static double *cell_sums(double *sums, int32_t n_cells, int32_t b, int32_t cell)
+static double *cell_sums(double *sums, size_t stride, int32_t b, int32_t cell)
 {
-    return sums + ((size_t)b * (size_t)n_cells + (size_t)cell) * N_SUMS;
+    return sums + (size_t)b * stride + (size_t)cell * N_SUMS;
 }
 
 /* Add agent i's state to its block's tallies: the block's histograms
@@ -435,15 +438,15 @@ static inline void tally_agent(const day_ctx *d, int32_t *bc, double *bs, int32_
 /* Zero block b's tallies (the buffers are scratch, written even by observe()). */
 static void block_clear(const day_ctx *d, int32_t b)
 {
-    memset(cell_counts(d->counts, d->n_cells, b, 0), 0, (size_t)d->n_cells * TALLY_SLOTS * sizeof *d->counts);
-    memset(cell_sums(d->sums, d->n_cells, b, 0), 0, (size_t)d->n_cells * N_SUMS * sizeof *d->sums);
+    memset(cell_counts(d->counts, d->count_stride, b, 0), 0, (size_t)d->n_cells * TALLY_SLOTS * sizeof *d->counts);
+    memset(cell_sums(d->sums, d->sum_stride, b, 0), 0, (size_t)d->n_cells * N_SUMS * sizeof *d->sums);
 }
 
 /* Tally block b's agents as they are (observe before any step). */
 static void tally_block(const day_ctx *d, int32_t b)
 {
-    int32_t *bc = cell_counts(d->counts, d->n_cells, b, 0);
-    double *bs = cell_sums(d->sums, d->n_cells, b, 0);
+    int32_t *bc = cell_counts(d->counts, d->count_stride, b, 0);
+    double *bs = cell_sums(d->sums, d->sum_stride, b, 0);
     block_clear(d, b);
     for (int32_t i = b * BLOCK; i < block_end(d->w.n, b); i++) tally_agent(d, bc, bs, i);
 }
@@ -491,8 +494,8 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
     const int32_t n = d->w.n;
     chain_cache lead = {-1, 0.0f};
     int32_t changed = 0;
-    int32_t *bc = cell_counts(d->counts, d->n_cells, b, 0);
-    double *bs = cell_sums(d->sums, d->n_cells, b, 0);
+    int32_t *bc = cell_counts(d->counts, d->count_stride, b, 0);
+    double *bs = cell_sums(d->sums, d->sum_stride, b, 0);
     block_clear(d, b);
     for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
         /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
@@ -620,7 +623,7 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
         const size_t slots = (size_t)s->n_cells * TALLY_SLOTS;
         memcpy(all, s->counts, slots * sizeof *all);
         for (int32_t b = 1; b < s->n_blocks; b++) {
-            const int32_t *h = cell_counts(s->counts, s->n_cells, b, 0);
+            const int32_t *h = cell_counts(s->counts, s->count_stride, b, 0);
             for (size_t k = 0; k < slots; k++) all[k] += h[k];
         }
         hist = all;
@@ -647,7 +650,7 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
     for (int32_t b = 0; b < s->n_blocks; b++)
         for (int g = 0; g < NET_GENERATIONS; g++)
             for (int32_t l = 0; l < L; l++) {
-                const double *sum = cell_sums(s->sums, s->n_cells, b, g * L + l);
+                const double *sum = cell_sums(s->sums, s->sum_stride, b, g * L + l);
                 for (int k = OBS_ATTITUDE; k < OBS_GROUPED; k++) {
                     double v = sum[k - OBS_ATTITUDE];
                     total[k] += v;

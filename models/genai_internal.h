@@ -48,6 +48,8 @@ enum { ACTIVITY_SLOTS = 12, DAY_SLOTS = 32, TALLY_SLOTS = ACTIVITY_SLOTS + DAY_S
 typedef struct genai_state {
     genai_params par;
     genai_world w;
+    void *arrays;                /* one allocation holding the world's per-agent arrays, those below
+                                    marked "in arrays" and the tallies (genai_state.c, state_layout) */
     int parallel;                /* 1: the passes run on the OpenMP team (staff >= sim_parallel_min()
                                     at alloc); 0: they are called directly, no OpenMP region */
     void *iv_state[32];          /* one per enabled intervention, in list order */
@@ -56,8 +58,9 @@ typedef struct genai_state {
     /* observation tallies: each block of BLOCK agents is tallied by one
      * thread in agent order, by cell (generation x level) */
     int32_t n_blocks, n_cells;
-    int32_t *counts;             /* [block][cell][TALLY_SLOTS]: histograms of the codes */
-    double *sums;                /* [block][cell][N_SUMS]: sums of the means' values */
+    size_t count_stride, sum_stride; /* elements per block in counts and sums (whole cache lines) */
+    int32_t *counts;             /* [block (count_stride)][cell][TALLY_SLOTS]: histograms of the codes */
+    double *sums;                /* [block (sum_stride)][cell][N_SUMS]: sums of the means' values */
     int64_t *staff, *leaders_in; /* [cell]: staff and leaders (fixed) */
     uint16_t *tally_cell;        /* [agent]: 2 x its cell (generation x level), plus 1 for a leader (fixed) */
     int32_t tallied_day;         /* the day whose end the tallies describe; -1: none */

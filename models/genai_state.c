@@ -12,48 +12,70 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "memory.h"
 #include "parallel.h"
 
 void genai_free(void *state)
 {
     genai_state *s = state;
     if (!s) return;
-    genai_world *w = &s->w;
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->free(s->iv_state[i]);
-    for (int t = 0; t < GENAI_TRAITS; t++) free(w->trait[t]);
-    free(w->access);
-    free(w->attitude);
-    free(w->skill);
-    free(w->habit);
-    free(w->history);
-    free(w->shown);
-    free(w->failures);
-    free(w->disillusioned);
-    free(w->roles);
-    free(w->today);
-    free(w->nudge);
-    free(w->endorse);
-    free(w->recovery);
-    free(w->simplify);
-    free(w->uses);
-    free(w->valuable_uses);
-    free(w->voice);
-    free(w->n_reports);
-    free(s->counts);
-    free(s->sums);
+    free(s->arrays);
     free(s->staff);
     free(s->leaders_in);
-    free(s->tally_cell);
     free(s->cell_hist);
-    free(s->vis);
-    free(s->seen);
-    free(s->leaders);
     free(s->changed);
     free(s->said_at);
-    free(s->discount_at);
-    free(s->discount);
     free(s->tanh_said);
     free(s);
+}
+
+/* Where the next array of `bytes` goes in the state's one allocation: at
+ * the next cache line, so that blocks of BLOCK agents never share a line
+ * between threads.  With base NULL only *off advances (the sizing pass). */
+static void *place(char *base, size_t *off, size_t bytes)
+{
+    size_t at = (*off + 63) / 64 * 64;
+    *off = at + bytes;
+    return base ? base + at : NULL;
+}
+
+/* Lay the per-agent arrays and the per-block tallies out from base (with
+ * base NULL, only size them); returns the bytes they take.  One
+ * allocation: large ones come in huge pages (memory.h), whose first touch
+ * is cheap. */
+static size_t state_layout(genai_state *s, char *base, size_t n)
+{
+    genai_world *w = &s->w;
+    size_t off = 0;
+    for (int t = 0; t < GENAI_TRAITS; t++) w->trait[t] = place(base, &off, n * sizeof *w->trait[t]);
+    w->access = place(base, &off, n * sizeof *w->access);
+    w->attitude = place(base, &off, n * sizeof *w->attitude);
+    w->skill = place(base, &off, n * sizeof *w->skill);
+    w->habit = place(base, &off, n * sizeof *w->habit);
+    w->history = place(base, &off, n * sizeof *w->history);
+    w->shown = place(base, &off, n * sizeof *w->shown);
+    w->failures = place(base, &off, n * sizeof *w->failures);
+    w->disillusioned = place(base, &off, n * sizeof *w->disillusioned);
+    w->roles = place(base, &off, n * sizeof *w->roles);
+    w->today = place(base, &off, n * sizeof *w->today);
+    w->nudge = place(base, &off, n * sizeof *w->nudge);
+    w->endorse = place(base, &off, n * sizeof *w->endorse);
+    w->recovery = place(base, &off, n * sizeof *w->recovery);
+    w->simplify = place(base, &off, n * sizeof *w->simplify);
+    w->uses = place(base, &off, n * sizeof *w->uses);
+    w->valuable_uses = place(base, &off, n * sizeof *w->valuable_uses);
+    w->voice = place(base, &off, n * sizeof *w->voice);
+    w->n_reports = place(base, &off, n * sizeof *w->n_reports);
+    s->vis = place(base, &off, n * sizeof *s->vis);
+    s->seen = place(base, &off, n * sizeof *s->seen);
+    s->leaders = place(base, &off, n * sizeof *s->leaders);
+    s->discount_at = place(base, &off, n * sizeof *s->discount_at);
+    s->discount = place(base, &off, n * sizeof *s->discount);
+    s->tally_cell = place(base, &off, n * sizeof *s->tally_cell);
+    s->counts = place(base, &off, (size_t)s->n_blocks * s->count_stride * sizeof *s->counts);
+    s->sums = place(base, &off, (size_t)s->n_blocks * s->sum_stride * sizeof *s->sums);
+    return off;
 }
 
 int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
@@ -75,29 +97,19 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     w->net = net;
     w->par = &s->par;
     w->n = net->n;
-    int ok = 1;
-#define ALLOC(field) ok &= (w->field = calloc(n, sizeof *w->field)) != NULL
-    for (int t = 0; t < GENAI_TRAITS; t++) ok &= (w->trait[t] = calloc(n, sizeof(float))) != NULL;
-    ALLOC(access); ALLOC(attitude); ALLOC(skill); ALLOC(habit); ALLOC(history); ALLOC(shown);
-    ALLOC(failures); ALLOC(disillusioned); ALLOC(roles); ALLOC(today); ALLOC(nudge); ALLOC(endorse);
-    ALLOC(recovery); ALLOC(simplify); ALLOC(uses); ALLOC(valuable_uses); ALLOC(voice); ALLOC(n_reports);
-#undef ALLOC
-    ok &= (s->vis = calloc(n, sizeof *s->vis)) != NULL;
-    ok &= (s->seen = calloc(n, sizeof *s->seen)) != NULL;
-    ok &= (s->leaders = calloc(n, sizeof *s->leaders)) != NULL;
-    ok &= (s->discount_at = calloc(n, sizeof *s->discount_at)) != NULL;
-    ok &= (s->discount = calloc(n, sizeof *s->discount)) != NULL;
     s->n_blocks = (int32_t)((n + BLOCK - 1) / BLOCK);
     s->parallel = net->n >= sim_parallel_min();
-    ok &= (s->changed = calloc((size_t)s->n_blocks, sizeof *s->changed)) != NULL;
     s->n_cells = NET_GENERATIONS * net->n_levels;
-    const size_t block_cells = (size_t)s->n_blocks * (size_t)s->n_cells;
-    ok &= (s->counts = calloc(block_cells * TALLY_SLOTS, sizeof *s->counts)) != NULL;
-    ok &= (s->sums = calloc(block_cells * N_SUMS, sizeof *s->sums)) != NULL;
+    /* each block's tallies on whole cache lines of their own */
+    s->count_stride = ((size_t)s->n_cells * TALLY_SLOTS + 15) / 16 * 16;
+    s->sum_stride = ((size_t)s->n_cells * N_SUMS + 7) / 8 * 8;
+    s->arrays = sim_calloc_large(state_layout(s, NULL, n), 1);
+    int ok = s->arrays != NULL;
+    if (ok) state_layout(s, s->arrays, n);
+    ok &= (s->changed = calloc((size_t)s->n_blocks, sizeof *s->changed)) != NULL;
     ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;
     ok &= (s->leaders_in = calloc((size_t)s->n_cells, sizeof *s->leaders_in)) != NULL;
     ok &= (s->cell_hist = calloc((size_t)s->n_cells * TALLY_SLOTS, sizeof *s->cell_hist)) != NULL;
-    ok &= (s->tally_cell = calloc(n, sizeof *s->tally_cell)) != NULL;
     if (!ok) {
         genai_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
