@@ -9,8 +9,9 @@
  *      seen using it in the last 7 days; juniors' hidden use is invisible to
  *      seniors) and of its chain of managers (what they visibly do and what
  *      they say, weaker further up).  The counts of ties seen using it are
- *      kept up to date by the agents whose visible use changed, and the
- *      chain's signal is computed once per manager;
+ *      kept up to date by the agents whose visible use changed (counted by
+ *      the previous day's decisions); each leader's example is taken once,
+ *      and the chain's signal once per team as pass 2 meets it;
  *   2. decisions: an agent with access uses the tool with probability
  *      logistic(intercept + attitude + habit + peers + leaders + permission
  *      + prompts - time pressure - expertise confidence + tech affinity);
@@ -21,7 +22,12 @@
  * Every draw comes from Philox keyed by (seed, replicate; agent, day,
  * purpose), so results do not depend on threads, and two scenarios that
  * differ only in an intervention share their draws.  docs/MODEL.md describes
- * the model in the ODD protocol with the parameter table. */
+ * the model in the ODD protocol with the parameter table.
+ *
+ * Threads (sim/parallel.h): below sim_parallel_min() staff each pass is a
+ * plain call over all blocks (no OpenMP region: experiments run their many
+ * small runs one per thread); above it a day is one OpenMP region (see
+ * genai_step). */
 #include "genai.h"
 #include "genai_internal.h"
 

@@ -88,6 +88,42 @@ static void ws_target_batch(ws_plan *w, int32_t b)
             if (ws_rewired(w, i, j)) w->target[at++] = ws_target(w, i, j);
 }
 
+/* Count batch b's rewired ties in their targets' rows (row[t]++).  With
+ * several threads the increments are atomic. */
+static void ws_count_in_batch(const ws_plan *w, int32_t b, int64_t *row, int atomic)
+{
+    for (int64_t e = w->rewired_at[b]; e < w->rewired_at[b + 1]; e++) {
+        int32_t t = w->target[e];
+        if (atomic) {
+            #pragma omp atomic
+            row[t]++;
+        } else {
+            row[t]++;
+        }
+    }
+}
+
+/* Put the sources of batch b's rewired ties in their targets' rows at
+ * row[t], advancing it.  With several threads the sources of one row land
+ * in any order, which network_csr_finish's sort undoes. */
+static void ws_place_in_batch(const ws_plan *w, int32_t b, int64_t *row, int32_t *col, int atomic)
+{
+    const int32_t *target = w->target + w->rewired_at[b];
+    for (int32_t i = b * RNG_BATCH; i < batch_end(w, b); i++)
+        for (int32_t j = 0; j < w->half; j++) {
+            if (!ws_rewired(w, i, j)) continue;
+            int32_t t = *target++;
+            int64_t at;
+            if (atomic) {
+                #pragma omp atomic capture
+                at = row[t]++;
+            } else {
+                at = row[t]++;
+            }
+            col[at] = i;
+        }
+}
+
 /* Agent i - j (mod n) ties to i by its (j-1)-th right tie. */
 static int32_t ws_left(const ws_plan *w, int32_t i, int32_t j)
 {
@@ -153,19 +189,16 @@ static int build_ws(int32_t n, int32_t k, double rewire, uint32_t seed, const ch
     for (int32_t b = 0; b < n_batches; b++) ws_target_batch(&w, b);
 
     /* row sizes: rewired ties landing on i, the left and the own ties */
-    for (int64_t e = 0; e < rewired; e++) row[w.target[e]]++;
+    #pragma omp parallel for schedule(dynamic, 64) if (parallel && rewired > 0)
+    for (int32_t b = 0; b < n_batches; b++) ws_count_in_batch(&w, b, row, parallel);
     #pragma omp parallel for schedule(static) if (parallel)
     for (int32_t i = 0; i < n; i++) row[i] += ws_left_count(&w, i) + w.half;
     network_counts_to_starts(row, n);
     if (!(net->col = sim_alloc_large((size_t)row[n], sizeof *net->col))) goto no_memory;
     /* each rewired tie's source at the front of its target's row (row[i]
      * advances past them), then each row's left and own ties */
-    for (int32_t b = 0; b < n_batches; b++) {
-        const int32_t *target = w.target + w.rewired_at[b];
-        for (int32_t i = b * RNG_BATCH; i < batch_end(&w, b); i++)
-            for (int32_t j = 0; j < w.half; j++)
-                if (ws_rewired(&w, i, j)) net->col[row[*target++]++] = i;
-    }
+    #pragma omp parallel for schedule(dynamic, 64) if (parallel && rewired > 0)
+    for (int32_t b = 0; b < n_batches; b++) ws_place_in_batch(&w, b, row, net->col, parallel);
     #pragma omp parallel for schedule(static) if (parallel)
     for (int32_t b = 0; b < n_batches; b++) ws_fill_batch(&w, b, row, net->col);
     network_ends_to_starts(row, n);
