@@ -9,12 +9,15 @@
 
 enum { HUGE_PAGE = 2 << 20 };
 
+enum { CACHE_LINE = 64 };
+
 void *sim_alloc_large(size_t count, size_t size)
 {
     if (size != 0 && count > SIZE_MAX / size) return NULL;
     size_t bytes = count * size;
-    if (bytes < HUGE_PAGE) return malloc(bytes > 0 ? bytes : 1);
     if (bytes > SIZE_MAX - HUGE_PAGE) return NULL;
+    if (bytes < HUGE_PAGE) /* on whole cache lines (threads never share one across arrays) */
+        return aligned_alloc(CACHE_LINE, bytes > 0 ? (bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE : CACHE_LINE);
     size_t rounded = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     void *p = aligned_alloc(HUGE_PAGE, rounded);
 #ifdef MADV_HUGEPAGE
@@ -25,8 +28,6 @@ void *sim_alloc_large(size_t count, size_t size)
 
 void *sim_calloc_large(size_t count, size_t size)
 {
-    if (size != 0 && count > SIZE_MAX / size) return NULL;
-    if (count * size < HUGE_PAGE) return calloc(count > 0 ? count : 1, size > 0 ? size : 1);
     void *p = sim_alloc_large(count, size);
     if (p) memset(p, 0, count * size);
     return p;

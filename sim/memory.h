@@ -6,8 +6,9 @@
  * than simulating on them.  Asked for with madvise(MADV_HUGEPAGE) (the
  * kernel's transparent_hugepage setting is "madvise" there), the same memory
  * comes in 2 MiB pages: 80 MB first touched in 10-50 ms, and fewer TLB
- * misses after.  Arrays below 2 MiB are plain malloc.  Where the kernel has
- * no huge pages the advice is ignored and pages fault in as before.
+ * misses after.  Arrays below 2 MiB start on a cache line (64 bytes).
+ * Where the kernel has no huge pages the advice is ignored and pages fault
+ * in as before.
  *
  * Ownership: the caller frees what these return with free(). */
 #ifndef SIM_MEMORY_H
