@@ -95,6 +95,10 @@ $(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -Wl,--wrap=GOMP_parallel -o $@ $^ $(LDLIBS) -lcriterion
 
+# genai_batch.c's loops choose between computed values; GCC vectorizes them
+# only when it may assume no floating-point trap (the values are the same).
+$(OUT)/models/genai_batch.o: CFLAGS += -fno-trapping-math
+
 # The simulation alone, timed replicate by replicate (bench/simloop.c).
 $(SIMLOOP): $(LIB_OBJ) $(OUT)/bench/simloop.o
 	@echo "  LD      $@"

@@ -102,15 +102,6 @@ static inline int below_logistic(const double *table, double u, double x, double
     return u < logistic(x) * scale;
 }
 
-/* Visibility of an agent's use in the last 7 days: used at all, and used in
- * view of seniors (not hidden). */
-enum { VIS_USED = 1, VIS_SHOWN = 2 };
-
-static inline uint8_t visibility(uint32_t history, uint32_t shown)
-{
-    return (uint8_t)(((history & 0x7fu) != 0) | ((shown & 0x7fu) != 0) << 1);
-}
-
 /* Whether an agent on level `level_i` sees the use that bits `vis` of a tie
  * on level `level_j` describe: a junior's use counts only if shown; peers'
  * and seniors' use is seen. */
@@ -378,19 +369,14 @@ static double use_logit(const day_ctx *d, chain_cache *lead, int32_t i, float ha
            p->w_affinity * w->trait[TRAIT_AFFINITY][i];
 }
 
-/* A disillusioned agent tries again with a small daily chance (drawn from
- * word w1, which the use would otherwise spend on the task); returns 1 if
- * the agent may use it today. */
-static int tries_again(const day_ctx *d, int32_t i, uint32_t w1)
+/* A disillusioned agent who tries again (decide_block) is no longer
+ * disillusioned and starts with at least attitude_recovered. */
+static void recover(const day_ctx *d, int32_t i)
 {
     const genai_world *w = &d->w;
-    const genai_params *p = &d->p;
-    if (!w->disillusioned[i]) return 1;
-    if (!(rng_u01_from_word(w1) < p->recovery_rate + w->recovery[i])) return 0;
     w->disillusioned[i] = 0;
     w->failures[i] = 0;
-    if (w->attitude[i] < p->attitude_recovered) w->attitude[i] = (float)p->attitude_recovered;
-    return 1;
+    if (w->attitude[i] < d->p.attitude_recovered) w->attitude[i] = (float)d->p.attitude_recovered;
 }
 
 /* Used on how many days of the last 32 (bit k of history: k days ago). */
@@ -457,47 +443,21 @@ static void tally_block(const day_ctx *d, int32_t b)
     for (int32_t i = b * BLOCK; i < block_end(d->w.n, b); i++) tally_agent(d, bc, bs, i);
 }
 
-/* Agent i decides and learns, from its own state and the signals; u holds
- * the agent's four words of the day (DRAW_DAY).  Returns 1 when what others
- * see of the agent's use (visibility) is no longer what the peer counts
- * hold (vis). */
-static int decide_agent(const day_ctx *d, chain_cache *lead, int32_t i, const uint32_t u[4])
-{
-    const genai_world *w = &d->w;
-    const genai_params *p = &d->p;
-    uint32_t hist = w->history[i] << 1, shown = w->shown[i] << 1;
-    uint8_t today = 0;
-    float habit = w->habit[i];
-    if (w->access[i]) {
-        if (tries_again(d, i, u[1]) &&
-            below_logistic(d->logistic, rng_u01_from_word(u[0]), use_logit(d, lead, i, habit), 1))
-            today = use_tool(d, i, u);
-    }
-    if (today) {
-        hist |= 1u;
-        if (!(today & GENAI_HIDDEN)) shown |= 1u;
-        habit += (float)((1 - w->simplify[i]) * p->habit_rate * (1 - habit)); /* see use_tool */
-    } else {
-        habit *= (float)(1 - p->habit_decay);
-    }
-    const float keep_nudge = (float)(1 - p->nudge_decay);
-    w->habit[i] = habit;
-    w->history[i] = hist;
-    w->shown[i] = shown;
-    w->today[i] = today;
-    w->nudge[i] *= keep_nudge;
-    w->simplify[i] *= keep_nudge;
-    return visibility(hist, shown) != d->vis[i];
-}
-
 /* Pass 2 on block b: every agent decides and learns; the same pass tallies
  * the end of the day for observe(), which is called right after the step
  * (a separate pass over all the state cost a sixth of the run), and counts
- * the agents whose visibility changed for tomorrow's pass 1a. */
+ * the agents whose visibility changed for tomorrow's pass 1a.  Agents act
+ * on their own state only, so a batch of RNG_BATCH agents goes in steps:
+ * who may use it (a disillusioned agent who tries again recovers first:
+ * that changes the attitude the decision reads), everyone's decision
+ * (genai_batch.c), the uses of those who may and decide to, everyone's end
+ * of the day (genai_batch.c), the tallies. */
 static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
 {
     const day_ctx local = *day, *d = &local; /* see day_ctx */
-    const int32_t n = d->w.n;
+    const genai_world *w = &d->w;
+    const genai_params *p = &d->p;
+    const int32_t n = w->n;
     chain_cache lead = {-1, 0.0f};
     int32_t changed = 0;
     int32_t *bc = cell_counts(d->counts, d->count_stride, b, 0);
@@ -506,14 +466,47 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
     for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
         /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
         uint32_t words[4][RNG_BATCH];
-        rng_words_batch(d->w.key, (uint32_t)first, (uint32_t)d->day, DRAW_DAY, 0, words);
-        const int32_t end = first + RNG_BATCH < n ? first + RNG_BATCH : n;
-        for (int32_t i = first; i < end; i++) {
-            const int j = i - first;
-            const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
-            changed += decide_agent(d, &lead, i, u);
-            tally_agent(d, bc, bs, i);
+        rng_words_batch(w->key, (uint32_t)first, (uint32_t)d->day, DRAW_DAY, 0, words);
+        const int32_t m = first + RNG_BATCH < n ? RNG_BATCH : n - first;
+        uint8_t may[RNG_BATCH], code[RNG_BATCH], today[RNG_BATCH];
+        genai_batch in = {w->attitude + first, w->habit + first, w->nudge + first, w->trait[TRAIT_TIME] + first,
+                          w->trait[TRAIT_EXPERTISE] + first, w->trait[TRAIT_AFFINITY] + first, d->seen + first,
+                          {0}, {0}, words[0]};
+        for (int32_t j = 0; j < m; j++) {
+            /* with a licence; a disillusioned agent tries again with a
+             * small daily chance (word 1, which a use would otherwise
+             * spend on the task) */
+            const int32_t i = first + j;
+            const int access = w->access[i] != 0, disillusioned = w->disillusioned[i] != 0;
+            const int hopeful = !disillusioned;
+            const int recovers =
+                access & disillusioned & (rng_u01_from_word(words[1][j]) < p->recovery_rate + w->recovery[i]);
+            if (recovers) recover(d, i);
+            may[j] = (uint8_t)(access & (hopeful | recovers));
+            in.deg[j] = (int32_t)(d->net.row[i + 1] - d->net.row[i]);
+            in.lead[j] = leader_signal(d, &lead, d->net.manager[i]);
         }
+        genai_batch_decisions(p, d->permission_term, d->logistic, &in, m, code);
+        int32_t users[RNG_BATCH], n_users = 0;
+        for (int32_t j = 0; j < m; j++) {
+            int uses = code[j];
+            if (uses == GENAI_BATCH_EXACT) /* rare: next to the table's error, or off it */
+                uses = below_logistic(d->logistic, rng_u01_from_word(words[0][j]),
+                                      use_logit(d, &lead, first + j, w->habit[first + j]), 1);
+            users[n_users] = j;
+            n_users += may[j] & uses;
+            today[j] = 0;
+        }
+        for (int32_t k = 0; k < n_users; k++) {
+            const int32_t j = users[k];
+            const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
+            today[j] = use_tool(d, first + j, u);
+        }
+        const genai_batch_days days = {w->history + first, w->shown + first, w->habit + first,
+                                       w->simplify + first, w->nudge + first, w->today + first,
+                                       today, d->vis + first};
+        changed += genai_batch_end_days(p, &days, m);
+        for (int32_t j = 0; j < m; j++) tally_agent(d, bc, bs, first + j);
     }
     s->changed[b] = changed;
 }

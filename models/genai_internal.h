@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include "genai.h"
+#include "rng.h"
 
 /* Purposes of the random draws (rng.h's counter: agent, day, purpose). */
 enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3 };
@@ -86,6 +87,15 @@ typedef struct genai_state {
     double *discount;
 } genai_state;
 
+/* Visibility of an agent's use in the last 7 days: used at all, and used in
+ * view of seniors (not hidden). */
+enum { VIS_USED = 1, VIS_SHOWN = 2 };
+
+static inline uint8_t visibility(uint32_t history, uint32_t shown)
+{
+    return (uint8_t)(((history & 0x7fu) != 0) | ((shown & 0x7fu) != 0) << 1);
+}
+
 /* Names of the traits in the parameter table, in TRAIT_* order (genai.c). */
 extern const char *const genai_trait_names[GENAI_TRAITS];
 
@@ -110,6 +120,48 @@ int genai_validate(const scenario *scn, sim_error *err);
 int genai_alloc(const sim_context *ctx, void **state, sim_error *err);
 void genai_free(void *state);
 void genai_init(void *state, const sim_context *ctx);
+
+/* ---------- genai_batch.c: the decision pass's vectorized loops ---------- */
+
+/* What the use decisions of a batch read: agent first + j's values at
+ * index j (the world's arrays from first; deg and lead filled by the
+ * caller). */
+typedef struct genai_batch {
+    const float *attitude, *habit, *nudge, *time, *expertise, *affinity;
+    const int32_t *seen;         /* ties seen using it */
+    int32_t deg[RNG_BATCH];      /* ties */
+    float lead[RNG_BATCH];       /* the signal of the chain of managers */
+    const uint32_t *u0;          /* the decision's words */
+} genai_batch;
+
+/* Codes of genai_batch_decisions: 0 no use, 1 use, GENAI_BATCH_EXACT: the
+ * table cannot tell (decide with logistic() itself). */
+enum { GENAI_BATCH_EXACT = 2 };
+
+/* The use decisions of agents 0..m-1 (m <= RNG_BATCH): whether
+ * u0 < logistic(use_logit) with genai_day.c's arithmetic; permission_term
+ * is w_permission * permission, table genai_logistic_table_fill's. */
+void genai_batch_decisions(const genai_params *p, double permission_term, const double *table,
+                           const genai_batch *in, int32_t m, uint8_t *code);
+
+/* What the end of the day of a batch changes: the world's arrays from
+ * first, and the batch's flags of the day (today, 0 without use). */
+typedef struct genai_batch_days {
+    uint32_t *history, *shown;
+    float *habit, *simplify, *nudge;
+    uint8_t *today_out;          /* the world's today */
+    const uint8_t *today;
+    const uint8_t *vis;          /* visibility the peer counts hold */
+} genai_batch_days;
+
+/* The end of the day of agents 0..m-1: habit grows with use and fades
+ * without, the histories shift, prompts fade.  Returns how many agents'
+ * visibility now differs from vis. */
+int32_t genai_batch_end_days(const genai_params *p, const genai_batch_days *b, int32_t m);
+
+/* Tests only: 0 makes the loops use their plain build even on a CPU with
+ * AVX-512, 1 (the default) the fastest. */
+void genai_batch_simd_set(int on);
 
 /* ---------- genai_day.c: the daily pass ---------- */
 

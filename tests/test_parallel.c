@@ -2,7 +2,8 @@
  * (sim/parallel.h): below sim_parallel_min() staff plain calls that enter no
  * OpenMP region, from it one region a day on the team.  Both must give
  * bit-identical results on either side of the threshold, which the tests
- * move with sim_parallel_min_set().
+ * move with sim_parallel_min_set(); so must the vectorized and plain builds
+ * of the decision pass's loops (genai_batch.c).
  *
  * Regions are counted by wrapping libgomp's GOMP_parallel, which every
  * `#pragma omp parallel` (with or without an `if` clause) compiles to a
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "genai_internal.h"
 #include "parallel.h"
 #include "registry.h"
 #include "support.h"
@@ -118,6 +120,30 @@ Test(parallel, threshold_defaults_to_sim_parallel_min)
     cr_expect_eq(sim_parallel_min(), 10);
     sim_parallel_min_set(0);
     cr_expect_eq(sim_parallel_min(), SIM_PARALLEL_MIN);
+}
+
+/* The decision pass's vectorized loops (models/genai_batch.c) give the
+ * same results with AVX-512 and in their plain build (the only one a CPU
+ * without AVX-512 runs), on both paths; every intervention and two
+ * replicates meet recoveries, compliance uses and the exact fallback of the
+ * logistic table. */
+Test(parallel, vectorized_and_plain_decision_loops_match, .timeout = 120)
+{
+    const char *sets[] = {EVERYTHING, "network.agents=3000", "run.days=120", "run.replicates=2", NULL};
+    scenario *scn = support_scenario(sets);
+    long ignored;
+    for (int parallel = 0; parallel <= 1; parallel++) {
+        int32_t threshold = parallel ? 1 : INT32_MAX;
+        genai_batch_simd_set(1);
+        sim_results *fast = run_with(scn, 2, threshold, &ignored);
+        genai_batch_simd_set(0);
+        sim_results *plain = run_with(scn, 2, threshold, &ignored);
+        genai_batch_simd_set(1);
+        expect_same(fast, plain, parallel ? "team path" : "serial path");
+        engine_results_free(fast);
+        engine_results_free(plain);
+    }
+    scenario_free(scn);
 }
 
 /* What libgomp reports it read (OMP_DISPLAY_ENV) when the program runs
