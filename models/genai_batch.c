@@ -63,20 +63,24 @@ __attribute__((always_inline)) static inline int32_t end_days(const genai_params
     float *restrict habit = b->habit, *restrict simplify = b->simplify, *restrict nudge = b->nudge;
     uint8_t *restrict today_out = b->today_out;
     const uint8_t *restrict today = b->today, *restrict vis = b->vis;
+    uint8_t *restrict differs = b->differs;
     const double habit_rate = p->habit_rate;
     const float faded_by = (float)(1 - p->habit_decay), keep_nudge = (float)(1 - p->nudge_decay);
     int32_t changed = 0;
     uint32_t used[RNG_BATCH];
-    /* in three loops, each over values of one width (GCC vectorizes none
-     * that mixes bytes with doubles) */
+    /* in loops over few arrays, and none that mixes bytes with doubles:
+     * GCC vectorizes no other */
     for (int32_t j = 0; j < m; j++) {
         const uint32_t use = today[j] != 0, shown_use = use & ((today[j] & GENAI_HIDDEN) == 0);
-        const uint32_t h = history[j] << 1 | use, s = shown[j] << 1 | shown_use;
-        history[j] = h;
-        shown[j] = s;
-        today_out[j] = today[j];
-        changed += visibility(h, s) != vis[j];
+        history[j] = history[j] << 1 | use;
+        shown[j] = shown[j] << 1 | shown_use;
         used[j] = use;
+    }
+    for (int32_t j = 0; j < m; j++) {
+        const uint8_t differ = visibility(history[j], shown[j]) != vis[j];
+        differs[j] = differ;
+        changed += differ;
+        today_out[j] = today[j];
     }
     for (int32_t j = 0; j < m; j++) {
         const float before = habit[j];

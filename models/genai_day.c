@@ -165,7 +165,7 @@ static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, 
     } else {
         for (int64_t e = e0; e < e1; e++) {
             int32_t j = net->col[e];
-            s->seen[j] += net->level[j] < li ? to_seniors : to_others;
+            s->seen[j] += to_others + (to_seniors - to_others) * (net->level[j] < li); /* no branch */
         }
     }
 }
@@ -174,10 +174,10 @@ static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, 
 static void push_block(genai_state *s, int32_t b, int atomic)
 {
     const genai_world *w = &s->w;
-    if (s->changed[b] == 0) return;
-    for (int32_t i = b * BLOCK; i < block_end(w->n, b); i++) {
+    const int32_t *changers = s->changers + (size_t)b * BLOCK;
+    for (int32_t k = 0; k < s->changed[b]; k++) {
+        const int32_t i = changers[k];
         uint8_t now = visibility(w->history[i], w->shown[i]), before = s->vis[i];
-        if (now == before) continue;
         push_change(s, i, now, before, atomic);
         s->vis[i] = now;
     }
@@ -236,6 +236,7 @@ typedef struct day_ctx {
     sim_network net;
     const int32_t *seen;
     const uint8_t *vis;
+    const int32_t *deg;
     const uint16_t *tally_cell;
     const double *logistic;
     float *discount_at;
@@ -257,6 +258,7 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->w.net = &d->net;
     d->seen = s->seen;
     d->vis = s->vis;
+    d->deg = s->deg;
     d->tally_cell = s->tally_cell;
     d->logistic = s->logistic;
     d->discount_at = s->discount_at;
@@ -459,7 +461,7 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
     const genai_params *p = &d->p;
     const int32_t n = w->n;
     chain_cache lead = {-1, 0.0f};
-    int32_t changed = 0;
+    int32_t changed = 0, *changers = s->changers + (size_t)b * BLOCK;
     int32_t *bc = cell_counts(d->counts, d->count_stride, b, 0);
     double *bs = cell_sums(d->sums, d->sum_stride, b, 0);
     block_clear(d, b);
@@ -471,7 +473,7 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
         uint8_t may[RNG_BATCH], code[RNG_BATCH], today[RNG_BATCH];
         genai_batch in = {w->attitude + first, w->habit + first, w->nudge + first, w->trait[TRAIT_TIME] + first,
                           w->trait[TRAIT_EXPERTISE] + first, w->trait[TRAIT_AFFINITY] + first, d->seen + first,
-                          {0}, {0}, words[0]};
+                          d->deg + first, {0}, words[0]};
         for (int32_t j = 0; j < m; j++) {
             /* with a licence; a disillusioned agent tries again with a
              * small daily chance (word 1, which a use would otherwise
@@ -483,7 +485,6 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
                 access & disillusioned & (rng_u01_from_word(words[1][j]) < p->recovery_rate + w->recovery[i]);
             if (recovers) recover(d, i);
             may[j] = (uint8_t)(access & (hopeful | recovers));
-            in.deg[j] = (int32_t)(d->net.row[i + 1] - d->net.row[i]);
             in.lead[j] = leader_signal(d, &lead, d->net.manager[i]);
         }
         genai_batch_decisions(p, d->permission_term, d->logistic, &in, m, code);
@@ -502,11 +503,16 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
             const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
             today[j] = use_tool(d, first + j, u);
         }
+        uint8_t differs[RNG_BATCH];
         const genai_batch_days days = {w->history + first, w->shown + first, w->habit + first,
                                        w->simplify + first, w->nudge + first, w->today + first,
-                                       today, d->vis + first};
-        changed += genai_batch_end_days(p, &days, m);
-        for (int32_t j = 0; j < m; j++) tally_agent(d, bc, bs, first + j);
+                                       today, d->vis + first, differs};
+        genai_batch_end_days(p, &days, m);
+        for (int32_t j = 0; j < m; j++) {
+            tally_agent(d, bc, bs, first + j);
+            changers[changed] = first + j; /* the list of tomorrow's pass 1a */
+            changed += differs[j];
+        }
     }
     s->changed[b] = changed;
 }

@@ -72,6 +72,9 @@ typedef struct genai_state {
     int32_t *seen;               /* ties whose use the agent saw in the last 7 days */
     int32_t *changed;            /* [block]: its agents whose visibility differs from vis (counted by
                                     the decision pass, which alone changes what others see) */
+    int32_t *changers;           /* block b's changed agents are changers[b * BLOCK] .. [b * BLOCK +
+                                    changed[b] - 1], in id order (in arrays) */
+    int32_t *deg;                /* ties of each agent (fixed; in arrays) */
     /* the leader signal depends only on the chain above an agent: each
      * leader's own example (voice) once a day, then the chain's signal
      * once per team as the decision pass meets it */
@@ -129,7 +132,7 @@ void genai_init(void *state, const sim_context *ctx);
 typedef struct genai_batch {
     const float *attitude, *habit, *nudge, *time, *expertise, *affinity;
     const int32_t *seen;         /* ties seen using it */
-    int32_t deg[RNG_BATCH];      /* ties */
+    const int32_t *deg;          /* ties */
     float lead[RNG_BATCH];       /* the signal of the chain of managers */
     const uint32_t *u0;          /* the decision's words */
 } genai_batch;
@@ -152,11 +155,12 @@ typedef struct genai_batch_days {
     uint8_t *today_out;          /* the world's today */
     const uint8_t *today;
     const uint8_t *vis;          /* visibility the peer counts hold */
+    uint8_t *differs;            /* out: 1 when an agent's visibility now differs from vis */
 } genai_batch_days;
 
 /* The end of the day of agents 0..m-1: habit grows with use and fades
  * without, the histories shift, prompts fade.  Returns how many agents'
- * visibility now differs from vis. */
+ * visibility now differs from vis (and marks them in differs). */
 int32_t genai_batch_end_days(const genai_params *p, const genai_batch_days *b, int32_t m);
 
 /* Tests only: 0 makes the loops use their plain build even on a CPU with

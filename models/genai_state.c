@@ -73,6 +73,8 @@ static size_t state_layout(genai_state *s, char *base, size_t n)
     s->discount_at = place(base, &off, n * sizeof *s->discount_at);
     s->discount = place(base, &off, n * sizeof *s->discount);
     s->tally_cell = place(base, &off, n * sizeof *s->tally_cell);
+    s->changers = place(base, &off, n * sizeof *s->changers);
+    s->deg = place(base, &off, n * sizeof *s->deg);
     s->counts = place(base, &off, (size_t)s->n_blocks * s->count_stride * sizeof *s->counts);
     s->sums = place(base, &off, (size_t)s->n_blocks * s->sum_stride * sizeof *s->sums);
     return off;
@@ -114,8 +116,10 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         genai_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (net->manager[i] >= 0) w->n_reports[net->manager[i]]++;
+        s->deg[i] = (int32_t)network_degree(net, (int32_t)i);
+    }
     for (int32_t i = 0; i < w->n; i++)
         if (w->n_reports[i] > 0) s->leaders[s->n_leaders++] = i;
     s->said_at = calloc((size_t)s->n_leaders + 1, sizeof *s->said_at);
