@@ -96,6 +96,44 @@ __attribute__((always_inline)) static inline int32_t end_days(const genai_params
     return changed;
 }
 
+/* The body of genai_batch_tally_slots: the codes of genai_day.c's
+ * activity_code and day_code (tally_agent). */
+__attribute__((always_inline)) static inline void tally_slots(int regular_days, const genai_batch_tally *in,
+                                                              int32_t m, int32_t *slot_out, int32_t *sum_out)
+{
+    const uint32_t *restrict history = in->history;
+    const uint8_t *restrict today = in->today, *restrict access = in->access, *restrict dis = in->disillusioned;
+    const uint16_t *restrict tally_cell = in->tally_cell;
+    int32_t slot[2 * RNG_BATCH], sum[RNG_BATCH], code[RNG_BATCH];
+    /* in loops over values of one width (see end_days) */
+    for (int32_t j = 0; j < m; j++) {
+        const uint32_t h = history[j];
+        /* used within 30 and 7 days; regular: on regular_days of the last
+         * 28 (popcount32, with its last step, the sum of the four byte
+         * counts, as shifts: GCC vectorizes no loop with that multiply) */
+        const int32_t monthly = (h & 0x3fffffffu) != 0, weekly = (h & 0x7fu) != 0;
+        uint32_t x = h & 0x0fffffffu;
+        x = x - ((x >> 1) & 0x55555555u);
+        x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+        x = (x + (x >> 4)) & 0x0f0f0f0fu;
+        const int32_t regular = (int32_t)((x + (x >> 8) + (x >> 16) + (x >> 24)) & 0xffu) >= regular_days;
+        code[j] = 2 * (monthly + weekly) + regular;
+    }
+    for (int32_t j = 0; j < m; j++) {
+        const int32_t cell = tally_cell[j] >> 1, leader = tally_cell[j] & 1;
+        slot[j] = cell * TALLY_SLOTS + code[j] + 6 * leader;
+        sum[j] = cell * N_SUMS;
+    }
+    for (int32_t j = 0; j < m; j++) {
+        const int32_t cell = tally_cell[j] >> 1;
+        const int32_t day = (today[j] & 7) | (access[j] != 0) << 3 | (dis[j] != 0) << 4;
+        slot[RNG_BATCH + j] = cell * TALLY_SLOTS + ACTIVITY_SLOTS + day;
+    }
+    memcpy(slot_out, slot, (size_t)m * sizeof *slot);
+    memcpy(slot_out + RNG_BATCH, slot + RNG_BATCH, (size_t)m * sizeof *slot);
+    memcpy(sum_out, sum, (size_t)m * sizeof *sum);
+}
+
 #if defined(__GNUC__) && defined(__x86_64__)
 #define BATCH_HAVE_AVX512 1
 #define BATCH_AVX512 "avx512f,avx512dq,avx512vl,avx512bw"
@@ -110,6 +148,12 @@ __attribute__((target(BATCH_AVX512))) static int32_t end_days_avx512(const genai
                                                                      const genai_batch_days *b, int32_t m)
 {
     return end_days(p, b, m);
+}
+
+__attribute__((target(BATCH_AVX512))) static void tally_slots_avx512(int regular_days, const genai_batch_tally *in,
+                                                                     int32_t m, int32_t *slot, int32_t *sum)
+{
+    tally_slots(regular_days, in, m, slot, sum);
 }
 #endif
 
@@ -149,4 +193,15 @@ int32_t genai_batch_end_days(const genai_params *p, const genai_batch_days *b, i
     if (use_avx512()) return end_days_avx512(p, b, m);
 #endif
     return end_days(p, b, m);
+}
+
+void genai_batch_tally_slots(int regular_days, const genai_batch_tally *in, int32_t m, int32_t *slot, int32_t *sum)
+{
+#ifdef BATCH_HAVE_AVX512
+    if (use_avx512()) {
+        tally_slots_avx512(regular_days, in, m, slot, sum);
+        return;
+    }
+#endif
+    tally_slots(regular_days, in, m, slot, sum);
 }

@@ -508,9 +508,19 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
                                        w->simplify + first, w->nudge + first, w->today + first,
                                        today, d->vis + first, differs};
         genai_batch_end_days(p, &days, m);
+        int32_t slot[2 * RNG_BATCH], sum_at[RNG_BATCH];
+        const genai_batch_tally tin = {w->history + first, w->today + first, w->access + first,
+                                       w->disillusioned + first, d->tally_cell + first};
+        genai_batch_tally_slots(p->regular_days, &tin, m, slot, sum_at);
         for (int32_t j = 0; j < m; j++) {
-            tally_agent(d, bc, bs, first + j);
-            changers[changed] = first + j; /* the list of tomorrow's pass 1a */
+            const int32_t i = first + j;
+            bc[slot[j]]++;
+            bc[slot[RNG_BATCH + j]]++;
+            double *sum = bs + sum_at[j];
+            sum[OBS_ATTITUDE - OBS_ATTITUDE] += w->attitude[i];
+            sum[OBS_SKILL - OBS_ATTITUDE] += w->skill[i];
+            sum[OBS_HABIT - OBS_ATTITUDE] += w->habit[i];
+            changers[changed] = i; /* the list of tomorrow's pass 1a */
             changed += differs[j];
         }
     }

@@ -163,6 +163,19 @@ typedef struct genai_batch_days {
  * visibility now differs from vis (and marks them in differs). */
 int32_t genai_batch_end_days(const genai_params *p, const genai_batch_days *b, int32_t m);
 
+/* What the tallies of a batch read: the world's arrays from first. */
+typedef struct genai_batch_tally {
+    const uint32_t *history;
+    const uint8_t *today, *access, *disillusioned;
+    const uint16_t *tally_cell;  /* genai_state.tally_cell from first */
+} genai_batch_tally;
+
+/* Where agents 0..m-1 go in their block's tallies: slot[j] and
+ * slot[RNG_BATCH + j] index the block's histograms (cell x TALLY_SLOTS +
+ * activity_code, + ACTIVITY_SLOTS + day_code), sum[j] its sums (cell x
+ * N_SUMS). */
+void genai_batch_tally_slots(int regular_days, const genai_batch_tally *in, int32_t m, int32_t *slot, int32_t *sum);
+
 /* Tests only: 0 makes the loops use their plain build even on a CPU with
  * AVX-512, 1 (the default) the fastest. */
 void genai_batch_simd_set(int on);
