@@ -567,7 +567,7 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
             for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 1);
             day_ctx d; /* one per thread, after the interventions (permission) */
             day_ctx_make(s, day, &d);
-            #pragma omp for schedule(runtime)
+            #pragma omp for schedule(dynamic, 1)
             for (int32_t b = 0; b < s->n_blocks; b++) decide_block(s, &d, b);
         }
     }
