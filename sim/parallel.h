@@ -21,9 +21,11 @@
  * places where a thread waits for one that the scheduler took off its CPU.
  * Blocks go out dynamically (schedule(dynamic, 1)): with another process
  * busy on one CPU the thread on the free one takes the larger share, where
- * a static split would wait for the slow half each day; on a quiet machine
- * the decision pass's CPU time per thread was the same either way
- * (instrumented W3: 1.32 s for both, summed over the two threads). */
+ * a static split would wait for the slow half each day; and the decision
+ * pass's CPU time (which leaves out the time other processes held the CPU)
+ * was the same either way, so static's fixed halves bought no cache
+ * locality (instrumented W3: 1.32 s for both, summed over the two
+ * threads). */
 #ifndef SIM_PARALLEL_H
 #define SIM_PARALLEL_H
 
