@@ -146,6 +146,46 @@ Test(parallel, vectorized_and_plain_decision_loops_match, .timeout = 120)
     scenario_free(scn);
 }
 
+/* genai.h: interventions never write history or shown, which the day's
+ * pass 1a reads while they run and whose changes the decision pass counts
+ * the day before.  Every intervention's apply, day after day in a run with
+ * all of them (sessions, pairings, check-ins), leaves both untouched. */
+Test(parallel, interventions_never_write_the_record_of_use, .timeout = 120)
+{
+    const char *sets[] = {EVERYTHING, "network.agents=2000", "run.days=150", NULL};
+    scenario *scn = support_scenario(sets);
+    sim_error err;
+    char buf[2048];
+    sim_network *net = NULL;
+    cr_assert_eq(network_build(scn, 1, &net, &err), SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
+    const sim_model_type *m = registry_scenario_model(scn);
+    sim_context ctx = {scn, net, rng_key_make(1, 0), 150};
+    void *state = NULL;
+    cr_assert_eq(m->alloc(&ctx, &state, &err), SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
+    genai_state *s = state;
+    cr_assert_eq(s->n_iv, 10, "expected every intervention, got %d", s->n_iv);
+    genai_world *w = &s->w;
+    const size_t bytes = (size_t)w->n * sizeof(uint32_t);
+    uint32_t *history = malloc(bytes), *shown = malloc(bytes);
+    m->init(state, &ctx);
+    for (int32_t day = 1; day <= 150; day++) {
+        w->day = day;
+        for (int k = 0; k < s->n_iv; k++) {
+            memcpy(history, w->history, bytes);
+            memcpy(shown, w->shown, bytes);
+            s->iv[k]->apply(s->iv_state[k], w, day);
+            cr_assert(memcmp(history, w->history, bytes) == 0 && memcmp(shown, w->shown, bytes) == 0,
+                      "%s changed the record of use on day %d", s->iv[k]->name, (int)day);
+        }
+        m->step(state, &ctx, day); /* applies them again (idempotent per day or not: only the check matters) */
+    }
+    free(history);
+    free(shown);
+    m->free(state);
+    network_free(net);
+    scenario_free(scn);
+}
+
 /* What libgomp reports it read (OMP_DISPLAY_ENV) when the program runs
  * with the environment `env` (assignments for env(1), after removing any
  * OMP_WAIT_POLICY and GOMP_SPINCOUNT of the test's own environment). */
