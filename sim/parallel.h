@@ -34,14 +34,19 @@
 #define SIM_PARALLEL_MIN 32768
 
 /* How long a thread with nothing to do spins before it sleeps (libgomp's
- * GOMP_SPINCOUNT, in pause instructions; the program sets it at start-up
- * unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is in the environment).
- * libgomp's default is 300,000 (several milliseconds): on a 2-vCPU machine
- * with another process busy on one CPU, threads spinning at barriers took
- * the CPU from the thread they waited for, and W3 on 2 threads ran 3-10
- * times slower than on one.  A short spin still catches the short waits of
- * balanced passes; a longer wait sleeps. */
-#define SIM_SPINCOUNT "10000"
+ * GOMP_SPINCOUNT, in pause instructions of about 40 ns on this project's
+ * machines; the program sets it at start-up, before libgomp reads it,
+ * unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is in the environment: see
+ * parallel.c and the Makefile's STATIC_GOMP).  libgomp's default, 300,000
+ * (about 12 ms), let a waiting thread keep its CPU from the thread it
+ * waited for whenever other processes wanted the CPUs: W3 on 2 threads with
+ * one CPU kept busy by another process took 27.8 s before this work and
+ * 18.8 s with one region a day but the default spin, against 6.3 s on one
+ * thread; with 2,000 (about 80 us: the gap between two days' regions and
+ * most waits at a barrier) 1.8-3.2 s, as with 0 or 1,000; 10,000 was no
+ * better and burned more CPU (loaded machine, single runs).  A wait longer
+ * than the spin costs a futex wake-up, 10-20 us. */
+#define SIM_SPINCOUNT "2000"
 
 /* The agents from which the genai model's passes run on the team:
  * SIM_PARALLEL_MIN unless a test set another value. */
