@@ -67,7 +67,8 @@ extern const char *const network_generation_keys[NET_GENERATIONS];
 sim_network *network_new(int32_t n, const char *kind);
 
 /* Allocate row (n+1 zeros) / col (for the total in row[n], at least one
- * element); SIM_ENOMEM with err filled when out of memory. */
+ * element), large ones in huge pages (memory.h); SIM_ENOMEM with err
+ * filled when out of memory. */
 int network_alloc_row(sim_network *net, sim_error *err);
 int network_alloc_col(sim_network *net, sim_error *err);
 

@@ -10,7 +10,7 @@
  * (layout_pack), so compression runs in parallel.
  *
  * Streaming, bounded memory: finished runs wait as compressed records in a
- * pending buffer of at most pending_bytes (64 MiB) and are committed to the
+ * pending buffer of at most pending_bytes (16 MiB) and are committed to the
  * journal <OUT>.journal (journal.h: written, then fdatasync) at least once a
  * commit interval (1 s) and whenever the buffer is full.  Memory does not
  * grow with the number of runs beyond an index of 13 bytes a run.  A command
@@ -50,7 +50,7 @@
 #include "experiment.h"
 
 #define PIPELINE_COMMIT_SECONDS 1.0
-#define PIPELINE_PENDING_BYTES ((size_t)64 << 20)
+#define PIPELINE_PENDING_BYTES ((size_t)16 << 20)
 #define PIPELINE_MAX_DAYS 6
 
 typedef struct pipeline_options {
