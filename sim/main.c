@@ -104,15 +104,23 @@ static int command_sensitivity(const cli_options *opt)
     sim_error err;
     sensitivity_options so = {opt->outcome, -1, opt->scenario, opt->group, opt->difference, REPORT_TEXT, 1000, 1,
                               registry_model};
-    long long v;
     sim_error_clear(&err);
     if (opt->format && report_parse_format(opt->format, &so.format, &err)) return usage_error("%s", err.msg);
-    if (opt->day && (v = option_number("--day", opt->day, 0, 1000000)) < 0) return 2;
-    if (opt->day) so.day = (int32_t)v;
-    if (opt->bootstrap && (v = option_number("--bootstrap", opt->bootstrap, 0, 1000000)) < 0) return 2;
-    if (opt->bootstrap) so.bootstrap = (int)v;
-    if (opt->boot_seed && (v = option_number("--seed", opt->boot_seed, 0, 4294967295LL)) < 0) return 2;
-    if (opt->boot_seed) so.seed = (uint32_t)v;
+    if (opt->day) {
+        long long v = option_number("--day", opt->day, 0, 1000000);
+        if (v < 0) return 2;
+        so.day = (int32_t)v;
+    }
+    if (opt->bootstrap) {
+        long long v = option_number("--bootstrap", opt->bootstrap, 0, 1000000);
+        if (v < 0) return 2;
+        so.bootstrap = (int)v;
+    }
+    if (opt->boot_seed) {
+        long long v = option_number("--seed", opt->boot_seed, 0, 4294967295LL);
+        if (v < 0) return 2;
+        so.seed = (uint32_t)v;
+    }
     if (sensitivity_write(opt->scenario_path, &so, stdout, &err)) return report(&err);
     return 0;
 }
