@@ -59,8 +59,19 @@ endif
 
 CFLAGS  := -std=c17 -D_POSIX_C_SOURCE=200809L -fopenmp $(OPT) $(WARN) -Isim -Imodels -Imodels/interventions \
            -DADOPTSIM_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDFLAGS := -fopenmp $(OPT)
-LDLIBS  := $(PKG_LIBS) -lm
+# libgomp linked statically when gcc has its archive: then its settings are
+# read by a constructor of the program itself, after sim/parallel.c's
+# earlier one has chosen how long idle threads spin (sim/parallel.h), and
+# one shared library less is loaded.  STATIC_GOMP=0 links it shared.
+GOMP_ARCHIVE := $(shell $(CC) -print-file-name=libgomp.a)
+STATIC_GOMP  ?= $(if $(wildcard $(GOMP_ARCHIVE)),1,0)
+ifeq ($(STATIC_GOMP),1)
+OMP_LIBS := $(GOMP_ARCHIVE) -lpthread
+else
+OMP_LIBS := -fopenmp
+endif
+LDFLAGS := $(OPT)
+LDLIBS  := $(PKG_LIBS) $(OMP_LIBS) -lm
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c models/interventions/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(OUT)/%.o)
@@ -70,6 +81,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/%.o)
 BIN      := $(OUT)/adoptsim
 TEST_BIN := $(OUT)/adoptsim-tests
 TEST_LIB := $(OUT)/adoptsim-tests-lib.o
+SIMLOOP  := $(OUT)/simloop
 
 ifeq ($(V),1)
 Q :=
@@ -90,13 +102,22 @@ $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 
 $(TEST_BIN): $(TEST_LIB) $(TEST_OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(LDFLAGS) -Wl,--wrap=GOMP_parallel -o $@ $^ $(LDLIBS) -lcriterion
+
+# genai_batch.c's loops choose between computed values; GCC vectorizes them
+# only when it may assume no floating-point trap (the values are the same).
+$(OUT)/models/genai_batch.o: CFLAGS += -fno-trapping-math
+
+# The simulation alone, timed replicate by replicate (bench/simloop.c).
+$(SIMLOOP): $(LIB_OBJ) $(OUT)/bench/simloop.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The tests link the library as one relocatable object in which the
 # library's own calls to these functions go to the wrappers of
 # tests/alloc_fail.c (allocation-failure injection); HDF5, libyaml, GSL and
 # libc keep the real ones.  The release binary links the plain objects.
-ALLOC_WRAP := malloc calloc realloc free strdup getline
+ALLOC_WRAP := malloc calloc aligned_alloc realloc free strdup getline
 $(TEST_LIB): $(LIB_OBJ)
 	@echo "  LD -r   $@"
 	$(Q)$(LD) -r $(ALLOC_WRAP:%=--wrap=%) -o $@ $^
@@ -127,7 +148,7 @@ $(OUT)/fuzz-replay/%: $(OUT)/tests/fuzz/%.o $(FUZZ_COMMON) $(OUT)/tests/fuzz/rep
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(OUT)/bench/simloop.d
 
 deps:
 	$(Q)sh scripts/deps.sh run
@@ -157,9 +178,10 @@ test-asan: deps-test
 	  $(MAKE) --no-print-directory BUILD=asan test
 
 bench: deps-test
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(SIMLOOP)
 	$(Q)bash bench/run.sh
 	$(Q)bash bench/w4.sh
+	$(Q)bash bench/w5.sh
 	$(Q)$(MAKE) --no-print-directory $(TEST_BIN)
 	$(Q)bash bench/watts.sh $(TEST_BIN)
 

@@ -10,6 +10,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo
 echo "== W4: experiments on the 500-person firm (configs/firm_500.yaml), 365 days"
+# the simulation alone, replicate after replicate in one process (bench/simloop.c)
+build/release/simloop configs/firm_500.yaml -r 201 -t 1 > "$tmp/loop.txt"
+sed -n 's/.*per run median \([0-9.]*\) s, best \([0-9.]*\) s.*CPU per run median \([0-9.]*\) s.*/\1 \2 \3/p' "$tmp/loop.txt" |
+    awk '{ printf "   one run, simulation alone (201 replicates in a row, 1 thread): median %.2f ms, best %.2f ms (CPU %.2f ms), %.3g agent-steps/s\n",
+                  1e3 * $1, 1e3 * $2, 1e3 * $3, 500 * 365 / $1 }'
 for threads in 1 2; do
     rates=()
     for rep in 1 2 3; do

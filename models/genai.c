@@ -232,23 +232,23 @@ static void genai_warnings(const scenario *scn, sim_warnings *out)
 
 /* What `adoptsim report` gives for each scenario (see sim_outcome). */
 static const sim_outcome genai_outcomes[] = {
-    {"monthly_active", "Monthly active", SIM_OUTCOME_VALUE, "monthly_active", NULL, 0, "agents", 1, NULL},
-    {"monthly_active_pct_staff", "% of staff", SIM_OUTCOME_SHARE, "monthly_active", "staff", 0, "percent", 1, NULL},
-    {"regular_users", "Regular users", SIM_OUTCOME_VALUE, "regular_users", NULL, 0, "agents", 1, NULL},
-    {"regular_users_pct_staff", "% of staff", SIM_OUTCOME_SHARE, "regular_users", "staff", 0, "percent", 1, NULL},
-    {"valuable_uses", "Valuable uses", SIM_OUTCOME_VALUE, "valuable_uses", NULL, 0, "uses", 1, NULL},
+    {"monthly_active", "Monthly active", SIM_OUTCOME_VALUE, "monthly_active", NULL, 0, "agents", 1, NULL, 0},
+    {"monthly_active_pct_staff", "% of staff", SIM_OUTCOME_SHARE, "monthly_active", "staff", 0, "percent", 1, NULL, 0},
+    {"regular_users", "Regular users", SIM_OUTCOME_VALUE, "regular_users", NULL, 0, "agents", 1, NULL, 0},
+    {"regular_users_pct_staff", "% of staff", SIM_OUTCOME_SHARE, "regular_users", "staff", 0, "percent", 1, NULL, 0},
+    {"valuable_uses", "Valuable uses", SIM_OUTCOME_VALUE, "valuable_uses", NULL, 0, "uses", 1, NULL, 0},
     {"leaders_modelling", "Leaders modelling use", SIM_OUTCOME_VALUE, "leaders_modelling", NULL, 0, "agents", 1,
-     NULL},
+     NULL, 0},
     {"leaders_modelling_pct_leaders", "% of leaders", SIM_OUTCOME_SHARE, "leaders_modelling", "leaders", 0,
-     "percent", 1, NULL},
-    {"cost_dollars", "Cost in dollars", SIM_OUTCOME_VALUE, "cost_dollars", NULL, 0, "dollars", 0, NULL},
+     "percent", 1, NULL, 0},
+    {"cost_dollars", "Cost in dollars", SIM_OUTCOME_VALUE, "cost_dollars", NULL, 0, "dollars", 0, NULL, 1},
     {"dollars_per_additional_regular_user", "per additional regular user [95% CI]", SIM_OUTCOME_PER_UNIT,
-     "cost_dollars", "regular_users", 0, "dollars/agent", 0, NULL},
-    {"cost_hours", "Cost in staff hours", SIM_OUTCOME_VALUE, "cost_hours", NULL, 0, "staff_hours", 1, NULL},
+     "cost_dollars", "regular_users", 0, "dollars/agent", 0, NULL, 1},
+    {"cost_hours", "Cost in staff hours", SIM_OUTCOME_VALUE, "cost_hours", NULL, 0, "staff_hours", 1, NULL, 1},
     {"hours_per_additional_regular_user", "per additional regular user [95% CI]", SIM_OUTCOME_PER_UNIT,
-     "cost_hours", "regular_users", 0, "staff_hours/agent", 1, NULL},
+     "cost_hours", "regular_users", 0, "staff_hours/agent", 1, NULL, 1},
     {"days_to_50pct_monthly_active", "Days to 50% monthly active", SIM_OUTCOME_FIRST_DAY, "monthly_active",
-     "staff", 0.5, "days", 1, "first day on which at least half the staff used it in the last 30 days"},
+     "staff", 0.5, "days", 1, "first day on which at least half the staff used it in the last 30 days", 1},
 };
 
 

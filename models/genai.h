@@ -8,7 +8,10 @@
  * simulation days; money in dollars; time in staff hours.
  *
  * Ownership: the model allocates the world; interventions may change any
- * state array but never reallocate one. */
+ * state array but never reallocate one, and never write history or shown:
+ * only the decision pass records use (genai_day.c keeps the peer counts up
+ * to date from the changes it sees there, and pushes them while the
+ * interventions run). */
 #ifndef MODELS_GENAI_H
 #define MODELS_GENAI_H
 
@@ -122,7 +125,8 @@ typedef struct genai_intervention_type {
     void (*free)(void *state);
     /* Start of a replicate. */
     void (*init)(void *state, genai_world *w);
-    /* Each day before agents decide (only called while enabled). */
+    /* Each day before agents decide (only called while enabled); must not
+     * write history or shown (see Ownership above). */
     void (*apply)(void *state, genai_world *w, int32_t day);
     int leaders_only;            /* 1: reaches only targets with direct reports (checked
                                     against the built organization: someone must be there) */

@@ -9,8 +9,9 @@
  *      seen using it in the last 7 days; juniors' hidden use is invisible to
  *      seniors) and of its chain of managers (what they visibly do and what
  *      they say, weaker further up).  The counts of ties seen using it are
- *      kept up to date by the agents whose visible use changed, and the
- *      chain's signal is computed once per manager;
+ *      kept up to date by the agents whose visible use changed (counted by
+ *      the previous day's decisions); each leader's example is taken once,
+ *      and the chain's signal once per team as pass 2 meets it;
  *   2. decisions: an agent with access uses the tool with probability
  *      logistic(intercept + attitude + habit + peers + leaders + permission
  *      + prompts - time pressure - expertise confidence + tech affinity);
@@ -21,7 +22,12 @@
  * Every draw comes from Philox keyed by (seed, replicate; agent, day,
  * purpose), so results do not depend on threads, and two scenarios that
  * differ only in an intervention share their draws.  docs/MODEL.md describes
- * the model in the ODD protocol with the parameter table. */
+ * the model in the ODD protocol with the parameter table.
+ *
+ * Threads (sim/parallel.h): below sim_parallel_min() staff each pass is a
+ * plain call over all blocks (no OpenMP region: experiments run their many
+ * small runs one per thread); above it a day is one OpenMP region (see
+ * genai_step). */
 #include "genai.h"
 #include "genai_internal.h"
 
@@ -96,15 +102,6 @@ static inline int below_logistic(const double *table, double u, double x, double
     return u < logistic(x) * scale;
 }
 
-/* Visibility of an agent's use in the last 7 days: used at all, and used in
- * view of seniors (not hidden). */
-enum { VIS_USED = 1, VIS_SHOWN = 2 };
-
-static inline uint8_t visibility(uint32_t history, uint32_t shown)
-{
-    return (uint8_t)(((history & 0x7fu) != 0) | ((shown & 0x7fu) != 0) << 1);
-}
-
 /* Whether an agent on level `level_i` sees the use that bits `vis` of a tie
  * on level `level_j` describe: a junior's use counts only if shown; peers'
  * and seniors' use is seen. */
@@ -113,13 +110,22 @@ static inline int seen_by(uint8_t vis, int level_j, int level_i)
     return level_j > level_i ? (vis & VIS_SHOWN) != 0 : (vis & VIS_USED) != 0;
 }
 
-/* Recount every agent's ties seen using it, from scratch (the full scan). */
-static void recount_peers(genai_state *s)
+/* The agents of block b are b * BLOCK .. block_end(n, b) - 1. */
+static int32_t block_end(int32_t n, int32_t b)
+{
+    return (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
+}
+
+/* How pass 1a brings the peer counts up to date (peer_mode). */
+enum { PEERS_KEEP, PEERS_PUSH, PEERS_RECOUNT };
+
+/* Recount the ties seen using it of every agent of block b, from scratch
+ * (the full scan). */
+static void recount_block(genai_state *s, int32_t b)
 {
     const genai_world *w = &s->w;
     const sim_network *net = w->net;
-    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t i = 0; i < w->n; i++) {
+    for (int32_t i = b * BLOCK; i < block_end(w->n, b); i++) {
         int32_t seen = 0;
         const int li = net->level[i];
         for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
@@ -139,86 +145,83 @@ static void recount_peers(genai_state *s)
 static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, int atomic)
 {
     const sim_network *net = s->w.net;
-    const int li = net->level[i];
-    for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
-        int32_t j = net->col[e];
-        int lj = net->level[j];
-        int32_t delta = seen_by(now, li, lj) - seen_by(before, li, lj);
-        if (delta == 0) continue;
-        if (atomic) {
+    const int16_t li = net->level[i];
+    /* seen_by: a tie on a level above i's sees i's shown use, the others
+     * any use; so the change is one of two deltas, the same for everyone
+     * when both bits changed alike (then no levels are read) */
+    const int32_t to_seniors = ((now & VIS_SHOWN) != 0) - ((before & VIS_SHOWN) != 0);
+    const int32_t to_others = ((now & VIS_USED) != 0) - ((before & VIS_USED) != 0);
+    const int64_t e0 = net->row[i], e1 = net->row[i + 1];
+    if (atomic) {
+        for (int64_t e = e0; e < e1; e++) {
+            int32_t j = net->col[e];
+            int32_t delta = net->level[j] < li ? to_seniors : to_others;
+            if (delta == 0) continue;
             #pragma omp atomic
             s->seen[j] += delta;
-        } else {
-            s->seen[j] += delta;
+        }
+    } else if (to_seniors == to_others) {
+        for (int64_t e = e0; e < e1; e++) s->seen[net->col[e]] += to_others;
+    } else {
+        for (int64_t e = e0; e < e1; e++) {
+            int32_t j = net->col[e];
+            s->seen[j] += to_others + (to_seniors - to_others) * (net->level[j] < li); /* no branch */
         }
     }
 }
 
-/* Each agent whose visibility changed tells its ties. */
-static void push_changes(genai_state *s)
+/* Each agent of block b whose visibility changed tells its ties. */
+static void push_block(genai_state *s, int32_t b, int atomic)
 {
     const genai_world *w = &s->w;
-    const int parallel = w->n >= SIM_PARALLEL_MIN;
-    #pragma omp parallel for schedule(dynamic, 4096) if (parallel)
-    for (int32_t i = 0; i < w->n; i++) {
+    const int32_t *changers = s->changers + (size_t)b * BLOCK;
+    for (int32_t k = 0; k < s->changed[b]; k++) {
+        const int32_t i = changers[k];
         uint8_t now = visibility(w->history[i], w->shown[i]), before = s->vis[i];
-        if (now == before) continue;
-        push_change(s, i, now, before, parallel);
+        push_change(s, i, now, before, atomic);
         s->vis[i] = now;
     }
 }
 
-/* Pass 1a: bring the counts of ties seen using it (in the last 7 days) up to
- * date with yesterday's state.  Most days few agents start or stop, so only
- * they push the change to their ties; when many changed, a full recount is
- * cheaper.  Both give the counts of the full scan. */
-static void update_peer_counts(genai_state *s)
+/* Pass 1a decides how to bring the counts of ties seen using it (in the
+ * last 7 days) up to date with yesterday's state.  Most days few agents
+ * start or stop, so only they push the change to their ties; when many
+ * changed, a full recount is cheaper.  Both give the counts of the full
+ * scan.  The decision pass counted the changes block by block (nothing
+ * else changes history or shown). */
+static int peer_mode(const genai_state *s)
 {
-    const genai_world *w = &s->w;
-    int32_t changed = 0;
-    #pragma omp parallel for schedule(static) reduction(+ : changed) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t i = 0; i < w->n; i++) changed += visibility(w->history[i], w->shown[i]) != s->vis[i];
-    if (changed == 0) return;
-    if (changed > w->n / 8) recount_peers(s);
-    else push_changes(s);
+    int64_t changed = 0;
+    for (int32_t b = 0; b < s->n_blocks; b++) changed += s->changed[b];
+    return changed == 0 ? PEERS_KEEP : changed > s->w.n / 8 ? PEERS_RECOUNT : PEERS_PUSH;
+}
+
+/* Pass 1a on block b. */
+static void peer_block(genai_state *s, int mode, int32_t b, int atomic)
+{
+    if (mode == PEERS_RECOUNT) recount_block(s, b);
+    else if (mode == PEERS_PUSH) push_block(s, b, atomic);
 }
 
 /* Pass 1b: what staff see of their chain of managers.  First each leader's
- * own example: visible use in the last 7 days and what they say (tanh of
- * attitude plus endorsement, within -1..1).  Then, for each leader m, the
- * signal m's direct reports see: m's example and those of the managers above,
- * each level up weighted by leader_decay, over leader_reach levels. */
-static void compute_leader_signals(genai_state *s)
+ * own example (here, for leaders k0..k1-1 in s->leaders): visible use in the
+ * last 7 days and what they say (tanh of attitude plus endorsement, within
+ * -1..1).  The signal a manager's direct reports see, that example and those
+ * of the managers above, is computed by the decision pass (chain_signal). */
+static void leader_voices(genai_state *s, int32_t k0, int32_t k1)
 {
     genai_world *w = &s->w;
-    const sim_network *net = w->net;
     const genai_params *p = w->par;
-    #pragma omp parallel if (w->n >= SIM_PARALLEL_MIN)
-    {
-        #pragma omp for schedule(static)
-        for (int32_t k = 0; k < s->n_leaders; k++) {
-            int32_t m = s->leaders[k];
-            double models = (w->history[m] & 0x7fu) != 0;
-            if (!(s->said_at[k] == w->attitude[m])) {
-                s->said_at[k] = w->attitude[m];
-                s->tanh_said[k] = tanh(w->attitude[m]);
-            }
-            double says = s->tanh_said[k] + w->endorse[m];
-            says = says > 1 ? 1 : says < -1 ? -1 : says;
-            w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
+    for (int32_t k = k0; k < k1; k++) {
+        int32_t m = s->leaders[k];
+        double models = (w->history[m] & 0x7fu) != 0;
+        if (!(s->said_at[k] == w->attitude[m])) {
+            s->said_at[k] = w->attitude[m];
+            s->tanh_said[k] = tanh(w->attitude[m]);
         }
-        #pragma omp for schedule(static)
-        for (int32_t k = 0; k < s->n_leaders; k++) {
-            double sig = 0, norm = 0, weight = 1;
-            int32_t m = s->leaders[k];
-            for (int r = 0; r < p->leader_reach && m >= 0; r++) {
-                sig += weight * w->voice[m];
-                norm += weight;
-                weight *= p->leader_decay;
-                m = net->manager[m];
-            }
-            s->chain[s->leaders[k]] = norm > 0 ? (float)(sig / norm) : 0.0f;
-        }
+        double says = s->tanh_said[k] + w->endorse[m];
+        says = says > 1 ? 1 : says < -1 ? -1 : says;
+        w->voice[m] = (float)(p->leader_w_model * models + p->leader_w_say * says);
     }
 }
 
@@ -232,13 +235,16 @@ typedef struct day_ctx {
     genai_params p;
     sim_network net;
     const int32_t *seen;
-    const float *chain;
+    const uint8_t *vis;
+    const int32_t *deg;
+    const uint16_t *tally_cell;
     const double *logistic;
     float *discount_at;
     double *discount;
     int32_t *counts;             /* the tallies (genai_state.counts, .sums) */
     double *sums;
     int32_t n_cells;
+    size_t count_stride, sum_stride;
     double permission_term;      /* w_permission * permission, the same for everyone */
     int32_t day;
 } day_ctx;
@@ -251,13 +257,17 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->net = *s->w.net;
     d->w.net = &d->net;
     d->seen = s->seen;
-    d->chain = s->chain;
+    d->vis = s->vis;
+    d->deg = s->deg;
+    d->tally_cell = s->tally_cell;
     d->logistic = s->logistic;
     d->discount_at = s->discount_at;
     d->discount = s->discount;
     d->counts = s->counts;
     d->sums = s->sums;
     d->n_cells = s->n_cells;
+    d->count_stride = s->count_stride;
+    d->sum_stride = s->sum_stride;
     d->permission_term = s->par.w_permission * s->w.permission;
     d->day = day;
 }
@@ -313,35 +323,62 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
     return (uint8_t)(GENAI_USED | (valuable ? GENAI_VALUABLE : 0) | (hidden ? GENAI_HIDDEN : 0));
 }
 
+/* The signal the direct reports of manager m see of their chain of
+ * managers: m's example (voice) and those of the managers above, each level
+ * up weighted by leader_decay, over leader_reach levels. */
+static float chain_signal(const day_ctx *d, int32_t m)
+{
+    double sig = 0, norm = 0, weight = 1;
+    for (int r = 0; r < d->p.leader_reach && m >= 0; r++) {
+        sig += weight * d->w.voice[m];
+        norm += weight;
+        weight *= d->p.leader_decay;
+        m = d->net.manager[m];
+    }
+    return norm > 0 ? (float)(sig / norm) : 0.0f;
+}
+
+/* The chain signal of the last manager asked for: teams are consecutive
+ * ids, so the decision pass computes it about once per team (and per
+ * block), with no pass and no array of its own. */
+typedef struct chain_cache {
+    int32_t boss;                /* -1: none yet */
+    float signal;
+} chain_cache;
+
+static float leader_signal(const day_ctx *d, chain_cache *c, int32_t boss)
+{
+    if (boss < 0) return 0.0f; /* the chief officer */
+    if (boss != c->boss) {
+        c->boss = boss;
+        c->signal = chain_signal(d, boss);
+    }
+    return c->signal;
+}
+
 /* Log-odds that agent i uses it today. */
-static double use_logit(const day_ctx *d, int32_t i, float habit)
+static double use_logit(const day_ctx *d, chain_cache *lead, int32_t i, float habit)
 {
     const genai_world *w = &d->w;
     const genai_params *p = &d->p;
     /* share of ties seen using it; the signal from the chain of managers */
     int64_t deg = d->net.row[i + 1] - d->net.row[i];
     float peers = deg > 0 ? (float)d->seen[i] / (float)deg : 0.0f;
-    int32_t boss = d->net.manager[i];
-    float leaders = boss >= 0 ? d->chain[boss] : 0.0f;
+    float leaders = leader_signal(d, lead, d->net.manager[i]);
     return p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit + p->w_peers * peers +
            p->w_leader * leaders + d->permission_term + p->w_nudge * w->nudge[i] -
            p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
            p->w_affinity * w->trait[TRAIT_AFFINITY][i];
 }
 
-/* A disillusioned agent tries again with a small daily chance (drawn from
- * word w1, which the use would otherwise spend on the task); returns 1 if
- * the agent may use it today. */
-static int tries_again(const day_ctx *d, int32_t i, uint32_t w1)
+/* A disillusioned agent who tries again (decide_block) is no longer
+ * disillusioned and starts with at least attitude_recovered. */
+static void recover(const day_ctx *d, int32_t i)
 {
     const genai_world *w = &d->w;
-    const genai_params *p = &d->p;
-    if (!w->disillusioned[i]) return 1;
-    if (!(rng_u01_from_word(w1) < p->recovery_rate + w->recovery[i])) return 0;
     w->disillusioned[i] = 0;
     w->failures[i] = 0;
-    if (w->attitude[i] < p->attitude_recovered) w->attitude[i] = (float)p->attitude_recovered;
-    return 1;
+    if (w->attitude[i] < d->p.attitude_recovered) w->attitude[i] = (float)d->p.attitude_recovered;
 }
 
 /* Used on how many days of the last 32 (bit k of history: k days ago). */
@@ -363,145 +400,209 @@ static int is_regular(uint32_t history, int regular_days)
 }
 
 /* The tallies of one cell of a block. */
-static int32_t *cell_counts(int32_t *counts, int32_t n_cells, int32_t b, int32_t cell)
+static int32_t *cell_counts(int32_t *counts, size_t stride, int32_t b, int32_t cell)
 {
-    return counts + ((size_t)b * (size_t)n_cells + (size_t)cell) * TALLY_SLOTS;
+    return counts + (size_t)b * stride + (size_t)cell * TALLY_SLOTS;
 }
 
-static double *cell_sums(double *sums, int32_t n_cells, int32_t b, int32_t cell)
+static double *cell_sums(double *sums, size_t stride, int32_t b, int32_t cell)
 {
-    return sums + ((size_t)b * (size_t)n_cells + (size_t)cell) * N_SUMS;
+    return sums + (size_t)b * stride + (size_t)cell * N_SUMS;
 }
 
-/* Add agent i's state to block b's tallies. */
-static void tally_agent(const day_ctx *d, int32_t b, int32_t i)
+/* Add agent i's state to its block's tallies: the block's histograms
+ * start at bc, its sums at bs. */
+static inline void tally_agent(const day_ctx *d, int32_t *bc, double *bs, int32_t i)
 {
     const genai_world *w = &d->w;
-    const sim_network *net = &d->net;
-    const int32_t cell = net->generation[i] * net->n_levels + net->level[i];
-    int32_t *c = cell_counts(d->counts, d->n_cells, b, cell);
-    double *sum = cell_sums(d->sums, d->n_cells, b, cell);
+    const uint16_t at = d->tally_cell[i];
+    int32_t *c = bc + (size_t)(at >> 1) * TALLY_SLOTS;
+    double *sum = bs + (size_t)(at >> 1) * N_SUMS;
     const uint32_t h = w->history[i];
     const uint8_t today = w->today[i];
     const int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
     const int regular = is_regular(h, d->p.regular_days);
-    const int leader = w->n_reports[i] > 0;
-    c[activity_code(monthly, weekly, regular, leader)]++;
+    c[activity_code(monthly, weekly, regular, at & 1)]++;
     c[ACTIVITY_SLOTS + day_code(today, w->access[i] != 0, w->disillusioned[i] != 0)]++;
     sum[OBS_ATTITUDE - OBS_ATTITUDE] += w->attitude[i];
     sum[OBS_SKILL - OBS_ATTITUDE] += w->skill[i];
     sum[OBS_HABIT - OBS_ATTITUDE] += w->habit[i];
 }
 
-/* The agents of block b are b * BLOCK .. block_end(n, b) - 1. */
-static int32_t block_end(int32_t n, int32_t b)
-{
-    return (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
-}
-
 /* Zero block b's tallies (the buffers are scratch, written even by observe()). */
 static void block_clear(const day_ctx *d, int32_t b)
 {
-    memset(cell_counts(d->counts, d->n_cells, b, 0), 0, (size_t)d->n_cells * TALLY_SLOTS * sizeof *d->counts);
-    memset(cell_sums(d->sums, d->n_cells, b, 0), 0, (size_t)d->n_cells * N_SUMS * sizeof *d->sums);
+    memset(cell_counts(d->counts, d->count_stride, b, 0), 0, (size_t)d->n_cells * TALLY_SLOTS * sizeof *d->counts);
+    memset(cell_sums(d->sums, d->sum_stride, b, 0), 0, (size_t)d->n_cells * N_SUMS * sizeof *d->sums);
 }
 
-/* Agent i decides and learns, from its own state and the signals; u holds
- * the agent's four words of the day (DRAW_DAY). */
-static void decide_agent(const day_ctx *d, int32_t i, const uint32_t u[4])
+/* Tally block b's agents as they are (observe before any step). */
+static void tally_block(const day_ctx *d, int32_t b)
 {
+    int32_t *bc = cell_counts(d->counts, d->count_stride, b, 0);
+    double *bs = cell_sums(d->sums, d->sum_stride, b, 0);
+    block_clear(d, b);
+    for (int32_t i = b * BLOCK; i < block_end(d->w.n, b); i++) tally_agent(d, bc, bs, i);
+}
+
+/* Pass 2 on block b: every agent decides and learns; the same pass tallies
+ * the end of the day for observe(), which is called right after the step
+ * (a separate pass over all the state cost a sixth of the run), and counts
+ * the agents whose visibility changed for tomorrow's pass 1a.  Agents act
+ * on their own state only, so a batch of RNG_BATCH agents goes in steps:
+ * who may use it (a disillusioned agent who tries again recovers first:
+ * that changes the attitude the decision reads), everyone's decision
+ * (genai_batch.c), the uses of those who may and decide to, everyone's end
+ * of the day (genai_batch.c), the tallies. */
+static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
+{
+    const day_ctx local = *day, *d = &local; /* see day_ctx */
     const genai_world *w = &d->w;
     const genai_params *p = &d->p;
-    uint32_t hist = w->history[i] << 1, shown = w->shown[i] << 1;
-    uint8_t today = 0;
-    float habit = w->habit[i];
-    if (w->access[i]) {
-        if (tries_again(d, i, u[1]) && below_logistic(d->logistic, rng_u01_from_word(u[0]), use_logit(d, i, habit), 1))
-            today = use_tool(d, i, u);
+    const int32_t n = w->n;
+    chain_cache lead = {-1, 0.0f};
+    int32_t changed = 0, *changers = s->changers + (size_t)b * BLOCK;
+    int32_t *bc = cell_counts(d->counts, d->count_stride, b, 0);
+    double *bs = cell_sums(d->sums, d->sum_stride, b, 0);
+    block_clear(d, b);
+    for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
+        /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
+        uint32_t words[4][RNG_BATCH];
+        rng_words_batch(w->key, (uint32_t)first, (uint32_t)d->day, DRAW_DAY, 0, words);
+        const int32_t m = first + RNG_BATCH < n ? RNG_BATCH : n - first;
+        uint8_t may[RNG_BATCH], code[RNG_BATCH], today[RNG_BATCH];
+        genai_batch in = {w->attitude + first, w->habit + first, w->nudge + first, w->trait[TRAIT_TIME] + first,
+                          w->trait[TRAIT_EXPERTISE] + first, w->trait[TRAIT_AFFINITY] + first, d->seen + first,
+                          d->deg + first, {0}, words[0]};
+        for (int32_t j = 0; j < m; j++) {
+            /* with a licence; a disillusioned agent tries again with a
+             * small daily chance (word 1, which a use would otherwise
+             * spend on the task) */
+            const int32_t i = first + j;
+            const int access = w->access[i] != 0, disillusioned = w->disillusioned[i] != 0;
+            const int hopeful = !disillusioned;
+            const int recovers =
+                access & disillusioned & (rng_u01_from_word(words[1][j]) < p->recovery_rate + w->recovery[i]);
+            if (recovers) recover(d, i);
+            may[j] = (uint8_t)(access & (hopeful | recovers));
+            in.lead[j] = leader_signal(d, &lead, d->net.manager[i]);
+        }
+        genai_batch_decisions(p, d->permission_term, d->logistic, &in, m, code);
+        int32_t users[RNG_BATCH], n_users = 0;
+        for (int32_t j = 0; j < m; j++) {
+            int uses = code[j];
+            if (uses == GENAI_BATCH_EXACT) /* rare: next to the table's error, or off it */
+                uses = below_logistic(d->logistic, rng_u01_from_word(words[0][j]),
+                                      use_logit(d, &lead, first + j, w->habit[first + j]), 1);
+            users[n_users] = j;
+            n_users += may[j] & uses;
+            today[j] = 0;
+        }
+        for (int32_t k = 0; k < n_users; k++) {
+            const int32_t j = users[k];
+            const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
+            today[j] = use_tool(d, first + j, u);
+        }
+        uint8_t differs[RNG_BATCH];
+        const genai_batch_days days = {w->history + first, w->shown + first, w->habit + first,
+                                       w->simplify + first, w->nudge + first, w->today + first,
+                                       today, d->vis + first, differs};
+        genai_batch_end_days(p, &days, m);
+        int32_t slot[2 * RNG_BATCH], sum_at[RNG_BATCH];
+        const genai_batch_tally tin = {w->history + first, w->today + first, w->access + first,
+                                       w->disillusioned + first, d->tally_cell + first};
+        genai_batch_tally_slots(p->regular_days, &tin, m, slot, sum_at);
+        for (int32_t j = 0; j < m; j++) {
+            const int32_t i = first + j;
+            bc[slot[j]]++;
+            bc[slot[RNG_BATCH + j]]++;
+            double *sum = bs + sum_at[j];
+            sum[OBS_ATTITUDE - OBS_ATTITUDE] += w->attitude[i];
+            sum[OBS_SKILL - OBS_ATTITUDE] += w->skill[i];
+            sum[OBS_HABIT - OBS_ATTITUDE] += w->habit[i];
+            changers[changed] = i; /* the list of tomorrow's pass 1a */
+            changed += differs[j];
+        }
     }
-    if (today) {
-        hist |= 1u;
-        if (!(today & GENAI_HIDDEN)) shown |= 1u;
-        habit += (float)((1 - w->simplify[i]) * p->habit_rate * (1 - habit)); /* see use_tool */
-    } else {
-        habit *= (float)(1 - p->habit_decay);
-    }
-    const float keep_nudge = (float)(1 - p->nudge_decay);
-    w->habit[i] = habit;
-    w->history[i] = hist;
-    w->shown[i] = shown;
-    w->today[i] = today;
-    w->nudge[i] *= keep_nudge;
-    w->simplify[i] *= keep_nudge;
+    s->changed[b] = changed;
 }
 
-/* Pass 2: every agent decides and learns; the same pass tallies the end of
- * the day for observe(), which is called right after the step (a separate
- * pass over all the state cost a sixth of the run). */
-static void decide(genai_state *s, int32_t day)
+/* Interventions act, serially in list order, then leaders' examples are
+ * taken (pass 1b): what leaders say depends on what interventions did to
+ * them. */
+static void interventions_and_voices(genai_state *s, int32_t day)
 {
-    const int32_t n = s->w.n;
-    #pragma omp parallel if (n >= SIM_PARALLEL_MIN)
-    {
-        day_ctx d; /* one per thread */
+    for (int i = 0; i < s->n_iv; i++) s->iv[i]->apply(s->iv_state[i], &s->w, day);
+    leader_voices(s, 0, s->n_leaders);
+}
+
+/* One day.  Below sim_parallel_min() staff the passes are called directly,
+ * one after the other, and no OpenMP region is entered.  Above it, one
+ * region a day: one thread runs the interventions and takes the leaders'
+ * examples while the others start pass 1a (which reads and writes nothing
+ * they touch: interventions never change history or shown), then every
+ * thread joins pass 1a, then pass 2; one barrier in between.  Blocks are
+ * handed out dynamically, so a thread slowed by other load (or by the
+ * interventions) leaves its share to the others.  The results are the same
+ * either way: blocks are tallied separately and pushes are integer
+ * increments. */
+void genai_step(void *state, const sim_context *ctx, int32_t day)
+{
+    genai_state *s = state;
+    (void)ctx;
+    s->w.day = day;
+    const int peers = peer_mode(s);
+    if (!s->parallel) {
+        interventions_and_voices(s, day);
+        for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 0);
+        day_ctx d;
         day_ctx_make(s, day, &d);
-        #pragma omp for schedule(dynamic, 1)
-        for (int32_t b = 0; b < s->n_blocks; b++) {
-            block_clear(&d, b);
-            for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
-                /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
-                uint32_t words[4][RNG_BATCH];
-                rng_words_batch(d.w.key, (uint32_t)first, (uint32_t)day, DRAW_DAY, 0, words);
-                const int32_t end = first + RNG_BATCH < n ? first + RNG_BATCH : n;
-                for (int32_t i = first; i < end; i++) {
-                    const int j = i - first;
-                    const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
-                    decide_agent(&d, i, u);
-                    tally_agent(&d, b, i);
-                }
-            }
+        for (int32_t b = 0; b < s->n_blocks; b++) decide_block(s, &d, b);
+    } else {
+        #pragma omp parallel
+        {
+            #pragma omp single nowait
+            interventions_and_voices(s, day);
+            #pragma omp for schedule(dynamic, 1)
+            for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 1);
+            day_ctx d; /* one per thread, after the interventions (permission) */
+            day_ctx_make(s, day, &d);
+            #pragma omp for schedule(dynamic, 1)
+            for (int32_t b = 0; b < s->n_blocks; b++) decide_block(s, &d, b);
         }
     }
     s->tallied_day = day;
 }
 
-void genai_step(void *state, const sim_context *ctx, int32_t day)
-{
-    genai_state *s = state;
-    genai_world *w = &s->w;
-    (void)ctx;
-    w->day = day;
-    for (int i = 0; i < s->n_iv; i++) s->iv[i]->apply(s->iv_state[i], w, day);
-    update_peer_counts(s);
-    compute_leader_signals(s);
-    decide(s, day);
-}
-
-/* Add the count observables of one cell's histograms to count[OBS_*].
- * Staff and leaders are fixed (s->staff, s->leaders_in); trialists are the
- * monthly active users who are not regular. */
+/* Add the count observables of a histogram to count[OBS_*].  Staff and
+ * leaders are fixed (s->staff, s->leaders_in); trialists are the monthly
+ * active users who are not regular.  Written out slot by slot: the loop
+ * over slots with the codes' conditions cost 600 instructions a call. */
 static void expand_counts(const int32_t *hist, int64_t *count)
 {
-    for (int a = 0; a < ACTIVITY_SLOTS; a++) {
-        int64_t k = hist[a];
-        if (k == 0) continue; /* most codes never occur in a cell */
-        int regular = a & 1, recency = (a % 6) / 2, leader = a >= 6; /* recency: monthly + weekly */
-        count[OBS_MONTHLY] += recency >= 1 ? k : 0;
-        count[OBS_WEEKLY] += recency == 2 ? k : 0;
-        count[OBS_REGULAR] += regular ? k : 0;
-        count[OBS_TRIALISTS] += recency >= 1 && !regular ? k : 0;
-        count[OBS_LEADERS_MODELLING] += leader && recency == 2 ? k : 0;
-        count[OBS_LEADERS_REGULAR] += leader && regular ? k : 0;
-    }
-    for (int d = 0; d < DAY_SLOTS; d++) {
-        int64_t k = hist[ACTIVITY_SLOTS + d];
-        if (k == 0) continue;
-        count[OBS_USES] += d & GENAI_USED ? k : 0;
-        count[OBS_VALUABLE] += d & GENAI_VALUABLE ? k : 0;
-        count[OBS_HIDDEN] += d & GENAI_HIDDEN ? k : 0;
-        count[OBS_ACCESS] += d & 8 ? k : 0;
-        count[OBS_DISILLUSIONED] += d & 16 ? k : 0;
-    }
+    /* activity codes (activity_code): 2 x (monthly + weekly) + regular + 6 x leader */
+    const int32_t *a = hist;
+    const int64_t weekly_staff = a[4] + a[5], weekly_leaders = a[10] + a[11];
+    count[OBS_MONTHLY] += a[2] + a[3] + a[8] + a[9] + weekly_staff + weekly_leaders;
+    count[OBS_WEEKLY] += weekly_staff + weekly_leaders;
+    count[OBS_REGULAR] += a[1] + a[3] + a[5] + a[7] + a[9] + a[11];
+    count[OBS_TRIALISTS] += a[2] + a[4] + a[8] + a[10];
+    count[OBS_LEADERS_MODELLING] += weekly_leaders;
+    count[OBS_LEADERS_REGULAR] += a[7] + a[9] + a[11];
+    /* day codes (day_code) 8 r + c: c = today's GENAI_USED (1) | GENAI_VALUABLE (2)
+     * | GENAI_HIDDEN (4), r = access + 2 x disillusioned */
+    const int32_t *d = hist + ACTIVITY_SLOTS;
+    int64_t row[4] = {0}, col[8] = {0};
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 8; c++) {
+            row[r] += d[8 * r + c];
+            col[c] += d[8 * r + c];
+        }
+    count[OBS_USES] += col[1] + col[3] + col[5] + col[7];
+    count[OBS_VALUABLE] += col[2] + col[3] + col[6] + col[7];
+    count[OBS_HIDDEN] += col[4] + col[5] + col[6] + col[7];
+    count[OBS_ACCESS] += row[1] + row[3];
+    count[OBS_DISILLUSIONED] += row[2] + row[3];
 }
 
 void genai_observe(const void *state, const sim_context *ctx, double *values,
@@ -512,15 +613,13 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
     const int32_t L = ctx->net->n_levels;
     /* The step tallied the end of its day; otherwise (day 0) tally now. */
     if (s->tallied_day != w->day) {
-        #pragma omp parallel if (w->n >= SIM_PARALLEL_MIN)
-        {
-            day_ctx d;
-            day_ctx_make(s, w->day, &d);
-            #pragma omp for schedule(static)
-            for (int32_t b = 0; b < s->n_blocks; b++) {
-                block_clear(&d, b);
-                for (int32_t i = b * BLOCK; i < block_end(w->n, b); i++) tally_agent(&d, b, i);
-            }
+        day_ctx d;
+        day_ctx_make(s, w->day, &d);
+        if (s->parallel) {
+            #pragma omp parallel for schedule(static) firstprivate(d)
+            for (int32_t b = 0; b < s->n_blocks; b++) tally_block(&d, b);
+        } else {
+            for (int32_t b = 0; b < s->n_blocks; b++) tally_block(&d, b);
         }
     }
     /* Counts add up exactly in integers; the sums are added block by block
@@ -539,25 +638,34 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
         const size_t slots = (size_t)s->n_cells * TALLY_SLOTS;
         memcpy(all, s->counts, slots * sizeof *all);
         for (int32_t b = 1; b < s->n_blocks; b++) {
-            const int32_t *h = cell_counts(s->counts, s->n_cells, b, 0);
+            const int32_t *h = cell_counts(s->counts, s->count_stride, b, 0);
             for (size_t k = 0; k < slots; k++) all[k] += h[k];
         }
         hist = all;
     }
+    /* the histograms by generation, by level and of everyone (counts are
+     * linear in them: expanding their sums is summing their expansions) */
+    int32_t gen_hist[NET_GENERATIONS][TALLY_SLOTS], lev_hist[64][TALLY_SLOTS], all_hist[TALLY_SLOTS] = {0};
+    memset(gen_hist, 0, sizeof gen_hist);
+    memset(lev_hist, 0, (size_t)levels * sizeof lev_hist[0]);
     for (int g = 0; g < NET_GENERATIONS; g++)
-        for (int32_t l = 0; l < L; l++) {
-            int64_t c[OBS_ATTITUDE] = {0};
-            expand_counts(hist + (size_t)(g * L + l) * TALLY_SLOTS, c);
-            for (int k = 0; k < OBS_ATTITUDE; k++) {
-                count[k] += c[k];
-                gen_count[g][k] += c[k];
-                if (l < 64) lev_count[l][k] += c[k];
+        for (int32_t l = 0; l < levels; l++) {
+            const int32_t *h = hist + (size_t)(g * L + l) * TALLY_SLOTS;
+            for (int k = 0; k < TALLY_SLOTS; k++) {
+                gen_hist[g][k] += h[k];
+                lev_hist[l][k] += h[k];
             }
         }
+    for (int g = 0; g < NET_GENERATIONS; g++) {
+        for (int k = 0; k < TALLY_SLOTS; k++) all_hist[k] += gen_hist[g][k];
+        expand_counts(gen_hist[g], gen_count[g]);
+    }
+    for (int32_t l = 0; l < levels; l++) expand_counts(lev_hist[l], lev_count[l]);
+    expand_counts(all_hist, count);
     for (int32_t b = 0; b < s->n_blocks; b++)
         for (int g = 0; g < NET_GENERATIONS; g++)
             for (int32_t l = 0; l < L; l++) {
-                const double *sum = cell_sums(s->sums, s->n_cells, b, g * L + l);
+                const double *sum = cell_sums(s->sums, s->sum_stride, b, g * L + l);
                 for (int k = OBS_ATTITUDE; k < OBS_GROUPED; k++) {
                     double v = sum[k - OBS_ATTITUDE];
                     total[k] += v;

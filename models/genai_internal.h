@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include "genai.h"
+#include "rng.h"
 
 /* Purposes of the random draws (rng.h's counter: agent, day, purpose). */
 enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3 };
@@ -48,26 +49,37 @@ enum { ACTIVITY_SLOTS = 12, DAY_SLOTS = 32, TALLY_SLOTS = ACTIVITY_SLOTS + DAY_S
 typedef struct genai_state {
     genai_params par;
     genai_world w;
+    void *arrays;                /* one allocation holding the world's per-agent arrays, those below
+                                    marked "in arrays" and the tallies (genai_state.c, state_layout) */
+    int parallel;                /* 1: the passes run on the OpenMP team (staff >= sim_parallel_min()
+                                    at alloc); 0: they are called directly, no OpenMP region */
     void *iv_state[32];          /* one per enabled intervention, in list order */
     const genai_intervention_type *iv[32];
     int n_iv;
     /* observation tallies: each block of BLOCK agents is tallied by one
      * thread in agent order, by cell (generation x level) */
     int32_t n_blocks, n_cells;
-    int32_t *counts;             /* [block][cell][TALLY_SLOTS]: histograms of the codes */
-    double *sums;                /* [block][cell][N_SUMS]: sums of the means' values */
+    size_t count_stride, sum_stride; /* elements per block in counts and sums (whole cache lines) */
+    int32_t *counts;             /* [block (count_stride)][cell][TALLY_SLOTS]: histograms of the codes */
+    double *sums;                /* [block (sum_stride)][cell][N_SUMS]: sums of the means' values */
     int64_t *staff, *leaders_in; /* [cell]: staff and leaders (fixed) */
+    uint16_t *tally_cell;        /* [agent]: 2 x its cell (generation x level), plus 1 for a leader (fixed) */
     int32_t tallied_day;         /* the day whose end the tallies describe; -1: none */
     int32_t *cell_hist;          /* [cell][TALLY_SLOTS]: the histograms over all blocks (observe's scratch) */
     /* the peer signal, kept up to date from the agents whose visible use
-     * changed (update_peer_counts) */
+     * changed (peer_blocks) */
     uint8_t *vis;                /* VIS_* bits of each agent when the counts were last updated */
     int32_t *seen;               /* ties whose use the agent saw in the last 7 days */
-    /* the leader signal depends only on the chain above an agent: computed
-     * once per leader for all their direct reports */
+    int32_t *changed;            /* [block]: its agents whose visibility differs from vis (counted by
+                                    the decision pass, which alone changes what others see) */
+    int32_t *changers;           /* block b's changed agents are changers[b * BLOCK] .. [b * BLOCK +
+                                    changed[b] - 1], in id order (in arrays) */
+    int32_t *deg;                /* ties of each agent (fixed; in arrays) */
+    /* the leader signal depends only on the chain above an agent: each
+     * leader's own example (voice) once a day, then the chain's signal
+     * once per team as the decision pass meets it */
     int32_t *leaders;            /* agents with direct reports, in id order */
     int32_t n_leaders;
-    float *chain;                /* by leader m: the leader signal of m's direct reports */
     float *said_at;              /* by position in leaders: the attitude tanh_said was computed for */
     double *tanh_said;           /* tanh of that attitude (most leaders' attitude rests at the cap) */
     double logistic[LOGISTIC_POINTS]; /* logistic() at the points of below_logistic() */
@@ -77,6 +89,15 @@ typedef struct genai_state {
     float *discount_at;
     double *discount;
 } genai_state;
+
+/* Visibility of an agent's use in the last 7 days: used at all, and used in
+ * view of seniors (not hidden). */
+enum { VIS_USED = 1, VIS_SHOWN = 2 };
+
+static inline uint8_t visibility(uint32_t history, uint32_t shown)
+{
+    return (uint8_t)(((history & 0x7fu) != 0) | ((shown & 0x7fu) != 0) << 1);
+}
 
 /* Names of the traits in the parameter table, in TRAIT_* order (genai.c). */
 extern const char *const genai_trait_names[GENAI_TRAITS];
@@ -107,6 +128,62 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err);
 size_t genai_bytes_per_agent(const scenario *scn);
 void genai_free(void *state);
 void genai_init(void *state, const sim_context *ctx);
+
+/* ---------- genai_batch.c: the decision pass's vectorized loops ---------- */
+
+/* What the use decisions of a batch read: agent first + j's values at
+ * index j (the world's arrays from first; deg and lead filled by the
+ * caller). */
+typedef struct genai_batch {
+    const float *attitude, *habit, *nudge, *time, *expertise, *affinity;
+    const int32_t *seen;         /* ties seen using it */
+    const int32_t *deg;          /* ties */
+    float lead[RNG_BATCH];       /* the signal of the chain of managers */
+    const uint32_t *u0;          /* the decision's words */
+} genai_batch;
+
+/* Codes of genai_batch_decisions: 0 no use, 1 use, GENAI_BATCH_EXACT: the
+ * table cannot tell (decide with logistic() itself). */
+enum { GENAI_BATCH_EXACT = 2 };
+
+/* The use decisions of agents 0..m-1 (m <= RNG_BATCH): whether
+ * u0 < logistic(use_logit) with genai_day.c's arithmetic; permission_term
+ * is w_permission * permission, table genai_logistic_table_fill's. */
+void genai_batch_decisions(const genai_params *p, double permission_term, const double *table,
+                           const genai_batch *in, int32_t m, uint8_t *code);
+
+/* What the end of the day of a batch changes: the world's arrays from
+ * first, and the batch's flags of the day (today, 0 without use). */
+typedef struct genai_batch_days {
+    uint32_t *history, *shown;
+    float *habit, *simplify, *nudge;
+    uint8_t *today_out;          /* the world's today */
+    const uint8_t *today;
+    const uint8_t *vis;          /* visibility the peer counts hold */
+    uint8_t *differs;            /* out: 1 when an agent's visibility now differs from vis */
+} genai_batch_days;
+
+/* The end of the day of agents 0..m-1: habit grows with use and fades
+ * without, the histories shift, prompts fade.  Returns how many agents'
+ * visibility now differs from vis (and marks them in differs). */
+int32_t genai_batch_end_days(const genai_params *p, const genai_batch_days *b, int32_t m);
+
+/* What the tallies of a batch read: the world's arrays from first. */
+typedef struct genai_batch_tally {
+    const uint32_t *history;
+    const uint8_t *today, *access, *disillusioned;
+    const uint16_t *tally_cell;  /* genai_state.tally_cell from first */
+} genai_batch_tally;
+
+/* Where agents 0..m-1 go in their block's tallies: slot[j] and
+ * slot[RNG_BATCH + j] index the block's histograms (cell x TALLY_SLOTS +
+ * activity_code, + ACTIVITY_SLOTS + day_code), sum[j] its sums (cell x
+ * N_SUMS). */
+void genai_batch_tally_slots(int regular_days, const genai_batch_tally *in, int32_t m, int32_t *slot, int32_t *sum);
+
+/* Tests only: 0 makes the loops use their plain build even on a CPU with
+ * AVX-512, 1 (the default) the fastest. */
+void genai_batch_simd_set(int on);
 
 /* ---------- genai_day.c: the daily pass ---------- */
 

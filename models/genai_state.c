@@ -10,68 +10,87 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
+#include "memory.h"
 #include "parallel.h"
 
 void genai_free(void *state)
 {
     genai_state *s = state;
     if (!s) return;
-    genai_world *w = &s->w;
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->free(s->iv_state[i]);
-    for (int t = 0; t < GENAI_TRAITS; t++) free(w->trait[t]);
-    free(w->access);
-    free(w->attitude);
-    free(w->skill);
-    free(w->habit);
-    free(w->history);
-    free(w->shown);
-    free(w->failures);
-    free(w->disillusioned);
-    free(w->roles);
-    free(w->today);
-    free(w->nudge);
-    free(w->endorse);
-    free(w->recovery);
-    free(w->simplify);
-    free(w->uses);
-    free(w->valuable_uses);
-    free(w->voice);
-    free(w->n_reports);
-    free(s->counts);
-    free(s->sums);
+    free(s->arrays);
     free(s->staff);
     free(s->leaders_in);
     free(s->cell_hist);
-    free(s->vis);
-    free(s->seen);
-    free(s->leaders);
-    free(s->chain);
+    free(s->changed);
     free(s->said_at);
-    free(s->discount_at);
-    free(s->discount);
     free(s->tanh_said);
     free(s);
+}
+
+/* Where the next array of `bytes` goes in the state's one allocation: at
+ * the next cache line, so that blocks of BLOCK agents never share a line
+ * between threads.  With base NULL only *off advances (the sizing pass). */
+static void *place(char *base, size_t *off, size_t bytes)
+{
+    size_t at = (*off + 63) / 64 * 64;
+    *off = at + bytes;
+    return base ? base + at : NULL;
+}
+
+/* Lay the per-agent arrays and the per-block tallies out from base (with
+ * base NULL, only size them); returns the bytes they take.  One
+ * allocation: large ones come in huge pages (memory.h), whose first touch
+ * is cheap. */
+static size_t state_layout(genai_state *s, char *base, size_t n)
+{
+    genai_world *w = &s->w;
+    size_t off = 0;
+    for (int t = 0; t < GENAI_TRAITS; t++) w->trait[t] = place(base, &off, n * sizeof *w->trait[t]);
+    w->access = place(base, &off, n * sizeof *w->access);
+    w->attitude = place(base, &off, n * sizeof *w->attitude);
+    w->skill = place(base, &off, n * sizeof *w->skill);
+    w->habit = place(base, &off, n * sizeof *w->habit);
+    w->history = place(base, &off, n * sizeof *w->history);
+    w->shown = place(base, &off, n * sizeof *w->shown);
+    w->failures = place(base, &off, n * sizeof *w->failures);
+    w->disillusioned = place(base, &off, n * sizeof *w->disillusioned);
+    w->roles = place(base, &off, n * sizeof *w->roles);
+    w->today = place(base, &off, n * sizeof *w->today);
+    w->nudge = place(base, &off, n * sizeof *w->nudge);
+    w->endorse = place(base, &off, n * sizeof *w->endorse);
+    w->recovery = place(base, &off, n * sizeof *w->recovery);
+    w->simplify = place(base, &off, n * sizeof *w->simplify);
+    w->uses = place(base, &off, n * sizeof *w->uses);
+    w->valuable_uses = place(base, &off, n * sizeof *w->valuable_uses);
+    w->voice = place(base, &off, n * sizeof *w->voice);
+    w->n_reports = place(base, &off, n * sizeof *w->n_reports);
+    s->vis = place(base, &off, n * sizeof *s->vis);
+    s->seen = place(base, &off, n * sizeof *s->seen);
+    s->leaders = place(base, &off, n * sizeof *s->leaders);
+    s->discount_at = place(base, &off, n * sizeof *s->discount_at);
+    s->discount = place(base, &off, n * sizeof *s->discount);
+    s->tally_cell = place(base, &off, n * sizeof *s->tally_cell);
+    s->changers = place(base, &off, n * sizeof *s->changers);
+    s->deg = place(base, &off, n * sizeof *s->deg);
+    s->counts = place(base, &off, (size_t)s->n_blocks * s->count_stride * sizeof *s->counts);
+    s->sums = place(base, &off, (size_t)s->n_blocks * s->sum_stride * sizeof *s->sums);
+    return off;
 }
 
 size_t genai_bytes_per_agent(const scenario *scn)
 {
     (void)scn; /* the arrays do not depend on the parameters */
-    const genai_world *w = NULL;
-    const genai_state *s = NULL;
-    size_t world = GENAI_TRAITS * sizeof(float) + sizeof *w->access + sizeof *w->attitude +
-                   sizeof *w->skill + sizeof *w->habit + sizeof *w->history + sizeof *w->shown +
-                   sizeof *w->failures + sizeof *w->disillusioned + sizeof *w->roles +
-                   sizeof *w->today + sizeof *w->nudge + sizeof *w->endorse +
-                   sizeof *w->recovery + sizeof *w->simplify + sizeof *w->uses +
-                   sizeof *w->valuable_uses + sizeof *w->voice + sizeof *w->n_reports;
-    /* the signals' arrays; said_at and tanh_said are per leader, counted per agent */
-    size_t signals = sizeof *s->vis + sizeof *s->seen + sizeof *s->leaders + sizeof *s->chain +
-                     sizeof *s->discount_at + sizeof *s->discount + sizeof *s->said_at +
-                     sizeof *s->tanh_said;
-    return world + signals;
+    genai_state s;
+    memset(&s, 0, sizeof s);
+    /* the per-agent arrays of the layout (no blocks: the per-block tallies
+     * are not per agent), and the per-leader ones counted per agent */
+    const size_t n = 4096;
+    return state_layout(&s, NULL, n) / n + sizeof *s.said_at + sizeof *s.tanh_said;
 }
 
 int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
@@ -93,24 +112,16 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     w->net = net;
     w->par = &s->par;
     w->n = net->n;
-    int ok = 1;
-#define ALLOC(field) ok &= (w->field = calloc(n, sizeof *w->field)) != NULL
-    for (int t = 0; t < GENAI_TRAITS; t++) ok &= (w->trait[t] = calloc(n, sizeof(float))) != NULL;
-    ALLOC(access); ALLOC(attitude); ALLOC(skill); ALLOC(habit); ALLOC(history); ALLOC(shown);
-    ALLOC(failures); ALLOC(disillusioned); ALLOC(roles); ALLOC(today); ALLOC(nudge); ALLOC(endorse);
-    ALLOC(recovery); ALLOC(simplify); ALLOC(uses); ALLOC(valuable_uses); ALLOC(voice); ALLOC(n_reports);
-#undef ALLOC
-    ok &= (s->vis = calloc(n, sizeof *s->vis)) != NULL;
-    ok &= (s->seen = calloc(n, sizeof *s->seen)) != NULL;
-    ok &= (s->leaders = calloc(n, sizeof *s->leaders)) != NULL;
-    ok &= (s->chain = calloc(n, sizeof *s->chain)) != NULL;
-    ok &= (s->discount_at = calloc(n, sizeof *s->discount_at)) != NULL;
-    ok &= (s->discount = calloc(n, sizeof *s->discount)) != NULL;
     s->n_blocks = (int32_t)((n + BLOCK - 1) / BLOCK);
+    s->parallel = net->n >= sim_parallel_min();
     s->n_cells = NET_GENERATIONS * net->n_levels;
-    const size_t block_cells = (size_t)s->n_blocks * (size_t)s->n_cells;
-    ok &= (s->counts = calloc(block_cells * TALLY_SLOTS, sizeof *s->counts)) != NULL;
-    ok &= (s->sums = calloc(block_cells * N_SUMS, sizeof *s->sums)) != NULL;
+    /* each block's tallies on whole cache lines of their own */
+    s->count_stride = ((size_t)s->n_cells * TALLY_SLOTS + 15) / 16 * 16;
+    s->sum_stride = ((size_t)s->n_cells * N_SUMS + 7) / 8 * 8;
+    s->arrays = sim_calloc_large(state_layout(s, NULL, n), 1);
+    int ok = s->arrays != NULL;
+    if (ok) state_layout(s, s->arrays, n);
+    ok &= (s->changed = calloc((size_t)s->n_blocks, sizeof *s->changed)) != NULL;
     ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;
     ok &= (s->leaders_in = calloc((size_t)s->n_cells, sizeof *s->leaders_in)) != NULL;
     ok &= (s->cell_hist = calloc((size_t)s->n_cells * TALLY_SLOTS, sizeof *s->cell_hist)) != NULL;
@@ -118,8 +129,10 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         genai_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (net->manager[i] >= 0) w->n_reports[net->manager[i]]++;
+        s->deg[i] = (int32_t)network_degree(net, (int32_t)i);
+    }
     for (int32_t i = 0; i < w->n; i++)
         if (w->n_reports[i] > 0) s->leaders[s->n_leaders++] = i;
     s->said_at = calloc((size_t)s->n_leaders + 1, sizeof *s->said_at);
@@ -132,6 +145,7 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         int32_t cell = net->generation[i] * net->n_levels + net->level[i];
         s->staff[cell]++;
         s->leaders_in[cell] += w->n_reports[i] > 0;
+        s->tally_cell[i] = (uint16_t)(2 * cell + (w->n_reports[i] > 0)); /* cells < 4 x 64 */
     }
 
     for (int i = 0; genai_interventions[i]; i++) {
@@ -155,23 +169,17 @@ static double normal_from(double u)
     return gsl_cdf_ugaussian_Pinv(u > 0 ? u : 0x1.0p-53);
 }
 
-void genai_init(void *state, const sim_context *ctx)
+/* Agents i0..i1-1 at day 0: traits and initial attitude drawn, the rest
+ * zero (genai_init). */
+static void init_agents(genai_state *s, rng_key key, float skill0, int32_t i0, int32_t i1)
 {
-    genai_state *s = state;
     genai_world *w = &s->w;
     const genai_params *p = &s->par;
-    const sim_network *net = ctx->net;
-    w->key = ctx->key;
-    w->day = 0;
-    w->permission = p->permission0;
-    w->cost_dollars = w->cost_hours = 0;
-    s->tallied_day = -1;
-    const float skill0 = (float)p->skill0;
-    #pragma omp parallel for schedule(static) if (w->n >= SIM_PARALLEL_MIN)
-    for (int32_t i = 0; i < w->n; i++) {
+    const sim_network *net = w->net;
+    for (int32_t i = i0; i < i1; i++) {
         uint32_t u[8];
-        rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 0, u);
-        rng_words(ctx->key, (uint32_t)i, 0, DRAW_TRAITS, 1, u + 4);
+        rng_words(key, (uint32_t)i, 0, DRAW_TRAITS, 0, u);
+        rng_words(key, (uint32_t)i, 0, DRAW_TRAITS, 1, u + 4);
         int g = net->generation[i], l = net->level[i];
         for (int t = 0; t < GENAI_TRAITS; t++) {
             int nl = p->trait_level[t].n;
@@ -187,12 +195,33 @@ void genai_init(void *state, const sim_context *ctx)
         w->failures[i] = w->disillusioned[i] = w->roles[i] = w->today[i] = 0;
         w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
         w->uses[i] = w->valuable_uses[i] = 0;
-        w->voice[i] = s->chain[i] = 0;
+        w->voice[i] = 0;
         s->vis[i] = 0; /* nobody has used it: no tie seen using it */
         s->seen[i] = 0;
         s->discount_at[i] = NAN; /* equal to no value: computed on first use */
     }
+}
+
+void genai_init(void *state, const sim_context *ctx)
+{
+    genai_state *s = state;
+    genai_world *w = &s->w;
+    const genai_params *p = &s->par;
+    w->key = ctx->key;
+    w->day = 0;
+    w->permission = p->permission0;
+    w->cost_dollars = w->cost_hours = 0;
+    s->tallied_day = -1;
+    const float skill0 = (float)p->skill0;
+    if (s->parallel) {
+        #pragma omp parallel for schedule(static)
+        for (int32_t b = 0; b < s->n_blocks; b++)
+            init_agents(s, ctx->key, skill0, b * BLOCK, (b + 1) * BLOCK < w->n ? (b + 1) * BLOCK : w->n);
+    } else {
+        init_agents(s, ctx->key, skill0, 0, w->n);
+    }
+    /* history, shown and vis are all zero: nothing to push on day 1 */
+    for (int32_t b = 0; b < s->n_blocks; b++) s->changed[b] = 0;
     for (int32_t k = 0; k < s->n_leaders; k++) s->said_at[k] = NAN; /* equal to no attitude: computed on first use */
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->init(s->iv_state[i], w);
 }
-

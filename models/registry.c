@@ -5,17 +5,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analytic.h"
 #include "bass.h"
 #include "budget.h"
 #include "engine.h"
 #include "genai.h"
 #include "threshold.h"
 
-const sim_model_type *const registry_models[] = {&bass_model, &threshold_model, &genai_model, NULL};
+const sim_model_type *const registry_models[] = {&bass_model, &threshold_model, &genai_model, &analytic_model, NULL};
 
 static const param_def registry_params[] = {
-    {"model.name", PARAM_ENUM, "", 0, 0, "bass", "bass|threshold|genai", 0,
-     "behaviour model: bass, threshold (verification) or genai (generative-AI adoption)", PARAM_NO_FIELD},
+    {"model.name", PARAM_ENUM, "", 0, 0, "bass", "bass|threshold|genai|analytic", 0,
+     "behaviour model: bass, threshold (verification), genai (generative-AI adoption) or analytic (test "
+     "functions of sensitivity analysis: verification)", PARAM_NO_FIELD},
     PARAM_END};
 
 static const param_def *const tables[] = {
@@ -62,6 +64,9 @@ int registry_validate(const scenario *scn, sim_error *err)
      * used under another (an intervention enabled under bass) */
     for (int i = 0; registry_models[i]; i++)
         if (registry_models[i]->validate && (rc = registry_models[i]->validate(scn, err))) return rc;
+    engine_output o;
+    if ((rc = engine_output_plan(scn, registry_scenario_model(scn), &o, NULL, err))) return rc;
+    engine_output_free(&o);
     return budget_check(scn, registry_scenario_model(scn), err);
 }
 
@@ -92,6 +97,9 @@ void registry_model_warnings(const scenario *scn, sim_warnings *out)
 {
     const sim_model_type *m = registry_scenario_model(scn);
     if (m && m->warnings) m->warnings(scn, out);
+    engine_output o;
+    sim_error ignored;
+    if (m && engine_output_plan(scn, m, &o, out, &ignored) == SIM_OK) engine_output_free(&o);
 }
 
 void registry_warnings(const scenario *scn, sim_warnings *out)

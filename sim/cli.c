@@ -15,7 +15,8 @@
 /* Option codes beyond the short options' characters. */
 enum {
     OPT_SET = 256, OPT_SEED, OPT_THREADS, OPT_REPLICATES, OPT_FORCE, OPT_RESUME, OPT_MARKDOWN,
-    OPT_DAYS, OPT_FORMAT, OPT_BASELINE, OPT_PARTIAL
+    OPT_DAYS, OPT_FORMAT, OPT_BASELINE, OPT_PARTIAL,
+    OPT_OUTCOME, OPT_DAY, OPT_SCENARIO, OPT_GROUP, OPT_DIFFERENCE, OPT_BOOTSTRAP, OPT_BOOT_SEED
 };
 
 static const struct option run_options[] = {
@@ -53,6 +54,17 @@ static const struct option report_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"partial", no_argument, NULL, OPT_PARTIAL},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+static const struct option sensitivity_options[] = {
+    {"outcome", required_argument, NULL, OPT_OUTCOME},
+    {"day", required_argument, NULL, OPT_DAY},
+    {"scenario", required_argument, NULL, OPT_SCENARIO},
+    {"group", required_argument, NULL, OPT_GROUP},
+    {"difference", no_argument, NULL, OPT_DIFFERENCE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+    {"seed", required_argument, NULL, OPT_BOOT_SEED},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 static const struct option params_options[] = {
@@ -100,6 +112,8 @@ static const cli_command commands[] = {
      "OUT.h5.journal as they come; the file is assembled from them under a\n"
      "temporary name and renamed when complete.  Ctrl-C writes the runs finished\n"
      "so far (exit 130); --resume finishes them.  A summary goes to standard output.\n"
+     "With an uncertainty section in the file, each replicate draws its own values\n"
+     "of the keys it gives distributions (README.md, Uncertainty).\n"
      "\n"
      "arguments:\n"
      "  SCENARIO.yaml         the scenario (YAML; `adoptsim params` lists every key)\n"
@@ -140,12 +154,14 @@ static const cli_command commands[] = {
     {"experiment", "EXPERIMENT.yaml", "an experiment file", 1, "-:o:qh", experiment_options,
      "usage: adoptsim experiment EXPERIMENT.yaml -o OUT.h5 [--set key.path=value ...] [options]\n"
      "\n"
-     "Run an experiment: a base scenario, what-if scenarios, replicates and an\n"
-     "optional sweep, all into one resumable HDF5 file.  Everything is checked\n"
-     "before the first run; progress goes to standard error.\n"
+     "Run an experiment: a base scenario, what-if scenarios, replicates, an\n"
+     "optional sweep and optional parameter uncertainty (each replicate draws its\n"
+     "own values, the same in every scenario), all into one resumable HDF5 file.\n"
+     "Everything is checked before the first run; progress goes to standard error.\n"
      "\n"
      "arguments:\n"
-     "  EXPERIMENT.yaml       the experiment definition (base, scenarios, replicates, sweep)\n"
+     "  EXPERIMENT.yaml       the experiment definition (base, scenarios, replicates, sweep,\n"
+     "                        uncertainty)\n"
      "\n"
      "options:\n"
      "  -o, --output FILE     the HDF5 file to write (required; not \"-\")\n"
@@ -166,7 +182,10 @@ static const cli_command commands[] = {
      "\n"
      "Report the outcomes of a results file (of adoptsim run or experiment) per\n"
      "scenario and sweep point: means with 95% confidence intervals and paired\n"
-     "differences against the baseline, on standard output.\n"
+     "differences against the baseline, on standard output.  A file with parameter\n"
+     "draws also gets means over the draws, the 5-95% range of the runs, the\n"
+     "probability of doing better than the baseline and how often each scenario\n"
+     "ranks first, second, ...\n"
      "\n"
      "arguments:\n"
      "  OUT.h5                a results file\n"
@@ -186,6 +205,40 @@ static const cli_command commands[] = {
      "exit status: 0 success, 2 bad input (usage, a file that is missing, not a\n"
      "regular file or not an adoptsim results file, runs missing without --partial),\n"
      "1 other failure\n"},
+    {"sensitivity", "OUT.h5", "a results file", 0, "-:h", sensitivity_options,
+     "usage: adoptsim sensitivity OUT.h5 --outcome NAME [--day D] [--scenario S] [--group G]\n"
+     "                            [--difference] [--format text|markdown|csv] [--bootstrap B] [--seed N]\n"
+     "\n"
+     "Global sensitivity indices of one outcome from the file of an experiment whose\n"
+     "sweep is a Morris design (sweep.method morris: mu, mu* and sigma of the\n"
+     "elementary effects per key, ranked) or Saltelli's design (sweep.method saltelli:\n"
+     "first-order and total Sobol indices with bootstrap intervals), on standard\n"
+     "output.  With several replicates, a point's outcome is its mean over them.\n"
+     "\n"
+     "arguments:\n"
+     "  OUT.h5                a results file of a morris or saltelli sweep\n"
+     "\n"
+     "options:\n"
+     "  --outcome NAME        an observable of the model or one of its report outcomes\n"
+     "                        (required), e.g. regular_users, regular_users_pct_staff\n"
+     "  --day D               the day (default: the last; the nearest stored day is used)\n"
+     "  --scenario S          the scenario (default: the baseline)\n"
+     "  --group G             a generation (gen_z, millennial, gen_x, boomer) or level:N\n"
+     "  --difference          the scenario minus the baseline, replicate by replicate:\n"
+     "                        the sensitivity of the intervention's effect\n"
+     "  --format F            text (default), markdown or csv\n"
+     "  --bootstrap B         bootstrap resamples for the Sobol intervals (default 1000;\n"
+     "                        0: none)\n"
+     "  --seed N              seed of the resampling (default 1)\n"
+     "  -h, --help            this text\n"
+     "\n" COMMON_OPTIONS_TEXT
+     "\n"
+     "example:\n"
+     "  adoptsim sensitivity w5.h5 --outcome regular_users --day 365 --difference\n"
+     "\n"
+     "exit status: 0 success, 2 bad input (usage, a file that is missing or not an\n"
+     "adoptsim results file, no Morris or Saltelli design, an unknown outcome,\n"
+     "scenario or group, missing runs), 1 other failure\n"},
     {"params", NULL, NULL, 0, "-:h", params_options,
      "usage: adoptsim params [--markdown]\n"
      "\n"
@@ -229,6 +282,9 @@ void cli_usage(FILE *f, const char *command)
         "  adoptsim report OUT.h5 [--days 90,180,365] [--format text|markdown|csv]\n"
         "                 [--baseline NAME] [--partial]      outcomes per scenario with 95%% CIs and\n"
         "                                                    paired differences against the baseline\n"
+        "  adoptsim sensitivity OUT.h5 --outcome NAME [--day D] [--difference] ...\n"
+        "                                                    Morris or Sobol indices of a morris or\n"
+        "                                                    saltelli sweep\n"
         "  adoptsim params [--markdown]                      list every scenario key\n"
         "  adoptsim COMMAND --help                           a command's arguments, options, example\n"
         "  adoptsim --help | --version\n"
@@ -297,7 +353,11 @@ static const char *value_what(int val)
     case OPT_SEED: case OPT_THREADS: case OPT_REPLICATES: return "a number";
     case OPT_DAYS: return "a list of days such as 90,180,365";
     case OPT_FORMAT: return "text, markdown or csv";
-    case OPT_BASELINE: return "a scenario name";
+    case OPT_BASELINE: case OPT_SCENARIO: return "a scenario name";
+    case OPT_OUTCOME: return "an observable or outcome name";
+    case OPT_DAY: return "a day";
+    case OPT_GROUP: return "a generation (gen_z, ...) or level:N";
+    case OPT_BOOTSTRAP: case OPT_BOOT_SEED: return "a number";
     }
     return "a value";
 }
@@ -448,6 +508,13 @@ int cli_parse(int argc, char **argv, cli_options *opt)
             case OPT_FORMAT: opt->format = optarg; break;
             case OPT_BASELINE: opt->baseline = optarg; break;
             case OPT_PARTIAL: opt->partial = 1; break;
+            case OPT_OUTCOME: opt->outcome = optarg; break;
+            case OPT_DAY: opt->day = optarg; break;
+            case OPT_SCENARIO: opt->scenario = optarg; break;
+            case OPT_GROUP: opt->group = optarg; break;
+            case OPT_DIFFERENCE: opt->difference = 1; break;
+            case OPT_BOOTSTRAP: opt->bootstrap = optarg; break;
+            case OPT_BOOT_SEED: opt->boot_seed = optarg; break;
             }
         }
         if (rc >= 0) return rc;
@@ -461,5 +528,7 @@ int cli_parse(int argc, char **argv, cli_options *opt)
                            cmd->argument, cmd->writes_output ? " -o OUT.h5" : "");
     if (cmd->writes_output && !opt->output_path)
         return usage_error(cmd->name, "needs an output file: -o OUT.h5");
+    if (!strcmp(cmd->name, "sensitivity") && !opt->outcome)
+        return usage_error(cmd->name, "needs --outcome NAME: an observable or outcome of the file's model");
     return -1;
 }

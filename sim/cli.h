@@ -2,7 +2,8 @@
  * (one getopt_long table per command) and the usage texts.  Used by main.c,
  * which runs the commands.
  *
- *   adoptsim COMMAND [ARGUMENT] [OPTIONS]     commands: run, check, experiment, report, params
+ *   adoptsim COMMAND [ARGUMENT] [OPTIONS]     commands: run, check, experiment, report, sensitivity,
+ *                                             params
  *   adoptsim COMMAND --help | -h               that command's usage, on standard output
  *   adoptsim --help | help [COMMAND] | --version
  *
@@ -21,7 +22,7 @@
 /* What the command line asked for.  Strings point into argv or into the
  * struct itself (shorthand). */
 typedef struct cli_options {
-    const char *command;              /* "run", "check", "experiment", "report", "params" */
+    const char *command;              /* "run", "check", "experiment", "report", "sensitivity", "params" */
     const char *scenario_path;        /* the file argument: scenario, experiment or results */
     const char *output_path;          /* -o, --output */
     const char *sets[CLI_MAX_SETS];   /* "key.path=value", in command-line order */
@@ -30,6 +31,8 @@ typedef struct cli_options {
     int force, quiet, markdown, resume;
     const char *days, *format, *baseline; /* report */
     int partial;                          /* report */
+    const char *outcome, *day, *scenario, *group, *bootstrap, *boot_seed; /* sensitivity */
+    int difference;                       /* sensitivity */
     char shorthand[8][64];            /* --seed/--threads/--replicates as "key=value" */
 } cli_options;
 

@@ -6,10 +6,10 @@
 #include <string.h>
 
 const sim_outcome contagion_outcomes[CONTAGION_N_OUTCOMES] = {
-    {"adopters", "Adopters", SIM_OUTCOME_VALUE, "adopters", NULL, 0, "agents", 1, NULL},
-    {"adopted_share", "Adopted share", SIM_OUTCOME_VALUE, "adopted_share", NULL, 0, "1", 3, NULL},
+    {"adopters", "Adopters", SIM_OUTCOME_VALUE, "adopters", NULL, 0, "agents", 1, NULL, 0},
+    {"adopted_share", "Adopted share", SIM_OUTCOME_VALUE, "adopted_share", NULL, 0, "1", 3, NULL, 0},
     {"days_to_50pct_adopted", "Days to 50% adopted", SIM_OUTCOME_FIRST_DAY, "adopted_share", NULL, 0.5, "days", 1,
-     "first day on which at least half the agents had adopted"},
+     "first day on which at least half the agents had adopted", 1},
 };
 
 int contagion_alloc(const sim_network *net, contagion_kernel kernel, contagion **out, sim_error *err)

@@ -1,6 +1,11 @@
 /* engine.c: the run loop: a replicate's days of model steps and observations. */
 #include "engine.h"
 
+#include <math.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 const param_def engine_params[] = {
@@ -22,7 +27,133 @@ const param_def engine_params[] = {
      "5x that time; 0 stores raw values", PARAM_NO_FIELD},
     {"output.agents", PARAM_BOOL, "", 0, 1, "false", NULL, 0,
      "also write each agent's state and roles at the last day, per run (experiments: every run on one network)", PARAM_NO_FIELD},
+    {"output.observables", PARAM_NAME_LIST, "", 0, 0, "[]", NULL, 256,
+     "the observables to store, e.g. [monthly_active, regular_users] (default []: every one the model "
+     "declares); the same for every scenario of an experiment", PARAM_NO_FIELD},
+    {"output.breakdowns", PARAM_ENUM, "", 0, 0, "both", "none|generation|level|both", 0,
+     "which breakdowns of grouped observables to store (_by_generation, _by_level), where the model and "
+     "the network have them", PARAM_NO_FIELD},
+    {"output.every", PARAM_INT, "days", 1, 1000000, "1", NULL, 0,
+     "store every k-th day: days 0, k, 2k, ... and always the last day (the time coordinate holds the "
+     "days); not with output.days", PARAM_NO_FIELD},
+    {"output.days", PARAM_DOUBLE_LIST, "days", 0, 1000000, "[]", NULL, 100000,
+     "store only these days, e.g. [0, 90, 180, 365] (default []: every day, or output.every); not with "
+     "output.every", PARAM_NO_FIELD},
     PARAM_END};
+
+void engine_output_free(engine_output *out)
+{
+    free(out->keep);
+    free(out->days);
+    out->keep = NULL;
+    out->days = NULL;
+}
+
+int32_t engine_output_nearest(const int32_t *days, int32_t n_days, int32_t day)
+{
+    int32_t best = 0;
+    for (int32_t i = 1; i < n_days; i++)
+        if (llabs((long long)days[i] - day) < llabs((long long)days[best] - day)) best = i;
+    return best;
+}
+
+static int cmp_int32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+int engine_output_plan(const scenario *scn, const sim_model_type *m, engine_output *out, sim_warnings *warnings,
+                       sim_error *err)
+{
+    const int32_t last = (int32_t)scenario_int(scn, "run.days");
+    memset(out, 0, sizeof *out);
+    out->n_observables = m->n_observables;
+    out->keep = calloc((size_t)m->n_observables + 1, sizeof *out->keep);
+    if (!out->keep) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+
+    /* observables */
+    int n_names;
+    const char *names = scenario_names(scn, "output.observables", &n_names);
+    for (int k = 0; k < m->n_observables; k++) out->keep[k] = n_names == 0;
+    for (const char *p = names; n_names && *p;) {
+        size_t len = strcspn(p, ",");
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        p += len + (p[len] == ',');
+        int found = -1;
+        for (int k = 0; k < m->n_observables && found < 0; k++)
+            if (!strcmp(m->observables[k].name, name)) found = k;
+        if (found >= 0 && out->keep[found]) {
+            engine_output_free(out);
+            return scenario_error(scn, "output.observables", err, "observable %s is named twice", name);
+        }
+        if (found < 0) {
+            const char *known[256];
+            char list[1024] = "";
+            int n = m->n_observables < 256 ? m->n_observables : 256;
+            for (int k = 0; k < n; k++) {
+                known[k] = m->observables[k].name;
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", known[k]);
+            }
+            const char *near = scenario_nearest(name, known, n);
+            char hint[192] = "";
+            if (near) snprintf(hint, sizeof hint, "; did you mean \"%s\"?", near);
+            engine_output_free(out);
+            return scenario_error(scn, "output.observables", err, "model %s has no observable \"%s\"%s (it has %s)",
+                                  m->name, name, hint, list);
+        }
+        out->keep[found] = 1;
+    }
+
+    /* breakdowns */
+    const char *b = scenario_string(scn, "output.breakdowns");
+    int grouped = 0;
+    for (int k = 0; k < m->n_observables; k++) grouped |= m->observables[k].grouped && out->keep[k];
+    out->by_generation = grouped && (!strcmp(b, "generation") || !strcmp(b, "both"));
+    out->by_level = grouped && (!strcmp(b, "level") || !strcmp(b, "both"));
+    if (!grouped && strcmp(b, "none") && scenario_find(scn, "output.breakdowns")->source != PARAM_FROM_DEFAULT &&
+        warnings)
+        scenario_warn(scn, "output.breakdowns", warnings, "does nothing: %s", n_names ?
+                      "none of the observables stored has breakdowns" : "the model has no breakdowns");
+
+    /* days */
+    int n_days;
+    const double *days = scenario_list(scn, "output.days", &n_days);
+    const int every_given = scenario_find(scn, "output.every")->source != PARAM_FROM_DEFAULT;
+    if (n_days && every_given) {
+        engine_output_free(out);
+        return scenario_error(scn, "output.every", err, "output.every and output.days exclude each other: store "
+                              "every k-th day, or the days listed");
+    }
+    out->every = n_days ? 0 : (int32_t)scenario_int(scn, "output.every");
+    int32_t n = n_days ? n_days : last / out->every + 1 + (last % out->every != 0);
+    if (!(out->days = malloc((size_t)n * sizeof *out->days))) {
+        engine_output_free(out);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    out->n_days = n;
+    if (!n_days) {
+        for (int32_t i = 0; i < n; i++) out->days[i] = i * out->every < last ? i * out->every : last;
+        return SIM_OK;
+    }
+    for (int i = 0; i < n_days; i++) {
+        if (days[i] != floor(days[i]) || days[i] > last) {
+            engine_output_free(out);
+            return scenario_error(scn, "output.days", err, "day %g is not a whole day of 0..%d (run.days)", days[i],
+                                  (int)last);
+        }
+        out->days[i] = (int32_t)days[i];
+    }
+    qsort(out->days, (size_t)n, sizeof *out->days, cmp_int32);
+    for (int32_t i = 1; i < n; i++)
+        if (out->days[i] == out->days[i - 1]) {
+            int32_t d = out->days[i];
+            engine_output_free(out);
+            return scenario_error(scn, "output.days", err, "day %d is given twice", (int)d);
+        }
+    return SIM_OK;
+}
 
 double engine_clock(void)
 {

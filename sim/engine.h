@@ -14,6 +14,33 @@
 /* Rows run.* and output.* of the parameter table. */
 extern const param_def engine_params[];
 
+/* What the results file keeps of each run (output.observables,
+ * output.breakdowns, output.every, output.days): the same for every run of
+ * a command. */
+typedef struct engine_output {
+    int n_observables;   /* the model's */
+    int *keep;           /* [n_observables]: 1 when stored (output.observables; default all) */
+    int by_generation;   /* the _by_generation and _by_level variables of grouped observables */
+    int by_level;        /*   (output.breakdowns; stored only where the network has them) */
+    int32_t n_days;      /* stored time points: days[0..n_days) ascending */
+    int32_t *days;       /* output.days, or 0, every, 2 every, ... and always run.days */
+    int32_t every;       /* output.every (1: every day); 0 with output.days */
+} engine_output;
+
+/* Read and check scn's output.* keys against model m into out (allocated:
+ * engine_output_free).  SIM_EINPUT at the key: an observable the model does
+ * not declare (with "did you mean"), one named twice, output.every with
+ * output.days, a day outside 0..run.days or given twice.  Breakdowns asked
+ * of a model without grouped observables are a warning in warnings (NULL:
+ * none). */
+int engine_output_plan(const scenario *scn, const sim_model_type *m, engine_output *out, sim_warnings *warnings,
+                       sim_error *err);
+void engine_output_free(engine_output *out);
+
+/* The index of the stored day nearest to day (the earlier of two equally
+ * near). */
+int32_t engine_output_nearest(const int32_t *days, int32_t n_days, int32_t day);
+
 /* Where engine_replicate writes one replicate's series: observable k at day t
  * goes to data[k * stride + t]; grouped observable k's values for day t to
  * by_generation[k * gen_stride + t * NET_GENERATIONS + g] and

@@ -68,9 +68,16 @@ void experiment_free(experiment *ex)
     free(ex->param_column);
     sim_warnings_free(&ex->warnings);
     free(ex->points);
+    free(ex->unit);
+    free(ex->range_min);
+    free(ex->range_max);
+    free(ex->log_scale);
+    engine_output_free(&ex->output);
     free(ex->method);
     free(ex->definition);
     free(ex->file);
+    uncertainty_free(&ex->unc);
+    free(ex->unc_fixed);
     free(ex);
 }
 
@@ -93,18 +100,48 @@ int experiment_config(const experiment *ex, int s, int p, scenario **out, sim_er
     return SIM_OK;
 }
 
+/* ---- applying a parameter draw ------------------------------------------------- */
+
+int experiment_apply_draw(const experiment *ex, int s, scenario *scn, const double *values, sim_error *err)
+{
+    for (int j = 0; j < ex->unc.n; j++) {
+        const unc_param *u = &ex->unc.p[j];
+        if (ex->unc_fixed && ex->unc_fixed[(size_t)s * (size_t)ex->unc.n + (size_t)j]) continue;
+        int rc = scenario_set_number(scn, u->path, values[j], u->file, u->line, u->column, err);
+        if (rc) return rc;
+    }
+    return SIM_OK;
+}
+
+int experiment_run_config(const experiment *ex, int s, int p, int32_t r, scenario **out, sim_error *err)
+{
+    int rc = experiment_config(ex, s, p, out, err);
+    if (rc || ex->unc.n == 0) return rc;
+    gsl_rng *g = rng_gsl_alloc();
+    double *v = malloc((size_t)ex->unc.n * sizeof *v);
+    if (!g || !v) rc = oom(err, ex->file);
+    if (!rc) {
+        uncertainty_draw(&ex->unc, g, ex->seed, experiment_draw_of(ex, r), v);
+        rc = experiment_apply_draw(ex, s, *out, v, err);
+    }
+    if (g) gsl_rng_free(g);
+    free(v);
+    if (rc) {
+        scenario_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 /* ---- the experiment's own keys ------------------------------------------------- */
 
 /* The top-level keys of an experiment file, bound to experiment_keys; the
  * scenarios and sweep.parameters mappings are read by hand. */
 typedef struct experiment_keys {
     const char *base, *baseline;
-    int64_t replicates, seed, points;
-    int method;  /* METHOD_*, in the order of sweep.method's choices */
+    int64_t replicates, seed, points, trajectories, levels;
+    int method;  /* index into sweep.method's choices (sweep_methods' order) */
 } experiment_keys;
-
-enum { METHOD_GRID, METHOD_LIST, METHOD_LHS, METHOD_SOBOL };
-static const char *const method_names[] = {"grid", "list", "latin_hypercube", "sobol"};
 
 const param_def experiment_params[] = {
     {"base", PARAM_STRING, "", 0, 0, "", NULL, 0,
@@ -118,13 +155,21 @@ const param_def experiment_params[] = {
      "given, the base's run.seed", PARAM_FIELD(experiment_keys, seed)},
     {"baseline", PARAM_STRING, "", 0, 0, "", NULL, 0,
      "the scenario comparisons refer to (none: the first)", PARAM_FIELD(experiment_keys, baseline)},
-    {"sweep.method", PARAM_ENUM, "", 0, 0, "grid", "grid|list|latin_hypercube|sobol", 0,
-     "how sweep.parameters (key path: list of values, or {min, max}) become points: every "
-     "combination of the lists, the lists zipped, or sweep.points drawn in the ranges",
+    {"sweep.method", PARAM_ENUM, "", 0, 0, "grid", "grid|list|latin_hypercube|sobol|morris|saltelli", 0,
+     "how sweep.parameters (key path: list of values, or a range {min, max[, scale: log]}) become points: "
+     "every combination of the lists, the lists zipped, sweep.points drawn in the ranges (Latin hypercube, "
+     "Sobol sequence), Morris's trajectories, or Saltelli's design for Sobol indices (adoptsim sensitivity)",
      PARAM_FIELD(experiment_keys, method)},
     {"sweep.points", PARAM_INT, "points", 0, MAX_POINTS, "0", NULL, 0,
-     "latin_hypercube and sobol: how many points to draw (required); grid and list take none",
+     "latin_hypercube and sobol: how many points to draw; saltelli: N, the base rows (a power of 2; the "
+     "design has N (k + 2) points for k keys); required for these, refused for the others",
      PARAM_FIELD(experiment_keys, points)},
+    {"sweep.trajectories", PARAM_INT, "trajectories", 0, MAX_POINTS, "0", NULL, 0,
+     "morris only (required): r, the number of trajectories of k + 1 points each (at least 2)",
+     PARAM_FIELD(experiment_keys, trajectories)},
+    {"sweep.levels", PARAM_INT, "levels", 0, 1000, "4", NULL, 0,
+     "morris only: p, the levels of the grid in each range (even, at least 2); each step moves one key by "
+     "p / (2 (p - 1)) of its range", PARAM_FIELD(experiment_keys, levels)},
     PARAM_END};
 
 int experiment_same_network(const scenario *a, const scenario *b)
@@ -162,7 +207,8 @@ typedef struct sweep_param {
     const yaml_node_t *key, *value;
     int n_values;
     double *values;  /* grid and list */
-    double lo, hi;   /* latin_hypercube and sobol */
+    double lo, hi;   /* range methods */
+    int log_scale;   /* range methods: scale: log */
 } sweep_param;
 
 /* A swept value at node n: a number, or for a time key (scenario.h) also
@@ -190,41 +236,145 @@ static int check_value(scenario *try, const char *file, const yaml_node_t *n, co
                                err);
 }
 
-/* The sweep: sweep.method and sweep.points from the experiment's keys (ep,
+/* The options of sweep (sweep.<name>) and the SWEEP_OPT_* bit of each. */
+static const struct {
+    const char *key;
+    unsigned bit;
+} sweep_options[] = {{"sweep.points", SWEEP_OPT_POINTS},
+                     {"sweep.trajectories", SWEEP_OPT_TRAJECTORIES},
+                     {"sweep.levels", SWEEP_OPT_LEVELS}};
+
+/* sweep.method's options: given where the method takes them, within what
+ * it needs.  Warnings (N not a power of 2) go to ex->warnings. */
+static int check_sweep_options(experiment *ex, const scenario *ep, const experiment_keys *k,
+                               const sweep_method *m, sim_error *err)
+{
+    for (size_t i = 0; i < sizeof sweep_options / sizeof sweep_options[0]; i++) {
+        const param_value *v = scenario_find(ep, sweep_options[i].key);
+        if (v->source == PARAM_FROM_DEFAULT || (m->options & sweep_options[i].bit)) continue;
+        char takes[96] = "";
+        for (size_t j = 0; j < sizeof sweep_options / sizeof sweep_options[0]; j++)
+            if (m->options & sweep_options[j].bit)
+                snprintf(takes + strlen(takes), sizeof takes - strlen(takes), "%s%s", takes[0] ? ", " : "",
+                         sweep_options[j].key);
+        return scenario_error(ep, sweep_options[i].key, err, "method %s does not take %s (it takes %s)", m->name,
+                              sweep_options[i].key + 6, takes[0] ? takes : "only sweep.parameters");
+    }
+    if ((m->options & SWEEP_OPT_POINTS) && k->points < 1)
+        return scenario_error(ep, "sweep.points", err, "missing: how many points %s draws (at least 1)", m->name);
+    if (!strcmp(m->name, "saltelli")) {
+        if (k->points < 2)
+            return scenario_error(ep, "sweep.points", err, "saltelli needs N >= 2 base rows (the bootstrap and "
+                                  "the variance need several), got %lld", (long long)k->points);
+        if (k->points & (k->points - 1)) {
+            const param_value *v = scenario_find(ep, "sweep.points");
+            sim_warn(&ex->warnings, ex->file, v->line, v->column, "sweep.points",
+                     "N = %lld is not a power of 2: Sobol sequences are balanced at powers of 2 (try %lld)",
+                     (long long)k->points, 1LL << (64 - __builtin_clzll((unsigned long long)k->points)));
+        }
+    }
+    if (m->options & SWEEP_OPT_TRAJECTORIES) {
+        if (k->trajectories < 2)
+            return scenario_error(ep, "sweep.trajectories", err, "%s: %s; mu, mu* and sigma need at least 2 "
+                                  "trajectories", k->trajectories ? "too few trajectories" : "missing",
+                                  k->trajectories ? "got 1" : "how many trajectories morris draws");
+    }
+    if (m->options & SWEEP_OPT_LEVELS) {
+        if (k->levels < 2)
+            return scenario_error(ep, "sweep.levels", err, "the grid needs at least 2 levels, got %lld",
+                                  (long long)k->levels);
+        if (k->levels % 2)
+            return scenario_error(ep, "sweep.levels", err, "levels must be even (got %lld): a step of p / (2 (p - "
+                                  "1)) is then a whole number of grid steps and every trajectory stays on the "
+                                  "grid", (long long)k->levels);
+    }
+    return SIM_OK;
+}
+
+/* A range {min: A, max: B[, scale: linear|log]} at node v for key. */
+static int read_range(const scenario *base, const char *file, yaml_document_t *doc, const yaml_node_t *v,
+                      const char *key, sweep_param *sp, sim_error *err)
+{
+    const yaml_node_t *lo = NULL, *hi = NULL, *scale = NULL;
+    int rc;
+    if (v->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+            yaml_node_t *qk = yaml_document_get_node(doc, q->key);
+            yaml_node_t *qv = yaml_document_get_node(doc, q->value);
+            const yaml_node_t **slot = !strcmp(text_of(qk), "min")   ? &lo
+                                       : !strcmp(text_of(qk), "max")   ? &hi
+                                       : !strcmp(text_of(qk), "scale") ? &scale
+                                                                       : NULL;
+            if (!slot) return fail_node(err, file, qk, key, "unknown key \"%s\" (expected min, max and optionally "
+                                        "scale)", text_of(qk));
+            if (*slot) return fail_node(err, file, qk, key, "%s given twice", text_of(qk));
+            *slot = qv;
+        }
+    }
+    if (!lo || !hi) return fail_node(err, file, v, key, "expected a range {min: A, max: B[, scale: log]}");
+    if ((rc = sweep_value(base, file, lo, key, &sp->lo, err)) || (rc = sweep_value(base, file, hi, key, &sp->hi, err)))
+        return rc;
+    if (!(sp->lo < sp->hi))
+        return fail_node(err, file, v, key, "empty range: min %g is not below max %g", sp->lo, sp->hi);
+    sp->log_scale = 0;
+    if (scale) {
+        if (!strcmp(text_of(scale), "log")) sp->log_scale = 1;
+        else if (strcmp(text_of(scale), "linear"))
+            return fail_node(err, file, scale, key, "scale is linear or log, not \"%s\"", text_of(scale));
+    }
+    if (sp->log_scale && !(sp->lo > 0))
+        return fail_node(err, file, lo, key, "a log scale needs min > 0, got %g", sp->lo);
+    return SIM_OK;
+}
+
+/* Unit-cube coordinate u in [0, 1] onto sp's range (log-uniform for a log
+ * scale), within [lo, hi], rounded to the nearest whole number in it for
+ * whole-number keys. */
+static double map_unit(const sweep_param *sp, double u, int whole)
+{
+    double x = sp->log_scale ? exp(log(sp->lo) + u * (log(sp->hi) - log(sp->lo))) : sp->lo + u * (sp->hi - sp->lo);
+    x = x < sp->lo ? sp->lo : x > sp->hi ? sp->hi : x;
+    if (whole) {
+        x = round(x);
+        if (x < sp->lo) x = ceil(sp->lo);
+        if (x > sp->hi) x = floor(sp->hi);
+    }
+    return x;
+}
+
+/* The sweep: sweep.method and its options from the experiment's keys (ep,
  * bound into k), the parameters mapping params (NULL: none given), each
  * value checked against the base. */
 static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, const experiment_keys *k,
                       const yaml_node_t *params, const scenario *base, sim_error *err)
 {
     const char *file = ex->file;
+    const sweep_method *m = sweep_method_find(scenario_string(ep, "sweep.method"));
     sweep_param *sp = NULL;
     scenario *try = NULL;
     int np = 0, rc = SIM_OK;
-    const int is_grid = k->method == METHOD_GRID, is_list = k->method == METHOD_LIST;
-    const int is_lhs = k->method == METHOD_LHS, is_sobol = k->method == METHOD_SOBOL;
-    const long long n_points = k->points;
 
-    if ((is_grid || is_list) && scenario_find(ep, "sweep.points")->source != PARAM_FROM_DEFAULT)
-        return scenario_error(ep, "sweep.points", err, "only latin_hypercube and sobol take a number of points");
-    if ((is_lhs || is_sobol) && n_points < 1)
-        return scenario_error(ep, "sweep.points", err, "missing: how many points %s draws (at least 1)",
-                              method_names[k->method]);
+    if ((rc = check_sweep_options(ex, ep, k, m, err))) return rc;
     if (!params || params->type != YAML_MAPPING_NODE ||
         params->data.mapping.pairs.top == params->data.mapping.pairs.start) {
-        if (params) return fail_node(err, file, params, "sweep.parameters", "expected a mapping of key paths to values or ranges");
-        return scenario_error(ep, "sweep.method", err, "a sweep needs sweep.parameters: a mapping of key paths "
-                              "to values or ranges");
+        if (params) return fail_node(err, file, params, "sweep.parameters", "expected a mapping of key paths to %s",
+                                     m->ranges ? "ranges {min, max}" : "lists of values");
+        return scenario_error(ep, "sweep.method", err, "a %s sweep needs sweep.parameters: a mapping of key paths "
+                              "to %s", m->name, m->ranges ? "ranges {min, max}" : "lists of values");
     }
 
     np = (int)(params->data.mapping.pairs.top - params->data.mapping.pairs.start);
-    if (is_sobol && np > SWEEP_SOBOL_MAX_PARAMS)
-        return fail_node(err, file, params, "sweep.parameters", "sobol supports at most %d parameters",
-                         SWEEP_SOBOL_MAX_PARAMS);
+    if (np > m->max_params)
+        return fail_node(err, file, params, "sweep.parameters", "%s supports at most %d keys, got %d%s", m->name,
+                         m->max_params, np,
+                         !strcmp(m->name, "saltelli") ? " (its design draws 2k dimensions of GSL's Sobol sequence, "
+                                                        "which has 40)"
+                         : !strcmp(m->name, "sobol") ? " (GSL's Sobol sequence has 40 dimensions)" : "");
     sp = calloc((size_t)np, sizeof *sp);
     ex->params = calloc((size_t)np, sizeof *ex->params);
     ex->param_line = calloc((size_t)np, sizeof *ex->param_line);
     ex->param_column = calloc((size_t)np, sizeof *ex->param_column);
-    ex->method = strdup(method_names[k->method]);
+    ex->method = strdup(m->name);
     try = scenario_copy(base);
     if (!sp || !ex->params || !ex->param_line || !ex->param_column || !ex->method || !try) {
         free(sp);
@@ -244,7 +394,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
         ex->param_column[j] = (int)kn->start_mark.column + 1;
         for (int i = 0; i < j; i++)
             if (!strcmp(ex->params[i], key)) {
-                rc = fail_node(err, file, kn, key, "swept twice");
+                rc = fail_node(err, file, kn, key, "swept twice (also at line %d)", ex->param_line[i]);
                 break;
             }
         if (rc) break;
@@ -273,7 +423,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
                                                           : "it does not change the results");
             break;
         }
-        if (is_grid || is_list) {
+        if (!m->ranges) {
             if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start) {
                 rc = fail_node(err, file, v, key, "expected a non-empty list of values, e.g. [0.1, 0.2]");
                 break;
@@ -289,92 +439,82 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
                 if (!rc) rc = check_value(try, file, item, key, sp[j].values[i], err);
             }
             if (rc) break;
-            if (is_list && j > 0 && sp[j].n_values != sp[0].n_values) {
+            if (!strcmp(m->name, "list") && j > 0 && sp[j].n_values != sp[0].n_values) {
                 rc = fail_node(err, file, v, key, "list sweeps need lists of equal length (%d here, %d for %s)",
                                sp[j].n_values, sp[0].n_values, ex->params[0]);
                 break;
             }
         } else {
-            const yaml_node_t *lo = NULL, *hi = NULL;
-            if (v->type == YAML_MAPPING_NODE) {
-                for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
-                    yaml_node_t *qk = yaml_document_get_node(doc, q->key);
-                    yaml_node_t *qv = yaml_document_get_node(doc, q->value);
-                    if (!strcmp(text_of(qk), "min")) lo = qv;
-                    else if (!strcmp(text_of(qk), "max")) hi = qv;
-                    else {
-                        rc = fail_node(err, file, qk, key, "unknown key \"%s\" (expected min and max)", text_of(qk));
-                        break;
-                    }
-                }
-            }
-            if (rc) break;
-            if (!lo || !hi) {
-                rc = fail_node(err, file, v, key, "expected a range {min: A, max: B}");
+            if ((rc = read_range(base, file, doc, v, key, &sp[j], err))) break;
+            /* the range's ends, as the sweep would set them (a log-scale end rounds too) */
+            const int whole = pv->def->type == PARAM_INT;
+            const yaml_node_t *at = v;
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
+                if (!strcmp(text_of(yaml_document_get_node(doc, q->key)), "min"))
+                    at = yaml_document_get_node(doc, q->value);
+            if ((rc = check_value(try, file, at, key, map_unit(&sp[j], 0, whole), err))) break;
+            for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
+                if (!strcmp(text_of(yaml_document_get_node(doc, q->key)), "max"))
+                    at = yaml_document_get_node(doc, q->value);
+            if ((rc = check_value(try, file, at, key, map_unit(&sp[j], 1, whole), err))) break;
+            if (whole && map_unit(&sp[j], 0, 1) == map_unit(&sp[j], 1, 1)) {
+                rc = fail_node(err, file, v, key, "a whole-number key whose range rounds to one value");
                 break;
             }
-            if ((rc = sweep_value(base, file, lo, key, &sp[j].lo, err)) ||
-                (rc = sweep_value(base, file, hi, key, &sp[j].hi, err)))
-                break;
-            if (!(sp[j].lo < sp[j].hi)) {
-                rc = fail_node(err, file, v, key, "empty range: min %g is not below max %g", sp[j].lo, sp[j].hi);
-                break;
-            }
-            if ((rc = check_value(try, file, lo, key, sp[j].lo, err)) ||
-                (rc = check_value(try, file, hi, key, sp[j].hi, err)))
-                break;
         }
     }
 
-    if (rc == SIM_OK) {
-        long long total = 1;
-        if (is_grid) {
-            for (int j = 0; j < np; j++) {
-                total *= sp[j].n_values;
-                if (total > MAX_POINTS) {
-                    rc = fail_node(err, file, params, "sweep.parameters", "the grid has more than %d points", MAX_POINTS);
-                    break;
-                }
-            }
-        } else {
-            total = is_list ? sp[0].n_values : n_points;
+    sweep_settings set = {np, k->points, (int)k->trajectories, (int)k->levels, ex->seed, NULL, NULL};
+    int *nv = NULL;
+    const double **vals = NULL;
+    if (rc == SIM_OK && !m->ranges) {
+        nv = malloc((size_t)np * sizeof *nv);
+        vals = malloc((size_t)np * sizeof *vals);
+        if (!nv || !vals) rc = oom(err, file);
+        for (int j = 0; !rc && j < np; j++) {
+            nv[j] = sp[j].n_values;
+            vals[j] = sp[j].values;
         }
-        if (rc == SIM_OK) {
+        set.n_values = nv;
+        set.values = vals;
+    }
+    if (rc == SIM_OK) {
+        long long total = m->count(&set);
+        if (total > MAX_POINTS) {
+            rc = fail_node(err, file, params, "sweep.parameters", "the %s design has %lld points, more than %d",
+                           m->name, total, MAX_POINTS);
+        } else {
             ex->n_points = (int)total;
             ex->points = malloc((size_t)total * (size_t)np * sizeof *ex->points);
             if (!ex->points) rc = oom(err, file);
         }
     }
-    if (rc == SIM_OK) {
-        if (is_grid) {
-            int *nv = malloc((size_t)np * sizeof *nv);
-            const double **vals = malloc((size_t)np * sizeof *vals);
-            if (!nv || !vals) {
-                rc = oom(err, file);
-            } else {
-                for (int j = 0; j < np; j++) {
-                    nv[j] = sp[j].n_values;
-                    vals[j] = sp[j].values;
-                }
-                sweep_grid(np, nv, vals, ex->points);
-            }
-            free(nv);
-            free(vals);
-        } else if (is_list) {
-            for (int i = 0; i < ex->n_points; i++)
-                for (int j = 0; j < np; j++) ex->points[(size_t)i * (size_t)np + (size_t)j] = sp[j].values[i];
-        } else {
-            int failed = is_lhs ? sweep_latin_hypercube(np, ex->n_points, ex->seed, ex->points)
-                                : sweep_sobol(np, ex->n_points, ex->points);
-            if (failed) rc = oom(err, file);
-            for (int i = 0; !rc && i < ex->n_points; i++)
-                for (int j = 0; j < np; j++) {
-                    double *x = &ex->points[(size_t)i * (size_t)np + (size_t)j];
-                    *x = sp[j].lo + *x * (sp[j].hi - sp[j].lo);
-                    if (scenario_find(base, ex->params[j])->def->type == PARAM_INT) *x = round(*x);
-                }
+    if (rc == SIM_OK && m->ranges) {
+        ex->unit = malloc((size_t)ex->n_points * (size_t)np * sizeof *ex->unit);
+        ex->range_min = malloc((size_t)np * sizeof *ex->range_min);
+        ex->range_max = malloc((size_t)np * sizeof *ex->range_max);
+        ex->log_scale = malloc((size_t)np * sizeof *ex->log_scale);
+        if (!ex->unit || !ex->range_min || !ex->range_max || !ex->log_scale) rc = oom(err, file);
+        for (int j = 0; !rc && j < np; j++) {
+            ex->range_min[j] = sp[j].lo;
+            ex->range_max[j] = sp[j].hi;
+            ex->log_scale[j] = sp[j].log_scale;
         }
+        ex->sweep_points = (m->options & SWEEP_OPT_POINTS) ? k->points : 0;
+        ex->trajectories = (m->options & SWEEP_OPT_TRAJECTORIES) ? (int)k->trajectories : 0;
+        ex->levels = (m->options & SWEEP_OPT_LEVELS) ? (int)k->levels : 0;
     }
+    if (rc == SIM_OK) {
+        if (m->generate(&set, m->ranges ? ex->unit : ex->points)) rc = oom(err, file);
+        for (int i = 0; !rc && m->ranges && i < ex->n_points; i++)
+            for (int j = 0; j < np; j++) {
+                size_t at = (size_t)i * (size_t)np + (size_t)j;
+                const int whole = scenario_find(base, ex->params[j])->def->type == PARAM_INT;
+                ex->points[at] = map_unit(&sp[j], ex->unit[at], whole);
+            }
+    }
+    free(nv);
+    free(vals);
     for (int j = 0; j < np; j++) free(sp[j].values);
     free(sp);
     scenario_free(try);
@@ -410,8 +550,19 @@ static char *definition_text(const experiment *ex)
     snprintf(line, sizeof line, "replicates: %d\nseed: %u\ndays: %d\nmodel: %s\nbaseline: %s\n",
              (int)ex->replicates, ex->seed, (int)ex->days, ex->model->name, ex->names[ex->baseline]);
     ok &= append(&buf, &len, &cap, line);
-    snprintf(line, sizeof line, "sweep:\n  method: %s\n  points: %d\n  parameters:\n", ex->method, ex->n_points);
+    snprintf(line, sizeof line, "sweep:\n  method: %s\n  points: %d\n", ex->method, ex->n_points);
     ok &= append(&buf, &len, &cap, line);
+    if (ex->unit) {
+        snprintf(line, sizeof line, "  design: {points: %lld, trajectories: %d, levels: %d}\n  ranges:\n",
+                 ex->sweep_points, ex->trajectories, ex->levels);
+        ok &= append(&buf, &len, &cap, line);
+        for (int j = 0; j < ex->n_params; j++) {
+            snprintf(line, sizeof line, "    %s: {min: %.17g, max: %.17g, scale: %s}\n", ex->params[j],
+                     ex->range_min[j], ex->range_max[j], ex->log_scale[j] ? "log" : "linear");
+            ok &= append(&buf, &len, &cap, line);
+        }
+    }
+    ok &= append(&buf, &len, &cap, "  parameters:\n");
     for (int j = 0; j < ex->n_params; j++) {
         snprintf(line, sizeof line, "    %s: [", ex->params[j]);
         ok &= append(&buf, &len, &cap, line);
@@ -420,6 +571,26 @@ static char *definition_text(const experiment *ex)
             ok &= append(&buf, &len, &cap, line);
         }
         ok &= append(&buf, &len, &cap, "]\n");
+    }
+    if (ex->unc.n > 0) {
+        /* only with uncertainty: the definitions of plain experiments (and
+         * so the files and journals they resume) are as they were */
+        snprintf(line, sizeof line, "uncertainty:\n  replicates_per_draw: %d\n  draws: %d\n  parameters:\n",
+                 (int)ex->unc.per_draw, (int)ex->n_draws);
+        ok &= append(&buf, &len, &cap, line);
+        for (int j = 0; j < ex->unc.n; j++) {
+            const unc_param *q = &ex->unc.p[j];
+            snprintf(line, sizeof line, "    %.400s: ", q->path);
+            ok &= append(&buf, &len, &cap, line);
+            ok &= append(&buf, &len, &cap, q->text);
+            for (int s = 0, first = 1; ex->unc_fixed && s < ex->n_scenarios; s++)
+                if (ex->unc_fixed[(size_t)s * (size_t)ex->unc.n + (size_t)j]) {
+                    ok &= append(&buf, &len, &cap, first ? "  # kept by: " : ", ");
+                    ok &= append(&buf, &len, &cap, ex->names[s]);
+                    first = 0;
+                }
+            ok &= append(&buf, &len, &cap, "\n");
+        }
     }
     ok &= append(&buf, &len, &cap, "scenarios:\n");
     for (int s = 0; s < ex->n_scenarios && ok; s++) {
@@ -446,6 +617,14 @@ static char *definition_text(const experiment *ex)
     return buf;
 }
 
+/* 1 when two values of one row are equal. */
+static int same_value(const param_value *a, const param_value *b)
+{
+    if (a->i != b->i || memcmp(&a->d, &b->d, sizeof a->d) || a->n != b->n) return 0;
+    if ((a->s || b->s) && (!a->s || !b->s || strcmp(a->s, b->s))) return 0;
+    return !a->n || !a->list || !memcmp(a->list, b->list, (size_t)a->n * sizeof *a->list);
+}
+
 static int valid_name(const char *s)
 {
     if (!s[0] || strlen(s) > 64) return 0;
@@ -458,7 +637,8 @@ static int valid_name(const char *s)
 
 /* The parts of the file read by hand; everything else is a row of
  * experiment_params. */
-static const char *const read_by_hand[] = {"scenarios", "sweep.parameters", NULL};
+static const char *const read_by_hand[] = {"scenarios", "sweep.parameters", "uncertainty", "uncertainty.include",
+                                            "uncertainty.replicates_per_draw", "uncertainty.parameters", NULL};
 
 /* 1 if scenario value v differs in where it came from from the base's bv:
  * the scenario's own overrides set it. */
@@ -509,6 +689,154 @@ static void warn_inert_keys(experiment *ex, const experiment_catalog *cat)
                      "the sweep varies a key that does nothing in any scenario (%s%s)", why,
                      ex->n_scenarios > 1 ? " in every one" : "");
     }
+}
+
+/* Append " (where)" to err's message when it fits. */
+static void say_where(sim_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_where(sim_error *err, const char *fmt, ...)
+{
+    char where[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(where, sizeof where, fmt, ap);
+    va_end(ap);
+    size_t len = strlen(err->msg);
+    if (len + strlen(where) + 3 < sizeof err->msg) snprintf(err->msg + len, sizeof err->msg - len, " (%s)", where);
+}
+
+/* Every run's scenario: each (scenario, point) configuration, with each
+ * parameter draw when there is uncertainty, passes the cross-key checks;
+ * the model's warnings about each are gathered (once each). */
+static int check_runs(experiment *ex, const experiment_catalog *cat, sim_error *err)
+{
+    const int n_draws = ex->unc.n ? ex->n_draws : 1;
+    gsl_rng *g = ex->unc.n ? rng_gsl_alloc() : NULL;
+    double *values = ex->unc.n ? malloc((size_t)ex->unc.n * sizeof *values) : NULL;
+    int rc = ex->unc.n && (!g || !values) ? oom(err, ex->file) : SIM_OK;
+    for (int s = 0; !rc && s < ex->n_scenarios; s++)
+        for (int p = 0; !rc && p < ex->n_points; p++) {
+            scenario *c = NULL;
+            rc = experiment_config(ex, s, p, &c, err);
+            for (int d = 0; !rc && d < n_draws; d++) {
+                if (ex->unc.n) {
+                    uncertainty_draw(&ex->unc, g, ex->seed, (uint32_t)d, values);
+                    rc = experiment_apply_draw(ex, s, c, values, err);
+                }
+                if (!rc) rc = cat->validate(c, err);
+                if (!rc && cat->warnings) cat->warnings(c, &ex->warnings);
+                if (!rc && ex->agents && !experiment_same_network(c, ex->scenarios[0]))
+                    rc = scenario_error(ex->scenarios[0], "output.agents", err,
+                                        "the per-agent table needs every run on one network, but scenario \"%s\" "
+                                        "changes network.* or organization.* keys", ex->names[s]);
+                if (rc && ex->unc.n && ex->points)
+                    say_where(err, "scenario \"%s\", sweep point %d, parameter draw %d", ex->names[s], p, d);
+                else if (rc && ex->unc.n)
+                    say_where(err, "scenario \"%s\", parameter draw %d", ex->names[s], d);
+                else if (rc && ex->points)
+                    say_where(err, "scenario \"%s\", sweep point %d", ex->names[s], p);
+            }
+            scenario_free(c);
+        }
+    if (g) gsl_rng_free(g);
+    free(values);
+    return rc;
+}
+
+/* The uncertainty sections read into ex->unc, against the experiment's
+ * scenarios (see experiment.h): a --set fixes a key (with_sets: the base
+ * with every --set), a file may not both set and draw a key (base: the base
+ * as loaded), the sweep may not vary one, scenarios keep their own values,
+ * keys that act nowhere are not drawn. */
+static int settle_uncertainty(experiment *ex, const experiment_catalog *cat, const scenario *base,
+                              const scenario *with_sets, sim_error *err)
+{
+    uncertainty *u = &ex->unc;
+    char why[200];
+    if (u->n == 0) {
+        if (u->file)
+            sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
+                     "the uncertainty section gives no key a distribution: nothing is drawn");
+        return SIM_OK;
+    }
+    for (int j = u->n - 1; j >= 0; j--) {
+        const unc_param *q = &u->p[j];
+        const param_value *vs = scenario_find(with_sets, q->path), *vb = scenario_find(base, q->path);
+        if (vs->source == PARAM_FROM_SET) {
+            sim_warn(&ex->warnings, "--set", 0, 0, q->path,
+                     "fixes a key the uncertainty section draws per replicate (%s:%d:%d): every run takes the "
+                     "command line's value (the command line wins)", q->file, q->line, q->column);
+            uncertainty_remove(u, j);
+            continue;
+        }
+        if (vb->source == PARAM_FROM_FILE && !vb->file && base->file && !strcmp(base->file, q->section_file))
+            return scenario_error(base, q->path, err,
+                                  "set here and drawn by this file's uncertainty section (%s:%d:%d): drop one of the "
+                                  "two", q->file, q->line, q->column);
+        for (int k = 0; k < ex->n_params; k++)
+            if (!strcmp(ex->params[k], q->path))
+                return sim_error_set(err, SIM_EINPUT, ex->file, ex->param_line[k], ex->param_column[k], q->path,
+                                     "the sweep varies this key and the uncertainty section draws it (%s:%d:%d): "
+                                     "drop one of the two", q->file, q->line, q->column);
+    }
+    /* keys that act in none of the scenarios (or only in scenarios that
+     * keep their own value): not drawn; a warning for those written in the
+     * section itself (an included file is a catalogue: some of its keys act
+     * only in other experiments) */
+    char dropped[600] = "";
+    int n_dropped = 0;
+    for (int j = u->n - 1; j >= 0; j--) {
+        int inert = 1;
+        why[0] = '\0';
+        for (int s = 0; s < ex->n_scenarios && inert; s++) {
+            const param_value *v = scenario_find(ex->scenarios[s], u->p[j].path);
+            char mine[200];
+            if (set_here(v, scenario_find(base, u->p[j].path))) {
+                if (!why[0]) snprintf(why, sizeof why, "scenario \"%s\" keeps its own value", ex->names[s]);
+                continue;
+            }
+            inert = cat->key_inert && cat->key_inert(ex->scenarios[s], u->p[j].path, mine, sizeof mine);
+            if (inert) snprintf(why, sizeof why, "%s", mine);
+        }
+        if (!inert) continue;
+        if (u->p[j].included) {
+            uncertainty_remove(u, j);
+            continue;
+        }
+        size_t len = strlen(dropped);
+        if (len < 400)
+            snprintf(dropped + len, sizeof dropped - len, "%s%s (%s)", n_dropped ? ", " : "", u->p[j].path, why);
+        else if (len < sizeof dropped - 8 && !strstr(dropped, ", ...")) strcat(dropped, ", ...");
+        n_dropped++;
+        uncertainty_remove(u, j);
+    }
+    if (n_dropped)
+        sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
+                 "%d uncertain key%s act%s in no scenario and %s not drawn: %s", n_dropped,
+                 n_dropped > 1 ? "s" : "", n_dropped > 1 ? "" : "s", n_dropped > 1 ? "are" : "is", dropped);
+    if (u->n == 0) {
+        sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty",
+                 "no uncertain key is left to draw (each is fixed by --set or by the scenarios, or acts in no "
+                 "scenario): nothing is drawn");
+        return SIM_OK;
+    }
+    /* a scenario's own value wins for that scenario */
+    if (!(ex->unc_fixed = calloc((size_t)ex->n_scenarios * (size_t)u->n, 1))) return oom(err, ex->file);
+    for (int s = 0; s < ex->n_scenarios; s++)
+        for (int j = 0; j < u->n; j++) {
+            const param_value *v = scenario_find(ex->scenarios[s], u->p[j].path);
+            if (!set_here(v, scenario_find(base, u->p[j].path))) continue;
+            ex->unc_fixed[(size_t)s * (size_t)u->n + (size_t)j] = 1;
+            scenario_warn(ex->scenarios[s], u->p[j].path, &ex->warnings,
+                          "scenario \"%s\" keeps this value of a key the uncertainty section draws (%s:%d:%d): its "
+                          "runs do not draw it", ex->names[s], u->p[j].file, u->p[j].line, u->p[j].column);
+        }
+    if (u->per_draw < 1) u->per_draw = 1;
+    ex->n_draws = (int32_t)((ex->replicates + u->per_draw - 1) / u->per_draw);
+    if (ex->replicates % u->per_draw)
+        sim_warn(&ex->warnings, u->file, u->line, u->column, "uncertainty.replicates_per_draw",
+                 "%d replicates are not a multiple of %d replicates per draw: the last draw has %d",
+                 (int)ex->replicates, (int)u->per_draw, (int)(ex->replicates % u->per_draw));
+    return SIM_OK;
 }
 
 static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *doc,
@@ -573,9 +901,13 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             snprintf(msg, sizeof msg, "%s", err->msg);
             rc = scenario_error(ep, "base", err, "%s: %.400s", path, msg);
         }
+        /* the base file's own uncertainty section comes first */
+        if (!rc) rc = uncertainty_load_file(&ex->unc, path, b, err);
         free(path);
         if (rc) goto done;
     }
+    /* then this file's: its definitions replace the base's */
+    if ((rc = uncertainty_read(&ex->unc, doc, root, file, b, NULL, err))) goto done;
 
     /* the command line: checked once here (bs: the base with every --set),
      * applied to each scenario after its own overrides below */
@@ -718,9 +1050,11 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
     }
     /* output.* keys describe the file, one layout for every run */
     for (int s = 1; s < n; s++) {
-        static const char *const keys[] = {"output.agents", "output.compression"};
-        for (int j = 0; j < 2; j++) {
-            if (scenario_find(ex->scenarios[s], keys[j])->i == scenario_find(ex->scenarios[0], keys[j])->i) continue;
+        static const char *const keys[] = {"output.agents", "output.compression", "output.observables",
+                                           "output.breakdowns", "output.every", "output.days"};
+        for (int j = 0; j < (int)(sizeof keys / sizeof keys[0]); j++) {
+            if (same_value(scenario_find(ex->scenarios[s], keys[j]), scenario_find(ex->scenarios[0], keys[j])))
+                continue;
             int blame = scenario_find(ex->scenarios[s], keys[j])->source != PARAM_FROM_DEFAULT ? s : 0;
             rc = scenario_error(ex->scenarios[blame], keys[j], err,
                                 "scenarios \"%s\" and \"%s\" differ in %s, but the results file has one "
@@ -731,6 +1065,7 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
     ex->agents = scenario_bool(ex->scenarios[0], "output.agents");
     ex->compression = (int)scenario_int(ex->scenarios[0], "output.compression");
     ex->model = cat->model_of(ex->scenarios[0]);
+    if ((rc = engine_output_plan(ex->scenarios[0], ex->model, &ex->output, NULL, err))) goto done;
     ex->days = (int32_t)scenario_int(ex->scenarios[0], "run.days");
     snprintf(ex->start_date, sizeof ex->start_date, "%s", scenario_string(ex->scenarios[0], "run.start_date"));
     for (int s = 1; s < n; s++) {
@@ -760,30 +1095,11 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
         goto done;
     }
 
+    if ((rc = settle_uncertainty(ex, cat, b, bs, err))) goto done;
+
     /* every run's scenario passes the cross-key checks before anything runs;
      * the model's warnings about each are gathered (once each) */
-    for (int s = 0; s < ex->n_scenarios; s++) {
-        for (int p = 0; p < ex->n_points; p++) {
-            scenario *c = NULL;
-            rc = experiment_config(ex, s, p, &c, err);
-            if (!rc) rc = cat->validate(c, err);
-            if (!rc && cat->warnings) cat->warnings(c, &ex->warnings);
-            if (!rc && ex->agents && !experiment_same_network(c, ex->scenarios[0]))
-                rc = scenario_error(ex->scenarios[0], "output.agents", err,
-                                    "the per-agent table needs every run on one network, but scenario \"%s\" "
-                                    "changes network.* or organization.* keys", ex->names[s]);
-            scenario_free(c);
-            if (rc) {
-                if (ex->points) {
-                    char where[128];
-                    size_t len = strlen(err->msg);
-                    snprintf(where, sizeof where, " (scenario \"%s\", sweep point %d)", ex->names[s], p);
-                    if (len + strlen(where) < sizeof err->msg) memcpy(err->msg + len, where, strlen(where) + 1);
-                }
-                goto done;
-            }
-        }
-    }
+    if ((rc = check_runs(ex, cat, err))) goto done;
     if (cat->key_inert) warn_inert_keys(ex, cat);
     if (!(ex->definition = definition_text(ex))) {
         rc = oom(err, file);
@@ -860,7 +1176,11 @@ int experiment_from_scenario(const scenario *scn, const sim_model_type *model, e
     ex->threads = (int)scenario_int(scn, "run.threads");
     ex->agents = scenario_bool(scn, "output.agents");
     ex->compression = (int)scenario_int(scn, "output.compression");
-    int rc = SIM_OK;
+    int rc = engine_output_plan(scn, model, &ex->output, NULL, err);
+    if (rc) {
+        experiment_free(ex);
+        return rc;
+    }
     if (!(ex->names[0] = strdup(name)) || !(ex->scenarios[0] = scenario_copy(scn)))
         rc = oom(err, file);
     /* threads change nothing in the results: keep them out of the definition */
@@ -872,4 +1192,20 @@ int experiment_from_scenario(const scenario *scn, const sim_model_type *model, e
     }
     *out = ex;
     return SIM_OK;
+}
+
+int experiment_uncertainty_from_file(experiment *ex, const char *path, const experiment_catalog *cat,
+                                     sim_error *err)
+{
+    scenario *scn = ex->scenarios[0];
+    int rc = uncertainty_load_file(&ex->unc, path, scn, err);
+    if (!rc && !ex->unc.file) return SIM_OK; /* no section */
+    /* one scenario: the file's values are the base, the command line's are --set */
+    if (!rc) rc = settle_uncertainty(ex, cat, scn, scn, err);
+    if (!rc && ex->unc.n > 0) rc = check_runs(ex, cat, err);
+    if (!rc && ex->unc.n > 0) {
+        free(ex->definition);
+        if (!(ex->definition = definition_text(ex))) rc = oom(err, path);
+    }
+    return rc;
 }

@@ -33,16 +33,21 @@ static int add_var(layout *lay, layout_kind kind, int source, const char *name, 
     return SIM_OK;
 }
 
-int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int32_t R, int32_t T,
-                int32_t n_levels, int32_t n_agents, int compression, sim_error *err)
+int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int32_t R, int32_t T_run,
+                const engine_output *out, int32_t n_levels, int32_t n_agents, int compression, sim_error *err)
 {
     memset(lay, 0, sizeof *lay);
     lay->model = m;
     lay->S = S;
     lay->P = P;
     lay->R = R;
-    lay->T = T;
-    lay->n_levels = n_levels;
+    lay->T = out->n_days;
+    lay->T_run = T_run;
+    lay->days = out->days;
+    lay->by_generation = n_levels > 0 && out->by_generation;
+    lay->by_level = n_levels > 0 && out->by_level;
+    lay->n_levels = lay->by_generation || lay->by_level ? n_levels : 0;
+    const int32_t T = lay->T;
     lay->n_agents = n_agents > 0 && m->n_agent_fields > 0 && m->agent_values ? n_agents : 0;
     lay->compression = compression;
     lay->vars = calloc((size_t)m->n_observables * 3 + (size_t)m->n_agent_fields + 1, sizeof *lay->vars);
@@ -51,13 +56,15 @@ int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int3
     int rc = SIM_OK;
     for (int k = 0; k < m->n_observables && !rc; k++) {
         const sim_observable *o = &m->observables[k];
+        if (!out->keep[k]) continue;
         rc = add_var(lay, LAYOUT_TOTAL, k, o->name, "", o->long_name, "", o->units, o->is_count, t, err);
-        if (rc || !n_levels || !o->grouped) continue;
-        rc = add_var(lay, LAYOUT_BY_GENERATION, k, o->name, "_by_generation", o->long_name, ", by generation",
-                     o->units, o->is_count, t * NET_GENERATIONS, err);
-        if (!rc)
+        if (rc || !o->grouped) continue;
+        if (lay->by_generation)
+            rc = add_var(lay, LAYOUT_BY_GENERATION, k, o->name, "_by_generation", o->long_name, ", by generation",
+                         o->units, o->is_count, t * NET_GENERATIONS, err);
+        if (!rc && lay->by_level)
             rc = add_var(lay, LAYOUT_BY_LEVEL, k, o->name, "_by_level", o->long_name, ", by level", o->units,
-                         o->is_count, t * (size_t)n_levels, err);
+                         o->is_count, t * (size_t)lay->n_levels, err);
     }
     for (int f = 0; lay->n_agents && f < m->n_agent_fields && !rc; f++) {
         const sim_agent_field *a = &m->agent_fields[f];
@@ -84,6 +91,10 @@ char *layout_describe(const layout *lay)
                             "level %d, agent %d; deflate %d with shuffle\n",
                             (int)lay->S, (int)lay->P, (int)lay->R, (int)lay->T, (int)lay->n_levels,
                             (int)lay->n_agents, lay->compression);
+    if (lay->T != lay->T_run) { /* the days kept, when not every day (files of every day read as before) */
+        len += (size_t)snprintf(s + len, cap - len, "days kept: %d of %d, the last %d\n", (int)lay->T,
+                                (int)lay->T_run, (int)lay->days[lay->T - 1]);
+    }
     for (int i = 0; i < lay->n_vars; i++) {
         const layout_var *v = &lay->vars[i];
         len += (size_t)snprintf(s + len, cap - len, "%s: %s, %zu values a run\n", v->name,
@@ -162,21 +173,26 @@ static inline uint64_t bits_of(double x, int is_count)
 /* Variable v of the run as stored bytes (shuffled when compressing) in out. */
 static void pack_var(const layout *lay, const layout_var *v, const layout_run *run, unsigned char *out)
 {
-    const size_t n = v->elems, w = v->width, T = (size_t)lay->T, k = (size_t)v->source;
+    const size_t n = v->elems, w = v->width, T = (size_t)lay->T, TR = (size_t)lay->T_run, k = (size_t)v->source;
     const int sh = lay->compression > 0, c = v->is_count;
+    const int32_t *day = lay->days;
     switch (v->kind) {
     case LAYOUT_TOTAL:
-        for (size_t i = 0; i < n; i++) store(out, i, n, w, sh, bits_of(run->data[k * T + i], c));
+        for (size_t i = 0; i < n; i++) store(out, i, n, w, sh, bits_of(run->data[k * TR + (size_t)day[i]], c));
         break;
-    case LAYOUT_BY_GENERATION:
-        for (size_t i = 0; i < n; i++) store(out, i, n, w, sh, bits_of(run->by_generation[k * n + i], c));
+    case LAYOUT_BY_GENERATION: {
+        const double *src = run->by_generation + k * TR * NET_GENERATIONS;
+        for (size_t t = 0; t < T; t++)
+            for (size_t g = 0; g < NET_GENERATIONS; g++)
+                store(out, t * NET_GENERATIONS + g, n, w, sh, bits_of(src[(size_t)day[t] * NET_GENERATIONS + g], c));
         break;
+    }
     case LAYOUT_BY_LEVEL: {
         const size_t L = (size_t)lay->n_levels, nl = (size_t)run->net_levels;
-        const double *src = run->by_level + k * T * nl;
+        const double *src = run->by_level + k * TR * nl;
         for (size_t t = 0; t < T; t++)
             for (size_t l = 0; l < L; l++)
-                store(out, t * L + l, n, w, sh, bits_of(l < nl ? src[t * nl + l] : NAN, c));
+                store(out, t * L + l, n, w, sh, bits_of(l < nl ? src[(size_t)day[t] * nl + l] : NAN, c));
         break;
     }
     case LAYOUT_AGENT:

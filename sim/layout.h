@@ -3,16 +3,24 @@
  * run's values become the bytes stored for them.
  *
  * Every file (netCDF-4 conventions, opens in xarray, h5py, ncdump, R) has
- * dimensions scenario (names), point, replicate and time (days), and when the
- * model has grouped observables and every run is on an organization,
- * generation and level; with the per-agent table, agent.  Variables:
+ * dimensions scenario (names), point, replicate and time (the stored days:
+ * 0..run.days, or those output.every or output.days keep), and when the
+ * model has grouped observables, every run is on an organization and
+ * output.breakdowns keeps them, generation and level; with the per-agent
+ * table, agent; with a range sweep (sweep.h), parameter (the swept keys).
+ * Variables:
  *
- *   <obs>(scenario, point, replicate, time)                  every observable
+ *   <obs>(scenario, point, replicate, time)                  each stored observable
  *   <obs>_by_generation(scenario, point, replicate, time, generation)
  *   <obs>_by_level(scenario, point, replicate, time, level)  grouped observables
+ *                                                            (output.breakdowns)
  *   agent_<field>(scenario, point, replicate, agent)          output.agents: the last day
  *   completed(scenario, point, replicate)                    int8: 1 for runs in the file
  *   <swept key path>(point)                                  each swept parameter
+ *   sweep_unit(point, parameter)                             range sweeps: the design in
+ *                                                            the unit cube
+ *   sweep_min, sweep_max(parameter), sweep_log_scale(parameter)  each key's range
+ *   <uncertain key path>(replicate), draw(replicate)         parameter draws (layoutfile.c)
  *   agent_level, agent_generation, agent_team, agent_manager(agent)
  *
  * Counts are int32 (fill -1), the rest float64 (fill NaN).  Every per-run
@@ -38,6 +46,7 @@
 #include <stdint.h>
 #include <zlib.h>
 
+#include "engine.h"
 #include "error.h"
 #include "experiment.h"
 #include "model.h"
@@ -62,8 +71,11 @@ typedef struct layout_var {
 
 typedef struct layout {
     const sim_model_type *model;
-    int32_t S, P, R, T;  /* scenarios, sweep points, replicates, days + 1 */
+    int32_t S, P, R, T;  /* scenarios, sweep points, replicates, stored time points */
+    int32_t T_run;       /* days + 1: the time points engine_replicate writes */
+    const int32_t *days; /* [T]: the day of each stored time point (the caller's) */
     int32_t n_levels;    /* the level dimension; 0: no breakdowns */
+    int by_generation, by_level; /* the breakdowns stored (with n_levels > 0) */
     int32_t n_agents;    /* the agent dimension; 0: no per-agent table */
     int compression;     /* deflate level, 0: none */
     int n_vars;
@@ -71,10 +83,12 @@ typedef struct layout {
     size_t bound;        /* sum of the variables' bounds */
 } layout;
 
-/* Plan the variables.  SIM_EINPUT when a run's chunk would not fit HDF5's
- * 4 GiB chunk limit. */
-int layout_init(layout *lay, const sim_model_type *model, int32_t S, int32_t P, int32_t R, int32_t T,
-                int32_t n_levels, int32_t n_agents, int compression, sim_error *err);
+/* Plan the variables: out says which observables, breakdowns and days
+ * (T_run = days + 1 time points are run; out->days, which lay points at,
+ * are stored).  n_levels 0: no breakdowns.  SIM_EINPUT when a run's chunk
+ * would not fit HDF5's 4 GiB chunk limit. */
+int layout_init(layout *lay, const sim_model_type *model, int32_t S, int32_t P, int32_t R, int32_t T_run,
+                const engine_output *out, int32_t n_levels, int32_t n_agents, int compression, sim_error *err);
 void layout_free(layout *lay);
 
 /* The plan as text, one line per variable (name, type, values per run,
@@ -85,9 +99,9 @@ char *layout_describe(const layout *lay);
 /* The element offset of run's chunk in variable v (rank 4 or 5). */
 int layout_chunk_offset(const layout *lay, int v, long long run, uint64_t *off);
 
-/* One run's values as engine_replicate wrote them into per-thread buffers:
- * data[k * T + t]; by_generation[(k * T + t) * G + g]; by_level[(k * T + t)
- * * net_levels + l] (levels beyond net_levels, deeper than this run's
+/* One run's values as engine_replicate wrote them into per-thread buffers,
+ * for every day t of 0..T_run-1: data[k * T_run + t]; by_generation[(k *
+ * T_run + t) * G + g]; by_level[(k * T_run + t) * net_levels + l] (levels beyond net_levels, deeper than this run's
  * organization, are stored as fill values); agents[f * N + i]. */
 typedef struct layout_run {
     const double *data;

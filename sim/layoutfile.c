@@ -17,14 +17,21 @@
 
 enum { D_SCN, D_POINT, D_REP, D_TIME };
 
+#define UNC_TEXT 1024                      /* bytes of text per uncertain key */
+#define UNC_CHUNK ((size_t)1 << 16)        /* values per chunk of an uncertain key's variable */
+
 struct layout_file {
     const layout *lay;
     out_file *out;
     out_spec spec;
-    out_dim dims[7];
+    out_dim dims[8];
     out_var *vars;
-    out_attr attrs[24];
-    char *coords;          /* the swept parameters, space separated */
+    out_attr attrs[36];
+    char *coords;          /* the swept and uncertain parameters (and draw), space separated */
+    char *unc_names;       /* the uncertain parameters, space separated */
+    out_attr *unc_attrs;   /* [2 j], [2 j + 1]: distribution and kept_by of uncertain key j */
+    char *unc_text;        /* [j * UNC_TEXT]: long_name, then kept_by, of uncertain key j */
+    int unc_var;           /* index of the first uncertain key's variable; the draw variable follows */
     double *param_values;  /* [j * P + p] */
     int32_t *org;          /* [5][N]: level, generation, team, manager, department */
     const char **team_name, **dept_name; /* [N]: each agent's team and department names
@@ -39,6 +46,9 @@ static void file_free(layout_file *lf)
     if (!lf) return;
     free(lf->vars);
     free(lf->coords);
+    free(lf->unc_names);
+    free(lf->unc_attrs);
+    free(lf->unc_text);
     free(lf->param_values);
     free(lf->org);
     free(lf->team_name);
@@ -70,6 +80,38 @@ static const char *const org_long[5] = {"level in the hierarchy (0 = chief offic
                                         "manager's agent number (-1 for the chief officer)",
                                         "department number (agent_department_name: its name)"};
 
+/* The values of the uncertain keys and the draw of each replicate, written
+ * one variable at a time (R values of memory). */
+static int write_draws(layout_file *lf, const experiment *ex, int has_draw, sim_error *err)
+{
+    const size_t R = (size_t)lf->lay->R;
+    double *v = malloc(R * sizeof *v);
+    int32_t *d = has_draw ? malloc(R * sizeof *d) : NULL;
+    gsl_rng *g = rng_gsl_alloc();
+    int rc = !v || (has_draw && !d) || !g ? sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory") : SIM_OK;
+    for (int j = 0; !rc && j < ex->unc.n; j++) {
+        for (size_t r = 0; r < R; r++) {
+            /* the replicates of a draw share its value */
+            uint32_t draw = experiment_draw_of(ex, (int32_t)r);
+            if (r > 0 && draw == experiment_draw_of(ex, (int32_t)r - 1))
+                v[r] = v[r - 1];
+            else
+                v[r] = uncertainty_value(&ex->unc.p[j], g, ex->seed, draw);
+        }
+        rc = output_write(lf->out, lf->unc_var + j, v);
+        /* the distribution, and the scenarios that keep their own value */
+        if (!rc) rc = output_put_var_attr(lf->out, lf->unc_var + j, &lf->unc_attrs[2 * j]);
+        if (!rc && lf->unc_attrs[2 * j + 1].text[0])
+            rc = output_put_var_attr(lf->out, lf->unc_var + j, &lf->unc_attrs[2 * j + 1]);
+    }
+    for (size_t r = 0; !rc && has_draw && r < R; r++) d[r] = (int32_t)experiment_draw_of(ex, (int32_t)r);
+    if (!rc && has_draw) rc = output_write(lf->out, lf->unc_var + ex->unc.n, d);
+    free(v);
+    free(d);
+    if (g) gsl_rng_free(g);
+    return rc;
+}
+
 int layout_file_create(const layout *lay, const layout_meta *meta, const char *tmp, const char *path,
                        layout_file **out, sim_error *err)
 {
@@ -81,18 +123,23 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     *out = NULL;
     if (!lf) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     lf->lay = lay;
-    size_t clen = 1;
+    const int K = ex->unc.n, has_draw = K > 0 && ex->unc.per_draw > 1;
+    size_t clen = 8, ulen = 1;
     for (int j = 0; j < ex->n_params; j++) clen += strlen(ex->params[j]) + 1;
     /* the names of each agent's team and department (network.h) */
     const int has_names = has_org && net->team_names && net->department && net->department_names;
-    lf->vars = calloc((size_t)lay->n_vars + 2 + (size_t)ex->n_params + 7, sizeof *lf->vars);
-    lf->coords = calloc(clen, 1);
+    for (int j = 0; j < K; j++) ulen += strlen(ex->unc.p[j].path) + 1;
+    lf->vars = calloc((size_t)lay->n_vars + 2 + (size_t)ex->n_params + 7 + 4 + (size_t)K + 1, sizeof *lf->vars);
+    lf->coords = calloc(clen + ulen, 1);
+    lf->unc_names = calloc(ulen, 1);
+    lf->unc_attrs = calloc(2 * (size_t)K + 1, sizeof *lf->unc_attrs);
+    lf->unc_text = calloc((size_t)K * 2 * UNC_TEXT + 1, 1);
     lf->param_values = malloc(P * (size_t)(ex->n_params ? ex->n_params : 1) * sizeof *lf->param_values);
     lf->org = has_org ? malloc(5 * N * sizeof *lf->org) : NULL;
     lf->team_name = has_names ? malloc(N * sizeof *lf->team_name) : NULL;
     lf->dept_name = has_names ? malloc(N * sizeof *lf->dept_name) : NULL;
-    if (!lf->vars || !lf->coords || !lf->param_values || (has_org && !lf->org) ||
-        (has_names && (!lf->team_name || !lf->dept_name))) {
+    if (!lf->vars || !lf->coords || !lf->unc_names || !lf->unc_attrs || !lf->unc_text || !lf->param_values ||
+        (has_org && !lf->org) || (has_names && (!lf->team_name || !lf->dept_name))) {
         file_free(lf);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
@@ -102,29 +149,45 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
         for (size_t p = 0; p < P; p++)
             lf->param_values[(size_t)j * P + p] = ex->points[p * (size_t)ex->n_params + (size_t)j];
     }
-    const char *coords = ex->n_params ? lf->coords : NULL;
+    /* the uncertain keys are coordinates over replicate */
+    for (int j = 0; j < K; j++) {
+        if (j) strcat(lf->unc_names, " ");
+        strcat(lf->unc_names, ex->unc.p[j].path);
+        if (lf->coords[0]) strcat(lf->coords, " ");
+        strcat(lf->coords, ex->unc.p[j].path);
+    }
+    if (has_draw) strcat(lf->coords, " draw");
+    const char *coords = lf->coords[0] ? lf->coords : NULL;
 
     /* dimensions */
     int nd = 0, d_gen = -1, d_lev = -1, d_agent = -1;
-    lf->dims[nd++] = (out_dim){"scenario", (size_t)lay->S, "what-if scenario", NULL, (const char *const *)ex->names};
-    lf->dims[nd++] = (out_dim){"point", P, "sweep point (index into the swept parameters' values)", NULL, NULL};
+    lf->dims[nd++] = (out_dim){"scenario", (size_t)lay->S, "what-if scenario", NULL, (const char *const *)ex->names,
+                               NULL};
+    lf->dims[nd++] = (out_dim){"point", P, "sweep point (index into the swept parameters' values)", NULL, NULL, NULL};
     lf->dims[nd++] = (out_dim){"replicate", (size_t)lay->R,
-                               "replicate number (random stream, shared by every scenario and point)", NULL, NULL};
+                               "replicate number (random stream, shared by every scenario and point)", NULL, NULL,
+                               NULL};
     /* with run.start_date, CF units that readers (xarray) decode to dates */
     snprintf(lf->time_units, sizeof lf->time_units, "days%s%s", ex->start_date[0] ? " since " : "", ex->start_date);
     lf->dims[nd++] = (out_dim){"time", (size_t)lay->T, "day of the simulation (0 = initial state)", lf->time_units,
-                               NULL};
+                               NULL, lay->days};
     if (lay->n_levels) {
         d_gen = nd;
-        lf->dims[nd++] = (out_dim){"generation", NET_GENERATIONS, "generation", NULL, network_generation_names};
+        lf->dims[nd++] = (out_dim){"generation", NET_GENERATIONS, "generation", NULL, network_generation_names, NULL};
         d_lev = nd;
         lf->dims[nd++] = (out_dim){"level", (size_t)lay->n_levels, "level in the hierarchy (0 = chief officer)",
-                                   NULL, NULL};
+                                   NULL, NULL, NULL};
+    }
+    int d_param = -1;
+    if (ex->unit) {
+        d_param = nd;
+        lf->dims[nd++] = (out_dim){"parameter", (size_t)ex->n_params, "swept key (the sweep's parameters)", NULL,
+                                   (const char *const *)ex->params, NULL};
     }
     if (N) {
         d_agent = nd;
         lf->dims[nd++] = (out_dim){"agent", N, net->ids ? "agent id (from the org chart)" : "agent number", NULL,
-                                   net->ids ? (const char *const *)net->ids : NULL};
+                                   net->ids ? (const char *const *)net->ids : NULL, NULL};
     }
 
     /* variables: the per-run ones first, in plan order */
@@ -151,6 +214,39 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     for (int j = 0; j < ex->n_params; j++)
         lf->vars[nv++] = (out_var){ex->params[j], "swept parameter", NULL, OUT_F64, 1, {D_POINT},
                                    lf->param_values + (size_t)j * P, {0}, 0, NULL};
+    if (ex->unit) {
+        lf->vars[nv++] = (out_var){"sweep_unit", "the design in the unit cube, before the mapping onto each key's "
+                                   "range (and rounding of whole-number keys)", "1", OUT_F64, 2, {D_POINT, d_param},
+                                   ex->unit, {0}, 0, NULL};
+        lf->vars[nv++] = (out_var){"sweep_min", "lower end of the swept key's range", NULL, OUT_F64, 1, {d_param},
+                                   ex->range_min, {0}, 0, NULL};
+        lf->vars[nv++] = (out_var){"sweep_max", "upper end of the swept key's range", NULL, OUT_F64, 1, {d_param},
+                                   ex->range_max, {0}, 0, NULL};
+        lf->vars[nv++] = (out_var){"sweep_log_scale", "1 when the range is mapped log-uniformly (scale: log)", "1",
+                                   OUT_INT32, 1, {d_param}, ex->log_scale, {0}, 0, NULL};
+    }
+    lf->unc_var = nv;
+    for (int j = 0; j < K; j++) {
+        const unc_param *q = &ex->unc.p[j];
+        const param_value *pv = scenario_find(ex->scenarios[0], q->path);
+        char *long_name = lf->unc_text + (size_t)j * 2 * UNC_TEXT, *kept = long_name + UNC_TEXT;
+        snprintf(long_name, UNC_TEXT, "%s%s%s%s: the value of the replicate's parameter draw", q->path,
+                 pv && pv->def->unit[0] ? " (" : "", pv ? pv->def->unit : "", pv && pv->def->unit[0] ? ")" : "");
+        size_t klen = 0;
+        for (int sc = 0; ex->unc_fixed && sc < ex->n_scenarios && klen < UNC_TEXT - 70; sc++)
+            if (ex->unc_fixed[(size_t)sc * (size_t)K + (size_t)j])
+                klen += (size_t)snprintf(kept + klen, UNC_TEXT - klen, "%s%.64s", klen ? " " : "", ex->names[sc]);
+        lf->unc_attrs[2 * j] = (out_attr){"distribution", q->text, 0, 0};
+        lf->unc_attrs[2 * j + 1] = (out_attr){"kept_by", kept, 0, 0};
+        size_t chunk = (size_t)lay->R < UNC_CHUNK ? (size_t)lay->R : UNC_CHUNK;
+        /* no units: xarray would turn a key in days into time deltas (the unit is in long_name) */
+        lf->vars[nv++] = (out_var){q->path, long_name, NULL, OUT_F64, 1, {D_REP}, NULL, {chunk}, 0, NULL};
+    }
+    if (has_draw) {
+        size_t chunk = (size_t)lay->R < UNC_CHUNK ? (size_t)lay->R : UNC_CHUNK;
+        lf->vars[nv++] = (out_var){"draw", "parameter draw of the replicate: replicates with the same draw share "
+                                   "their parameter values", "1", OUT_INT32, 1, {D_REP}, NULL, {chunk}, 0, NULL};
+    }
     for (int k = 0; has_org && k < 4 + has_names; k++) {
         int32_t *col = lf->org + (size_t)k * N;
         for (size_t i = 0; i < N; i++)
@@ -191,6 +287,19 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     a[na++] = (out_attr){"experiment_file", ex->file, 0, 0};
     a[na++] = (out_attr){"baseline", ex->names[ex->baseline], 0, 0};
     a[na++] = (out_attr){"sweep_method", ex->method, 0, 0};
+    if (!strcmp(ex->method, "saltelli")) {
+        a[na++] = (out_attr){"sweep_points", NULL, (double)ex->sweep_points, 1};
+        a[na++] = (out_attr){"sweep_design", "Saltelli: points 0..N-1 are A, N..2N-1 are B, (2+i)N..(3+i)N-1 are "
+                             "AB_i (A with column i from B), N = sweep_points, i in parameter order", 0, 0};
+    } else if (!strcmp(ex->method, "morris")) {
+        a[na++] = (out_attr){"sweep_trajectories", NULL, ex->trajectories, 1};
+        a[na++] = (out_attr){"sweep_levels", NULL, ex->levels, 1};
+        a[na++] = (out_attr){"sweep_design", "Morris: trajectory t is points t(k+1)..t(k+1)+k; each point moves one "
+                             "key by p/(2(p-1)) of the unit cube from the one before (sweep_unit)", 0, 0};
+    } else if (ex->unit) {
+        a[na++] = (out_attr){"sweep_points", NULL, (double)ex->sweep_points, 1};
+    }
+    a[na++] = (out_attr){"output_every", NULL, ex->output.every, 1};
     a[na++] = (out_attr){"seed", NULL, ex->seed, 1};
     a[na++] = (out_attr){"replicates", NULL, ex->replicates, 1};
     a[na++] = (out_attr){"days", NULL, ex->days, 1};
@@ -205,10 +314,16 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     a[na++] = (out_attr){"host", lf->host, 0, 0};
     a[na++] = (out_attr){"created", lf->created, 0, 0};
     a[na++] = (out_attr){"history", meta->command_line ? meta->command_line : "", 0, 0};
+    if (K > 0) {
+        a[na++] = (out_attr){"uncertain_parameters", lf->unc_names, 0, 0};
+        a[na++] = (out_attr){"replicates_per_draw", NULL, ex->unc.per_draw, 1};
+        a[na++] = (out_attr){"parameter_draws", NULL, ex->n_draws, 1};
+    }
     a[na++] = (out_attr){"experiment", ex->definition, 0, 0};
 
     lf->spec = (out_spec){lf->dims, nd, lf->vars, nv, lf->attrs, na, lay->compression};
     int rc = output_create(tmp, path, &lf->spec, &lf->out, err);
+    if (!rc && K > 0) rc = write_draws(lf, ex, has_draw, err);
     if (rc) {
         output_close(lf->out, 0, err);
         file_free(lf);

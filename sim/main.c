@@ -2,6 +2,7 @@
  * only place that prints errors and chooses exit codes: 0 success, 2 bad
  * input (usage, scenario, an input file missing or not a regular file,
  * existing output without --force), 1 anything else (I/O, memory). */
+#include <errno.h>
 #include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include "registry.h"
 #include "report.h"
 #include "scenario.h"
+#include "sensitivity.h"
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
@@ -84,6 +86,45 @@ static int command_report(const cli_options *opt)
     return 0;
 }
 
+/* A whole number in [lo, hi] from an option's text, or -1 after a usage error. */
+static long long option_number(const char *option, const char *text, long long lo, long long hi)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || *end || errno || v < lo || v > hi) {
+        usage_error("sensitivity: %s wants a whole number from %lld to %lld, got '%s'", option, lo, hi, text);
+        return -1;
+    }
+    return v;
+}
+
+static int command_sensitivity(const cli_options *opt)
+{
+    sim_error err;
+    sensitivity_options so = {opt->outcome, -1, opt->scenario, opt->group, opt->difference, REPORT_TEXT, 1000, 1,
+                              registry_model};
+    sim_error_clear(&err);
+    if (opt->format && report_parse_format(opt->format, &so.format, &err)) return usage_error("%s", err.msg);
+    if (opt->day) {
+        long long v = option_number("--day", opt->day, 0, 1000000);
+        if (v < 0) return 2;
+        so.day = (int32_t)v;
+    }
+    if (opt->bootstrap) {
+        long long v = option_number("--bootstrap", opt->bootstrap, 0, 1000000);
+        if (v < 0) return 2;
+        so.bootstrap = (int)v;
+    }
+    if (opt->boot_seed) {
+        long long v = option_number("--seed", opt->boot_seed, 0, 4294967295LL);
+        if (v < 0) return 2;
+        so.seed = (uint32_t)v;
+    }
+    if (sensitivity_write(opt->scenario_path, &so, stdout, &err)) return report(&err);
+    return 0;
+}
+
 static int command_params(const cli_options *opt)
 {
     size_t n;
@@ -95,8 +136,9 @@ static int command_params(const cli_options *opt)
             fputs(md, stdout);
             printf("\n## Experiment files\n\n"
                    "The top-level keys of an experiment file (`adoptsim experiment`), besides `scenarios` "
-                   "(name: overrides of the base) and `sweep.parameters` (key path: list of values or "
-                   "`{min, max}`):\n\n");
+                   "(name: overrides of the base), `sweep.parameters` (key path: list of values or "
+                   "range `{min, max[, scale: log]}`) and `uncertainty` (key path: distribution; also in "
+                   "scenario files, see README.md, Uncertainty):\n\n");
             fputs(ex_md, stdout);
         }
         free(md);
@@ -106,8 +148,8 @@ static int command_params(const cli_options *opt)
     for (size_t t = 0; t < n; t++)
         for (const param_def *p = tables[t]; p->path; p++)
             printf("%-44s %-10s %-8s %s\n", p->path, p->def[0] ? p->def : "\"\"", p->unit, p->help);
-    printf("\nexperiment files (adoptsim experiment), top-level keys besides scenarios and "
-           "sweep.parameters:\n");
+    printf("\nexperiment files (adoptsim experiment), top-level keys besides scenarios, sweep.parameters and "
+           "uncertainty:\n");
     for (const param_def *p = experiment_params; p->path; p++)
         printf("%-44s %-10s %-8s %s\n", p->path, p->def[0] ? p->def : "\"\"", p->unit, p->help);
     return 0;
@@ -145,6 +187,7 @@ static void print_run_summary(const experiment *ex, const pipeline_summary *sum,
     }
     printf("\n");
     for (int k = 0; k < m->n_observables; k++) {
+        if (!ex->output.keep[k]) continue;
         printf("  %-22s", m->observables[k].name);
         for (int j = 0; j < sum->n_days; j++) printf(" %14.6g", sum->means[k * sum->n_days + j]);
         printf("\n");
@@ -260,6 +303,9 @@ static int command_experiment(const cli_options *opt, int argc, char **argv)
             printf("%s: ok (experiment: %d scenario(s) x %d point(s) x %d replicate(s) = %lld runs of model %s)\n",
                    opt->scenario_path, ex->n_scenarios, ex->n_points, (int)ex->replicates,
                    (long long)ex->n_scenarios * ex->n_points * ex->replicates, ex->model->name);
+        if (!opt->quiet && ex->unc.n > 0)
+            printf("%s: %d uncertain key(s), %d parameter draw(s) of %d replicate(s)\n", opt->scenario_path,
+                   ex->unc.n, (int)ex->n_draws, (int)ex->unc.per_draw);
         experiment_free(ex);
         return 0;
     }
@@ -288,9 +334,16 @@ static int command_run(const cli_options *opt, int argc, char **argv)
     }
     if (!rc) rc = registry_validate(scn, &err);
     if (!rc) registry_warnings(scn, &warnings);
+    /* a run is an experiment of this one scenario, with the file's
+     * uncertainty section (check checks it too) */
+    if (!rc) rc = experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err);
+    if (!rc) rc = experiment_uncertainty_from_file(ex, opt->scenario_path, &registry_catalog, &err);
+    for (int i = 0; !rc && i < ex->warnings.n; i++) sim_warnings_add(&warnings, &ex->warnings.items[i]);
+    if (rc) name_option(opt, &err);
     if (!rc && !strcmp(opt->command, "check")) {
         rc = network_build(scn, (uint32_t)scenario_int(scn, "run.seed"), &net, &err);
         if (!rc) rc = model_check_network(registry_scenario_model(scn), scn, net, &err);
+        if (!rc && ex->unc.n > 0) rc = pipeline_check(ex, &err); /* every draw against the network */
         if (!rc) print_warnings(opt, &warnings);
         /* an edge list without declared nodes has only the nodes with ties */
         int undeclared = !rc && !strcmp(scenario_string(scn, "network.type"), "edgelist") &&
@@ -300,14 +353,18 @@ static int command_run(const cli_options *opt, int argc, char **argv)
                    undeclared ? " found: the ids with ties (declare others with network.nodes or network.node_file)"
                               : "",
                    (long long)(network_arcs(net) / 2));
+        if (!rc && !opt->quiet && ex->unc.n > 0)
+            printf("%s: %d uncertain key(s), %d parameter draw(s) of %d replicate(s)\n", opt->scenario_path,
+                   ex->unc.n, (int)ex->n_draws, (int)ex->unc.per_draw);
         network_free(net);
+        experiment_free(ex);
         scenario_free(scn);
         sim_warnings_free(&warnings);
         return rc ? report(&err) : 0;
     }
-    if (!rc) rc = experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err);
     scenario_free(scn);
     if (rc) {
+        experiment_free(ex);
         sim_warnings_free(&warnings);
         return report(&err);
     }
@@ -339,6 +396,7 @@ int main(int argc, char **argv)
     if (code >= 0) return code;
     if (!strcmp(opt.command, "params")) return command_params(&opt);
     if (!strcmp(opt.command, "report")) return command_report(&opt);
+    if (!strcmp(opt.command, "sensitivity")) return command_sensitivity(&opt);
     if (!strcmp(opt.command, "experiment") ||
         (!strcmp(opt.command, "check") && is_experiment_file(opt.scenario_path)))
         return command_experiment(&opt, argc, argv);

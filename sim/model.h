@@ -64,6 +64,8 @@ typedef struct sim_outcome {
     const char *unit;        /* "agents", "percent", "dollars/agent", "days" */
     int decimals;            /* in text and Markdown */
     const char *note;        /* FIRST_DAY: what the day means, lower case (NULL: none) */
+    int lower_is_better;     /* VALUE: less is better (a cost): what "better than the baseline" and the
+                                ranks of a file with parameter draws mean; 0: more is better */
 } sim_outcome;
 
 /* What a model sees of the run.  Owned by the engine; valid during the call. */

@@ -7,6 +7,7 @@
  * (edge-list files); network_internal.h is what they share. */
 #include "network.h"
 #include "network_internal.h"
+#include "memory.h"
 #include "parallel.h"
 
 #include <stdio.h>
@@ -124,7 +125,7 @@ int network_alloc_col(sim_network *net, sim_error *err)
     if ((uint64_t)total > SIZE_MAX / sizeof *net->col - 1)
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL,
                              "network of %lld ties is too large", (long long)total);
-    net->col = malloc((size_t)(total > 0 ? total : 1) * sizeof *net->col);
+    net->col = sim_alloc_large((size_t)total, sizeof *net->col);
     if (!net->col)
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL,
                              "out of memory for %lld ties", (long long)total);
@@ -133,7 +134,7 @@ int network_alloc_col(sim_network *net, sim_error *err)
 
 int network_alloc_row(sim_network *net, sim_error *err)
 {
-    net->row = calloc((size_t)net->n + 1, sizeof *net->row);
+    net->row = sim_calloc_large((size_t)net->n + 1, sizeof *net->row);
     if (!net->row)
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL,
                              "out of memory for %d agents", (int)net->n);

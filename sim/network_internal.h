@@ -72,7 +72,8 @@ char **network_names_numbered(int32_t n);
 void network_names_free(char **names, int32_t n);
 
 /* Allocate row (n+1 zeros) / col (for the total in row[n], at least one
- * element); SIM_ENOMEM with err filled when out of memory. */
+ * element), large ones in huge pages (memory.h); SIM_ENOMEM with err
+ * filled when out of memory. */
 int network_alloc_row(sim_network *net, sim_error *err);
 int network_alloc_col(sim_network *net, sim_error *err);
 

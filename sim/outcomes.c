@@ -52,19 +52,32 @@ static void resolve_days(outcome_grid *g, const int32_t *req_days, int n_req)
 {
     static const int32_t defaults[] = {90, 180, 365};
     const int32_t *req = n_req ? req_days : defaults;
-    const int32_t last = g->f->T - 1;
+    const int32_t last = g->f->last_day;
     if (!n_req) n_req = 3;
     g->n_days = 0;
     for (int i = 0; i < n_req && i < OUTCOMES_MAX_DAYS; i++) {
-        int32_t d = req[i] > last ? last : req[i];
+        const int32_t want = req[i] > last ? last : req[i];
+        const int t = result_file_time_index(g->f, want);
+        const int32_t d = g->f->days[t];
         int k = 0;
         while (k < g->n_days && g->days[k] < d) k++;
         if (k == g->n_days || g->days[k] != d) {
             memmove(&g->days[k + 1], &g->days[k], (size_t)(g->n_days - k) * sizeof g->days[0]);
             memmove(g->clipped[k + 1], g->clipped[k], (size_t)(g->n_days - k) * sizeof g->clipped[0]);
+            memmove(g->moved[k + 1], g->moved[k], (size_t)(g->n_days - k) * sizeof g->moved[0]);
+            memmove(&g->index[k + 1], &g->index[k], (size_t)(g->n_days - k) * sizeof g->index[0]);
             g->days[k] = d;
+            g->index[k] = t;
             g->clipped[k][0] = '\0';
+            g->moved[k][0] = '\0';
             g->n_days++;
+        }
+        if (want != d) {
+            char item[16];
+            size_t len = strlen(g->moved[k]);
+            snprintf(item, sizeof item, "%d", (int)want);
+            if (len + strlen(item) + 3 < sizeof g->moved[k])
+                snprintf(g->moved[k] + len, sizeof g->moved[k] - len, "%s%s", len ? ", " : "", item);
         }
         if (req[i] > last) {
             char *c = g->clipped[k];
@@ -97,6 +110,7 @@ static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *
     const size_t T = (size_t)f->T, R = (size_t)f->R;
     c->runs = (size_t)f->S * (size_t)f->P * R;
     for (int o = 0; o < g->n_out; o++) {
+        if (g->lacks[o]) continue;
         if (obs_slot(c, g->out[o].observable) < 0 || (g->out[o].of && obs_slot(c, g->out[o].of) < 0))
             return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "too many observables in the outcomes");
     }
@@ -104,8 +118,10 @@ static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *
     for (int i = 0; i < c->n_obs; i++)
         if (!(c->at[i] = malloc((size_t)g->n_days * c->runs * sizeof(double)))) return no_memory(err);
     for (int o = 0; o < g->n_out; o++)
-        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && !(c->first[o] = malloc(c->runs * sizeof(double))))
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && !g->lacks[o] &&
+            !(c->first[o] = malloc(c->runs * sizeof(double))))
             return no_memory(err);
+    if (c->n_obs == 0) return SIM_OK;
 
     size_t block = BLOCK_BYTES / ((size_t)c->n_obs * T * sizeof(double));
     if (block < 1) block = 1;
@@ -124,17 +140,17 @@ static int read_columns(outcome_grid *g, result_file *f, columns *c, sim_error *
                     for (int i = 0; i < c->n_obs; i++)
                         for (int k = 0; k < g->n_days; k++) {
                             const double *row = rows + ((size_t)i * block + j) * T;
-                            c->at[i][(size_t)k * c->runs + run] = row[g->days[k]];
+                            c->at[i][(size_t)k * c->runs + run] = row[g->index[k]];
                         }
                     for (int o = 0; o < g->n_out; o++) {
                         const sim_outcome *oc = &g->out[o];
-                        if (oc->kind != SIM_OUTCOME_FIRST_DAY) continue;
+                        if (oc->kind != SIM_OUTCOME_FIRST_DAY || g->lacks[o]) continue;
                         const double *x = rows + ((size_t)obs_slot(c, oc->observable) * block + j) * T;
                         const double *y = oc->of ? rows + ((size_t)obs_slot(c, oc->of) * block + j) * T : NULL;
                         c->first[o][run] = NAN;
                         for (size_t t = 0; t < T; t++)
                             if (x[t] >= oc->share * (y ? y[t] : 1.0)) {
-                                c->first[o][run] = (double)t;
+                                c->first[o][run] = (double)f->days[t];
                                 break;
                             }
                     }
@@ -160,8 +176,118 @@ static double value_at(columns *c, const sim_outcome *oc, int k, size_t run)
     return den > 0 ? 100.0 * x / den : NAN;
 }
 
+/* Scratch of the uncertainty statistics: R values each. */
+typedef struct scratch {
+    double *x, *means;
+    int *start;          /* R + 1 */
+} scratch;
+
+/* x[0..n) (n > 0) in replicate order, from the replicates reps[0..n): the
+ * draws' means into sc->means (returns how many) and their groups in
+ * sc->start. */
+static int draw_means(const result_file *f, const double *x, const int *reps, int n, scratch *sc)
+{
+    int groups = 0;
+    for (int i = 0; i < n; i++) {
+        if (i == 0 || f->draw[reps[i]] != f->draw[reps[i - 1]]) sc->start[groups++] = i;
+    }
+    sc->start[groups] = n;
+    for (int gi = 0; gi < groups; gi++) {
+        double sum = 0;
+        for (int i = sc->start[gi]; i < sc->start[gi + 1]; i++) sum += x[i];
+        sc->means[gi] = sum / (sc->start[gi + 1] - sc->start[gi]);
+    }
+    return groups;
+}
+
+/* Outcome oc (VALUE or SHARE) of scenario s at point p, day k, under
+ * parameter uncertainty (outcomes.h); a holds its completed runs' values,
+ * ra their replicates (n of them); b the paired differences of replicates
+ * rb (nb of them; s is not the baseline). */
+static void compute_uncertain(const outcome_grid *g, const sim_outcome *oc, outcome_uncertain *u, const double *a,
+                              const int *ra, int n, const double *b, const int *rb, int nb, int paired, scratch *sc)
+{
+    const result_file *f = g->f;
+    u->present = 1;
+    u->runs = n;
+    u->share = u->d_share = u->q05 = u->q95 = u->d_q05 = u->d_q95 = NAN;
+    u->d = u->better = stats_none(0);
+    if (n == 0) {
+        u->v = stats_none(0);
+        return;
+    }
+    int groups = draw_means(f, a, ra, n, sc);
+    u->v = stats_mean_ci(sc->means, groups);
+    if (f->per_draw > 1) u->share = stats_variance_by_group(a, sc->start, groups).share;
+    memcpy(sc->x, a, (size_t)n * sizeof *a);
+    u->q05 = stats_quantile(sc->x, n, 0.05);
+    u->q95 = stats_quantile(sc->x, n, 0.95);
+    if (!paired) return;
+    u->pairs = nb;
+    if (nb == 0) return;
+    groups = draw_means(f, b, rb, nb, sc);
+    u->d = stats_mean_ci(sc->means, groups);
+    if (f->per_draw > 1) u->d_share = stats_variance_by_group(b, sc->start, groups).share;
+    double sum = 0;
+    for (int gi = 0; gi < groups; gi++) {
+        int wins = 0;
+        for (int i = sc->start[gi]; i < sc->start[gi + 1]; i++) wins += oc->lower_is_better ? b[i] < 0 : b[i] > 0;
+        sum += (double)wins / (sc->start[gi + 1] - sc->start[gi]);
+    }
+    u->better = stats_proportion_ci(sum / groups, groups);
+    memcpy(sc->x, b, (size_t)nb * sizeof *b);
+    u->d_q05 = stats_quantile(sc->x, nb, 0.05);
+    u->d_q95 = stats_quantile(sc->x, nb, 0.95);
+}
+
+/* The rank shares of outcome oc at day k, point p (outcomes.h). */
+static void compute_ranks(outcome_grid *g, columns *c, const sim_outcome *oc, int k, int o, int p)
+{
+    const result_file *f = g->f;
+    const int S = f->S;
+    double v[OUTCOMES_MAX_RANKED], in_draw[OUTCOMES_MAX_RANKED * OUTCOMES_MAX_RANKED];
+    int draws = 0, in = 0;
+    memset(in_draw, 0, sizeof in_draw);
+    for (int r = 0; r <= f->R; r++) {
+        /* a draw ends: its shares go into the total */
+        if (in > 0 && (r == f->R || f->draw[r] != f->draw[r - 1])) {
+            for (int s = 0; s < S; s++)
+                for (int i = 0; i < S; i++) {
+                    double *t = g->ranks + outcomes_index(g, k, o, s, p) * (size_t)S + (size_t)i;
+                    *t += in_draw[s * S + i] / in;
+                }
+            memset(in_draw, 0, sizeof in_draw);
+            in = 0;
+            draws++;
+        }
+        if (r == f->R) break;
+        int ok = 1;
+        for (int s = 0; s < S && ok; s++) {
+            ok = result_file_done(f, s, p, r);
+            if (ok) v[s] = value_at(c, oc, k, ((size_t)s * (size_t)f->P + (size_t)p) * (size_t)f->R + (size_t)r);
+            ok = ok && !isnan(v[s]);
+        }
+        if (!ok) continue;
+        for (int s = 0; s < S; s++) {
+            int ahead = 0, tied = 0;
+            for (int t = 0; t < S; t++) {
+                if (v[t] == v[s]) tied++;
+                else if (oc->lower_is_better ? v[t] < v[s] : v[t] > v[s]) ahead++;
+            }
+            for (int i = ahead; i < ahead + tied; i++) in_draw[s * S + i] += 1.0 / tied;
+        }
+        in++;
+    }
+    for (int s = 0; s < S; s++)
+        for (int i = 0; i < S; i++) {
+            double *t = g->ranks + outcomes_index(g, k, o, s, p) * (size_t)S + (size_t)i;
+            *t = draws ? *t / draws : NAN;
+        }
+    g->rank_draws[outcomes_index(g, k, o, 0, p)] = draws;
+}
+
 /* The outcomes at day k. */
-static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b)
+static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b, int *ra, int *rb, scratch *sc)
 {
     const result_file *f = g->f;
     const int base = f->baseline;
@@ -205,6 +331,7 @@ static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b
                     if (result_file_done(f, s, p, r)) {
                         a[n] = value_at(c, oc, k, run0 + (size_t)r);
                         undefined |= isnan(a[n]);
+                        ra[n] = r;
                         n++;
                     }
                 if (undefined) {
@@ -215,15 +342,23 @@ static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b
                 cell->v = stats_mean_ci(a, n);
                 if (n == 0) add_note(cell, "no completed runs");
                 else if (n == 1) add_note(cell, "n=1");
-                if (s == base) continue;
-                n = 0;
-                for (int r = 0; r < f->R; r++)
-                    if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r))
-                        b[n++] = value_at(c, oc, k, run0 + (size_t)r) - value_at(c, oc, k, base0 + (size_t)r);
-                cell->d = stats_mean_ci(b, n);
-                if (n == 0) add_note(cell, "no pairs with the baseline");
-                else if (n == 1 && cell->v.n != 1) add_note(cell, "paired n=1");
+                int nb = 0;
+                if (s != base) {
+                    for (int r = 0; r < f->R; r++)
+                        if (result_file_done(f, s, p, r) && result_file_done(f, base, p, r)) {
+                            b[nb] = value_at(c, oc, k, run0 + (size_t)r) - value_at(c, oc, k, base0 + (size_t)r);
+                            rb[nb++] = r;
+                        }
+                    cell->d = stats_mean_ci(b, nb);
+                    if (nb == 0) add_note(cell, "no pairs with the baseline");
+                    else if (nb == 1 && cell->v.n != 1) add_note(cell, "paired n=1");
+                }
+                if (g->unc)
+                    compute_uncertain(g, oc, outcomes_unc(g, k, o, s, p), a, ra, n, b, rb, nb,
+                                      s != base && f->S > 1, sc);
             }
+        if (g->ranked && (oc->kind == SIM_OUTCOME_VALUE || oc->kind == SIM_OUTCOME_SHARE))
+            for (int p = 0; p < f->P; p++) compute_ranks(g, c, oc, k, o, p);
     }
 }
 
@@ -231,7 +366,7 @@ static void compute_day(outcome_grid *g, columns *c, int k, double *a, double *b
 static void compute_first_day(outcome_grid *g, columns *c, int o, double *a, double *b)
 {
     const result_file *f = g->f;
-    const int base = f->baseline, last = f->T - 1;
+    const int base = f->baseline, last = f->days[f->T - 1]; /* the last stored day */
     for (int s = 0; s < f->S; s++)
         for (int p = 0; p < f->P; p++) {
             outcome_cell *cell = outcomes_cell(g, 0, o, s, p);
@@ -251,6 +386,10 @@ static void compute_first_day(outcome_grid *g, columns *c, int o, double *a, dou
                 cell->v = stats_mean_ci(a, n);
                 if (n == 0) add_note(cell, "no completed runs");
                 else if (n == 1) add_note(cell, "n=1");
+            }
+            if (f->T != f->last_day + 1) {
+                char kept[64];
+                add_note(cell, "resolution: the file keeps %s", result_file_days_kept(f, kept, sizeof kept));
             }
             cell->d = stats_none(0);
             if (s == base) continue;
@@ -281,27 +420,61 @@ int outcomes_compute(outcome_grid *g, result_file *f, const int32_t *days, int n
     g->n_out = f->model->n_outcomes;
     resolve_days(g, days, n_days);
     g->avail = calloc((size_t)g->n_out + 1, sizeof *g->avail);
-    g->cells = calloc((size_t)g->n_days * (size_t)(g->n_out ? g->n_out : 1) * (size_t)f->S * (size_t)f->P,
-                      sizeof *g->cells);
+    g->lacks = calloc((size_t)g->n_out + 1, sizeof *g->lacks);
+    const size_t n_cells = (size_t)g->n_days * (size_t)(g->n_out ? g->n_out : 1) * (size_t)f->S * (size_t)f->P;
+    g->cells = calloc(n_cells, sizeof *g->cells);
     double *a = malloc((size_t)f->R * sizeof *a), *b = malloc((size_t)f->R * sizeof *b);
+    int *ra = malloc((size_t)f->R * sizeof *ra), *rb = malloc((size_t)f->R * sizeof *rb);
+    scratch sc = {0};
+    int rc = !g->avail || !g->lacks || !g->cells || !a || !b || !ra || !rb ? no_memory(err) : SIM_OK;
+    if (!rc && f->n_unc > 0) {
+        /* parameter uncertainty: its statistics, and ranks among few enough scenarios */
+        g->unc = calloc(n_cells, sizeof *g->unc);
+        g->ranked = f->S >= 2 && f->S <= OUTCOMES_MAX_RANKED;
+        g->ranks = g->ranked ? calloc(n_cells * (size_t)f->S, sizeof *g->ranks) : NULL;
+        g->rank_draws = g->ranked ? calloc(n_cells, sizeof *g->rank_draws) : NULL;
+        sc.x = malloc((size_t)f->R * sizeof *sc.x);
+        sc.means = malloc((size_t)f->R * sizeof *sc.means);
+        sc.start = malloc(((size_t)f->R + 1) * sizeof *sc.start);
+        if (!g->unc || (g->ranked && (!g->ranks || !g->rank_draws)) || !sc.x || !sc.means || !sc.start)
+            rc = no_memory(err);
+    }
     columns c;
     memset(&c, 0, sizeof c);
-    int rc = !g->avail || !g->cells || !a || !b ? no_memory(err) : SIM_OK;
-    for (int o = 0; !rc && o < g->n_out; o++) g->avail[o] = g->out[o].kind != SIM_OUTCOME_PER_UNIT || f->S >= 2;
+    for (int o = 0; !rc && o < g->n_out; o++) {
+        const sim_outcome *oc = &g->out[o];
+        int x = result_file_observable(f, oc->observable), y = oc->of ? result_file_observable(f, oc->of) : -2;
+        if (x < 0 || !f->has[x]) g->lacks[o] = oc->observable;
+        else if (y != -2 && (y < 0 || !f->has[y])) g->lacks[o] = oc->of;
+        g->avail[o] = !g->lacks[o] && (oc->kind != SIM_OUTCOME_PER_UNIT || f->S >= 2);
+    }
     if (!rc && g->n_out) rc = read_columns(g, f, &c, err);
-    for (int k = 0; !rc && k < g->n_days; k++) compute_day(g, &c, k, a, b);
+    for (int k = 0; !rc && k < g->n_days; k++) compute_day(g, &c, k, a, b, ra, rb, &sc);
     for (int o = 0; !rc && o < g->n_out; o++)
-        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY) compute_first_day(g, &c, o, a, b);
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o]) compute_first_day(g, &c, o, a, b);
     columns_free(&c, g->n_out);
     free(a);
     free(b);
+    free(ra);
+    free(rb);
+    free(sc.x);
+    free(sc.means);
+    free(sc.start);
     return rc;
 }
 
 void outcomes_free(outcome_grid *g)
 {
     free(g->avail);
+    free(g->lacks);
     free(g->cells);
+    g->lacks = NULL;
+    free(g->unc);
+    free(g->ranks);
+    free(g->rank_draws);
     g->avail = NULL;
     g->cells = NULL;
+    g->unc = NULL;
+    g->ranks = NULL;
+    g->rank_draws = NULL;
 }

@@ -304,7 +304,7 @@ static int write_dim(out_file *f, int i)
     } else {
         int64_t *v = malloc((n ? n : 1) * sizeof *v);
         if (!v) return sim_error_set(f->err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-        for (hsize_t k = 0; k < n; k++) v[k] = (int64_t)k;
+        for (hsize_t k = 0; k < n; k++) v[k] = d->values ? (int64_t)d->values[k] : (int64_t)k;
         ds = create_dataset(f, d->name, H5T_STD_I64LE, 1, &n, NULL);
         if (ds >= 0 && n > 0) rc = H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, f->dxpl, v);
         free(v);
@@ -442,6 +442,11 @@ int output_write(out_file *f, int var, const void *data)
     if (H5Dwrite(f->ds[var], mem_type_of(v->type), H5S_ALL, H5S_ALL, f->dxpl, data) < 0)
         return h5_fail(f, "data of", v->name);
     return SIM_OK;
+}
+
+int output_put_var_attr(out_file *f, int var, const out_attr *a)
+{
+    return put_attr(f, f->ds[var], a);
 }
 
 /* fsync the file at path. */

@@ -36,7 +36,8 @@ typedef struct out_dim {
     size_t size;
     const char *long_name;
     const char *units;         /* NULL for none; "days" for time */
-    const char *const *labels; /* string coordinates (size labels); NULL: int64 0..size-1 */
+    const char *const *labels; /* string coordinates (size labels); NULL: int64 values */
+    const int32_t *values;     /* without labels: the coordinate's values; NULL: 0..size-1 */
 } out_dim;
 
 typedef struct out_var {
@@ -91,6 +92,9 @@ int output_write_chunk(out_file *f, int var, const uint64_t *off, const void *by
 
 /* Write all of variable var from data (its native type, row-major). */
 int output_write(out_file *f, int var, const void *data);
+
+/* Add attribute a (text or number) to variable var. */
+int output_put_var_attr(out_file *f, int var, const out_attr *a);
 
 /* Close everything.  keep: sync the file to disk and return the status;
  * otherwise (after an error) remove it.  f is freed either way.  A file HDF5

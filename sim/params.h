@@ -19,11 +19,14 @@
  *   PARAM_ENUM         int: the index of the value among the row's choices
  *                      (0 for the first), so a module's enum follows their order
  *   PARAM_STRING       const char *: owned by the scenario, valid while it lives.  With
- *                      max_len > 0 the row also takes a YAML list of 1..max_len names
- *                      ([Sales EMEA, "R&D, Legal"]), stored as one comma list, each name
- *                      quoted as in CSV when it holds a comma or a quote
- *                      (Sales EMEA, "R&D, Legal")
- *   PARAM_DOUBLE_LIST  param_list (max_len at most PARAM_LIST_MAX)
+ *                      max_len > 0 the row also takes a YAML list of 1..max_len free-text
+ *                      names ([Sales EMEA, "R&D, Legal"]: org-chart labels), stored as one
+ *                      comma list, each name quoted as in CSV when it holds a comma or a
+ *                      quote (Sales EMEA, "R&D, Legal")
+ *   PARAM_DOUBLE_LIST  param_list (max_len at most PARAM_LIST_MAX); a row whose
+ *                      default is "[]" also takes an empty list
+ *   PARAM_NAME_LIST    const char *: identifiers (observable names and the like)
+ *                      joined by commas ("" for none), owned by the scenario
  *
  * Rows without a binding (PARAM_UNBOUND, the zero value) are read with the
  * getters of scenario.h. */
@@ -38,7 +41,9 @@ typedef enum param_type {
     PARAM_DOUBLE,      /* finite double, bounds [min, max] */
     PARAM_STRING,      /* free text, e.g. a file path */
     PARAM_ENUM,        /* one of the '|'-separated words in choices */
-    PARAM_DOUBLE_LIST  /* YAML sequence of 1..max_len doubles, each within [min, max] */
+    PARAM_DOUBLE_LIST, /* YAML sequence of 1..max_len doubles, each within [min, max] */
+    PARAM_NAME_LIST    /* YAML sequence of 0..max_len names (letters, digits, _ . : -), or one name;
+                          stored joined by commas in param_value.s, their count in n */
 } param_type;
 
 /* How a row fills its field (see the table above). */
@@ -64,8 +69,8 @@ typedef struct param_def {
     double min, max;     /* inclusive bounds for INT, DOUBLE and each list element */
     const char *def;     /* default as YAML text: "0.01", "[0.2, 0.3]", "normal", "" */
     const char *choices; /* ENUM only: "normal|uniform|constant"; NULL otherwise */
-    int max_len;         /* DOUBLE_LIST: most elements allowed; STRING: most names of a YAML
-                            list taken (0: no list) */
+    int max_len;         /* DOUBLE_LIST and NAME_LIST: most elements allowed; STRING: most
+                            names of a YAML list taken (0: no list) */
     const char *help;    /* one line: what the parameter means */
     param_bind bind;     /* whether (and as what) the row fills a field */
     size_t offset;       /* bound rows: offsetof the field in the module's struct */

@@ -2,6 +2,7 @@
  * journal and assembles the results file (see pipeline.h). */
 #include "pipeline.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +26,11 @@
 typedef struct pipeline {
     const experiment *ex;
     const pipeline_options *opt;
-    int n_cfg;                /* scenarios x points; config c = s * n_points + p */
-    scenario **cfg;
+    int n_cfg;                /* scenarios x points; config c = s * n_points + p (each
+                                 worker makes the scenario of the config it runs: a
+                                 design of 10^5 points would hold 10^5 scenarios) */
     int *net_of;              /* config -> index into nets */
+    scenario **net_cfg;       /* [n_nets]: the first config built on each network */
     sim_network **nets;
     int n_nets;
     double t_network;
@@ -60,27 +63,61 @@ typedef struct pipeline {
 
 /* ---- configurations and networks ------------------------------------------------ */
 
+/* The model's checks against the network of configuration c (cfg) with
+ * each parameter draw (a drawn target share may round to nobody). */
+static int check_draws(pipeline *p, int c, const scenario *cfg, sim_error *err)
+{
+    const experiment *ex = p->ex;
+    const int s = c / ex->n_points;
+    scenario *scn = scenario_copy(cfg);
+    gsl_rng *g = rng_gsl_alloc();
+    double *values = malloc((size_t)ex->unc.n * sizeof *values);
+    int rc = !scn || !g || !values ? sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory") : SIM_OK;
+    for (int32_t d = 0; !rc && d < ex->n_draws; d++) {
+        uncertainty_draw(&ex->unc, g, ex->seed, (uint32_t)d, values);
+        rc = experiment_apply_draw(ex, s, scn, values, err);
+        if (!rc) rc = model_check_network(ex->model, scn, p->nets[p->net_of[c]], err);
+        if (rc) {
+            size_t len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len, " (scenario \"%s\", parameter draw %d)", ex->names[s],
+                     (int)d);
+        }
+    }
+    scenario_free(scn);
+    if (g) gsl_rng_free(g);
+    free(values);
+    return rc;
+}
+
 static int build_configs(pipeline *p, sim_error *err)
 {
     const experiment *ex = p->ex;
     double t0 = engine_clock();
     p->n_cfg = ex->n_scenarios * ex->n_points;
-    p->cfg = calloc((size_t)p->n_cfg, sizeof *p->cfg);
     p->net_of = calloc((size_t)p->n_cfg, sizeof *p->net_of);
     p->nets = calloc((size_t)p->n_cfg, sizeof *p->nets);
-    if (!p->cfg || !p->net_of || !p->nets) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    p->net_cfg = calloc((size_t)p->n_cfg, sizeof *p->net_cfg);
+    if (!p->net_cfg || !p->net_of || !p->nets) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     for (int c = 0; c < p->n_cfg; c++) {
-        int rc = experiment_config(ex, c / ex->n_points, c % ex->n_points, &p->cfg[c], err);
+        scenario *cfg = NULL;
+        int rc = experiment_config(ex, c / ex->n_points, c % ex->n_points, &cfg, err);
         if (rc) return rc;
         p->net_of[c] = -1;
-        for (int d = 0; d < c && p->net_of[c] < 0; d++)
-            if (experiment_same_network(p->cfg[c], p->cfg[d])) p->net_of[c] = p->net_of[d];
+        for (int d = 0; d < p->n_nets && p->net_of[c] < 0; d++)
+            if (experiment_same_network(cfg, p->net_cfg[d])) p->net_of[c] = d;
         if (p->net_of[c] < 0) {
-            rc = network_build(p->cfg[c], ex->seed, &p->nets[p->n_nets], err);
-            if (rc) return rc;
+            rc = network_build(cfg, ex->seed, &p->nets[p->n_nets], err);
+            if (rc) {
+                scenario_free(cfg);
+                return rc;
+            }
+            p->net_cfg[p->n_nets] = cfg;
             p->net_of[c] = p->n_nets++;
         }
-        if ((rc = model_check_network(ex->model, p->cfg[c], p->nets[p->net_of[c]], err))) return rc;
+        rc = model_check_network(ex->model, cfg, p->nets[p->net_of[c]], err);
+        if (!rc && ex->unc.n > 0) rc = check_draws(p, c, cfg, err);
+        if (p->net_cfg[p->net_of[c]] != cfg) scenario_free(cfg);
+        if (rc) return rc;
     }
     p->t_network = engine_clock() - t0;
     return SIM_OK;
@@ -91,16 +128,18 @@ static int build_configs(pipeline *p, sim_error *err)
 static int plan(pipeline *p, sim_error *err)
 {
     const sim_model_type *m = p->ex->model;
+    const engine_output *o = &p->ex->output;
     int grouped = 0, org = 1;
     int32_t n_levels = 0;
-    for (int k = 0; k < m->n_observables; k++) grouped |= m->observables[k].grouped;
+    for (int k = 0; k < m->n_observables; k++) grouped |= m->observables[k].grouped && o->keep[k];
+    grouped &= o->by_generation || o->by_level;
     for (int i = 0; i < p->n_nets; i++) {
         org &= p->nets[i]->generation && p->nets[i]->level;
         if (p->nets[i]->n_levels > n_levels) n_levels = p->nets[i]->n_levels;
     }
     if (!grouped || !org) n_levels = 0;
     int32_t agents = p->ex->agents && p->n_nets == 1 ? p->nets[0]->n : 0;
-    int rc = layout_init(&p->lay, m, p->ex->n_scenarios, p->ex->n_points, p->ex->replicates, p->ex->days + 1,
+    int rc = layout_init(&p->lay, m, p->ex->n_scenarios, p->ex->n_points, p->ex->replicates, p->ex->days + 1, o,
                          n_levels, agents, p->ex->compression, err);
     if (rc) return rc;
     p->layout_ready = 1;
@@ -112,6 +151,7 @@ static int plan(pipeline *p, sim_error *err)
     if (p->header) snprintf(p->header, n, "%s# layout\n%s", p->ex->definition, plan_text);
     free(plan_text);
     if (!p->header || !p->total_var) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    for (int k = 0; k < m->n_observables; k++) p->total_var[k] = -1;
     for (int v = 0; v < p->lay.n_vars; v++)
         if (p->lay.vars[v].kind == LAYOUT_TOTAL) p->total_var[p->lay.vars[v].source] = v;
     return SIM_OK;
@@ -297,8 +337,14 @@ static int open_output(pipeline *p, sim_error *err)
 
 /* ---- one run ------------------------------------------------------------------------- */
 
-/* Per-thread buffers, packer and the model state of the configuration last run. */
+/* Per-thread buffers, packer and the model state of the configuration (and
+ * parameter draw) last run. */
 typedef struct worker {
+    scenario *cfg;        /* the configuration state_cfg (made by the worker; with
+                             uncertainty, the draw state_draw's values set in it) */
+    int64_t state_draw;   /* the draw the state was allocated for (-1: none) */
+    gsl_rng *rng;         /* with uncertainty: for the draws */
+    double *draw_values;  /* with uncertainty: ex->unc.n values */
     double *data, *by_gen, *by_lev, *agents;
     double *values, *gen_values, *lev_values;
     void *state;
@@ -311,6 +357,9 @@ typedef struct worker {
 static void worker_free(const pipeline *p, worker *w)
 {
     if (w->state) p->ex->model->free(w->state);
+    scenario_free(w->cfg); /* after the state, which may point into it */
+    if (w->rng) gsl_rng_free(w->rng);
+    free(w->draw_values);
     free(w->data);
     free(w->by_gen);
     free(w->by_lev);
@@ -326,11 +375,17 @@ static void worker_free(const pipeline *p, worker *w)
 static int worker_alloc(const pipeline *p, worker *w)
 {
     const layout *lay = &p->lay;
-    size_t k = (size_t)lay->model->n_observables, T = (size_t)lay->T, L = (size_t)lay->n_levels;
+    size_t k = (size_t)lay->model->n_observables, T = (size_t)lay->T_run, L = (size_t)lay->n_levels;
     size_t F = lay->n_agents ? (size_t)lay->model->n_agent_fields * (size_t)lay->n_agents : 1;
     memset(w, 0, sizeof *w);
     w->state_cfg = -1;
+    w->state_draw = -1;
     layout_packer_init(&w->pk);
+    if (p->ex->unc.n > 0) {
+        w->rng = rng_gsl_alloc();
+        w->draw_values = malloc((size_t)p->ex->unc.n * sizeof *w->draw_values);
+        if (!w->rng || !w->draw_values) return 0;
+    }
     w->data = malloc(k * T * sizeof(double));
     w->by_gen = malloc(k * T * NET_GENERATIONS * sizeof(double));
     w->by_lev = malloc(k * T * (L ? L : 1) * sizeof(double));
@@ -353,23 +408,44 @@ static void do_run(pipeline *p, worker *w, long long run)
     const int32_t r = (int32_t)(run % R);
     const sim_network *net = p->nets[p->net_of[c]];
     const layout *lay = &p->lay;
-    sim_context ctx = {p->cfg[c], net, rng_key_make(p->ex->seed, 0), p->ex->days};
     int32_t net_levels = lay->n_levels ? net->n_levels : 0;
     sim_error e;
     sim_error_clear(&e);
 
-    if (w->state_cfg != c) {
+    /* the models read their parameters when they allocate their state:
+     * with uncertainty, a state per (configuration, draw) */
+    const int64_t draw = p->ex->unc.n > 0 ? (int64_t)experiment_draw_of(p->ex, r) : -1;
+    if (w->state_cfg != c || w->state_draw != draw) {
+        int rc = SIM_OK;
         if (w->state) m->free(w->state);
         w->state = NULL;
-        w->state_cfg = -1;
-        if (m->alloc(&ctx, &w->state, &e) != SIM_OK) {
+        if (w->state_cfg != c) {
+            scenario_free(w->cfg);
+            w->cfg = NULL;
+            w->state_cfg = -1;
+            rc = experiment_config(p->ex, c / p->ex->n_points, c % p->ex->n_points, &w->cfg, &e);
+        }
+        if (!rc && draw >= 0) {
+            /* the draw's values set in the configuration (every drawn key is
+             * set each time, so the previous draw's values do not linger) */
+            uncertainty_draw(&p->ex->unc, w->rng, p->ex->seed, (uint32_t)draw, w->draw_values);
+            rc = experiment_apply_draw(p->ex, c / p->ex->n_points, w->cfg, w->draw_values, &e);
+        }
+        sim_context actx = {w->cfg, net, rng_key_make(p->ex->seed, 0), p->ex->days};
+        if (!rc) rc = m->alloc(&actx, &w->state, &e);
+        if (rc != SIM_OK) {
+            w->state = NULL;
+            w->state_cfg = -1;
+            w->state_draw = -1;
 #pragma omp critical(pipeline)
             fail(p, &e);
             return;
         }
         w->state_cfg = c;
+        w->state_draw = draw;
     }
-    const size_t T = (size_t)lay->T;
+    sim_context ctx = {w->cfg, net, rng_key_make(p->ex->seed, 0), p->ex->days};
+    const size_t T = (size_t)lay->T_run;
     engine_series out = {w->data, T, net_levels ? w->by_gen : NULL, T * NET_GENERATIONS,
                          net_levels ? w->by_lev : NULL, T * (size_t)net_levels, net_levels};
     ctx.key = rng_key_make(p->ex->seed, (uint32_t)r);
@@ -446,15 +522,25 @@ static void run_all(pipeline *p)
 
 /* ---- the file ------------------------------------------------------------------------- */
 
-/* Milestone days of the run summary: 0, 30, 90, 180, 365 and the last. */
-static void summary_days(const pipeline *p, pipeline_summary *sum)
+/* Milestone days of the run summary: 0, 30, 90, 180, 365 and the last, each
+ * the stored day nearest to it (once); idx: their time indices in the file. */
+static void summary_days(const pipeline *p, pipeline_summary *sum, size_t *idx)
 {
     static const int32_t milestones[] = {0, 30, 90, 180, 365};
     const int32_t last = p->ex->days;
-    sum->n_days = 0;
+    const layout *lay = &p->lay;
+    int32_t want[PIPELINE_MAX_DAYS];
+    int n = 0;
     for (size_t i = 0; i < sizeof milestones / sizeof milestones[0]; i++)
-        if (milestones[i] < last) sum->days[sum->n_days++] = milestones[i];
-    sum->days[sum->n_days++] = last;
+        if (milestones[i] < last) want[n++] = milestones[i];
+    want[n++] = last;
+    sum->n_days = 0;
+    for (int i = 0; i < n; i++) {
+        int32_t t = engine_output_nearest(lay->days, lay->T, want[i]);
+        if (sum->n_days && idx[sum->n_days - 1] == (size_t)t) continue;
+        idx[sum->n_days] = (size_t)t;
+        sum->days[sum->n_days++] = lay->days[t];
+    }
 }
 
 /* Write every run in the index, in run order, into <OUT>.tmp, then publish
@@ -476,8 +562,7 @@ static int assemble(pipeline *p, pipeline_summary *sum, sim_error *err)
     int rc = SIM_OK;
     if (!completed || !buf || !lens || !values) rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     if (!rc && p->opt->summary) {
-        summary_days(p, sum);
-        for (int j = 0; j < sum->n_days; j++) idx[j] = (size_t)sum->days[j];
+        summary_days(p, sum, idx);
         if (!(sum->means = calloc((size_t)n_obs * (size_t)sum->n_days, sizeof *sum->means)))
             rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
@@ -500,11 +585,11 @@ static int assemble(pipeline *p, pipeline_summary *sum, sim_error *err)
         completed[run] = 1;
         in_file++;
         const unsigned char *chunk = rec + p->head;
-        for (int v = 0, k = 0; !rc && p->opt->summary && k < n_obs; v++) {
-            if (v == p->total_var[k]) {
+        for (int v = 0; !rc && p->opt->summary && v < lay->n_vars; v++) {
+            const int k = lay->vars[v].source;
+            if (lay->vars[v].kind == LAYOUT_TOTAL) {
                 rc = layout_unpack(lay, &pk, v, chunk, lens[v], idx, sum->n_days, values, err);
                 for (int j = 0; !rc && j < sum->n_days; j++) sum->means[k * sum->n_days + j] += values[j];
-                k++;
             }
             chunk += lens[v];
         }
@@ -512,7 +597,8 @@ static int assemble(pipeline *p, pipeline_summary *sum, sim_error *err)
     int closed = layout_file_close(lf, completed, rc == SIM_OK, err);
     if (!rc) rc = closed;
     if (!rc) rc = output_publish(p->tmp, p->opt->path, p->out_existed, err);
-    for (int i = 0; !rc && sum->means && i < n_obs * sum->n_days; i++) sum->means[i] /= (double)in_file;
+    for (int i = 0; !rc && sum->means && i < n_obs * sum->n_days; i++)
+        sum->means[i] = p->total_var[i / sum->n_days] < 0 ? NAN : sum->means[i] / (double)in_file;
     free(completed);
     free(buf);
     free(lens);
@@ -525,9 +611,11 @@ static int assemble(pipeline *p, pipeline_summary *sum, sim_error *err)
 
 static void pipeline_free(pipeline *p)
 {
-    for (int c = 0; c < p->n_cfg && p->cfg; c++) scenario_free(p->cfg[c]);
-    for (int i = 0; i < p->n_nets; i++) network_free(p->nets[i]);
-    free(p->cfg);
+    for (int i = 0; i < p->n_nets; i++) {
+        network_free(p->nets[i]);
+        scenario_free(p->net_cfg[i]);
+    }
+    free(p->net_cfg);
     free(p->nets);
     free(p->net_of);
     if (p->layout_ready) layout_free(&p->lay);

@@ -10,7 +10,7 @@
  * (layout_pack), so compression runs in parallel.
  *
  * Streaming, bounded memory: finished runs wait as compressed records in a
- * pending buffer of at most pending_bytes (64 MiB) and are committed to the
+ * pending buffer of at most pending_bytes (16 MiB) and are committed to the
  * journal <OUT>.journal (journal.h: written, then fdatasync) at least once a
  * commit interval (1 s) and whenever the buffer is full.  Memory does not
  * grow with the number of runs beyond an index of 13 bytes a run.  A command
@@ -50,7 +50,7 @@
 #include "experiment.h"
 
 #define PIPELINE_COMMIT_SECONDS 1.0
-#define PIPELINE_PENDING_BYTES ((size_t)64 << 20)
+#define PIPELINE_PENDING_BYTES ((size_t)16 << 20)
 #define PIPELINE_MAX_DAYS 6
 
 typedef struct pipeline_options {
@@ -83,7 +83,9 @@ typedef struct pipeline_summary {
     int32_t agents;
     long long ties;
     /* with opt->summary: observable k's mean over the runs in the file at
-     * days[j]: means[k * n_days + j] (malloc'd; pipeline_summary_free) */
+     * days[j] (the stored days nearest to the milestones): means[k * n_days
+     * + j], NaN for an observable the file does not keep (malloc'd;
+     * pipeline_summary_free) */
     int n_days;
     int32_t days[PIPELINE_MAX_DAYS];
     double *means;

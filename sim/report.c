@@ -3,6 +3,7 @@
  * (outcomes.c) and writes them as text, Markdown or CSV tables. */
 #include "report.h"
 #include "resultfile.h"
+#include "table.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -170,108 +171,6 @@ typedef struct report {
     sbuf missing_list;
 } report;
 
-/* ---- tables ---------------------------------------------------------------------------------- */
-
-typedef struct table {
-    int ncols, nrows;    /* nrows counts the header row */
-    char **cells;        /* [row * ncols + col] */
-    int *right;          /* [ncols]: right-aligned columns */
-    int oom;
-} table;
-
-static void table_init(table *t, int ncols)
-{
-    memset(t, 0, sizeof *t);
-    t->ncols = ncols;
-    if (!(t->right = calloc((size_t)ncols, sizeof *t->right))) t->oom = 1;
-}
-
-static int table_row(table *t)
-{
-    if (t->oom) return -1;
-    char **cells = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *cells);
-    if (!cells) {
-        t->oom = 1;
-        return -1;
-    }
-    t->cells = cells;
-    for (int j = 0; j < t->ncols; j++) cells[(size_t)t->nrows * (size_t)t->ncols + (size_t)j] = NULL;
-    return t->nrows++;
-}
-
-static void table_set(table *t, int row, int col, const char *text)
-{
-    if (row < 0 || col >= t->ncols || t->oom) return;
-    char **c = &t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
-    free(*c);
-    if (!(*c = strdup(text))) t->oom = 1;
-}
-
-static const char *table_get(const table *t, int row, int col)
-{
-    const char *c = t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
-    return c ? c : "";
-}
-
-static void table_free(table *t)
-{
-    for (size_t i = 0; t->cells && i < (size_t)t->nrows * (size_t)t->ncols; i++) free(t->cells[i]);
-    free(t->cells);
-    free(t->right);
-    t->cells = NULL;
-    t->right = NULL;
-}
-
-/* Markdown: a cell with its pipes escaped. */
-static void md_cell(FILE *out, const char *s)
-{
-    fputc(' ', out);
-    for (; *s; s++) {
-        if (*s == '|') fputc('\\', out);
-        fputc(*s, out);
-    }
-    fputs(" |", out);
-}
-
-/* Returns 0, or -1 when out of memory (nothing printed). */
-static int table_print(const table *t, report_format format, FILE *out)
-{
-    if (format == REPORT_MARKDOWN) {
-        for (int i = 0; i < t->nrows; i++) {
-            fputc('|', out);
-            for (int j = 0; j < t->ncols; j++) md_cell(out, table_get(t, i, j));
-            fputc('\n', out);
-            if (i == 0) {
-                fputc('|', out);
-                for (int j = 0; j < t->ncols; j++) fputs(t->right[j] ? "---:|" : "---|", out);
-                fputc('\n', out);
-            }
-        }
-        return 0;
-    }
-    int *width = calloc((size_t)t->ncols, sizeof *width);
-    if (!width) return -1;
-    for (int i = 0; i < t->nrows; i++)
-        for (int j = 0; j < t->ncols; j++) {
-            int w = (int)strlen(table_get(t, i, j));
-            if (w > width[j]) width[j] = w;
-        }
-    for (int i = 0; i < t->nrows; i++) {
-        fputs("    ", out);
-        for (int j = 0; j < t->ncols; j++) {
-            const char *c = table_get(t, i, j);
-            int last = j == t->ncols - 1;
-            if (t->right[j])
-                fprintf(out, "%*s%s", width[j], c, last ? "" : "  ");
-            else
-                fprintf(out, "%-*s%s", last ? 0 : width[j], c, last ? "" : "  ");
-        }
-        fputc('\n', out);
-    }
-    free(width);
-    return 0;
-}
-
 /* ---- text and Markdown ------------------------------------------------------------------------ */
 
 static void fmt_num(char *buf, size_t size, double v, int decimals, int sign)
@@ -428,7 +327,7 @@ static int print_table(report *rp, FILE *out, int k, int main_o, int extra_o)
                 table_set(&t, row, col++, buf);
             }
         }
-    if (!t.oom && table_print(&t, rp->opt->format, out)) t.oom = 1;
+    if (!t.oom && table_print(&t, rp->opt->format == REPORT_MARKDOWN, out)) t.oom = 1;
     int oom = t.oom;
     table_free(&t);
     return oom ? no_memory(f->err) : SIM_OK;
@@ -450,7 +349,7 @@ static void print_header(const report *rp, FILE *out)
     const int md = rp->opt->format == REPORT_MARKDOWN;
     const char *item = md ? "- " : "  ";
     const char *base = f->names[f->baseline];
-    const int last = f->T - 1;
+    const int last = f->last_day;
 
     if (md)
         fprintf(out, "# adoptsim report: %s\n\n", f->path);
@@ -463,6 +362,10 @@ static void print_header(const report *rp, FILE *out)
     fprintf(out, "\n");
     fprintf(out, "%s%d scenario%s x %d point%s x %d replicate%s, days 0-%d", item, f->S, f->S > 1 ? "s" : "", f->P,
             f->P > 1 ? "s" : "", f->R, f->R > 1 ? "s" : "", last);
+    if (f->T != last + 1) {
+        char kept[64];
+        fprintf(out, " (the file keeps %s: %d time points)", result_file_days_kept(f, kept, sizeof kept), f->T);
+    }
     if (f->S > 1) fprintf(out, "; baseline %s", base);
     fprintf(out, "\n%smean [95%% CI]: mean over the n replicates used, with its Student t interval\n", item);
     if (f->S > 1) {
@@ -482,6 +385,36 @@ static void print_header(const report *rp, FILE *out)
                     oc->label, outcomes_words(oc->of, words, sizeof words));
         }
     }
+    if (f->n_unc > 0) {
+        fprintf(out, "%sparameter uncertainty: %d key%s drawn for each replicate, ", item, f->n_unc,
+                f->n_unc > 1 ? "s" : "");
+        if (f->per_draw == 1)
+            fprintf(out, "one draw per replicate (%d draws): the intervals above include it; see Parameter "
+                    "uncertainty below\n", f->n_draws);
+        else
+            fprintf(out, "%d replicates per draw (%d draws): the intervals above treat replicates as independent; "
+                    "see Parameter uncertainty below for intervals over the draws\n", f->per_draw, f->n_draws);
+    }
+    for (int k = 0; k < g->n_days; k++)
+        if (g->moved[k][0])
+            fprintf(out, "%sday%s %s not stored in the file: reported at day %d, the nearest stored day\n", item,
+                    strchr(g->moved[k], ',') ? "s" : "", g->moved[k], (int)g->days[k]);
+    for (int o = 0; o < g->n_out; o++)
+        if (g->lacks[o]) {
+            char words[128];
+            int len = (int)strcspn(g->out[o].label, "[");
+            while (len > 0 && g->out[o].label[len - 1] == ' ') len--;
+            (void)words;
+            fprintf(out, "%snot reported: %.*s (%s) needs the observable %s, which this file does not keep "
+                    "(output.observables)\n", item, len, g->out[o].label, g->out[o].id, g->lacks[o]);
+        }
+    for (int o = 0; o < g->n_out && f->T != last + 1; o++)
+        if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o]) {
+            char kept[64];
+            fprintf(out, "%s%s: the first stored day it is reached; the file keeps %s, so the day is known only to "
+                    "within the gap before it\n", item, g->out[o].label,
+                    result_file_days_kept(f, kept, sizeof kept));
+        }
     for (int k = 0; k < g->n_days; k++)
         if (g->clipped[k][0])
             fprintf(out, "%s%s %s beyond the %d-day horizon: reported at day %d\n", item, g->clipped[k],
@@ -491,6 +424,239 @@ static void print_header(const report *rp, FILE *out)
         fprintf(out, "%sPARTIAL: %lld of %lld runs are missing and left out: %s\n", item, rp->missing, runs,
                 sb_str(&rp->missing_list));
     }
+}
+
+/* ---- parameter uncertainty ------------------------------------------------------------------- */
+
+/* "12" for a share 0.12 (percent, no decimals); "-" for NaN. */
+static void fmt_pct(char *buf, size_t size, double v)
+{
+    if (isnan(v))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.0f", 100 * v);
+}
+
+/* "[lo, hi]" of two values (the 5% and 95% quantiles). */
+static void fmt_range(char *buf, size_t size, double lo, double hi, int decimals, int sign)
+{
+    char a[64], b[64];
+    if (isnan(lo) || isnan(hi)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    fmt_num(a, sizeof a, lo, decimals, sign);
+    fmt_num(b, sizeof b, hi, decimals, sign);
+    snprintf(buf, size, "[%s, %s]", a, b);
+}
+
+/* The table of outcome o at day k under parameter uncertainty. */
+static int print_uncertain_table(report *rp, FILE *out, int k, int o)
+{
+    const result_file *f = &rp->f;
+    const outcome_grid *g = &rp->g;
+    const sim_outcome *oc = &g->out[o];
+    const char *base = f->names[f->baseline];
+    const int paired = f->S > 1, split = f->per_draw > 1;
+    char buf[256], why[160];
+    table t;
+    const int lead = 2 + f->n_params;
+    table_init(&t, lead + 3 + (paired ? 3 : 0) + (split ? 1 + paired : 0));
+    int row = table_row(&t);
+    int col = lead_columns(rp, &t, row, 0, 0, 0);
+    for (int j = col; j < t.ncols; j++) t.right[j] = 1;
+    table_set(&t, 0, col++, "draws");
+    table_set(&t, 0, col++, "mean over draws [95% CI]");
+    table_set(&t, 0, col++, "5-95% of runs");
+    if (paired) {
+        snprintf(buf, sizeof buf, "vs %s [95%% CI]", base);
+        table_set(&t, 0, col++, buf);
+        table_set(&t, 0, col++, "5-95% of pairs");
+        snprintf(buf, sizeof buf, "P(better than %s), %% [95%% CI]", base);
+        table_set(&t, 0, col++, buf);
+    }
+    if (split) {
+        table_set(&t, 0, col++, "from parameters, %");
+        if (paired) table_set(&t, 0, col++, "difference from parameters, %");
+    }
+    for (int s = 0; s < f->S; s++)
+        for (int p = 0; p < f->P; p++) {
+            const outcome_uncertain *u = outcomes_unc(g, k, o, s, p);
+            const outcome_cell *c = outcomes_cell(g, k, o, s, p);
+            if (!u->present) continue;
+            row = table_row(&t);
+            if (row < 0) break;
+            col = lead_columns(rp, &t, row, s, p, u->runs);
+            snprintf(buf, sizeof buf, "%d", u->v.n);
+            table_set(&t, row, col++, buf);
+            fmt_stat(buf, sizeof buf, u->v, oc->decimals, 0, "-");
+            table_set(&t, row, col++, buf);
+            fmt_range(buf, sizeof buf, u->q05, u->q95, oc->decimals, 0);
+            table_set(&t, row, col++, buf);
+            if (paired) {
+                if (s == f->baseline) {
+                    for (int e = 0; e < 3; e++) table_set(&t, row, col++, "baseline");
+                } else {
+                    fmt_stat(buf, sizeof buf, u->d, oc->decimals, 1, note_part(c, "no pairs", 0, why, sizeof why));
+                    table_set(&t, row, col++, buf);
+                    fmt_range(buf, sizeof buf, u->d_q05, u->d_q95, oc->decimals, 1);
+                    table_set(&t, row, col++, buf);
+                    if (u->better.n > 0) {
+                        char m[16], lo[16], hi[16];
+                        fmt_pct(m, sizeof m, u->better.mean);
+                        fmt_pct(lo, sizeof lo, u->better.lo);
+                        fmt_pct(hi, sizeof hi, u->better.hi);
+                        snprintf(buf, sizeof buf, "%s [%s, %s]", m, lo, hi);
+                    } else {
+                        snprintf(buf, sizeof buf, "-");
+                    }
+                    table_set(&t, row, col++, buf);
+                }
+            }
+            if (split) {
+                fmt_pct(buf, sizeof buf, u->share);
+                table_set(&t, row, col++, buf);
+                if (paired) {
+                    if (s == f->baseline)
+                        snprintf(buf, sizeof buf, "baseline");
+                    else
+                        fmt_pct(buf, sizeof buf, u->d_share);
+                    table_set(&t, row, col++, buf);
+                }
+            }
+        }
+    if (!t.oom) table_print(&t, rp->opt->format, out);
+    int oom = t.oom;
+    table_free(&t);
+    return oom ? no_memory(f->err) : SIM_OK;
+}
+
+/* The rank shares of outcome o at day k: a row per scenario (and point). */
+static int print_rank_table(report *rp, FILE *out, int k, int o)
+{
+    const result_file *f = &rp->f;
+    const outcome_grid *g = &rp->g;
+    char buf[64];
+    table t;
+    const int lead = 1 + f->n_params;
+    table_init(&t, lead + 1 + f->S);
+    int row = table_row(&t), col = 0;
+    table_set(&t, 0, col++, "scenario");
+    for (int j = 0; j < f->n_params; j++) {
+        t.right[col] = 1;
+        table_set(&t, 0, col++, param_header(f, j));
+    }
+    t.right[col] = 1;
+    table_set(&t, 0, col++, "draws");
+    for (int i = 0; i < f->S; i++) {
+        t.right[col] = 1;
+        snprintf(buf, sizeof buf, "%d", i + 1);
+        table_set(&t, 0, col++, buf);
+    }
+    for (int p = 0; p < f->P; p++)
+        for (int s = 0; s < f->S; s++) {
+            const double *sh = outcomes_ranks(g, k, o, s, p);
+            if (!outcomes_unc(g, k, o, s, p)->present) continue;
+            row = table_row(&t);
+            if (row < 0) break;
+            col = 0;
+            table_set(&t, row, col++, f->names[s]);
+            for (int j = 0; j < f->n_params; j++) {
+                snprintf(buf, sizeof buf, "%g", f->param_values[(size_t)j * (size_t)f->P + (size_t)p]);
+                table_set(&t, row, col++, buf);
+            }
+            snprintf(buf, sizeof buf, "%d", g->rank_draws[outcomes_index(g, k, o, 0, p)]);
+            table_set(&t, row, col++, buf);
+            for (int i = 0; i < f->S; i++) {
+                fmt_pct(buf, sizeof buf, sh[i]);
+                table_set(&t, row, col++, buf);
+            }
+        }
+    if (!t.oom) table_print(&t, rp->opt->format, out);
+    int oom = t.oom;
+    table_free(&t);
+    return oom ? no_memory(f->err) : SIM_OK;
+}
+
+/* The parameter uncertainty section: the keys and their distributions,
+ * then per day and VALUE outcome its table and its ranks. */
+static int print_uncertainty(report *rp, FILE *out)
+{
+    const result_file *f = &rp->f;
+    const outcome_grid *g = &rp->g;
+    const int md = rp->opt->format == REPORT_MARKDOWN;
+    const char *item = md ? "- " : "  ";
+    const char *base = f->names[f->baseline];
+    char title[512];
+    int status = SIM_OK;
+
+    heading(rp, out, 1, "Parameter uncertainty");
+    fprintf(out, "%s%d uncertain key%s, drawn for each replicate from the distributions below (%d draw%s, %d "
+            "replicate%s per draw)%s%s\n", item, f->n_unc, f->n_unc > 1 ? "s" : "", f->n_draws,
+            f->n_draws > 1 ? "s" : "", f->per_draw, f->per_draw > 1 ? "s" : "",
+            f->S > 1 || f->P > 1 ? "; replicate r has the same draw in every scenario" : "",
+            f->P > 1 ? " and point" : "");
+    fprintf(out, "%smean over draws [95%% CI]: each draw's mean over its replicates, then their mean with a "
+            "Student t interval over the draws\n", item);
+    fprintf(out, "%s5-95%% of runs: where 90%% of single runs fall, given what the distributions say we do not "
+            "know and chance: what to expect of one organization\n", item);
+    if (f->S > 1) {
+        fprintf(out, "%sP(better than %s): share of the paired replicates (same draw, same random numbers) in which "
+                "the scenario does better (more, or less for costs), averaged over the draws; Wilson interval "
+                "over the draws\n", item, base);
+        if (g->ranked)
+            fprintf(out, "%sranks: how often each scenario ranks 1st, 2nd, ... among the %d (1 = best, tied "
+                    "scenarios share their ranks), %% of the replicates complete in every scenario, averaged over "
+                    "the draws\n", item, f->S);
+        else
+            fprintf(out, "%sranks: not given for more than %d scenarios\n", item, OUTCOMES_MAX_RANKED);
+    }
+    if (f->per_draw > 1)
+        fprintf(out, "%sfrom parameters: the share of the variance due to the parameter draws, the rest being "
+                "chance (law of total variance over the draws)\n", item);
+    fputc('\n', out);
+
+    /* the keys */
+    heading(rp, out, 2, "Uncertain parameters");
+    table t;
+    int kept = 0;
+    for (int j = 0; j < f->n_unc; j++) kept |= f->unc_kept[j][0] != '\0';
+    table_init(&t, 2 + kept);
+    int row = table_row(&t);
+    table_set(&t, row, 0, "key");
+    table_set(&t, row, 1, "distribution");
+    if (kept) table_set(&t, row, 2, "kept fixed by");
+    for (int j = 0; j < f->n_unc; j++) {
+        row = table_row(&t);
+        table_set(&t, row, 0, f->unc[j]);
+        table_set(&t, row, 1, f->unc_dist[j]);
+        if (kept) table_set(&t, row, 2, f->unc_kept[j]);
+    }
+    if (!t.oom) table_print(&t, rp->opt->format, out);
+    status = t.oom ? no_memory(f->err) : SIM_OK;
+    table_free(&t);
+    fputc('\n', out);
+
+    for (int k = 0; k < g->n_days && status == SIM_OK; k++) {
+        snprintf(title, sizeof title, "Day %d under parameter uncertainty", (int)g->days[k]);
+        heading(rp, out, 1, title);
+        for (int o = 0; o < g->n_out && status == SIM_OK; o++) {
+            const sim_outcome *oc = &g->out[o];
+            if (oc->kind != SIM_OUTCOME_VALUE || !g->avail[o]) continue;
+            snprintf(title, sizeof title, "%s (%s)%s", oc->label, oc->unit,
+                     oc->lower_is_better ? ": less is better" : "");
+            heading(rp, out, 2, title);
+            status = print_uncertain_table(rp, out, k, o);
+            fputc('\n', out);
+            if (status || !g->ranked) continue;
+            snprintf(title, sizeof title, "%s: rank among the %d scenarios, %% of draws (1 = %s)", oc->label, f->S,
+                     oc->lower_is_better ? "least" : "most");
+            heading(rp, out, 2, title);
+            status = print_rank_table(rp, out, k, o);
+            fputc('\n', out);
+        }
+    }
+    return status;
 }
 
 /* The extra column of VALUE outcome o: the SHARE or PER_UNIT row right after it. */
@@ -533,7 +699,7 @@ static int print_readable(report *rp, FILE *out)
     }
     for (int o = 0; o < g->n_out && status == SIM_OK; o++) {
         const sim_outcome *oc = &g->out[o];
-        if (oc->kind != SIM_OUTCOME_FIRST_DAY) continue;
+        if (oc->kind != SIM_OUTCOME_FIRST_DAY || !g->avail[o]) continue;
         heading(rp, out, 1, oc->label);
         if (md)
             snprintf(title, sizeof title, "%c%s", toupper((unsigned char)oc->note[0]), oc->note + 1);
@@ -545,6 +711,7 @@ static int print_readable(report *rp, FILE *out)
         any = 1;
     }
     if (!any) fprintf(out, "(model %s declares no outcomes to report)\n", rp->f.model->name);
+    if (status == SIM_OK && rp->g.unc && any) status = print_uncertainty(rp, out);
     return status;
 }
 
@@ -570,6 +737,45 @@ static void csv_num(FILE *out, double v)
     if (!isnan(v)) fprintf(out, "%.17g", v);
 }
 
+/* The columns of parameter uncertainty (empty for outcomes without them). */
+static void csv_uncertain(const report *rp, FILE *out, int s, int p, int day, int o)
+{
+    const result_file *f = &rp->f;
+    const outcome_grid *g = &rp->g;
+    const sim_outcome *oc = &g->out[o];
+    int k = 0;
+    while (day >= 0 && k < g->n_days && g->days[k] != day) k++;
+    const int has = day >= 0 && (oc->kind == SIM_OUTCOME_VALUE || oc->kind == SIM_OUTCOME_SHARE) &&
+                    outcomes_unc(g, k, o, s, p)->present;
+    const int n_cols = 16 + (g->ranked ? f->S : 0) + 2;
+    if (!has) {
+        for (int i = 0; i < n_cols; i++) fputc(',', out);
+        return;
+    }
+    const outcome_uncertain *u = outcomes_unc(g, k, o, s, p);
+    const int diff = s != f->baseline && f->S > 1;
+    fprintf(out, ",%d", u->v.n);
+    csv_num(out, u->v.mean);
+    csv_num(out, u->v.lo);
+    csv_num(out, u->v.hi);
+    csv_num(out, u->q05);
+    csv_num(out, u->q95);
+    fputc(',', out);
+    if (diff) fprintf(out, "%d", u->d.n);
+    csv_num(out, diff ? u->d.mean : NAN);
+    csv_num(out, diff ? u->d.lo : NAN);
+    csv_num(out, diff ? u->d.hi : NAN);
+    csv_num(out, diff ? u->d_q05 : NAN);
+    csv_num(out, diff ? u->d_q95 : NAN);
+    csv_num(out, diff && u->better.n ? u->better.mean : NAN);
+    csv_num(out, diff && u->better.n ? u->better.lo : NAN);
+    csv_num(out, diff && u->better.n ? u->better.hi : NAN);
+    fprintf(out, ",%s", oc->lower_is_better ? "lower" : "higher");
+    for (int i = 0; g->ranked && i < f->S; i++) csv_num(out, outcomes_ranks(g, k, o, s, p)[i]);
+    csv_num(out, u->share);
+    csv_num(out, diff ? u->d_share : NAN);
+}
+
 static void csv_row(const report *rp, FILE *out, int s, int p, int day, int o, const outcome_cell *c)
 {
     const result_file *f = &rp->f;
@@ -592,6 +798,7 @@ static void csv_row(const report *rp, FILE *out, int s, int p, int day, int o, c
     } else {
         fputs(",,,", out);
     }
+    if (rp->g.unc) csv_uncertain(rp, out, s, p, day, o);
     fputc(',', out);
     csv_text(out, c->note);
     fputc('\n', out);
@@ -606,7 +813,15 @@ static void print_csv(report *rp, FILE *out)
         fputc(',', out);
         csv_text(out, f->params[j]);
     }
-    fputs(",day,outcome,unit,n,mean,ci_low,ci_high,n_paired,diff_mean,diff_ci_low,diff_ci_high,note\n", out);
+    fputs(",day,outcome,unit,n,mean,ci_low,ci_high,n_paired,diff_mean,diff_ci_low,diff_ci_high", out);
+    if (g->unc) {
+        /* parameter uncertainty */
+        fputs(",draws,draw_mean,draw_ci_low,draw_ci_high,q05,q95,diff_draws,diff_draw_mean,diff_draw_ci_low,"
+              "diff_draw_ci_high,diff_q05,diff_q95,p_better,p_better_low,p_better_high,better", out);
+        for (int i = 0; g->ranked && i < f->S; i++) fprintf(out, ",rank_%d", i + 1);
+        fputs(",param_share,diff_param_share", out);
+    }
+    fputs(",note\n", out);
     for (int s = 0; s < f->S; s++)
         for (int p = 0; p < f->P; p++) {
             for (int k = 0; k < g->n_days; k++)
@@ -616,7 +831,7 @@ static void print_csv(report *rp, FILE *out)
                         csv_row(rp, out, s, p, (int)g->days[k], o, c);
                 }
             for (int o = 0; o < g->n_out; o++)
-                if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY)
+                if (g->out[o].kind == SIM_OUTCOME_FIRST_DAY && g->avail[o])
                     csv_row(rp, out, s, p, -1, o, outcomes_cell(g, 0, o, s, p));
         }
 }

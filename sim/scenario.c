@@ -89,6 +89,7 @@ const char *scenario_type_name(param_type t)
     case PARAM_STRING: return "string";
     case PARAM_ENUM: return "enum";
     case PARAM_DOUBLE_LIST: return "list";
+    case PARAM_NAME_LIST: return "names";
     }
     return "?";
 }
@@ -106,6 +107,7 @@ static void expected_phrase(const param_def *def, char *buf, size_t size)
         snprintf(buf, size, "a list of at most %d number%s", def->max_len,
                  def->max_len == 1 ? "" : "s");
         break;
+    case PARAM_NAME_LIST: snprintf(buf, size, "a list of at most %d names", def->max_len); break;
     }
 }
 
@@ -727,13 +729,13 @@ int scenario_value_from_node(const param_def *def, yaml_document_t *doc, const y
         count = node->type == YAML_SCALAR_NODE
                     ? 1
                     : (int)(node->data.sequence.items.top - node->data.sequence.items.start);
-        if (count < 1)
+        if (count < 1 && !(def->def && !strcmp(def->def, "[]")))
             return scenario_fail_at(err, w, node,
                                     "expected a list of 1 to %d numbers, got an empty list",
                                     def->max_len);
         if (count > def->max_len)
             return scenario_fail_at(err, w, node, "expected %s, got %d", want, count);
-        v.list = malloc((size_t)count * sizeof *v.list);
+        v.list = malloc((size_t)(count > 0 ? count : 1) * sizeof *v.list);
         if (!v.list) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, w->key, "out of memory");
         v.n = count;
         for (int k = 0; k < count; k++) {
@@ -746,6 +748,42 @@ int scenario_value_from_node(const param_def *def, yaml_document_t *doc, const y
                 return rc;
             }
         }
+        break;
+    }
+    case PARAM_NAME_LIST: {
+        int count = 0;
+        size_t len = 0;
+        if (node && node->type == YAML_MAPPING_NODE)
+            return scenario_fail_at(err, w, node, "expected %s, got a mapping", want);
+        if (node && node->type == YAML_SEQUENCE_NODE)
+            count = (int)(node->data.sequence.items.top - node->data.sequence.items.start);
+        else
+            count = text && text[0] ? 1 : 0;
+        if (count > def->max_len) return scenario_fail_at(err, w, node, "expected %s, got %d", want, count);
+        for (int k = 0; k < count; k++) {
+            const yaml_node_t *item = node->type == YAML_SEQUENCE_NODE
+                                          ? yaml_document_get_node(doc, node->data.sequence.items.start[k])
+                                          : node;
+            const char *name = item->type == YAML_SCALAR_NODE ? scenario_scalar_text(item) : "";
+            int ok = name[0] != '\0' && strlen(name) < 128;
+            for (const char *c = name; ok && *c; c++)
+                ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||
+                     *c == '.' || *c == ':' || *c == '-';
+            if (!ok) {
+                scenario_describe_node(item, got, sizeof got);
+                return scenario_fail_at(err, w, item, "expected a name (letters, digits, _ . : -), got %s", got);
+            }
+            len += strlen(name) + 1;
+        }
+        if (!(v.s = calloc(len + 1, 1))) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, w->key, "out of memory");
+        for (int k = 0; k < count; k++) {
+            const yaml_node_t *item = node->type == YAML_SEQUENCE_NODE
+                                          ? yaml_document_get_node(doc, node->data.sequence.items.start[k])
+                                          : node;
+            if (k) strcat(v.s, ",");
+            strcat(v.s, scenario_scalar_text(item));
+        }
+        v.n = count;
         break;
     }
     }
@@ -825,6 +863,20 @@ static size_t edit_distance(const char *s, size_t m, const char *t, size_t n)
         cur = tmp;
     }
     return prev[n];
+}
+
+const char *scenario_nearest(const char *word, const char *const *names, int n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, len = strlen(word);
+    for (int i = 0; i < n; i++) {
+        size_t d = edit_distance(word, len, names[i], strlen(names[i]));
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    return best && best_d <= 3 && best_d * 3 <= len ? best : NULL;
 }
 
 /* The known key (sections: a known section) nearest to path, copied into
@@ -930,7 +982,7 @@ static int add_row(scenario *scn, size_t k, const param_def *d, sim_error *err)
     if (d->type == PARAM_ENUM && (!d->choices || !d->choices[0]))
         return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, path,
                              "parameter table: enum without choices");
-    if (d->type == PARAM_DOUBLE_LIST && d->max_len < 1)
+    if ((d->type == PARAM_DOUBLE_LIST || d->type == PARAM_NAME_LIST) && d->max_len < 1)
         return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, path,
                              "parameter table: list with max_len below 1");
     if ((d->type == PARAM_INT || d->type == PARAM_DOUBLE || d->type == PARAM_DOUBLE_LIST) &&
@@ -1151,13 +1203,16 @@ int scenario_set_number(scenario *scn, const char *path, double value, const cha
     if (!isfinite(value))
         return sim_error_set(err, SIM_EINPUT, file, line, column, path,
                              "expected a finite number, got %g", value);
-    scenario_format_double(value, got, sizeof got);
+    /* formatted only for a message: a draw sets many values a run */
     if (def->type == PARAM_INT) {
         const int fits = value > -INT_BOUND_LIMIT && value < INT_BOUND_LIMIT;
-        if (fits && value != (double)(long long)value)
+        if (fits && value != (double)(long long)value) {
+            scenario_format_double(value, got, sizeof got);
             return sim_error_set(err, SIM_EINPUT, file, line, column, path,
                                  "expected a whole number, got %s", got);
+        }
         if (!fits || !int_in_bounds(def, (long long)value)) {
+            scenario_format_double(value, got, sizeof got);
             scenario_bounds_phrase(def, range, sizeof range);
             return sim_error_set(err, SIM_EINPUT, file, line, column, path, "%s, got %s", range,
                                  got);
@@ -1165,6 +1220,7 @@ int scenario_set_number(scenario *scn, const char *path, double value, const cha
         parsed.i = (long long)value;
     } else {
         if (!double_in_bounds(def, value)) {
+            scenario_format_double(value, got, sizeof got);
             scenario_bounds_phrase(def, range, sizeof range);
             return sim_error_set(err, SIM_EINPUT, file, line, column, path, "%s, got %s", range,
                                  got);
@@ -1217,7 +1273,8 @@ void scenario_bind(const scenario *scn, const param_def *table, void *params)
             break;
         case PARAM_DOUBLE: *(double *)field = v->d; break;
         case PARAM_ENUM: *(int *)field = enum_index(d->choices, v->s); break;
-        case PARAM_STRING: *(const char **)field = v->s; break;
+        case PARAM_STRING:
+        case PARAM_NAME_LIST: *(const char **)field = v->s; break;
         case PARAM_DOUBLE_LIST: {
             param_list *l = field;
             memset(l, 0, sizeof *l);
@@ -1274,6 +1331,13 @@ int scenario_bool(const scenario *scn, const char *path)
 const char *scenario_string(const scenario *scn, const char *path)
 {
     return must_find(scn, path, "scenario_string", PARAM_STRING, PARAM_ENUM)->s;
+}
+
+const char *scenario_names(const scenario *scn, const char *path, int *n)
+{
+    const param_value *v = must_find(scn, path, "scenario_names", PARAM_NAME_LIST, PARAM_NAME_LIST);
+    if (n) *n = v->n;
+    return v->s ? v->s : "";
 }
 
 const double *scenario_list(const scenario *scn, const char *path, int *n)

@@ -47,8 +47,15 @@ void scenario_free(scenario *scn); /* NULL is a no-op */
  * missing one is bad input, SIM_EINPUT) with lists and mappings nested at
  * most 64 deep.  Rejects with file:line:column and key: syntax errors, empty
  * or binary files, unknown keys (suggesting the nearest known one), duplicate keys, wrong
- * types and values out of bounds.  On error the scenario is left unchanged. */
+ * types and values out of bounds.  On error the scenario is left unchanged.
+ * The file's uncertainty section (the top-level keys in
+ * scenario_uncertainty_keys) is left to uncertainty_read (uncertainty.h):
+ * whoever loads a file that may have one reads it there. */
 int scenario_load_file(scenario *scn, const char *path, sim_error *err);
+
+/* The top-level keys of a scenario or experiment file that hold its
+ * uncertainty section (NULL-terminated). */
+extern const char *const scenario_uncertainty_keys[];
 
 /* For files that hold scenario keys inside a larger document (experiment
  * files).  scenario_yaml_load reads path into *doc with the same checks as
@@ -154,6 +161,12 @@ double scenario_double(const scenario *scn, const char *path);
 int scenario_bool(const scenario *scn, const char *path);
 const char *scenario_string(const scenario *scn, const char *path); /* STRING and ENUM */
 const double *scenario_list(const scenario *scn, const char *path, int *n);
+/* The one of names[0..n) nearest to word (an edit distance of at most 3
+ * and a third of its length), NULL when none is close: "did you mean". */
+const char *scenario_nearest(const char *word, const char *const *names, int n);
+
+/* A NAME_LIST: the names joined by commas ("" for none), their count in *n. */
+const char *scenario_names(const scenario *scn, const char *path, int *n);
 
 /* Fill err with the location of path (file:line:column when it was set in the
  * file, "--set" when overridden, the file name alone for a default) and the

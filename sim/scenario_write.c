@@ -145,6 +145,11 @@ static void sb_value(strbuf *b, const param_value *v)
         }
         sb_puts(b, "]");
         break;
+    case PARAM_NAME_LIST:
+        sb_puts(b, "[");
+        for (const char *p = v->s ? v->s : ""; *p; p++) sb_puts(b, *p == ',' ? ", " : (char[]){*p, '\0'});
+        sb_puts(b, "]");
+        break;
     }
 }
 
@@ -246,6 +251,7 @@ static void sb_range(strbuf *b, const param_def *d)
     switch (d->type) {
     case PARAM_BOOL: sb_puts(b, "true, false"); return;
     case PARAM_STRING: return;
+    case PARAM_NAME_LIST: sb_printf(b, "0 to %d names", d->max_len); return;
     case PARAM_ENUM:
         for (p = d->choices; p && *p; p++) {
             if (*p == '|') sb_puts(b, ", ");

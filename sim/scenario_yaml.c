@@ -445,6 +445,10 @@ int scenario_apply_yaml_except(scenario *scn, yaml_document_t *doc, yaml_node_t 
     return rc;
 }
 
+const char *const scenario_uncertainty_keys[] = {"uncertainty", "uncertainty.include",
+                                                 "uncertainty.replicates_per_draw",
+                                                 "uncertainty.parameters", NULL};
+
 int scenario_load_file(scenario *scn, const char *path, sim_error *err)
 {
     yaml_document_t doc;
@@ -455,7 +459,8 @@ int scenario_load_file(scenario *scn, const char *path, sim_error *err)
             snprintf(err->msg, sizeof err->msg, "the scenario file is empty");
         return rc;
     }
-    rc = scenario_apply_yaml(scn, &doc, yaml_document_get_root_node(&doc), path, err);
+    rc = scenario_apply_yaml_except(scn, &doc, yaml_document_get_root_node(&doc), path,
+                                    scenario_uncertainty_keys, err);
     yaml_document_delete(&doc);
     return rc;
 }

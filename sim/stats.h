@@ -12,7 +12,21 @@
  * with sample (co)variances; it is given only when the gain is significant
  * (the 95% interval of u lies above 0; otherwise the exact, Fieller,
  * interval is unbounded): with a positive but not significant gain the ratio
- * comes without an interval, and with no gain there is no ratio. */
+ * comes without an interval, and with no gain there is no ratio.
+ *
+ * Under parameter uncertainty (files with parameter draws):
+ * - quantiles of n values as GSL's gsl_stats_quantile_from_sorted_data
+ *   gives them (linear interpolation between order statistics: numpy's
+ *   default), the values sorted with gsl_sort;
+ * - a proportion with its Wilson score interval: for a share p of n
+ *   independent units, (p + z^2 / 2n) / (1 + z^2 / n) +- z / (1 + z^2 / n)
+ *   sqrt(p (1 - p) / n + z^2 / 4n^2), z = gsl_cdf_ugaussian_Pinv(0.975);
+ * - the law of total variance over groups (the replicates of one parameter
+ *   draw): Var = E[Var | draw] + Var[E | draw], over the groups of at least
+ *   2 values: within = the mean of the groups' unbiased variances s_g^2;
+ *   between = the variance (n - 1) of the group means minus the mean of
+ *   s_g^2 / m_g (the noise those means carry), at least 0; the share due to
+ *   the groups (the parameters) is between / (between + within). */
 #ifndef SIM_STATS_H
 #define SIM_STATS_H
 
@@ -32,5 +46,22 @@ typedef enum stats_ratio_why { STATS_RATIO_OK, STATS_RATIO_NO_GAIN, STATS_RATIO_
 
 /* mean(c) / mean(u) over n pairs with its interval (see above). */
 stats_estimate stats_ratio_ci(const double *c, const double *u, int n, stats_ratio_why *why);
+
+/* The q-quantile (0 <= q <= 1) of x[0..n), n >= 1, which is sorted in place; NaN when n == 0. */
+double stats_quantile(double *x, int n, double q);
+
+/* A proportion p of n independent units with its 95% Wilson interval (see
+ * above): mean p, lo, hi; n == 0 gives none. */
+stats_estimate stats_proportion_ci(double p, int n);
+
+/* The variance of values split by group (see above). */
+typedef struct stats_variance_split {
+    int groups;            /* groups of at least 2 values used; < 2: nothing defined */
+    double within, between;/* E[Var | group] and Var[E | group] */
+    double share;          /* between / (between + within); NaN when not defined */
+} stats_variance_split;
+
+/* Group g is x[start[g] .. start[g + 1]) (start has n_groups + 1 entries). */
+stats_variance_split stats_variance_by_group(const double *x, const int *start, int n_groups);
 
 #endif

@@ -19,6 +19,7 @@
 /* The wrappers (called instead of the real functions by the library only). */
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t count, size_t size);
+void *__wrap_aligned_alloc(size_t alignment, size_t size);
 void *__wrap_realloc(void *p, size_t size);
 void __wrap_free(void *p);
 char *__wrap_strdup(const char *s);
@@ -102,6 +103,16 @@ void *__wrap_malloc(size_t size)
 {
     if (!enter()) return malloc(size);
     void *p = count_one() ? NULL : malloc(size);
+    if (p) track((uintptr_t)p);
+    else errno = ENOMEM;
+    pthread_mutex_unlock(&lock);
+    return p;
+}
+
+void *__wrap_aligned_alloc(size_t alignment, size_t size)
+{
+    if (!enter()) return aligned_alloc(alignment, size);
+    void *p = count_one() ? NULL : aligned_alloc(alignment, size);
     if (p) track((uintptr_t)p);
     else errno = ENOMEM;
     pthread_mutex_unlock(&lock);

@@ -1,8 +1,8 @@
 /* alloc_fail.h: allocation-failure injection for the tests (SQLite style).
  *
  * The test binary links the library as one relocatable object in which the
- * library's own calls to malloc, calloc, realloc, free, strdup and getline
- * are redirected (ld -r --wrap, see the Makefile) to the wrappers in
+ * library's own calls to malloc, calloc, aligned_alloc, realloc, free, strdup
+ * and getline are redirected (ld -r --wrap, see the Makefile) to the wrappers in
  * alloc_fail.c; HDF5, libyaml, GSL, libc and the test code keep the real
  * functions.  Unarmed, a wrapper only calls the real function.  The release
  * binary is linked from the plain objects: nothing of this is in it.

@@ -13,14 +13,21 @@ the check holds.
       here again, independently of the C tables.  --require fails unless the
       report exercised each named case: diff, ratio_ci, ratio_no_ci, no_gain,
       unreached, days50_diff, clipped, n1, partial_pairs, sweep.
+      A file with parameter draws has the columns of parameter uncertainty
+      too, each recomputed here: means over draws with t intervals over the
+      draws' means, 5% and 95% quantiles (numpy's default, linear), P(better
+      than the baseline) with its Wilson interval over the draws, the rank
+      shares (ties shared) and the share of variance from the parameters (law
+      of total variance, unbiased within-draw variances); --require also
+      knows unc, p_better, ranks, ties, var_split.
   check_report.py drop IN.h5 OUT.h5 S:P:R ...
       copy IN.h5 to OUT.h5 with the completed flags of runs (s, p, r) cleared
       (scenario by name or number), as if the experiment stopped before them.
   check_report.py craft KIND IN.h5 OUT.h5
       copy IN.h5 (a file of the bass model) to OUT.h5 and break it the way
       KIND says, for the tests of what `adoptsim report` refuses: time_huge,
-      time_2_32 (2^32 + 5 days), replicates_huge, rank, missing, days_attr,
-      type.
+      time_2_32 (2^32 + 5 days), replicates_huge, rank, missing (completed),
+      time_order (days not ascending), days_attr, type.
 """
 import csv
 import os
@@ -57,6 +64,8 @@ OUTCOMES = {
     ],
 }
 OUTCOMES["threshold"] = OUTCOMES["bass"]
+LOWER_IS_BETTER = {"cost_dollars", "cost_hours"}  # what "better" means for the costs
+MAX_RANKED = 32
 
 
 def fail(msg):
@@ -80,8 +89,10 @@ class Data:
         self.time = f["time"][...].astype(float)
         self.names = [text(s) for s in f["scenario"][...]]
         self.completed = f["completed"][...] == 1
+        self.unc = text(f.attrs.get("uncertain_parameters", b"")).split()
+        self.per_draw = int(f.attrs["replicates_per_draw"]) if self.unc else 1
         coords = text(f["completed"].attrs.get("coordinates", b""))
-        self.params = coords.split() if coords else []
+        self.params = [c for c in coords.split() if c not in self.unc and c != "draw"]
         self.param_values = [f[p][...].astype(float) for p in self.params]
         self.S, self.P, self.R = self.completed.shape
         self.base = self.names.index(baseline or text(f.attrs["baseline"]))
@@ -123,6 +134,126 @@ def ratio(c, u):
     return n, r, r - hw, r + hw, ""
 
 
+def groups_of(reps, per):
+    """The replicates reps (ascending) cut by draw: [start, stop) offsets."""
+    draw = np.asarray(reps) // per
+    cuts = [0] + [i for i in range(1, len(draw)) if draw[i] != draw[i - 1]] + [len(draw)]
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def over_draws(x, reps, per):
+    """(draws, mean, lo, hi) of the draws' means of x (values of replicates reps)."""
+    x = np.asarray(x, float)
+    if len(x) == 0:
+        return 0, None, None, None
+    return ci([np.mean(x[a:b]) for a, b in groups_of(reps, per)])
+
+
+def variance_share(x, reps, per):
+    """Share of the variance of x from the draws; None when not defined."""
+    x = np.asarray(x, float)
+    gs = [(a, b) for a, b in groups_of(reps, per) if b - a >= 2]
+    if per < 2 or len(gs) < 2:
+        return None
+    means = np.array([np.mean(x[a:b]) for a, b in gs])
+    var = np.array([np.var(x[a:b], ddof=1) for a, b in gs])
+    m = np.array([b - a for a, b in gs], float)
+    within = np.mean(var)
+    between = max(np.var(means, ddof=1) - np.mean(var / m), 0.0)
+    return between / (between + within) if between + within > 0 else None
+
+
+def wilson(p, n):
+    z = stats.norm.ppf(0.975)
+    den = 1 + z * z / n
+    center = (p + z * z / (2 * n)) / den
+    hw = z / den * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return p, center - hw, center + hw
+
+
+def check_uncertain(d, row, what, s, p, oid, values, done, pairs, seen):
+    """The parameter-uncertainty columns of one row: values(ss, reps) gives
+    the outcome of scenario ss in replicates reps (None: not a VALUE or
+    SHARE row)."""
+    cols = ["draws", "draw_mean", "draw_ci_low", "draw_ci_high", "q05", "q95", "diff_draws", "diff_draw_mean",
+            "diff_draw_ci_low", "diff_draw_ci_high", "diff_q05", "diff_q95", "p_better", "p_better_low",
+            "p_better_high", "better"] + ranks_cols(d) + ["param_share", "diff_param_share"]
+    x = values(s, done) if values else None
+    if values is None or np.isnan(x).any():
+        if any(row[c] != "" for c in cols):
+            fail(f"{what}: uncertainty columns are not empty")
+        return
+    seen.add("unc")
+    lower = oid in LOWER_IS_BETTER
+    if row["better"] != ("lower" if lower else "higher"):
+        fail(f"{what}: better {row['better']!r}")
+
+    def same(col, want, scale):
+        close(num(row[col]), want, scale, f"{what} {col}")
+
+    n, m, lo, hi = over_draws(x, done, d.per_draw)
+    if int(row["draws"]) != n:
+        fail(f"{what}: draws {row['draws']}, expected {n}")
+    scale = max(abs(m or 0), abs((hi or 0) - (m or 0)))
+    for col, want in zip(("draw_mean", "draw_ci_low", "draw_ci_high"), (m, lo, hi)):
+        same(col, want, scale)
+    q = np.quantile(x, [0.05, 0.95]) if len(x) else [None, None]
+    same("q05", q[0], max(abs(q[0] or 0), 1))
+    same("q95", q[1], max(abs(q[1] or 0), 1))
+    share = variance_share(x, done, d.per_draw)
+    same("param_share", share, 1)
+    if share is not None:
+        seen.add("var_split")
+    if s == d.base:
+        for c in cols[6:15] + ["diff_param_share"]:
+            if row[c] != "":
+                fail(f"{what}: baseline has {c}")
+    else:
+        b = values(s, pairs) - values(d.base, pairs)
+        n, m, lo, hi = over_draws(b, pairs, d.per_draw)
+        if row["diff_draws"] == "" or int(row["diff_draws"]) != n:
+            fail(f"{what}: diff_draws {row['diff_draws']}, expected {n}")
+        scale = max(abs(m or 0), abs((hi or 0) - (m or 0)), 1e-300)
+        for col, want in zip(("diff_draw_mean", "diff_draw_ci_low", "diff_draw_ci_high"), (m, lo, hi)):
+            same(col, want, scale)
+        if len(b):
+            q = np.quantile(b, [0.05, 0.95])
+            same("diff_q05", q[0], max(abs(q[0]), 1))
+            same("diff_q95", q[1], max(abs(q[1]), 1))
+            wins = (b < 0) if lower else (b > 0)
+            shares = [np.mean(wins[a2:b2]) for a2, b2 in groups_of(pairs, d.per_draw)]
+            pb, plo, phi = wilson(float(np.mean(shares)), len(shares))
+            same("p_better", pb, 1)
+            same("p_better_low", plo, 1)
+            same("p_better_high", phi, 1)
+            seen.add("p_better")
+        same("diff_param_share", variance_share(b, pairs, d.per_draw), 1)
+    if ranks_cols(d):
+        # ranks among all scenarios in the replicates complete in every one
+        full = [r for r in range(d.R) if d.completed[:, p, r].all()]
+        v = np.array([values(ss, full) for ss in range(d.S)])  # [scenario, replicate]
+        ok = [i for i in range(len(full)) if not np.isnan(v[:, i]).any()]
+        reps = [full[i] for i in ok]
+        v = v[:, ok]
+        per_rep = np.zeros((len(reps), d.S))
+        for i in range(len(reps)):
+            col = v[:, i]
+            better = (col < col[s]) if lower else (col > col[s])
+            ahead, tied = int(better.sum()), int((col == col[s]).sum())
+            if tied > 1:
+                seen.add("ties")
+            per_rep[i, ahead:ahead + tied] = 1.0 / tied
+        draws = [per_rep[a2:b2].mean(axis=0) for a2, b2 in groups_of(reps, d.per_draw)]
+        want = np.mean(draws, axis=0) if draws else [None] * d.S
+        for k in range(d.S):
+            same(f"rank_{k + 1}", None if want[k] is None else float(want[k]), 1)
+        seen.add("ranks")
+
+
+def ranks_cols(d):
+    return [f"rank_{k + 1}" for k in range(d.S)] if d.unc and 2 <= d.S <= MAX_RANKED else []
+
+
 def num(field):
     return None if field == "" else float(field)
 
@@ -154,7 +285,13 @@ def check_csv(path, report, days, baseline, partial, require):
         fail("empty report")
     header = list(rows[0].keys())
     want_header = ["scenario", "point"] + d.params + ["day", "outcome", "unit", "n", "mean", "ci_low", "ci_high",
-                                                      "n_paired", "diff_mean", "diff_ci_low", "diff_ci_high", "note"]
+                                                      "n_paired", "diff_mean", "diff_ci_low", "diff_ci_high"]
+    if d.unc:
+        want_header += ["draws", "draw_mean", "draw_ci_low", "draw_ci_high", "q05", "q95", "diff_draws",
+                        "diff_draw_mean", "diff_draw_ci_low", "diff_draw_ci_high", "diff_q05", "diff_q95",
+                        "p_better", "p_better_low", "p_better_high", "better"] + ranks_cols(d) + \
+                       ["param_share", "diff_param_share"]
+    want_header += ["note"]
     if header != want_header:
         fail(f"header {header}, expected {want_header}")
     if not partial and not d.completed.all():
@@ -250,6 +387,8 @@ def check_csv(path, report, days, baseline, partial, require):
                 else:
                     seen.add("days50_diff")
                     compare(row, True, ci(dx), what + " difference")
+            if d.unc:
+                check_uncertain(d, row, what, s, p, oid, None, done, pairs, seen)
             checked += 1
             continue
 
@@ -266,6 +405,8 @@ def check_csv(path, report, days, baseline, partial, require):
             compare(row, False, (n, r, lo, hi), what)
             if any(row[k] != "" for k in ("n_paired", "diff_mean", "diff_ci_low", "diff_ci_high")):
                 fail(f"{what}: difference columns are not empty")
+            if d.unc:
+                check_uncertain(d, row, what, s, p, oid, None, done, pairs, seen)
             checked += 1
             continue
 
@@ -283,6 +424,8 @@ def check_csv(path, report, days, baseline, partial, require):
         else:
             seen.add("diff")
             compare(row, True, ci(values(s, pairs) - values(d.base, pairs)), what + " difference")
+        if d.unc:
+            check_uncertain(d, row, what, s, p, oid, values, done, pairs, seen)
         checked += 1
 
     for r in require:
@@ -323,7 +466,9 @@ def craft(kind, src, dst):
             del f["adopters"]
             f["adopters"] = x
         elif kind == "missing":
-            del f["new_adopters"]
+            del f["completed"]
+        elif kind == "time_order":
+            f["time"][...] = f["time"][...][::-1]
         elif kind == "days_attr":
             f.attrs["days"] = np.int64(5)
         elif kind == "type":

@@ -45,14 +45,11 @@ void engine_results_free(sim_results *res)
     free(res);
 }
 
-sim_results *support_run(const scenario *scn, int threads)
+sim_results *support_run_network(const scenario *scn, const sim_network *net)
 {
     sim_error err;
     char buf[2048];
-    sim_network *net = NULL;
-    omp_set_num_threads(threads);
-    int rc = network_build(scn, (uint32_t)scenario_int(scn, "run.seed"), &net, &err);
-    cr_assert_eq(rc, SIM_OK, "network_build: %s", sim_error_format(&err, buf, sizeof buf));
+    int rc;
     const sim_model_type *model = registry_scenario_model(scn);
     const int32_t days = (int32_t)scenario_int(scn, "run.days"), reps = (int32_t)scenario_int(scn, "run.replicates");
     const uint32_t seed = (uint32_t)scenario_int(scn, "run.seed");
@@ -99,6 +96,18 @@ sim_results *support_run(const scenario *scn, int threads)
     free(values);
     free(gen_values);
     free(lev_values);
+    return res;
+}
+
+sim_results *support_run(const scenario *scn, int threads)
+{
+    sim_error err;
+    char buf[2048];
+    sim_network *net = NULL;
+    omp_set_num_threads(threads);
+    int rc = network_build(scn, (uint32_t)scenario_int(scn, "run.seed"), &net, &err);
+    cr_assert_eq(rc, SIM_OK, "network_build: %s", sim_error_format(&err, buf, sizeof buf));
+    sim_results *res = support_run_network(scn, net);
     network_free(net);
     return res;
 }
@@ -138,6 +147,7 @@ static int pipeline_child(const support_pipe *sp)
         for (int i = 0; !rc && i < n_sets; i++) rc = scenario_set(scn, sp->sets[i], &err);
         if (!rc) rc = registry_validate(scn, &err);
         if (!rc) rc = experiment_from_scenario(scn, registry_scenario_model(scn), &ex, &err);
+        if (!rc) rc = experiment_uncertainty_from_file(ex, sp->def, &registry_catalog, &err);
         scenario_free(scn);
     } else {
         rc = experiment_load(sp->def, &registry_catalog, sp->sets, n_sets, &ex, &err);

@@ -76,6 +76,9 @@ scenario *support_scenario(const char *const *sets);
  * The caller frees the results (engine_results_free). */
 sim_results *support_run(const scenario *scn, int threads);
 
+/* The same on a network built by the caller, on the threads OpenMP is set to. */
+sim_results *support_run_network(const scenario *scn, const sim_network *net);
+
 /* Run the adoptsim binary ($ADOPTSIM, default ./adoptsim) with argv (NULL
  * terminated, not including the program).  Returns the exit status; stdout
  * and stderr are captured into malloc'd strings when out/err are not NULL. */

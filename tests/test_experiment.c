@@ -239,7 +239,7 @@ static const bad_definition bad_definitions[] = {
     {"empty list", "sweep:\n  method: grid\n  parameters:\n    model.genai.use.peers: []\n",
      "exp.yaml:5:28: model.genai.use.peers", "non-empty list"},
     {"unknown method", "sweep:\n  method: random\n  parameters:\n    model.genai.use.peers: [1]\n",
-     "exp.yaml:3:11: sweep.method", "expected one of grid|list|latin_hypercube|sobol, got \"random\""},
+     "exp.yaml:3:11: sweep.method", "expected one of grid|list|latin_hypercube|sobol|morris|saltelli, got \"random\""},
     {"list lengths differ", "sweep:\n  method: list\n  parameters:\n    model.genai.use.peers: [1, 2]\n"
      "    interventions.vanguard.per_team: [1]\n", "exp.yaml:6:38: interventions.vanguard.per_team", "equal length"},
     {"sobol without points", "sweep:\n  method: sobol\n  parameters:\n    model.genai.use.peers: {min: 0, max: 2}\n",

@@ -509,6 +509,15 @@ Test(names, per_agent_table_names_and_dates_read_back, .timeout = 120)
     cr_assert_eq(support_exec(run, NULL, &err), 0, "%s", err);
     free(err);
     cr_expect_eq(support_shell("/usr/bin/python3 tests/check_names.py %s 2025-03-01 92 1>&2", out), 0);
+    /* the report and the plotting script read the dated file as any other */
+    const char *report[] = {"report", out, "--days", "30,92", NULL};
+    char *text = NULL;
+    cr_expect_eq(support_exec(report, &text, &err), 0, "%s", err);
+    cr_expect(strstr(text, "## Day 92") || strstr(text, "Day 92"), "%s", text);
+    free(text);
+    free(err);
+    cr_expect_eq(support_shell("/usr/bin/python3 analysis/plot_adoption.py %s -o %s/plot >/dev/null 2>&1 && "
+                               "[ -s %s/plot_adoption.png ]", out, dir, dir), 0, "plot_adoption.py on the dated file");
     /* without a start date the time axis stays in days */
     const char *plain[] = {"run", scn, "-o", out, "-q", "--force", "--set", "interventions.training.start=14",
                            "--set", "run.start_date=", NULL};

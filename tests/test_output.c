@@ -348,7 +348,7 @@ static herr_t quiet_handler(hid_t stack, void *data)
 Test(output, blocked_temporary_is_io_error_and_restores_handler)
 {
     char *dir = support_tmpdir(), *path = support_path(dir, "out.h5"), *tmp = support_path(dir, "out.h5.tmp");
-    out_dim dims[1] = {{"x", 3, "x", NULL, NULL}};
+    out_dim dims[1] = {{"x", 3, "x", NULL, NULL, NULL}};
     int32_t data[3] = {1, 2, 3};
     out_var vars[1] = {{"v", "v", "1", OUT_INT32, 1, {0}, data, {0}, 0, NULL}};
     out_spec spec = {dims, 1, vars, 1, NULL, 0, 0};
@@ -388,7 +388,7 @@ Test(output, invalid_spec_is_internal_error)
 {
     char *dir = support_tmpdir(), *path = support_path(dir, "out.h5"), *tmp = support_path(dir, "out.h5.tmp");
     for (int c = 0; c < 8; c++) {
-        out_dim dims[2] = {{"replicate", 2, "r", NULL, NULL}, {"time", 5, "t", "days", NULL}};
+        out_dim dims[2] = {{"replicate", 2, "r", NULL, NULL, NULL}, {"time", 5, "t", "days", NULL, NULL}};
         double data[10] = {0};
         out_var vars[2] = {{"a", "a", "1", OUT_INT32, 2, {0, 1}, NULL, {1, 5}, 1, NULL},
                            {"b", "b", "1", OUT_F64, 2, {0, 1}, data, {0}, 0, NULL}};
@@ -452,10 +452,15 @@ Test(output, packed_chunks_are_what_hdf5_filters_store)
     for (size_t i = 0; i < k * (size_t)T * NET_GENERATIONS; i++) gen[i] = (double)(i % 97);
     for (size_t i = 0; i < k * (size_t)T * 2; i++) lev[i] = (double)(i % 13) + 0.25;
     layout_run run = {data, gen, lev, 2, NULL}; /* a run two levels deep in a file with three */
+    int keep[64];
+    int32_t days[50];
+    for (size_t i = 0; i < k; i++) keep[i] = 1;
+    for (int32_t t = 0; t < T; t++) days[t] = t;
+    const engine_output every_day = {(int)k, keep, 1, 1, T, days, 1};
     for (int level = 0; level <= 9; level += 3) {
         layout lay;
         sim_error err;
-        cr_assert_eq(layout_init(&lay, m, 1, 1, 1, T, L, 0, level, &err), SIM_OK);
+        cr_assert_eq(layout_init(&lay, m, 1, 1, 1, T, &every_day, L, 0, level, &err), SIM_OK);
         unsigned char *packed = malloc(lay.bound);
         uint32_t *lens = malloc((size_t)lay.n_vars * sizeof *lens);
         size_t used, pos = 0;

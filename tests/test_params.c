@@ -31,7 +31,8 @@ static size_t field_size(const param_def *d)
     case PARAM_INT: return d->bind == PARAM_BIND_INT32 ? sizeof(int32_t) : sizeof(int64_t);
     case PARAM_DOUBLE: return sizeof(double);
     case PARAM_ENUM: return sizeof(int);
-    case PARAM_STRING: return sizeof(const char *);
+    case PARAM_STRING:
+    case PARAM_NAME_LIST: return sizeof(const char *);
     case PARAM_DOUBLE_LIST: return sizeof(param_list);
     }
     return 0;
@@ -88,6 +89,10 @@ static void set_distinct(scenario *scn, const param_def *d, int k, double *num, 
         snprintf(text, size, "text of row %d", k);
         snprintf(set, sizeof set, "%.200s=\"%.200s\"", d->path, text);
         break;
+    case PARAM_NAME_LIST:
+        snprintf(text, size, "name_%d,other", k);
+        snprintf(set, sizeof set, "%.200s=[name_%d, other]", d->path, k);
+        break;
     case PARAM_DOUBLE_LIST: {
         int n = d->max_len < 3 ? d->max_len : 3;
         size_t len = (size_t)snprintf(set, sizeof set, "%s=[", d->path);
@@ -138,6 +143,7 @@ static void round_trip(scenario *scn, const param_def *table)
         case PARAM_DOUBLE: cr_expect_eq(*(const double *)f, nums[k], "%s", d->path); break;
         case PARAM_ENUM: cr_expect_eq(*(const int *)f, (int)nums[k], "%s", d->path); break;
         case PARAM_STRING:
+        case PARAM_NAME_LIST:
             cr_expect_eq(*(const char *const *)f, v->s, "%s: not the scenario's own string", d->path);
             cr_expect_str_eq(*(const char *const *)f, texts[k], "%s", d->path);
             break;
@@ -791,7 +797,7 @@ Test(params, experiment_top_level_keys_are_checked_rows)
         {"replicate: 3\n", "exp.yaml:2:1: replicate", "did you mean \"replicates\""},
         {"baseline: [a]\n", "exp.yaml:2:11: baseline", "expected a string"},
         {"sweep:\n  method: grid\n  points: 4\n  parameters: {model.genai.use.peers: [1]}\n", "exp.yaml:4:11: sweep.points",
-         "only latin_hypercube and sobol"},
+         "method grid does not take points"},
         {"sweep:\n  method: sobol\n  points: x\n", "exp.yaml:4:11: sweep.points", "expected an integer"},
         {"model.name: bass\n", "exp.yaml:2:1: model.name", "scenario keys belong in the base file or under scenarios"},
     };

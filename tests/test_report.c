@@ -17,6 +17,7 @@
 
 #define REPORT_EXP "tests/data/experiment/report.yaml" /* 4 scenarios x 10 replicates, 60 days */
 #define SMALL "tests/data/experiment/small.yaml"       /* 2 scenarios x 4 points x 4 replicates */
+#define UNCERTAIN_EXP "tests/data/uncertainty/report.yaml" /* 3 scenarios x 8 replicates, 2 a draw */
 #define PY "/usr/bin/python3 tests/check_report.py"
 
 static void make_experiment(const char *def, const char *out)
@@ -195,6 +196,64 @@ Test(report, one_replicate_gives_no_interval, .timeout = 60)
     support_rmdir(dir);
 }
 
+/* A file with parameter draws: the columns of parameter uncertainty (means
+ * over draws, quantiles, P(better), rank shares with ties, the share of
+ * variance from the parameters) match numpy, complete and partial; text and
+ * Markdown carry the section; a plain file's report has none of it. */
+Test(report, parameter_uncertainty_matches_numpy, .timeout = 120)
+{
+    char *dir = support_tmpdir(), *h5 = support_path(dir, "u.h5"), *cut = support_path(dir, "cut.h5");
+    char *csv = support_path(dir, "u.csv"), *out = NULL;
+    make_experiment(UNCERTAIN_EXP, h5);
+    cr_assert_eq(report_csv(h5, csv, "--days", "60,30", NULL, NULL), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --days 60,30 --require unc,p_better,ranks,ties,var_split,diff", h5, csv),
+                 0);
+    /* partial: draws with one replicate left, pairs complete in both */
+    cr_assert_eq(support_shell(PY " drop %s %s push:0:1 permission:0:2 permission:0:3 same:0:7", h5, cut), 0);
+    cr_assert_eq(report_csv(cut, csv, "--partial", "--days", "60", NULL), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --partial --days 60 --require unc,partial_pairs,ranks,var_split", cut,
+                               csv), 0);
+    const char *md[] = {"report", h5, "--format", "markdown", "--days", "60", NULL};
+    cr_assert_eq(support_exec(md, &out, NULL), 0);
+    cr_expect(strstr(out, "## Parameter uncertainty") != NULL, "%s", out);
+    cr_expect(strstr(out, "| model.genai.use.peers | uniform(min=0.5, max=2.5) |") != NULL, "%s", out);
+    cr_expect(strstr(out, "## Day 60 under parameter uncertainty") != NULL, "%s", out);
+    cr_expect(strstr(out, "### Regular users: rank among the 3 scenarios, % of draws (1 = most)") != NULL, "%s", out);
+    cr_expect(strstr(out, "| scenario | n | draws | mean over draws [95% CI] | 5-95% of runs | vs push [95% CI] | "
+                          "5-95% of pairs | P(better than push), % [95% CI] | from parameters, % | "
+                          "difference from parameters, % |") != NULL, "%s", out);
+    /* "same" ties with the baseline in every replicate: never better, ranks shared */
+    cr_expect(strstr(out, "| same | 8 | 4 |") != NULL, "%s", out);
+    free(out);
+    /* a plain file: no such section */
+    const char *plain[] = {"report", "--days", "60", NULL, NULL};
+    char *p5 = support_path(dir, "plain.h5");
+    make_experiment(REPORT_EXP, p5);
+    plain[3] = p5;
+    cr_assert_eq(support_exec(plain, &out, NULL), 0);
+    cr_expect(strstr(out, "uncertainty") == NULL && strstr(out, "draws") == NULL, "%s", out);
+    free(out);
+    free(p5);
+    free(h5);
+    free(cut);
+    free(csv);
+    support_rmdir(dir);
+}
+
+/* The file of `adoptsim run` with a section: one scenario, one replicate a
+ * draw: no comparisons, no ranks. */
+Test(report, parameter_uncertainty_of_a_run, .timeout = 120)
+{
+    char *dir = support_tmpdir(), *h5 = support_path(dir, "r.h5"), *csv = support_path(dir, "r.csv");
+    const char *run[] = {"run", "tests/data/uncertainty/run.yaml", "-o", h5, "-q", NULL};
+    cr_assert_eq(support_exec(run, NULL, NULL), 0);
+    cr_assert_eq(report_csv(h5, csv, "--days", "30,60", NULL, NULL), 0);
+    cr_expect_eq(support_shell(PY " csv %s %s --days 30,60 --require unc", h5, csv), 0);
+    free(h5);
+    free(csv);
+    support_rmdir(dir);
+}
+
 Test(report, bad_input, .timeout = 60)
 {
     char *dir = support_tmpdir(), *h5 = support_path(dir, "r.h5"), *other = support_path(dir, "other.h5");
@@ -248,7 +307,8 @@ Test(report, refuses_crafted_files, .timeout = 120)
         {"time_2_32", "its time dimension has 4294967301 entries (at most 1000001)"},
         {"replicates_huge", "its replicate dimension has 2147483648 entries (at most 1000000)"},
         {"rank", "variable adopters has 2 dimensions, not 4"},
-        {"missing", "variable new_adopters is missing"},
+        {"missing", "variable completed is missing"},
+        {"time_order", "its time coordinate is not ascending days within 0..10"},
         {"days_attr", "its days attribute does not match the time dimension (11)"},
         {"type", "variable adopters does not hold numbers"},
     };

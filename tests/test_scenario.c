@@ -783,6 +783,7 @@ static void expect_same_values(const scenario *a, const scenario *b)
         case PARAM_INT: cr_expect_eq(x->i, y->i, "%s", path); break;
         case PARAM_DOUBLE: cr_expect_eq(x->d, y->d, "%s: %.17g vs %.17g", path, x->d, y->d); break;
         case PARAM_STRING:
+        case PARAM_NAME_LIST:
         case PARAM_ENUM: cr_expect_str_eq(x->s, y->s, "%s", path); break;
         case PARAM_DOUBLE_LIST:
             cr_assert_eq(x->n, y->n, "%s", path);

@@ -38,6 +38,10 @@ typedef struct accountability {
     int32_t *ids;
     int32_t n_ids;
     float *owed;   /* per target (index k of ids): the check-in pressure still in its prompt; 0: no answer owed */
+    int32_t *owing; /* the targets k with an answer owed (owed[k] > 0), in no particular order: the daily
+                       pass visits only them, not every target (it was a serial cost of a large organization) */
+    int32_t n_owing;
+    uint8_t *listed; /* per target: 1 when in owing */
 } accountability;
 
 static const param_def accountability_params[] = {
@@ -61,6 +65,8 @@ static void accountability_free(void *state)
     iv_common_free(&s->c);
     free(s->ids);
     free(s->owed);
+    free(s->owing);
+    free(s->listed);
     free(s);
 }
 
@@ -74,7 +80,8 @@ static int accountability_alloc(const scenario *scn, const genai_world *w, void 
         accountability_free(s);
         return rc;
     }
-    if (w->net && (!(s->ids = iv_calloc(w->n, sizeof *s->ids)) || !(s->owed = iv_calloc(w->n, sizeof *s->owed)))) {
+    if (w->net && (!(s->ids = iv_calloc(w->n, sizeof *s->ids)) || !(s->owed = iv_calloc(w->n, sizeof *s->owed)) ||
+                   !(s->owing = iv_calloc(w->n, sizeof *s->owing)) || !(s->listed = iv_calloc(w->n, 1)))) {
         accountability_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", NAME);
     }
@@ -86,7 +93,11 @@ static void accountability_init(void *state, genai_world *w)
 {
     accountability *s = state;
     s->n_ids = s->c.enabled ? iv_select(&s->c, w, NULL, s->ids) : 0;
-    for (int32_t k = 0; k < s->n_ids; k++) s->owed[k] = 0;
+    for (int32_t k = 0; k < s->n_ids; k++) {
+        s->owed[k] = 0;
+        s->listed[k] = 0;
+    }
+    s->n_owing = 0;
 }
 
 static void accountability_apply(void *state, genai_world *w, int32_t day)
@@ -97,8 +108,14 @@ static void accountability_apply(void *state, genai_world *w, int32_t day)
      * ours of it.  Bit 0 of the history is yesterday's use (the core shifts
      * it after this): a target who used it has answered. */
     const float keep = (float)(1 - (w->par ? w->par->nudge_decay : 0));
-    for (int32_t k = 0; k < s->n_ids; k++) {
-        if (s->owed[k] <= 0) continue;
+    int32_t kept = 0;
+    for (int32_t q = 0; q < s->n_owing; q++) {
+        int32_t k = s->owing[q];
+        if (s->owed[k] <= 0) { /* answered (or nothing left to owe): off the list */
+            s->listed[k] = 0;
+            continue;
+        }
+        s->owing[kept++] = k; /* each target's state is its own: the order of the visits changes nothing */
         int32_t i = s->ids[k];
         s->owed[k] *= keep;
         if (w->history[i] & 1u) {
@@ -110,6 +127,7 @@ static void accountability_apply(void *state, genai_world *w, int32_t day)
             w->simplify[i] = (float)s->simplify; /* held until the answer is given */
         }
     }
+    s->n_owing = kept;
     if (!iv_session(&s->c, day)) return;
     for (int32_t k = 0; k < s->n_ids; k++) {
         int32_t i = s->ids[k];
@@ -117,6 +135,10 @@ static void accountability_apply(void *state, genai_world *w, int32_t day)
         w->nudge[i] += (float)s->pressure;
         s->owed[k] += (float)s->pressure;
         w->simplify[i] = (float)s->simplify;
+        if (!s->listed[k]) {
+            s->listed[k] = 1;
+            s->owing[s->n_owing++] = k;
+        }
     }
     w->cost_hours += s->c.hours * s->n_ids;
 }
