@@ -7,6 +7,8 @@
 #   make test-asan  the suite again, built with AddressSanitizer + UBSan
 #   make bench      the benchmark workloads of shared/BENCHMARKS.md, then Watts's
 #                   cascade window with 2,000 trials per mean degree
+#   make credibility  the genai defaults against the evidence's bands
+#                   (analysis/credibility.py: 30 replicates, two years)
 #   make fuzz       build the libFuzzer harnesses (clang), run each FUZZ_SECONDS (600)
 #   make V=1 ...    show full commands;  WERROR=1 turns warnings into errors (CI sets it)
 
@@ -89,7 +91,7 @@ else
 Q := @
 endif
 
-.PHONY: all demo test test-asan bench deps deps-test deps-fuzz fuzz fuzz-build clean help params-doc
+.PHONY: all demo test test-asan bench credibility deps deps-test deps-fuzz fuzz fuzz-build clean help params-doc
 
 all: $(BIN) adoptsim
 
@@ -188,6 +190,11 @@ bench: deps-test
 # Build every harness and run each for FUZZ_SECONDS, two at a time (both
 # cores), niced; prints executions, coverage and findings per harness.
 # The grown corpora and findings stay under build/fuzz/.
+# The genai model's defaults beside the bands the evidence supports (docs/MODEL.md).
+credibility: deps-test
+	$(Q)$(MAKE) --no-print-directory all
+	$(PY) analysis/credibility.py --adoptsim ./adoptsim
+
 fuzz: deps-fuzz
 	$(Q)$(MAKE) --no-print-directory BUILD=release all
 	$(Q)sh tests/fuzz/dict.sh build/release/adoptsim build/fuzz/dict

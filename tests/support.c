@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <omp.h>
 #include <signal.h>
@@ -296,6 +297,16 @@ int support_shell(const char *fmt, ...)
     va_end(ap);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+char *support_read_file(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    cr_assert(fd >= 0, "%s: %s", path, strerror(errno));
+    char *s = slurp_fd(fd);
+    close(fd);
+    cr_assert(s != NULL, "%s: out of memory", path);
+    return s;
 }
 
 char *support_path(const char *dir, const char *name)

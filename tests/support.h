@@ -95,6 +95,10 @@ char *support_path(const char *dir, const char *name);
 char *support_tmpdir(void);
 void support_rmdir(char *dir);
 
+/* The whole text of path in a malloc'd, NUL-terminated string (the test
+ * fails when it cannot be read). */
+char *support_read_file(const char *path);
+
 /* Write len bytes of data to dir/name; returns the malloc'd path. */
 char *support_write(const char *dir, const char *name, const void *data, size_t len);
 

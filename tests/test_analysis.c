@@ -134,3 +134,35 @@ Test(analysis, r_skips_runs_an_experiment_has_not_completed, .timeout = 120)
                     "by_level=1200x256", dir), 0);
     support_rmdir(dir);
 }
+
+/* analysis/credibility.py measures the model against the evidence's bands:
+ * every yardstick has its row, the summary counts the rows outside, and
+ * --strict exits 1 exactly when that count is not zero. */
+Test(analysis, credibility_measures_every_yardstick, .timeout = 240)
+{
+    char *dir = support_tmpdir(), *txt = support_path(dir, "cred.txt");
+    const char *bin = getenv("ADOPTSIM") ? getenv("ADOPTSIM") : "./adoptsim";
+    cr_assert_eq(support_shell(PY " analysis/credibility.py --adoptsim %s --replicates 2 --library-replicates 1 "
+                               "--threads 2 > %s", bin, txt), 0);
+    char *text = support_read_file(txt);
+    cr_assert(text != NULL);
+    const char *rows[] = {"monthly active at day 365", "regular users at day 365", "peak before day 300",
+                          "day 730 minus day 365", "permission: gain", "vanguard: gain", "leadership: gain",
+                          "reverse_mentoring: gain", "four_steps: gain", "Gen Z : Gen X+Boomer",
+                          "Millennial : Gen X+Boomer", "days to 50% monthly active", "any configs/ scenario"};
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) cr_expect(strstr(text, rows[i]) != NULL, "%s", rows[i]);
+    const char *summary = strstr(text, " yardsticks outside");
+    cr_assert(summary != NULL, "%s", text);
+    while (summary > text && summary[-1] != '\n') summary--;
+    int outside = -1, total = -1;
+    cr_assert_eq(sscanf(summary, "%d of %d", &outside, &total), 2, "%s", summary);
+    int no = 0;
+    for (const char *p = text; (p = strstr(p, "  NO\n")) != NULL; p++) no++;
+    cr_expect_eq(no, outside, "%d rows marked NO, summary says %d", no, outside);
+    int strict = support_shell(PY " analysis/credibility.py --adoptsim %s --replicates 2 --library-replicates 1 "
+                               "--threads 2 --strict > /dev/null", bin);
+    cr_expect_eq(strict, outside ? 1 : 0);
+    free(text);
+    free(txt);
+    support_rmdir(dir);
+}

@@ -16,17 +16,6 @@
 
 #include "support.h"
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s", path);
-    char *s = calloc(1, 65536);
-    size_t n = fread(s, 1, 65535, f);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static void replay(const char *name)
 {
     const char *bin = getenv("ADOPTSIM");
@@ -45,7 +34,7 @@ static void replay(const char *name)
 
     char *dir = support_tmpdir(), *log = support_path(dir, "log");
     int code = support_shell("ADOPTSIM_FUZZ_ROOT=%s %s %s > %s 2>&1", dir, prog, dirs, log);
-    char *text = read_text(log);
+    char *text = support_read_file(log);
     cr_assert_eq(code, 0, "%s %s: exit %d:\n%s", prog, dirs, code, text);
     int count = 0;
     const char *at = strstr(text, "replayed ");
