@@ -75,6 +75,27 @@ static int node_number(const char *file, const yaml_node_t *n, const char *key, 
     return SIM_OK;
 }
 
+/* A value of key's own scale (min, max, mode, mean, median, a choice): a
+ * number, or for a time key (scenario.h) also 12w, 3m or a date, counted in
+ * days against scn's start date. */
+static int node_value(const scenario *scn, const char *file, const yaml_node_t *n, const char *key,
+                      const char *field, double *out, sim_error *err)
+{
+    const char *s = text_of(n);
+    char *end, why[256];
+    long long days;
+    if (n->type == YAML_SCALAR_NODE && s[0]) {
+        (void)strtod(s, &end);
+        int t = *end ? scenario_time_days(scn, key, s, &days, why, sizeof why) : 0;
+        if (t < 0) return fail_at(err, file, n, key, "%s: %s", field, why);
+        if (t > 0) {
+            *out = (double)days;
+            return SIM_OK;
+        }
+    }
+    return node_number(file, n, key, field, out, err);
+}
+
 /* 64-bit FNV-1a of s, as two words. */
 static void hash_path(const char *s, uint32_t *h0, uint32_t *h1)
 {
@@ -353,7 +374,12 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
     double v[5] = {0, 0, 0, 0, 0};
     for (int i = 0; i < 5 && !rc; i++) {
         const char *name = i < 3 ? required_fields[fam][i] : optional_fields[fam][i - 3];
-        if (fields[i] && !(fam == UNC_CHOICE && i == 0)) rc = node_number(file, fields[i], key, name, &v[i], err);
+        if (!fields[i] || (fam == UNC_CHOICE && i == 0)) continue;
+        /* positions on the key's scale may be times (3m, a date); spreads and shapes are numbers */
+        const int position = strcmp(name, "sd") && strcmp(name, "sdlog") && strcmp(name, "alpha") &&
+                             strcmp(name, "beta");
+        rc = position ? node_value(rd->scn, file, fields[i], key, name, &v[i], err)
+                      : node_number(file, fields[i], key, name, &v[i], err);
     }
     if (rc) return rc;
     const int lo_given = fields[3] != NULL, hi_given = fields[4] != NULL;
@@ -434,7 +460,7 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
         p.hi = -INFINITY;
         for (int i = 0; i < n && !rc; i++) {
             yaml_node_t *item = yaml_document_get_node(doc, list->data.sequence.items.start[i]);
-            rc = node_number(file, item, key, "values", &p.values[i], err);
+            rc = node_value(rd->scn, file, item, key, "values", &p.values[i], err);
             if (!rc) rc = check_value(rd, file, item, key, p.values[i]);
             if (!rc && p.values[i] < p.lo) p.lo = p.values[i];
             if (!rc && p.values[i] > p.hi) p.hi = p.values[i];

@@ -179,6 +179,56 @@ Test(uncertainty, choices_and_whole_numbers, .timeout = 60)
     support_rmdir(dir);
 }
 
+/* A time key's positions take times as people say them: 1m and 3m, or dates
+ * against run.start_date (calendar months), choices too; a spread stays a
+ * number, and a malformed time is an error at its field. */
+Test(uncertainty, time_keys_take_weeks_months_and_dates, .timeout = 60)
+{
+    char *dir = support_tmpdir(), buf[2048];
+    const char *body = "model: {name: genai}\nuncertainty:\n  parameters:\n"
+                       "    interventions.training.start: {distribution: uniform, min: 1m, max: 2025-04-01}\n"
+                       "    interventions.training.every: {distribution: choice, values: [2w, 30, 1m]}\n"
+                       "    interventions.vanguard.start: {distribution: normal, mean: 6w, sd: 7}\n";
+    char *path = support_write(dir, "times.yaml", body, strlen(body));
+    scenario *scn = NULL;
+    sim_error err;
+    uncertainty u = {0};
+    cr_assert_eq(registry_scenario_alloc(&scn, &err), SIM_OK);
+    cr_assert_eq(scenario_set(scn, "run.start_date=2025-01-01", &err), SIM_OK, "%s",
+                 sim_error_format(&err, buf, sizeof buf));
+    cr_assert_eq(uncertainty_load_file(&u, path, scn, &err), SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
+    cr_assert_eq(u.n, 3);
+    /* 2025-01-01 + 1 calendar month = 2025-02-01, day 31; 2025-04-01 is day 90 */
+    cr_expect_eq(u.p[0].a, 31);
+    cr_expect_eq(u.p[0].b, 90);
+    cr_expect_eq(u.p[1].n_values, 3);
+    cr_expect_eq(u.p[1].values[0], 14);
+    cr_expect_eq(u.p[1].values[1], 30);
+    cr_expect_eq(u.p[1].values[2], 30, "a length's month is 30.44 days, rounded: %g", u.p[1].values[2]);
+    cr_expect_eq(u.p[2].a, 42);
+    cr_expect_eq(u.p[2].b, 7);
+    uncertainty_free(&u);
+    /* a spread is a number; a date before the start is refused at its field */
+    const char *bad[][2] = {
+        {"    interventions.vanguard.start: {distribution: normal, mean: 6w, sd: 1w}\n", "sd: expected a number"},
+        {"    interventions.training.start: {distribution: uniform, min: 2024-12-01, max: 3m}\n", "min:"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "model: {name: genai}\nuncertainty:\n  parameters:\n%s", bad[i][0]);
+        free(path);
+        path = support_write(dir, "times.yaml", text, strlen(text));
+        uncertainty v = {0};
+        cr_expect_eq(uncertainty_load_file(&v, path, scn, &err), SIM_EINPUT, "%s", bad[i][0]);
+        const char *msg = sim_error_format(&err, buf, sizeof buf);
+        cr_expect(strstr(msg, bad[i][1]) != NULL && strstr(msg, "times.yaml:4:") != NULL, "%s", msg);
+        uncertainty_free(&v);
+    }
+    scenario_free(scn);
+    free(path);
+    support_rmdir(dir);
+}
+
 /* A draw depends on (seed, draw, key path) only: not on the order of the
  * keys or the other keys; other draws, seeds and keys differ. */
 Test(uncertainty, a_draw_depends_on_seed_draw_and_key_only)
