@@ -86,6 +86,16 @@ static void bass_free(void *state)
     free(s);
 }
 
+/* Day-0 adopters among agents [first, last). */
+static void initial_range(bass_state *s, rng_key key, double f0, int32_t first, int32_t last)
+{
+    contagion *c = s->c;
+    for (int32_t i = first; i < last; i++) {
+        c->fresh[i] = rng_uniform(key, (uint32_t)i, 0, BASS_DRAW_INITIAL) < f0;
+        s->cause[i] = c->fresh[i] ? BASS_INITIAL : BASS_NOT_ADOPTED;
+    }
+}
+
 static void bass_init(void *state, const sim_context *ctx)
 {
     bass_state *s = state;
@@ -94,10 +104,12 @@ static void bass_init(void *state, const sim_context *ctx)
     s->external = s->internal = 0;
     const double f0 = s->initial_share;
     if (f0 > 0) {
-        #pragma omp parallel for schedule(static) if (c->n >= SIM_PARALLEL_MIN)
-        for (int32_t i = 0; i < c->n; i++) {
-            c->fresh[i] = rng_uniform(ctx->key, (uint32_t)i, 0, BASS_DRAW_INITIAL) < f0;
-            s->cause[i] = c->fresh[i] ? BASS_INITIAL : BASS_NOT_ADOPTED;
+        const int32_t n = c->n;
+        if (n < sim_parallel_min()) {
+            initial_range(s, ctx->key, f0, 0, n); /* no OpenMP region (sim/parallel.h) */
+        } else {
+            #pragma omp parallel for schedule(static)
+            for (int32_t i = 0; i < n; i += 4096) initial_range(s, ctx->key, f0, i, n - i < 4096 ? n : i + 4096);
         }
         s->new_today = contagion_commit(c, ctx->net, 0);
     } else {
@@ -106,23 +118,17 @@ static void bass_init(void *state, const sim_context *ctx)
     }
 }
 
-static void bass_step(void *state, const sim_context *ctx, int32_t day)
+/* Today's decisions of the non-adopters among agents [4 g0, 4 g1) (groups of
+ * four share one Philox call: rng_words_of_four); adds the adoptions by
+ * cause to *external and *internal. */
+static inline void decide_groups(bass_state *s, const sim_network *net, rng_key key, int32_t day, int32_t g0,
+                                 int32_t g1, int64_t *external, int64_t *internal)
 {
-    bass_state *s = state;
     contagion *c = s->c;
-    const sim_network *net = ctx->net;
+    const int32_t n = c->n;
     const double p = s->p, q = s->q;
-    const rng_key key = ctx->key;
-    if (c->total == c->n) { /* everyone has adopted: nothing can change */
-        s->new_today = 0;
-        return;
-    }
-    /* Agents in groups of four share one Philox call (rng_words_of_four). */
-    const int32_t n = c->n, groups = (n + 3) / 4;
     uint8_t *cause = s->cause;
-    int64_t external = 0, internal = 0;
-    #pragma omp parallel for schedule(dynamic, 1024) reduction(+ : external, internal) if (n >= SIM_PARALLEL_MIN)
-    for (int32_t g = 0; g < groups; g++) {
+    for (int32_t g = g0; g < g1; g++) {
         int32_t first = 4 * g, last = first + 4 < n ? first + 4 : n;
         uint32_t w[4];
         int drawn = 0;
@@ -141,9 +147,29 @@ static void bass_step(void *state, const sim_context *ctx, int32_t day)
             /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
             int own = u < p;
             cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
-            external += own;
-            internal += !own;
+            *external += own;
+            *internal += !own;
         }
+    }
+}
+
+static void bass_step(void *state, const sim_context *ctx, int32_t day)
+{
+    bass_state *s = state;
+    contagion *c = s->c;
+    const sim_network *net = ctx->net;
+    const rng_key key = ctx->key;
+    if (c->total == c->n) { /* everyone has adopted: nothing can change */
+        s->new_today = 0;
+        return;
+    }
+    const int32_t n = c->n, groups = (n + 3) / 4;
+    int64_t external = 0, internal = 0;
+    if (n < sim_parallel_min()) {
+        decide_groups(s, net, key, day, 0, groups, &external, &internal); /* no OpenMP region */
+    } else {
+        #pragma omp parallel for schedule(dynamic, 1024) reduction(+ : external, internal)
+        for (int32_t g = 0; g < groups; g++) decide_groups(s, net, key, day, g, g + 1, &external, &internal);
     }
     s->external += external;
     s->internal += internal;
