@@ -195,6 +195,7 @@ bench: deps-test
 	$(Q)bash bench/run.sh
 	$(Q)bash bench/w4.sh
 	$(Q)bash bench/w5.sh
+	$(Q)bash bench/lhs1000.sh
 	$(Q)$(MAKE) --no-print-directory $(TEST_BIN)
 	$(Q)bash bench/watts.sh $(TEST_BIN)
 
