@@ -795,12 +795,41 @@ int scenario_value_from_node(const param_def *def, yaml_document_t *doc, const y
     return SIM_OK;
 }
 
+/* 1 if YAML reads text as a plain scalar of exactly that text: letters,
+ * digits and _ . + - only, not "-" (a list item) nor starting "--" or "..". */
+static int plain_scalar_text(const char *t)
+{
+    if (!t[0] || (t[0] == '-' && (!t[1] || t[1] == '-')) || (t[0] == '.' && t[1] == '.')) return 0;
+    for (; *t; t++) {
+        char c = *t;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+              c == '+' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
 /* Parse text (a default or a --set value) as one YAML value of row def. */
 static int value_from_text(const param_def *def, const char *text, param_value *out,
                            const scenario_where *w, sim_error *err)
 {
     yaml_parser_t parser;
     yaml_document_t doc;
+    if (plain_scalar_text(text)) {
+        /* The node libyaml would build, without a parser: most defaults
+         * are such words or numbers, and a parser for each of the ~270
+         * rows cost a tenth of a small run.  Errors take the parser's path
+         * below, for its marks. */
+        yaml_node_t node;
+        memset(&node, 0, sizeof node);
+        node.type = YAML_SCALAR_NODE;
+        node.tag = (yaml_char_t *)YAML_DEFAULT_SCALAR_TAG;
+        node.data.scalar.value = (yaml_char_t *)(uintptr_t)text; /* read only */
+        node.data.scalar.length = strlen(text);
+        node.data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
+        sim_error quiet;
+        if (scenario_value_from_node(def, NULL, &node, out, w, &quiet) == SIM_OK) return SIM_OK;
+    }
     int rc = scenario_yaml_check_depth(text, strlen(text), w, err);
 
     if (rc != SIM_OK) return rc;
