@@ -118,37 +118,73 @@ static void bass_init(void *state, const sim_context *ctx)
     }
 }
 
-/* Today's decisions of the non-adopters among agents [4 g0, 4 g1) (groups of
- * four share one Philox call: rng_words_of_four); adds the adoptions by
- * cause to *external and *internal. */
-static inline void decide_groups(bass_state *s, const sim_network *net, rng_key key, int32_t day, int32_t g0,
-                                 int32_t g1, int64_t *external, int64_t *internal)
+/* Groups of a batch that need a draw before the batch's Philox words are
+ * computed together (rng_words_batch) rather than group by group: below
+ * this the batch's 64 computations cost more than the groups' own. */
+enum { BASS_BATCH_MIN = 8 };
+
+/* 1 if agent group g (agents 4 g .. 4 g + 3, fewer at the end) has a
+ * non-adopter. */
+static inline int group_open(const contagion *c, int32_t g)
+{
+    const int32_t first = 4 * g, last = first + 4 < c->n ? first + 4 : c->n;
+    for (int32_t i = first; i < last; i++)
+        if (!c->adopted[i]) return 1;
+    return 0;
+}
+
+/* Today's decisions of the non-adopters of group g from its four Philox
+ * words w; adds the adoptions by cause to *external and *internal. */
+static inline void decide_group(bass_state *s, const sim_network *net, int32_t g, const uint32_t w[4],
+                                int64_t *external, int64_t *internal)
 {
     contagion *c = s->c;
-    const int32_t n = c->n;
     const double p = s->p, q = s->q;
-    uint8_t *cause = s->cause;
-    for (int32_t g = g0; g < g1; g++) {
-        int32_t first = 4 * g, last = first + 4 < n ? first + 4 : n;
-        uint32_t w[4];
-        int drawn = 0;
-        for (int32_t i = first; i < last; i++) {
-            if (c->adopted[i]) continue;
-            if (!drawn) {
-                rng_words_of_four(key, (uint32_t)first, (uint32_t)day, BASS_DRAW_ADOPT, w);
-                drawn = 1;
+    const int32_t first = 4 * g, last = first + 4 < c->n ? first + 4 : c->n;
+    for (int32_t i = first; i < last; i++) {
+        if (c->adopted[i]) continue;
+        int64_t deg = network_degree(net, i);
+        double share = deg > 0 ? (double)contagion_adopted_neighbours(c, net, i) / (double)deg : 0.0;
+        double u = rng_u01_from_word(w[i - first]);
+        int adopt = u < p + q * share;
+        c->fresh[i] = (uint8_t)adopt;
+        if (!adopt) continue;
+        /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
+        int own = u < p;
+        s->cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
+        *external += own;
+        *internal += !own;
+    }
+}
+
+/* Today's decisions of the non-adopters among agents [4 g0, 4 g1): groups of
+ * four share one Philox call (rng_words_of_four), and a batch of
+ * RNG_BATCH groups with enough non-adopters has its calls made together
+ * (the same words: rng_words_batch).  Adds the adoptions by cause to
+ * *external and *internal. */
+static void decide_groups(bass_state *s, const sim_network *net, rng_key key, int32_t day, int32_t g0, int32_t g1,
+                          int64_t *external, int64_t *internal)
+{
+    const contagion *c = s->c;
+    uint32_t words[4][RNG_BATCH];
+    for (int32_t b = g0; b < g1; b += RNG_BATCH) {
+        const int32_t e = b + RNG_BATCH < g1 ? b + RNG_BATCH : g1;
+        int open = 0;
+        for (int32_t g = b; g < e && open < BASS_BATCH_MIN; g++) open += group_open(c, g);
+        if (open >= BASS_BATCH_MIN) {
+            rng_words_batch(key, (uint32_t)b, (uint32_t)day, BASS_DRAW_ADOPT, 0, words);
+            for (int32_t g = b; g < e; g++) {
+                const int32_t j = g - b;
+                const uint32_t w[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
+                if (group_open(c, g)) decide_group(s, net, g, w, external, internal);
             }
-            int64_t deg = network_degree(net, i);
-            double share = deg > 0 ? (double)contagion_adopted_neighbours(c, net, i) / (double)deg : 0.0;
-            double u = rng_u01_from_word(w[i - first]);
-            int adopt = u < p + q * share;
-            c->fresh[i] = (uint8_t)adopt;
-            if (!adopt) continue;
-            /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
-            int own = u < p;
-            cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
-            *external += own;
-            *internal += !own;
+        } else {
+            for (int32_t g = b; g < e; g++) {
+                if (!group_open(c, g)) continue;
+                uint32_t w[4];
+                rng_words_of_four(key, (uint32_t)(4 * g), (uint32_t)day, BASS_DRAW_ADOPT, w);
+                decide_group(s, net, g, w, external, internal);
+            }
         }
     }
 }
@@ -168,8 +204,12 @@ static void bass_step(void *state, const sim_context *ctx, int32_t day)
     if (n < sim_parallel_min()) {
         decide_groups(s, net, key, day, 0, groups, &external, &internal); /* no OpenMP region */
     } else {
-        #pragma omp parallel for schedule(dynamic, 1024) reduction(+ : external, internal)
-        for (int32_t g = 0; g < groups; g++) decide_groups(s, net, key, day, g, g + 1, &external, &internal);
+        const int32_t batches = (groups + RNG_BATCH - 1) / RNG_BATCH;
+        #pragma omp parallel for schedule(dynamic, 16) reduction(+ : external, internal)
+        for (int32_t b = 0; b < batches; b++) {
+            const int32_t g0 = b * RNG_BATCH, g1 = g0 + RNG_BATCH < groups ? g0 + RNG_BATCH : groups;
+            decide_groups(s, net, key, day, g0, g1, &external, &internal);
+        }
     }
     s->external += external;
     s->internal += internal;
