@@ -34,6 +34,10 @@ typedef struct bass_state {
     int kernel;                  /* model.bass.kernel: index into push|pull, a contagion_kernel */
     int64_t new_today;
     int64_t external, internal; /* cumulative adoptions by cause */
+    /* Below sim_parallel_min() agents only (else NULL): the non-adopters in
+     * ascending order, n_open of them, and today's adopters (owned) */
+    int32_t *open, *adopters;
+    int32_t n_open;
 } bass_state;
 
 static const param_def bass_params[] = {
@@ -68,7 +72,15 @@ static int bass_alloc(const sim_context *ctx, void **state, sim_error *err)
     s->cause = malloc((size_t)ctx->net->n);
     int rc = s->cause ? contagion_alloc(ctx->net, k, &s->c, err)
                       : sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (!rc && ctx->net->n < sim_parallel_min()) {
+        s->open = malloc((size_t)ctx->net->n * sizeof *s->open + 1);
+        s->adopters = malloc((size_t)ctx->net->n * sizeof *s->adopters + 1);
+        if (!s->open || !s->adopters) rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
     if (rc) {
+        contagion_free(s->c);
+        free(s->open);
+        free(s->adopters);
         free(s->cause);
         free(s);
         return rc;
@@ -82,6 +94,8 @@ static void bass_free(void *state)
     bass_state *s = state;
     if (!s) return;
     contagion_free(s->c);
+    free(s->open);
+    free(s->adopters);
     free(s->cause);
     free(s);
 }
@@ -116,6 +130,11 @@ static void bass_init(void *state, const sim_context *ctx)
         memset(s->cause, BASS_NOT_ADOPTED, (size_t)c->n);
         s->new_today = 0;
     }
+    if (s->open) {
+        s->n_open = 0;
+        for (int32_t i = 0; i < c->n; i++)
+            if (!c->adopted[i]) s->open[s->n_open++] = i;
+    }
 }
 
 /* Groups of a batch that need a draw before the batch's Philox words are
@@ -133,28 +152,68 @@ static inline int group_open(const contagion *c, int32_t g)
     return 0;
 }
 
-/* Today's decisions of the non-adopters of group g from its four Philox
- * words w; adds the adoptions by cause to *external and *internal. */
-static inline void decide_group(bass_state *s, const sim_network *net, int32_t g, const uint32_t w[4],
-                                int64_t *external, int64_t *internal)
+/* Today's decision of non-adopter i from its Philox word w; adds an
+ * adoption to *external or *internal by its cause. */
+static inline int decide_agent(bass_state *s, const sim_network *net, int32_t i, uint32_t w, int64_t *external,
+                               int64_t *internal)
 {
     contagion *c = s->c;
     const double p = s->p, q = s->q;
+    int64_t deg = network_degree(net, i);
+    double share = deg > 0 ? (double)contagion_adopted_neighbours(c, net, i) / (double)deg : 0.0;
+    double u = rng_u01_from_word(w);
+    int adopt = u < p + q * share;
+    c->fresh[i] = (uint8_t)adopt;
+    if (!adopt) return 0;
+    /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
+    int own = u < p;
+    s->cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
+    *external += own;
+    *internal += !own;
+    return 1;
+}
+
+/* Today's decisions of the non-adopters of group g from its four Philox
+ * words w. */
+static inline void decide_group(bass_state *s, const sim_network *net, int32_t g, const uint32_t w[4],
+                                int64_t *external, int64_t *internal)
+{
+    const contagion *c = s->c;
     const int32_t first = 4 * g, last = first + 4 < c->n ? first + 4 : c->n;
-    for (int32_t i = first; i < last; i++) {
-        if (c->adopted[i]) continue;
-        int64_t deg = network_degree(net, i);
-        double share = deg > 0 ? (double)contagion_adopted_neighbours(c, net, i) / (double)deg : 0.0;
-        double u = rng_u01_from_word(w[i - first]);
-        int adopt = u < p + q * share;
-        c->fresh[i] = (uint8_t)adopt;
-        if (!adopt) continue;
-        /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
-        int own = u < p;
-        s->cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
-        *external += own;
-        *internal += !own;
+    for (int32_t i = first; i < last; i++)
+        if (!c->adopted[i]) decide_agent(s, net, i, w[i - first], external, internal);
+}
+
+/* The same decisions as decide_groups over all agents, from the list of
+ * non-adopters (serial path): the batches, and which use rng_words_batch,
+ * are the same; today's adopters are listed in s->adopters, ascending.
+ * Returns how many. */
+static int32_t decide_open(bass_state *s, const sim_network *net, rng_key key, int32_t day, int64_t *external,
+                           int64_t *internal)
+{
+    const int32_t *open = s->open, m = s->n_open;
+    uint32_t words[4][RNG_BATCH];
+    int32_t k = 0;
+    for (int32_t x = 0; x < m;) {
+        /* the batch of agent open[x]: RNG_BATCH groups of four, 4 * RNG_BATCH agents */
+        const int32_t b = open[x] / (4 * RNG_BATCH);
+        int32_t end = x, groups = 0;
+        for (int32_t g = -1; end < m && open[end] / (4 * RNG_BATCH) == b; end++) {
+            groups += open[end] / 4 != g;
+            g = open[end] / 4;
+        }
+        const int batched = groups >= BASS_BATCH_MIN;
+        if (batched) rng_words_batch(key, (uint32_t)(b * RNG_BATCH), (uint32_t)day, BASS_DRAW_ADOPT, 0, words);
+        uint32_t w[4];
+        for (int32_t g = -1; x < end; x++) {
+            const int32_t i = open[x];
+            if (!batched && i / 4 != g) rng_words_of_four(key, (uint32_t)i & ~3u, (uint32_t)day, BASS_DRAW_ADOPT, w);
+            g = i / 4;
+            const uint32_t word = batched ? words[i % 4][g - b * RNG_BATCH] : w[i % 4];
+            if (decide_agent(s, net, i, word, external, internal)) s->adopters[k++] = i;
+        }
     }
+    return k;
 }
 
 /* Today's decisions of the non-adopters among agents [4 g0, 4 g1): groups of
@@ -201,15 +260,22 @@ static void bass_step(void *state, const sim_context *ctx, int32_t day)
     }
     const int32_t n = c->n, groups = (n + 3) / 4;
     int64_t external = 0, internal = 0;
-    if (n < sim_parallel_min()) {
-        decide_groups(s, net, key, day, 0, groups, &external, &internal); /* no OpenMP region */
-    } else {
-        const int32_t batches = (groups + RNG_BATCH - 1) / RNG_BATCH;
-        #pragma omp parallel for schedule(dynamic, 16) reduction(+ : external, internal)
-        for (int32_t b = 0; b < batches; b++) {
-            const int32_t g0 = b * RNG_BATCH, g1 = g0 + RNG_BATCH < groups ? g0 + RNG_BATCH : groups;
-            decide_groups(s, net, key, day, g0, g1, &external, &internal);
-        }
+    if (s->open) { /* below sim_parallel_min(): no OpenMP region, only the non-adopters visited */
+        const int32_t k = decide_open(s, net, key, day, &external, &internal);
+        s->external += external;
+        s->internal += internal;
+        s->new_today = contagion_commit_list(c, net, day, s->adopters, k);
+        int32_t kept = 0;
+        for (int32_t x = 0; x < s->n_open; x++)
+            if (!c->adopted[s->open[x]]) s->open[kept++] = s->open[x];
+        s->n_open = kept;
+        return;
+    }
+    const int32_t batches = (groups + RNG_BATCH - 1) / RNG_BATCH;
+    #pragma omp parallel for schedule(dynamic, 16) reduction(+ : external, internal)
+    for (int32_t b = 0; b < batches; b++) {
+        const int32_t g0 = b * RNG_BATCH, g1 = g0 + RNG_BATCH < groups ? g0 + RNG_BATCH : groups;
+        decide_groups(s, net, key, day, g0, g1, &external, &internal);
     }
     s->external += external;
     s->internal += internal;

@@ -122,6 +122,21 @@ int64_t contagion_commit(contagion *c, const sim_network *net, int32_t day)
     return added;
 }
 
+int64_t contagion_commit_list(contagion *c, const sim_network *net, int32_t day, const int32_t *agents, int32_t k)
+{
+    int32_t *count = c->count;
+    const int64_t *row = net->row;
+    const int32_t *col = net->col;
+    for (int32_t j = 0; j < k; j++) {
+        const int32_t i = agents[j];
+        commit_one(c, i, day);
+        if (count)
+            for (int64_t e = row[i]; e < row[i + 1]; e++) count[col[e]]++;
+    }
+    c->total += k;
+    return k;
+}
+
 void contagion_adopted_values(const contagion *c, double *out)
 {
     for (int32_t i = 0; i < c->n; i++) out[i] = c->adopted[i];
