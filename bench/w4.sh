@@ -22,8 +22,12 @@ for threads in 1 2; do
         rates+=("$(sed -n 's/.*(\([0-9.e+]*\) runs\/s, \([0-9.e+]*\) agent-steps\/s).*/\1 \2/p' "$tmp/w4.txt")")
     done
     read -r rate steps < <(printf '%s\n' "${rates[@]}" | sort -g | sed -n 2p)
+    w4[threads]=$rate
     echo "   200 replicates, $threads thread(s): ${rate} runs/s (median of 3), ${steps} agent-steps/s"
 done
-read -r med best < <($PY bench/timeit.py 3 $BIN experiment bench/w4_compare.yaml -o "$tmp/w4c.h5" --force -q --threads 2)
+awk -v one="${w4[1]}" -v two="${w4[2]}" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+    printf "   goal: at least 500 runs/s on 2 threads (%s: %s) and 1.8x the 1-thread rate (%.2fx: %s); load average now %s\n",
+           two, (two >= 500 ? "met" : "not met"), two / one, (two / one >= 1.8 ? "met" : "not met"), load }'
+read -r med best _ < <($PY bench/timeit.py 3 $BIN experiment bench/w4_compare.yaml -o "$tmp/w4c.h5" --force -q --threads 2)
 bytes=$(stat -c %s "$tmp/w4c.h5")
 echo "   8 scenarios x 30 replicates, 2 threads, command line to written file: median ${med} s, best ${best} s (file ${bytes} bytes)"

@@ -34,6 +34,10 @@ typedef struct bass_state {
     int kernel;                  /* model.bass.kernel: index into push|pull, a contagion_kernel */
     int64_t new_today;
     int64_t external, internal; /* cumulative adoptions by cause */
+    /* Below sim_parallel_min() agents only (else NULL): the non-adopters in
+     * ascending order, n_open of them, and today's adopters (owned) */
+    int32_t *open, *adopters;
+    int32_t n_open;
 } bass_state;
 
 static const param_def bass_params[] = {
@@ -68,7 +72,15 @@ static int bass_alloc(const sim_context *ctx, void **state, sim_error *err)
     s->cause = malloc((size_t)ctx->net->n);
     int rc = s->cause ? contagion_alloc(ctx->net, k, &s->c, err)
                       : sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (!rc && ctx->net->n < sim_parallel_min()) {
+        s->open = malloc((size_t)ctx->net->n * sizeof *s->open + 1);
+        s->adopters = malloc((size_t)ctx->net->n * sizeof *s->adopters + 1);
+        if (!s->open || !s->adopters) rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
     if (rc) {
+        contagion_free(s->c);
+        free(s->open);
+        free(s->adopters);
         free(s->cause);
         free(s);
         return rc;
@@ -82,8 +94,20 @@ static void bass_free(void *state)
     bass_state *s = state;
     if (!s) return;
     contagion_free(s->c);
+    free(s->open);
+    free(s->adopters);
     free(s->cause);
     free(s);
+}
+
+/* Day-0 adopters among agents [first, last). */
+static void initial_range(bass_state *s, rng_key key, double f0, int32_t first, int32_t last)
+{
+    contagion *c = s->c;
+    for (int32_t i = first; i < last; i++) {
+        c->fresh[i] = rng_uniform(key, (uint32_t)i, 0, BASS_DRAW_INITIAL) < f0;
+        s->cause[i] = c->fresh[i] ? BASS_INITIAL : BASS_NOT_ADOPTED;
+    }
 }
 
 static void bass_init(void *state, const sim_context *ctx)
@@ -94,15 +118,133 @@ static void bass_init(void *state, const sim_context *ctx)
     s->external = s->internal = 0;
     const double f0 = s->initial_share;
     if (f0 > 0) {
-        #pragma omp parallel for schedule(static) if (c->n >= SIM_PARALLEL_MIN)
-        for (int32_t i = 0; i < c->n; i++) {
-            c->fresh[i] = rng_uniform(ctx->key, (uint32_t)i, 0, BASS_DRAW_INITIAL) < f0;
-            s->cause[i] = c->fresh[i] ? BASS_INITIAL : BASS_NOT_ADOPTED;
+        const int32_t n = c->n;
+        if (n < sim_parallel_min()) {
+            initial_range(s, ctx->key, f0, 0, n); /* no OpenMP region (sim/parallel.h) */
+        } else {
+            #pragma omp parallel for schedule(static)
+            for (int32_t i = 0; i < n; i += 4096) initial_range(s, ctx->key, f0, i, n - i < 4096 ? n : i + 4096);
         }
         s->new_today = contagion_commit(c, ctx->net, 0);
     } else {
         memset(s->cause, BASS_NOT_ADOPTED, (size_t)c->n);
         s->new_today = 0;
+    }
+    if (s->open) {
+        s->n_open = 0;
+        for (int32_t i = 0; i < c->n; i++)
+            if (!c->adopted[i]) s->open[s->n_open++] = i;
+    }
+}
+
+/* Groups of a batch that need a draw before the batch's Philox words are
+ * computed together (rng_words_batch) rather than group by group: below
+ * this the batch's 64 computations cost more than the groups' own. */
+enum { BASS_BATCH_MIN = 8 };
+
+/* 1 if agent group g (agents 4 g .. 4 g + 3, fewer at the end) has a
+ * non-adopter. */
+static inline int group_open(const contagion *c, int32_t g)
+{
+    const int32_t first = 4 * g, last = first + 4 < c->n ? first + 4 : c->n;
+    for (int32_t i = first; i < last; i++)
+        if (!c->adopted[i]) return 1;
+    return 0;
+}
+
+/* Today's decision of non-adopter i from its Philox word w; adds an
+ * adoption to *external or *internal by its cause. */
+static inline int decide_agent(bass_state *s, const sim_network *net, int32_t i, uint32_t w, int64_t *external,
+                               int64_t *internal)
+{
+    contagion *c = s->c;
+    const double p = s->p, q = s->q;
+    int64_t deg = network_degree(net, i);
+    double share = deg > 0 ? (double)contagion_adopted_neighbours(c, net, i) / (double)deg : 0.0;
+    double u = rng_u01_from_word(w);
+    int adopt = u < p + q * share;
+    c->fresh[i] = (uint8_t)adopt;
+    if (!adopt) return 0;
+    /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
+    int own = u < p;
+    s->cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
+    *external += own;
+    *internal += !own;
+    return 1;
+}
+
+/* Today's decisions of the non-adopters of group g from its four Philox
+ * words w. */
+static inline void decide_group(bass_state *s, const sim_network *net, int32_t g, const uint32_t w[4],
+                                int64_t *external, int64_t *internal)
+{
+    const contagion *c = s->c;
+    const int32_t first = 4 * g, last = first + 4 < c->n ? first + 4 : c->n;
+    for (int32_t i = first; i < last; i++)
+        if (!c->adopted[i]) decide_agent(s, net, i, w[i - first], external, internal);
+}
+
+/* The same decisions as decide_groups over all agents, from the list of
+ * non-adopters (serial path): the batches, and which use rng_words_batch,
+ * are the same; today's adopters are listed in s->adopters, ascending.
+ * Returns how many. */
+static int32_t decide_open(bass_state *s, const sim_network *net, rng_key key, int32_t day, int64_t *external,
+                           int64_t *internal)
+{
+    const int32_t *open = s->open, m = s->n_open;
+    uint32_t words[4][RNG_BATCH];
+    int32_t k = 0;
+    for (int32_t x = 0; x < m;) {
+        /* the batch of agent open[x]: RNG_BATCH groups of four, 4 * RNG_BATCH agents */
+        const int32_t b = open[x] / (4 * RNG_BATCH);
+        int32_t end = x, groups = 0;
+        for (int32_t g = -1; end < m && open[end] / (4 * RNG_BATCH) == b; end++) {
+            groups += open[end] / 4 != g;
+            g = open[end] / 4;
+        }
+        const int batched = groups >= BASS_BATCH_MIN;
+        if (batched) rng_words_batch(key, (uint32_t)(b * RNG_BATCH), (uint32_t)day, BASS_DRAW_ADOPT, 0, words);
+        uint32_t w[4];
+        for (int32_t g = -1; x < end; x++) {
+            const int32_t i = open[x];
+            if (!batched && i / 4 != g) rng_words_of_four(key, (uint32_t)i & ~3u, (uint32_t)day, BASS_DRAW_ADOPT, w);
+            g = i / 4;
+            const uint32_t word = batched ? words[i % 4][g - b * RNG_BATCH] : w[i % 4];
+            if (decide_agent(s, net, i, word, external, internal)) s->adopters[k++] = i;
+        }
+    }
+    return k;
+}
+
+/* Today's decisions of the non-adopters among agents [4 g0, 4 g1): groups of
+ * four share one Philox call (rng_words_of_four), and a batch of
+ * RNG_BATCH groups with enough non-adopters has its calls made together
+ * (the same words: rng_words_batch).  Adds the adoptions by cause to
+ * *external and *internal. */
+static void decide_groups(bass_state *s, const sim_network *net, rng_key key, int32_t day, int32_t g0, int32_t g1,
+                          int64_t *external, int64_t *internal)
+{
+    const contagion *c = s->c;
+    uint32_t words[4][RNG_BATCH];
+    for (int32_t b = g0; b < g1; b += RNG_BATCH) {
+        const int32_t e = b + RNG_BATCH < g1 ? b + RNG_BATCH : g1;
+        int open = 0;
+        for (int32_t g = b; g < e && open < BASS_BATCH_MIN; g++) open += group_open(c, g);
+        if (open >= BASS_BATCH_MIN) {
+            rng_words_batch(key, (uint32_t)b, (uint32_t)day, BASS_DRAW_ADOPT, 0, words);
+            for (int32_t g = b; g < e; g++) {
+                const int32_t j = g - b;
+                const uint32_t w[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
+                if (group_open(c, g)) decide_group(s, net, g, w, external, internal);
+            }
+        } else {
+            for (int32_t g = b; g < e; g++) {
+                if (!group_open(c, g)) continue;
+                uint32_t w[4];
+                rng_words_of_four(key, (uint32_t)(4 * g), (uint32_t)day, BASS_DRAW_ADOPT, w);
+                decide_group(s, net, g, w, external, internal);
+            }
+        }
     }
 }
 
@@ -111,39 +253,29 @@ static void bass_step(void *state, const sim_context *ctx, int32_t day)
     bass_state *s = state;
     contagion *c = s->c;
     const sim_network *net = ctx->net;
-    const double p = s->p, q = s->q;
     const rng_key key = ctx->key;
     if (c->total == c->n) { /* everyone has adopted: nothing can change */
         s->new_today = 0;
         return;
     }
-    /* Agents in groups of four share one Philox call (rng_words_of_four). */
     const int32_t n = c->n, groups = (n + 3) / 4;
-    uint8_t *cause = s->cause;
     int64_t external = 0, internal = 0;
-    #pragma omp parallel for schedule(dynamic, 1024) reduction(+ : external, internal) if (n >= SIM_PARALLEL_MIN)
-    for (int32_t g = 0; g < groups; g++) {
-        int32_t first = 4 * g, last = first + 4 < n ? first + 4 : n;
-        uint32_t w[4];
-        int drawn = 0;
-        for (int32_t i = first; i < last; i++) {
-            if (c->adopted[i]) continue;
-            if (!drawn) {
-                rng_words_of_four(key, (uint32_t)first, (uint32_t)day, BASS_DRAW_ADOPT, w);
-                drawn = 1;
-            }
-            int64_t deg = network_degree(net, i);
-            double share = deg > 0 ? (double)contagion_adopted_neighbours(c, net, i) / (double)deg : 0.0;
-            double u = rng_u01_from_word(w[i - first]);
-            int adopt = u < p + q * share;
-            c->fresh[i] = (uint8_t)adopt;
-            if (!adopt) continue;
-            /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
-            int own = u < p;
-            cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
-            external += own;
-            internal += !own;
-        }
+    if (s->open) { /* below sim_parallel_min(): no OpenMP region, only the non-adopters visited */
+        const int32_t k = decide_open(s, net, key, day, &external, &internal);
+        s->external += external;
+        s->internal += internal;
+        s->new_today = contagion_commit_list(c, net, day, s->adopters, k);
+        int32_t kept = 0;
+        for (int32_t x = 0; x < s->n_open; x++)
+            if (!c->adopted[s->open[x]]) s->open[kept++] = s->open[x];
+        s->n_open = kept;
+        return;
+    }
+    const int32_t batches = (groups + RNG_BATCH - 1) / RNG_BATCH;
+    #pragma omp parallel for schedule(dynamic, 16) reduction(+ : external, internal)
+    for (int32_t b = 0; b < batches; b++) {
+        const int32_t g0 = b * RNG_BATCH, g1 = g0 + RNG_BATCH < groups ? g0 + RNG_BATCH : groups;
+        decide_groups(s, net, key, day, g0, g1, &external, &internal);
     }
     s->external += external;
     s->internal += internal;

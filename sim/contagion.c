@@ -68,20 +68,38 @@ contagion_kernel contagion_kernel_from_name(const char *name)
     return strcmp(name, "pull") == 0 ? CONTAGION_PULL : CONTAGION_PUSH;
 }
 
+/* Agent i, marked fresh, becomes an adopter on day `day`. */
+static inline void commit_one(contagion *c, int32_t i, int32_t day)
+{
+    c->adopted[i] = 1;
+    c->fresh[i] = 0;
+    c->day[i] = day;
+}
+
 int64_t contagion_commit(contagion *c, const sim_network *net, int32_t day)
 {
     int64_t added = 0;
     const int32_t n = c->n;
     if (c->total == n) return 0;
-    uint8_t *adopted = c->adopted, *fresh = c->fresh;
-    int32_t *count = c->count, *adopted_on = c->day;
-    if (!count) {
-        #pragma omp parallel for schedule(static) reduction(+ : added) if (n >= SIM_PARALLEL_MIN)
+    const uint8_t *fresh = c->fresh;
+    int32_t *count = c->count;
+    const int64_t *row = net->row;
+    const int32_t *col = net->col;
+    if (n < sim_parallel_min()) {
+        /* Small networks: no OpenMP region (sim/parallel.h) and no atomics,
+         * which cost a locked add per tie of each new adopter. */
+        for (int32_t i = 0; i < n; i++) {
+            if (!fresh[i]) continue;
+            commit_one(c, i, day);
+            added++;
+            if (count)
+                for (int64_t e = row[i]; e < row[i + 1]; e++) count[col[e]]++;
+        }
+    } else if (!count) {
+        #pragma omp parallel for schedule(static) reduction(+ : added)
         for (int32_t i = 0; i < n; i++) {
             if (fresh[i]) {
-                adopted[i] = 1;
-                fresh[i] = 0;
-                adopted_on[i] = day;
+                commit_one(c, i, day);
                 added++;
             }
         }
@@ -89,14 +107,10 @@ int64_t contagion_commit(contagion *c, const sim_network *net, int32_t day)
         /* Integer increments commute, so the counts are the same for any
          * thread count and order; atomics only because two new adopters may
          * share a neighbour. */
-        const int64_t *row = net->row;
-        const int32_t *col = net->col;
-        #pragma omp parallel for schedule(dynamic, 4096) reduction(+ : added) if (n >= SIM_PARALLEL_MIN)
+        #pragma omp parallel for schedule(dynamic, 4096) reduction(+ : added)
         for (int32_t i = 0; i < n; i++) {
             if (!fresh[i]) continue;
-            adopted[i] = 1;
-            fresh[i] = 0;
-            adopted_on[i] = day;
+            commit_one(c, i, day);
             added++;
             for (int64_t e = row[i]; e < row[i + 1]; e++) {
                 #pragma omp atomic
@@ -106,6 +120,21 @@ int64_t contagion_commit(contagion *c, const sim_network *net, int32_t day)
     }
     c->total += added;
     return added;
+}
+
+int64_t contagion_commit_list(contagion *c, const sim_network *net, int32_t day, const int32_t *agents, int32_t k)
+{
+    int32_t *count = c->count;
+    const int64_t *row = net->row;
+    const int32_t *col = net->col;
+    for (int32_t j = 0; j < k; j++) {
+        const int32_t i = agents[j];
+        commit_one(c, i, day);
+        if (count)
+            for (int64_t e = row[i]; e < row[i + 1]; e++) count[col[e]]++;
+    }
+    c->total += k;
+    return k;
 }
 
 void contagion_adopted_values(const contagion *c, double *out)

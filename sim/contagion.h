@@ -76,4 +76,9 @@ static inline int64_t contagion_adopted_neighbours(const contagion *c, const sim
  * Parallel inside; deterministic. */
 int64_t contagion_commit(contagion *c, const sim_network *net, int32_t day);
 
+/* The same for the k agents listed (each once, each with fresh[i] set, in
+ * any order): the same state as contagion_commit, without scanning every
+ * agent.  Serial, no OpenMP region; returns k. */
+int64_t contagion_commit_list(contagion *c, const sim_network *net, int32_t day, const int32_t *agents, int32_t k);
+
 #endif

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "experiment.h"
+#include "memory.h"
 #include "network.h"
 #include "output.h"
 #include "pipeline.h"
@@ -385,12 +386,10 @@ int main(int argc, char **argv)
     /* a write past `ulimit -f` fails with EFBIG and a message, instead of
      * killing the process silently with SIGXFSZ */
     signal(SIGXFSZ, SIG_IGN);
-#ifdef __GLIBC__
     /* Keep freed memory instead of returning it to the kernel after every
-     * free: HDF5's many small frees otherwise cost hundreds of brk calls. */
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    mallopt(M_TOP_PAD, 16 << 20);
-#endif
+     * free (HDF5's many small frees otherwise cost hundreds of brk calls),
+     * and the heap in huge pages (memory.h) */
+    sim_heap_start();
     cli_options opt;
     int code = cli_parse(argc, argv, &opt);
     if (code >= 0) return code;

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 enum { HUGE_PAGE = 2 << 20 };
 
@@ -31,4 +35,28 @@ void *sim_calloc_large(size_t count, size_t size)
     void *p = sim_alloc_large(count, size);
     if (p) memset(p, 0, count * size);
     return p;
+}
+
+void sim_heap_start(void)
+{
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
+    enum { PAGE = 4096, SPAN = 16 << 20 };
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* blocks up to 32 MiB come from the heap too */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20); /* and stay there when freed */
+    mallopt(M_TOP_PAD, SPAN);            /* the heap grows 16 MiB at a time */
+    /* A page of a 2 MiB range touched before its advice makes that range
+     * fault in 4 KiB pages, and malloc writes a header at the start of the
+     * heap's new top and after each block.  So: the break moves to one page
+     * before a 2 MiB boundary (glibc takes a break moved by someone else as
+     * the start of its new top: the header goes in that page), the heap
+     * grows by one block of SPAN + 1 MiB (the header after it lands beyond
+     * the advised range), and the advice covers the untouched SPAN between. */
+    const uintptr_t lo = (uintptr_t)sbrk(0);
+    if (lo == (uintptr_t)-1) return;
+    const uintptr_t a = (lo + PAGE + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    if (sbrk((intptr_t)(a - PAGE - lo)) == (void *)-1) return;
+    void *volatile p = malloc(SPAN + (1 << 20)); /* volatile: the pair is kept */
+    free(p); /* back into the top: below the trim threshold */
+    (void)madvise((void *)a, SPAN, MADV_HUGEPAGE); /* advice: its failure changes nothing */
+#endif
 }

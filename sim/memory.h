@@ -23,4 +23,13 @@ void *sim_alloc_large(size_t count, size_t size);
 /* The same, zeroed (as calloc). */
 void *sim_calloc_large(size_t count, size_t size);
 
+/* Call first in main, before threads start: the main heap (glibc's) then
+ * keeps what is freed, grows 16 MiB at a time and serves blocks up to
+ * 32 MiB (not mmap), and its first 16 MiB are in transparent huge pages.
+ * HDF5 callocs half a megabyte for every file it opens (its metadata
+ * cache) and zlib a quarter for every stream: in 4 KiB pages these were
+ * most of a small run's 500 page faults.  Does nothing without glibc or
+ * under AddressSanitizer (whose allocator is not glibc's). */
+void sim_heap_start(void);
+
 #endif

@@ -349,6 +349,61 @@ Test(bass, adoption_days_and_causes_match_the_series)
     scenario_free(scn);
 }
 
+/* Every day of a run against the rule computed directly: agent i, not yet
+ * adopted after day t - 1, adopts on day t exactly when its word of
+ * rng_words_of_four (purpose 1, the model's adoption draws) gives a
+ * uniform below p + q * (neighbours adopted after day t - 1) / degree, and
+ * the cause is external exactly when it is below p.  A run to near
+ * saturation meets both ways the model computes its Philox words: whole
+ * batches of groups early, group by group once few groups have a
+ * non-adopter. */
+Test(bass, every_day_follows_the_rule_computed_directly)
+{
+    const int32_t days = 80;
+    const double p = 0.01, q = 0.4;
+    const char *sets[] = {"model.name=bass", "network.type=watts_strogatz", "network.agents=3001",
+                          "model.bass.p=0.01", "model.bass.q=0.4", "model.bass.initial_share=0.01", NULL};
+    scenario *scn = support_scenario(sets);
+    sim_network *net = NULL;
+    sim_error err;
+    cr_assert_eq(network_build(scn, 1, &net, &err), SIM_OK);
+    const int32_t n = net->n;
+    double *series = malloc(5 * (days + 1) * sizeof *series), *fields = malloc(4 * (size_t)n * sizeof *fields);
+    const uint32_t rep = 1;
+    bass_replicate(scn, net, rep, days, series, fields);
+    const double *day = fields + FIELD_DAY * n, *ext = fields + FIELD_EXTERNAL * n;
+    const rng_key key = rng_key_make((uint32_t)scenario_int(scn, "run.seed"), rep);
+    long checked = 0, late = 0;
+    for (int32_t t = 1; t <= days; t++) {
+        long open = 0;
+        for (int32_t i = 0; i < n; i++) {
+            if (day[i] >= 0 && day[i] < t) continue; /* adopted before day t */
+            open++;
+            long adopted = 0;
+            for (int64_t e = net->row[i]; e < net->row[i + 1]; e++) {
+                const double d = day[net->col[e]];
+                adopted += d >= 0 && d < t;
+            }
+            const int64_t deg = net->row[i + 1] - net->row[i];
+            uint32_t w[4];
+            rng_words_of_four(key, (uint32_t)i, (uint32_t)t, 1, w);
+            const double u = rng_u01_from_word(w[i % 4]);
+            const int adopt = u < p + q * (deg > 0 ? (double)adopted / (double)deg : 0.0);
+            cr_assert_eq(day[i] == t, adopt, "agent %d, day %d: adopted %d, the rule says %d", (int)i, (int)t,
+                         day[i] == t, adopt);
+            if (adopt) cr_assert_eq(ext[i] == 1, u < p, "agent %d, day %d: the cause", (int)i, (int)t);
+            checked++;
+        }
+        late += open > 0 && open < n / 100; /* days with few non-adopters: group by group */
+    }
+    cr_expect_gt(checked, n);
+    cr_expect_gt(late, 2, "the run should spend days with few non-adopters");
+    free(series);
+    free(fields);
+    network_free(net);
+    scenario_free(scn);
+}
+
 /* The causes and days, like the adoptions, do not depend on the thread
  * count or the kernel (40,000 agents: the parallel loops run). */
 Test(bass, causes_do_not_depend_on_threads_or_kernel)

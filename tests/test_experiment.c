@@ -17,6 +17,7 @@
 
 #define SMALL "tests/data/experiment/small.yaml"   /* 2 scenarios x 4 points x 4 replicates */
 #define PAIRED "tests/data/experiment/paired.yaml" /* 2 scenarios x 40 replicates */
+#define LHS "tests/data/experiment/lhs.yaml"       /* a Latin hypercube of 40 points x 1 replicate */
 #define PY "/usr/bin/python3 tests/check_experiment.py"
 
 /* adoptsim experiment def -o out --threads t [extra...]; returns the exit code. */
@@ -94,15 +95,15 @@ Test(experiment, large_organization_parallel_inside_bit_identical, .timeout = 12
  * interrupted as Ctrl-C does), in a child running the pipeline on one
  * thread; then the state it leaves, and --resume with the command line makes
  * the file identical to the uninterrupted one. */
-static void stop_and_resume(int kill, int after)
+static void stop_and_resume(const char *def, int runs, int kill, int after)
 {
     char *dir = support_tmpdir(), *full = support_path(dir, "full.h5"), *cut = support_path(dir, "cut.h5"), *err = NULL;
     char journal[600];
     snprintf(journal, sizeof journal, "%s.journal", cut);
-    cr_assert_eq(experiment(SMALL, full, "2", NULL, &err), 0, "%s", err);
+    cr_assert_eq(experiment(def, full, "2", NULL, &err), 0, "%s", err);
     free(err);
 
-    support_pipe sp = {SMALL, 0, cut, 1, 0, 0, 0, 0, kill ? 0 : after, kill ? after : 0, 0, {NULL}};
+    support_pipe sp = {def, 0, cut, 1, 0, 0, 0, 0, kill ? 0 : after, kill ? after : 0, 0, {NULL}};
     int code = support_pipeline(&sp, &err, NULL);
     free(err);
     if (kill) {
@@ -110,9 +111,9 @@ static void stop_and_resume(int kill, int after)
         cr_assert_eq(code, 128 + 9, "exit %d", code);
         cr_expect_neq(access(cut, F_OK), 0, "a killed experiment wrote its file");
         cr_expect_eq(access(journal, F_OK), 0, "no journal after a kill");
-        cr_expect_eq(experiment(SMALL, cut, "2", NULL, &err), 2);
+        cr_expect_eq(experiment(def, cut, "2", NULL, &err), 2);
         char want[64];
-        snprintf(want, sizeof want, "holds %d of 32 runs", after);
+        snprintf(want, sizeof want, "holds %d of %d runs", after, runs);
         cr_expect(strstr(err, want) && strstr(err, "--resume to finish it, --force to start over"), "%s", err);
         free(err);
     } else {
@@ -120,12 +121,12 @@ static void stop_and_resume(int kill, int after)
         cr_assert_eq(code, 130, "exit %d", code);
         cr_expect_neq(access(journal, F_OK), 0, "an interrupted experiment left its journal");
         cr_expect_eq(support_shell(PY " partial %s %d", cut, after), 0);
-        cr_expect_eq(experiment(SMALL, cut, "2", NULL, &err), 2);
+        cr_expect_eq(experiment(def, cut, "2", NULL, &err), 2);
         cr_expect(strstr(err, "exists") != NULL, "%s", err);
         free(err);
     }
     char *so = NULL;
-    const char *resume[] = {"experiment", SMALL, "-o", cut, "--threads", "2", "--resume", NULL};
+    const char *resume[] = {"experiment", def, "-o", cut, "--threads", "2", "--resume", NULL};
     cr_assert_eq(support_exec(resume, &so, &err), 0, "%s", err);
     char want[64];
     snprintf(want, sizeof want, "%d runs were already done", after);
@@ -141,12 +142,20 @@ static void stop_and_resume(int kill, int after)
 
 Test(experiment, killed_then_resumed_from_the_journal_equals_uninterrupted, .timeout = 120)
 {
-    stop_and_resume(1, 5);
+    stop_and_resume(SMALL, 32, 1, 5);
 }
 
 Test(experiment, interrupted_then_resumed_from_the_file_equals_uninterrupted, .timeout = 120)
 {
-    stop_and_resume(0, 11);
+    stop_and_resume(SMALL, 32, 0, 11);
+}
+
+/* The sweep users run most (bench/lhs1000.yaml), small: killed after 13 of
+ * its 40 runs, --resume finishes it to the same bytes as an uninterrupted
+ * sweep. */
+Test(experiment, latin_hypercube_killed_then_resumed_equals_uninterrupted, .timeout = 120)
+{
+    stop_and_resume(LHS, 40, 1, 13);
 }
 
 Test(experiment, resume_refuses_another_definition, .timeout = 60)

@@ -221,3 +221,28 @@ Test(parallel, program_sets_a_short_spin_unless_the_user_chose)
     cr_expect(strstr(active, "OMP_WAIT_POLICY = 'ACTIVE'") != NULL && strstr(active, want) == NULL,
               "the user's OMP_WAIT_POLICY was overridden:\n%s", active);
 }
+
+/* The Bass model and the contagion it commits to (models/bass.c,
+ * sim/contagion.c) take the same two paths: below the threshold no OpenMP
+ * region and no atomic adds, from it the team; the results, adoption days
+ * and causes included, are the same bytes either way. */
+Test(parallel, bass_serial_path_matches_the_team, .timeout = 60)
+{
+    const char *sets[] = {"model.name=bass", "network.type=watts_strogatz", "network.agents=3000",
+                          "model.bass.initial_share=0.01", "run.days=60", "run.replicates=2",
+                          "output.agents=true", NULL};
+    scenario *scn = support_scenario(sets);
+    long serial_regions, team_regions;
+    sim_results *serial = run_with(scn, 2, INT32_MAX, &serial_regions);
+    sim_results *team = run_with(scn, 2, 1, &team_regions);
+    cr_expect_eq(serial_regions, 0, "the serial path entered %ld OpenMP regions", serial_regions);
+    cr_expect_gt(team_regions, 0, "the team path entered no OpenMP region");
+    size_t cells = (size_t)serial->n_obs * 2 * 61, agents = (size_t)serial->n_agent_fields * 2 * 3000;
+    cr_assert_eq(serial->n_agent_fields, 4);
+    cr_expect(memcmp(serial->data, team->data, cells * sizeof(double)) == 0, "series differ");
+    cr_expect(memcmp(serial->agents, team->agents, agents * sizeof(double)) == 0, "per-agent values differ");
+    cr_expect_gt(engine_result(serial, 4, 1, 60), 100, "too few internal adoptions to test the counts");
+    engine_results_free(serial);
+    engine_results_free(team);
+    scenario_free(scn);
+}

@@ -143,6 +143,30 @@ Test(scenario, alloc_rejects_duplicate_path)
     cr_expect(strstr(err.msg, "twice") != NULL, "%s", err.msg);
 }
 
+/* A key that is also a section, found however the paths sort: "t.b-c"
+ * sorts between "t.b" and "t.b.c" in byte order ('-' is below '.'), and
+ * the model rows' "model.bass.*" lie far from a "model.bass" added last. */
+Test(scenario, alloc_rejects_key_that_is_also_a_section)
+{
+    static const param_def dashed[] = {
+        {"t.b", PARAM_DOUBLE, "", 0, 1, "0.5", NULL, 0, "key", PARAM_NO_FIELD},
+        {"t.b-c", PARAM_DOUBLE, "", 0, 1, "0.5", NULL, 0, "neighbour", PARAM_NO_FIELD},
+        {"t.b.c", PARAM_DOUBLE, "", 0, 1, "0.5", NULL, 0, "section", PARAM_NO_FIELD}, PARAM_END};
+    static const param_def late[] = {
+        {"model.bass", PARAM_DOUBLE, "", 0, 1, "0.5", NULL, 0, "key", PARAM_NO_FIELD}, PARAM_END};
+    const param_def *const t1[] = {engine_rows, dashed}, *const t2[] = {model_rows, engine_rows, late};
+    scenario *scn = (scenario *)1;
+    sim_error err;
+
+    cr_assert_eq(scenario_alloc(t1, 2, &scn, &err), SIM_EINTERNAL);
+    cr_expect_null(scn);
+    cr_expect_str_eq(err.key, "t.b.c");
+    cr_expect(strstr(err.msg, "\"t.b\" is both a key and a section") != NULL, "%s", err.msg);
+    cr_assert_eq(scenario_alloc(t2, 3, &scn, &err), SIM_EINTERNAL);
+    cr_expect_str_eq(err.key, "model.bass");
+    cr_expect(strstr(err.msg, "\"model.bass\" is both a key and a section") != NULL, "%s", err.msg);
+}
+
 Test(scenario, alloc_rejects_bad_default)
 {
     static const param_def bad[] = {
