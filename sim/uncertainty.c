@@ -182,6 +182,38 @@ void uncertainty_draw(const uncertainty *u, gsl_rng *r, uint32_t seed, uint32_t 
     for (int j = 0; j < u->n; j++) out[j] = uncertainty_value(&u->p[j], r, seed, draw);
 }
 
+/* ---- densities ---------------------------------------------------------------------------- */
+
+double uncertainty_log_density(const unc_param *p, double x)
+{
+    if (!(x >= p->lo && x <= p->hi)) return -INFINITY;
+    switch (p->family) {
+    case UNC_UNIFORM: return 0;
+    case UNC_LOG_UNIFORM: return x > 0 ? -log(x) : -INFINITY;
+    case UNC_NORMAL: {
+        double z = (x - p->a) / p->b;
+        return -0.5 * z * z;
+    }
+    case UNC_LOGNORMAL: {
+        if (x <= 0) return -INFINITY;
+        double z = (log(x) - log(p->a)) / p->b;
+        return -log(x) - 0.5 * z * z;
+    }
+    case UNC_BETA: {
+        double d = gsl_ran_beta_pdf((x - p->lo) / (p->hi - p->lo), p->a, p->b);
+        return d > 0 && isfinite(d) ? log(d) : -INFINITY;
+    }
+    case UNC_TRIANGULAR:
+        if (x < p->b) return x > p->a ? log(x - p->a) - log(p->b - p->a) : -INFINITY;
+        if (x > p->b) return x < p->c ? log(p->c - x) - log(p->c - p->b) : -INFINITY;
+        return 0;
+    case UNC_CHOICE: break;
+    }
+    for (int i = 0; i < p->n_values; i++)
+        if (p->values[i] == x) return 0;
+    return -INFINITY;
+}
+
 /* ---- reading ------------------------------------------------------------------------------ */
 
 /* What a read shares. */

@@ -130,6 +130,12 @@ double uncertainty_value(const unc_param *p, gsl_rng *r, uint32_t seed, uint32_t
 /* All u->n values of a draw into out[0..n). */
 void uncertainty_draw(const uncertainty *u, gsl_rng *r, uint32_t seed, uint32_t draw, double *out);
 
+/* The log of p's density at x up to a constant (the same for every x:
+ * what weights of importance sampling need), -INFINITY outside its support
+ * (its range; choice: not one of its values).  Rounding of whole-number keys
+ * is not modelled. */
+double uncertainty_log_density(const unc_param *p, double x);
+
 /* The name of a family ("uniform", ...). */
 const char *uncertainty_family_name(unc_family f);
 
