@@ -35,6 +35,7 @@
 #include <hdf5_hl.h>
 #include <yaml.h>
 
+#include "csv.h"
 #include "engine.h"
 #include "input.h"
 #include "journal.h"
@@ -250,6 +251,165 @@ static int read_target(cal_config *c, yaml_document_t *doc, const yaml_node_t *n
     return SIM_OK;
 }
 
+/* Add a target (the array grows). */
+static int add_target(cal_config *c, int *cap, const cal_target *t, sim_error *err)
+{
+    if (c->n_targets == CAL_MAX_TARGETS)
+        return sim_error_set(err, SIM_EINPUT, c->file, t->line, t->column, "series",
+                             "more than %d targets", CAL_MAX_TARGETS);
+    if (c->n_targets == *cap) {
+        int n = *cap ? 2 * *cap : 16;
+        cal_target *a = realloc(c->targets, (size_t)n * sizeof *a);
+        if (!a) return oom(err, c->file);
+        c->targets = a;
+        *cap = n;
+    }
+    c->targets[c->n_targets++] = *t;
+    return SIM_OK;
+}
+
+/* The series section: counts of a CSV export become point targets, one per
+ * row and mapped column, with the observation model's standard error. */
+static int read_series(cal_config *c, yaml_document_t *doc, const yaml_node_t *sn, int *cap, sim_error *err)
+{
+    static const char *const keys[] = {"file", "date", "columns", "observation", "sd", "min_sd", NULL};
+    const char *file = c->file;
+    const sim_model_type *m = c->ex->model;
+    if (sn->type != YAML_MAPPING_NODE)
+        return fail_at(err, file, sn, "series", "expected a mapping (file, date, columns, observation)");
+    int rc = check_keys(doc, sn, keys, file, "series.", err);
+    if (rc) return rc;
+    const yaml_node_t *fn = map_get(doc, sn, "file", NULL), *dn = map_get(doc, sn, "date", NULL);
+    const yaml_node_t *cols = map_get(doc, sn, "columns", NULL), *obs = map_get(doc, sn, "observation", NULL);
+    const yaml_node_t *sdn = map_get(doc, sn, "sd", NULL), *minn = map_get(doc, sn, "min_sd", NULL);
+    if (!fn || fn->type != YAML_SCALAR_NODE || !text_of(fn)[0])
+        return fail_at(err, file, fn ? fn : sn, "series.file", "expected the path of a CSV file");
+    if (!cols || cols->type != YAML_MAPPING_NODE || cols->data.mapping.pairs.top == cols->data.mapping.pairs.start)
+        return fail_at(err, file, cols ? cols : sn, "series.columns",
+                       "expected a mapping of CSV column: observable (monthly_active: monthly_active)");
+    const char *date_col = dn ? text_of(dn) : "date";
+    int binomial = 1;
+    double sd = 0, min_sd = 1;
+    if (obs && !strcmp(text_of(obs), "normal")) binomial = 0;
+    else if (obs && strcmp(text_of(obs), "binomial"))
+        return fail_at(err, file, obs, "series.observation", "expected binomial or normal, got \"%s\"", text_of(obs));
+    if (!binomial && !sdn) return fail_at(err, file, obs, "series.sd", "observation normal needs sd: the counts' "
+                                          "standard error");
+    if (binomial && sdn) return fail_at(err, file, sdn, "series.sd", "only with observation: normal");
+    if (sdn && (rc = node_number(file, sdn, "series.sd", 1e-300, 1e300, &sd, err))) return rc;
+    if (minn && (rc = node_number(file, minn, "series.min_sd", 1e-300, 1e300, &min_sd, err))) return rc;
+    if (minn && !binomial) return fail_at(err, file, minn, "series.min_sd", "only with observation: binomial");
+
+    /* the mapped columns: CSV header name -> observable */
+    int n_map = (int)(cols->data.mapping.pairs.top - cols->data.mapping.pairs.start);
+    const yaml_node_t *col_key[64];
+    int col_obs[64], col_at[64];
+    if (n_map > 64) return fail_at(err, file, cols, "series.columns", "more than 64 columns");
+    for (int i = 0; i < n_map; i++) {
+        yaml_node_pair_t *q = cols->data.mapping.pairs.start + i;
+        const yaml_node_t *v = yaml_document_get_node(doc, q->value);
+        col_key[i] = yaml_document_get_node(doc, q->key);
+        col_obs[i] = -1;
+        col_at[i] = -1;
+        for (int k = 0; k < m->n_observables; k++)
+            if (!strcmp(text_of(v), m->observables[k].name)) col_obs[i] = k;
+        if (col_obs[i] < 0 || !m->observables[col_obs[i]].is_count)
+            return fail_at(err, file, v, "series.columns", "model %s has no count observable \"%s\" (e.g. "
+                           "monthly_active, weekly_active, regular_users)", m->name, text_of(v));
+    }
+    char *path = scenario_resolve_path(file, text_of(fn));
+    if (!path) return oom(err, file);
+    csv_reader r;
+    rc = csv_reader_open(&r, path, "series file", "series.file", err);
+    if (rc && err->line == 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        rc = fail_at(err, file, fn, "series.file", "%.400s", msg);
+    }
+    const int32_t staff = pipeline_batch_agents(c->batch);
+    int date_at = -1, n_fields = 0, rows = 0;
+    char *line, *text, *fields[256];
+    ssize_t len;
+    while (!rc && !(rc = csv_reader_next(&r, &line, &len, err)) && line) {
+        if (csv_line(line, len, r.lineno, &text) < 0) {
+            rc = sim_error_set(err, SIM_EINPUT, path, r.lineno, 0, NULL, "binary data, not CSV");
+            break;
+        }
+        if (!csv_trim(text)[0]) continue;
+        int n = csv_split(text, fields, 256);
+        if (n < 0) {
+            rc = sim_error_set(err, SIM_EINPUT, path, r.lineno, 0, NULL, "%s", csv_split_error(n));
+            break;
+        }
+        if (n > 256) n = 256;
+        if (date_at < 0) { /* the header */
+            n_fields = n;
+            for (int i = 0; i < n; i++) {
+                if (!strcmp(fields[i], date_col)) date_at = i;
+                for (int j = 0; j < n_map; j++)
+                    if (!strcmp(fields[i], text_of(col_key[j]))) col_at[j] = i;
+            }
+            if (date_at < 0)
+                rc = fail_at(err, file, dn ? dn : fn, "series.date", "%s has no column \"%s\" in its header", path,
+                             date_col);
+            for (int j = 0; !rc && j < n_map; j++)
+                if (col_at[j] < 0)
+                    rc = fail_at(err, file, col_key[j], "series.columns", "%s has no column \"%s\" in its header",
+                                 path, text_of(col_key[j]));
+            continue;
+        }
+        if (n != n_fields) {
+            rc = sim_error_set(err, SIM_EINPUT, path, r.lineno, 0, NULL, "%d fields, the header has %d", n, n_fields);
+            break;
+        }
+        char why[256];
+        long long day = 0;
+        if (scenario_time_days(c->ex->scenarios[0], "run.days", fields[date_at], &day, why, sizeof why) != 1) {
+            rc = sim_error_set(err, SIM_EINPUT, path, r.lineno, 0, date_col, "%s", why);
+            break;
+        }
+        if (day > c->ex->days) {
+            rc = sim_error_set(err, SIM_EINPUT, path, r.lineno, 0, date_col,
+                               "%s is day %lld, after the run (run.days = %d)", fields[date_at], day, (int)c->ex->days);
+            break;
+        }
+        rows++;
+        for (int j = 0; !rc && j < n_map; j++) {
+            const char *v = fields[col_at[j]];
+            char *end;
+            if (!v[0]) continue; /* a gap */
+            double x = strtod(v, &end);
+            if (*end || !isfinite(x) || x < 0 || x != floor(x) || x > staff) {
+                rc = sim_error_set(err, SIM_EINPUT, path, r.lineno, 0, text_of(col_key[j]),
+                                   "expected a count from 0 to the %d staff, got \"%s\"", (int)staff, v);
+                break;
+            }
+            cal_target t;
+            memset(&t, 0, sizeof t);
+            t.observable = col_obs[j];
+            t.group = CAL_ALL;
+            t.first = t.last = (int32_t)day;
+            t.value = x;
+            if (binomial) {
+                double share = x / staff;
+                t.scale = sqrt(staff * share * (1 - share));
+                if (t.scale < min_sd) t.scale = min_sd;
+            } else {
+                t.scale = sd;
+            }
+            t.line = (int)col_key[j]->start_mark.line + 1;
+            t.column = (int)col_key[j]->start_mark.column + 1;
+            snprintf(t.label, sizeof t.label, "%s, day %d (%s)", m->observables[t.observable].name, (int)day,
+                     fields[date_at]);
+            rc = add_target(c, cap, &t, err);
+        }
+    }
+    if (!rc && rows == 0) rc = sim_error_set(err, SIM_EINPUT, path, 0, 0, NULL, "no rows of data");
+    csv_reader_close(&r);
+    free(path);
+    return rc;
+}
+
 static int read_abc(cal_config *c, yaml_document_t *doc, const yaml_node_t *abc, sim_error *err)
 {
     static const char *const keys[] = {"particles", "quantile", "final_tolerance", "min_acceptance", "max_runs",
@@ -285,7 +445,7 @@ static int read_abc(cal_config *c, yaml_document_t *doc, const yaml_node_t *abc,
 /* The base scenario: loaded, the command line applied, validated, as an
  * experiment of one scenario. */
 static int load_scenario(cal_config *c, const experiment_catalog *cat, const char *const *sets, int n_sets,
-                         const yaml_node_t *sn, sim_error *err)
+                         yaml_document_t *doc, const yaml_node_t *sn, yaml_node_t *over, sim_error *err)
 {
     scenario *scn = NULL;
     if (!(c->scenario_file = scenario_resolve_path(c->file, text_of(sn)))) return oom(err, c->file);
@@ -296,6 +456,9 @@ static int load_scenario(cal_config *c, const experiment_catalog *cat, const cha
         snprintf(msg, sizeof msg, "%s", err->msg);
         rc = fail_at(err, c->file, sn, "scenario", "%s: %.400s", c->scenario_file, msg);
     }
+    if (!rc && over && over->type != YAML_MAPPING_NODE)
+        rc = fail_at(err, c->file, over, "set", "expected a mapping of scenario keys");
+    if (!rc && over) rc = scenario_apply_yaml(scn, doc, over, c->file, err);
     for (int i = 0; !rc && i < n_sets; i++) rc = scenario_set(scn, sets[i], err);
     if (!rc) rc = cat->validate(scn, err);
     if (!rc) rc = experiment_from_scenario(scn, cat->model_of(scn), &c->ex, err);
@@ -330,7 +493,7 @@ static int check_priors(cal_config *c, const experiment_catalog *cat, const yaml
 static int load(cal_config *c, const experiment_catalog *cat, const char *const *sets, int n_sets,
                 yaml_document_t *doc, sim_error *err)
 {
-    static const char *const keys[] = {"scenario", "seed", "uncertainty", "targets", "abc", NULL};
+    static const char *const keys[] = {"scenario", "set", "seed", "uncertainty", "targets", "series", "abc", NULL};
     const char *file = c->file;
     yaml_node_t *root = yaml_document_get_root_node(doc);
     /* uncertainty.* dotted keys are the uncertainty reader's */
@@ -341,16 +504,16 @@ static int load(cal_config *c, const experiment_catalog *cat, const char *const 
         int ok = 0;
         for (int i = 0; keys[i]; i++) ok |= !strcmp(k, keys[i]);
         if (!ok) {
-            const char *near = scenario_nearest_word(k, keys, 5);
-            return fail_at(err, file, kn, k, "unknown key%s%s%s (a calibration file has scenario, seed, "
-                           "uncertainty, targets and abc)", near ? "; did you mean '" : "", near ? near : "",
+            const char *near = scenario_nearest_word(k, keys, 7);
+            return fail_at(err, file, kn, k, "unknown key%s%s%s (a calibration file has scenario, set, seed, "
+                           "uncertainty, targets, series and abc)", near ? "; did you mean '" : "", near ? near : "",
                            near ? "'?" : "");
         }
     }
     const yaml_node_t *sn = map_get(doc, root, "scenario", NULL);
     if (!sn || sn->type != YAML_SCALAR_NODE || !text_of(sn)[0])
         return fail_at(err, file, sn ? sn : root, "scenario", "expected the path of the base scenario file");
-    int rc = load_scenario(c, cat, sets, n_sets, sn, err);
+    int rc = load_scenario(c, cat, sets, n_sets, doc, sn, (yaml_node_t *)map_get(doc, root, "set", NULL), err);
     if (rc) return rc;
     const yaml_node_t *seed = map_get(doc, root, "seed", NULL);
     if (seed) {
@@ -366,18 +529,19 @@ static int load(cal_config *c, const experiment_catalog *cat, const char *const 
     if (!rc) rc = pipeline_batch_alloc(c->ex, &c->batch, err);
     if (rc) return rc;
 
-    const yaml_node_t *tn = map_get(doc, root, "targets", NULL);
-    if (!tn || tn->type != YAML_SEQUENCE_NODE || tn->data.sequence.items.top == tn->data.sequence.items.start)
-        return fail_at(err, file, tn ? tn : root, "targets", "expected a list of targets");
-    long long n = tn->data.sequence.items.top - tn->data.sequence.items.start;
-    if (n > CAL_MAX_TARGETS) return fail_at(err, file, tn, "targets", "more than %d targets", CAL_MAX_TARGETS);
-    if (!(c->targets = calloc((size_t)n, sizeof *c->targets))) return oom(err, file);
+    const yaml_node_t *tn = map_get(doc, root, "targets", NULL), *series = map_get(doc, root, "series", NULL);
+    if (!series && (!tn || tn->type != YAML_SEQUENCE_NODE || tn->data.sequence.items.top == tn->data.sequence.items.start))
+        return fail_at(err, file, tn ? tn : root, "targets", "expected a list of targets (or a series)");
+    if (tn && tn->type != YAML_SEQUENCE_NODE) return fail_at(err, file, tn, "targets", "expected a list of targets");
     const int32_t levels = pipeline_batch_levels(c->batch);
-    for (long long i = 0; i < n; i++) {
-        yaml_node_t *t = yaml_document_get_node(doc, tn->data.sequence.items.start[i]);
-        if ((rc = read_target(c, doc, t, &c->targets[i], levels, err))) return rc;
-        c->n_targets++;
+    int cap = 0;
+    for (yaml_node_item_t *it = tn ? tn->data.sequence.items.start : NULL; tn && it < tn->data.sequence.items.top;
+         it++) {
+        cal_target t;
+        if ((rc = read_target(c, doc, yaml_document_get_node(doc, *it), &t, levels, err))) return rc;
+        if ((rc = add_target(c, &cap, &t, err))) return rc;
     }
+    if (series && (rc = read_series(c, doc, series, &cap, err))) return rc;
     const yaml_node_t *abc = map_get(doc, root, "abc", NULL);
     if (abc && (rc = read_abc(c, doc, abc, err))) return rc;
     return SIM_OK;

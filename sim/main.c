@@ -390,6 +390,15 @@ static void calibrate_progress(const char *line, void *arg)
     fprintf(stderr, "adoptsim: %s\n", line);
 }
 
+/* A calibration file has targets or series at its top level. */
+static int is_calibration_file(const char *path)
+{
+    static const char *const keys[] = {"targets", "series", NULL};
+    const char *found = NULL;
+    sim_error err;
+    return scenario_yaml_top_key(path, keys, &found, &err) == SIM_OK && found != NULL;
+}
+
 static int command_calibrate(const cli_options *opt, int argc, char **argv)
 {
     sim_error err;
@@ -399,6 +408,13 @@ static int command_calibrate(const cli_options *opt, int argc, char **argv)
     if (rc) {
         name_option(opt, &err);
         return report(&err);
+    }
+    if (!strcmp(opt->command, "check")) {
+        if (!opt->quiet)
+            printf("%s: ok (calibration: %d parameter(s), %d target(s), model %s)\n", opt->scenario_path,
+                   c->ex->unc.n, c->n_targets, c->ex->model->name);
+        calibrate_free(c);
+        return 0;
     }
     int threads = c->ex->threads;
     if (threads > 0) omp_set_num_threads(threads);
@@ -440,7 +456,9 @@ int main(int argc, char **argv)
     if (!strcmp(opt.command, "params")) return command_params(&opt);
     if (!strcmp(opt.command, "report")) return command_report(&opt);
     if (!strcmp(opt.command, "sensitivity")) return command_sensitivity(&opt);
-    if (!strcmp(opt.command, "calibrate")) return command_calibrate(&opt, argc, argv);
+    if (!strcmp(opt.command, "calibrate") ||
+        (!strcmp(opt.command, "check") && is_calibration_file(opt.scenario_path)))
+        return command_calibrate(&opt, argc, argv);
     if (!strcmp(opt.command, "experiment") ||
         (!strcmp(opt.command, "check") && is_experiment_file(opt.scenario_path)))
         return command_experiment(&opt, argc, argv);

@@ -759,6 +759,11 @@ int32_t pipeline_batch_levels(const pipeline_batch *b)
     return b->p.nets[0]->n_levels;
 }
 
+int32_t pipeline_batch_agents(const pipeline_batch *b)
+{
+    return b->p.nets[0]->n;
+}
+
 void pipeline_batch_free(pipeline_batch *b)
 {
     if (!b) return;

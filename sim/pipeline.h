@@ -122,8 +122,9 @@ typedef struct pipeline_batch pipeline_batch;
 typedef void (*pipeline_sink)(long long i, const engine_series *s, void *arg);
 
 int pipeline_batch_alloc(const experiment *ex, pipeline_batch **out, sim_error *err);
-/* The network's number of levels (0: not an organization). */
+/* The network's number of levels (0: not an organization) and of agents. */
 int32_t pipeline_batch_levels(const pipeline_batch *b);
+int32_t pipeline_batch_agents(const pipeline_batch *b);
 /* Run n runs (see above), calling sink for each.  A run whose values the
  * model refuses (experiment_apply_draw, model_check_network, alloc) fails
  * the batch with that error (the other runs may or may not have run). */
