@@ -479,10 +479,10 @@ static int check_priors(cal_config *c, const experiment_catalog *cat, const yaml
     for (int j = 0; j < u->n; j++) {
         const unc_param *p = &u->p[j];
         char why[256];
-        if (p->family == UNC_CHOICE || p->whole)
+        if (p->family == UNC_CHOICE || p->family == UNC_POSTERIOR || p->whole)
             return sim_error_set(err, SIM_EINPUT, p->file, p->line, p->column, p->path,
                                  "calibrate fits continuous keys with continuous priors (a %s)",
-                                 p->whole ? "whole-number key" : "choice");
+                                 p->whole ? "whole-number key" : uncertainty_family_name(p->family));
         if (cat->key_inert && cat->key_inert(c->ex->scenarios[0], p->path, why, sizeof why))
             return sim_error_set(err, SIM_EINPUT, p->file, p->line, p->column, p->path,
                                  "does nothing in the scenario (%s): the data cannot inform it", why);
@@ -1340,6 +1340,33 @@ static int fit_file_read(fit_file *f, const char *path, sim_error *err)
         return sim_error_set(err, SIM_EINPUT, path, 0, 0, NULL, "not a readable adoptsim fit file");
     }
     return SIM_OK;
+}
+
+int calibrate_posterior_read(const char *path, calibrate_posterior *out, sim_error *err)
+{
+    fit_file f;
+    memset(out, 0, sizeof *out);
+    int rc = fit_file_read(&f, path, err);
+    if (rc) return rc;
+    out->N = f.N;
+    out->P = f.P;
+    out->params = f.params;
+    out->theta = f.theta;
+    out->w = f.w;
+    f.params = NULL;
+    f.theta = NULL;
+    f.w = NULL;
+    fit_file_free(&f);
+    return SIM_OK;
+}
+
+void calibrate_posterior_free(calibrate_posterior *p)
+{
+    for (int j = 0; p->params && j < p->P; j++) free(p->params[j]);
+    free(p->params);
+    free(p->theta);
+    free(p->w);
+    memset(p, 0, sizeof *p);
 }
 
 int calibrate_report(const char *path, FILE *out, sim_error *err)

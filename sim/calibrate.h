@@ -120,6 +120,17 @@ int calibrate_run(const cal_config *c, const calibrate_options *opt, calibrate_s
 /* 1 when path is a fit file (its title attribute says so). */
 int calibrate_is_fit(const char *path);
 
+/* The posterior of a fit file: its last generation (for uncertainty.h's
+ * posterior: FIT.h5).  params[j] the key paths, theta[i * P + j] particle
+ * i's values, w[i] its normalised weight.  calibrate_posterior_free frees. */
+typedef struct calibrate_posterior {
+    int N, P;
+    char **params;
+    double *theta, *w;
+} calibrate_posterior;
+int calibrate_posterior_read(const char *path, calibrate_posterior *out, sim_error *err);
+void calibrate_posterior_free(calibrate_posterior *p);
+
 /* The report of a fit file: the fit table, the posterior of each
  * parameter, their correlations (|r| > CAL_CORRELATION_FLAG flagged). */
 #define CAL_CORRELATION_FLAG 0.7
