@@ -20,6 +20,8 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "calibrate.h"
 #include "registry.h"
 #include "support.h"
@@ -313,50 +315,70 @@ typedef struct bad_cal {
     char cal[400];
     char where[64];       /* expected in stderr */
     char what[64];
+    char csv[160];        /* written to data.csv when not "" */
 } bad_cal;
 
 #define ORG "run: {days: 120, start_date: 2025-01-06}\nnetwork: {type: organization, agents: 60}\nmodel: {name: genai}\n"
 #define PRIOR "uncertainty:\n  parameters:\n    model.genai.use.peers: {distribution: uniform, min: 1, max: 2}\n"
 
+#define SERIES "series: {file: data.csv, columns: {monthly_active: monthly_active}}\n"
+
 static bad_cal bad_cals[] = {
+    {"csv malformed date", "", "scenario: s.yaml\n" PRIOR SERIES, "data.csv:3: date", "2025-02-30",
+     "date,monthly_active\n2025-02-01,30\n2025-02-30,31\n"},
+    {"csv negative count", "", "scenario: s.yaml\n" PRIOR SERIES, "data.csv:2: monthly_active", "got \"-3\"",
+     "date,monthly_active\n2025-02-01,-3\n"},
+    {"csv count above staff", "", "scenario: s.yaml\n" PRIOR SERIES, "data.csv:2: monthly_active", "60 staff",
+     "date,monthly_active\n2025-02-01,61\n"},
+    {"csv before roll-out", "", "scenario: s.yaml\n" PRIOR SERIES, "data.csv:2: date", "before run.start_date",
+     "date,monthly_active\n2024-12-01,3\n"},
+    {"csv after the run", "", "scenario: s.yaml\n" PRIOR SERIES, "data.csv:3: date", "after the run",
+     "date,monthly_active\n2025-02-01,3\n2025-09-01,4\n"},
+    {"csv missing column", "", "scenario: s.yaml\n" PRIOR SERIES, "cal.yaml:5:36: series.columns",
+     "no column \"monthly_active\"", "date,mau\n2025-02-01,3\n"},
+    {"csv ragged row", "", "scenario: s.yaml\n" PRIOR SERIES, "data.csv:2", "3 fields, the header has 2",
+     "date,monthly_active\n2025-02-01,3,4\n"},
+    {"csv not a count observable", "", "scenario: s.yaml\n" PRIOR
+     "series: {file: data.csv, columns: {m: mean_skill}}\n", "cal.yaml:5:39: series.columns", "no count observable",
+     "date,m\n2025-02-01,3\n"},
     {"unknown observable", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: montly_active, day: 30, "
-     "value: 5, sd: 1}\n", "cal.yaml:6:18: targets.observable", "did you mean 'monthly_active'"},
+     "value: 5, sd: 1}\n", "cal.yaml:6:18: targets.observable", "did you mean 'monthly_active'", ""},
     {"unknown generation", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, "
-     "sd: 1, group: {generation: gen_y}}\n", "cal.yaml:6:70: targets.group.generation", "unknown generation"},
+     "sd: 1, group: {generation: gen_y}}\n", "cal.yaml:6:70: targets.group.generation", "unknown generation", ""},
     {"level out of range", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, "
-     "sd: 1, group: {level: 9}}\n", "cal.yaml:6:65: targets.group.level", "between 0 and"},
+     "sd: 1, group: {level: 9}}\n", "cal.yaml:6:65: targets.group.level", "between 0 and", ""},
     {"team group", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, "
-     "sd: 1, group: {team: 3}}\n", "cal.yaml:6:58: targets.group", "team groups are not offered"},
+     "sd: 1, group: {team: 3}}\n", "cal.yaml:6:58: targets.group", "team groups are not offered", ""},
     {"day after the run", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 200, value: 5, "
-     "sd: 1}\n", "cal.yaml:6:29: targets.day", "outside the run"},
+     "sd: 1}\n", "cal.yaml:6:29: targets.day", "outside the run", ""},
     {"malformed date", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 2025-13-01, value: 5, "
-     "sd: 1}\n", "cal.yaml:6:29: targets.day", "2025-13-01"},
+     "sd: 1}\n", "cal.yaml:6:29: targets.day", "2025-13-01", ""},
     {"date before the roll-out", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 2024-12-01, "
-     "value: 5, sd: 1}\n", "cal.yaml:6:29: targets.day", "before"},
+     "value: 5, sd: 1}\n", "cal.yaml:6:29: targets.day", "before", ""},
     {"negative count", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: -5, "
-     "sd: 1}\n", "cal.yaml:6:40: targets.value", "negative"},
+     "sd: 1}\n", "cal.yaml:6:40: targets.value", "negative", ""},
     {"no scale", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5}\n",
-     "cal.yaml:6:5: targets.sd", "either sd"},
+     "cal.yaml:6:5: targets.sd", "either sd", ""},
     {"zero sd", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, sd: 0}\n",
-     "cal.yaml:6:47: targets.sd", "above 0"},
+     "cal.yaml:6:47: targets.sd", "above 0", ""},
     {"prior outside bounds", "", "scenario: s.yaml\nuncertainty:\n  parameters:\n    model.genai.use.peers: "
      "{distribution: uniform, min: -20, max: 2}\ntargets:\n  - {observable: uses, day: 30, value: 5, sd: 1}\n",
-     "cal.yaml:4:", "model.genai.use.peers"},
+     "cal.yaml:4:", "model.genai.use.peers", ""},
     {"choice prior", "", "scenario: s.yaml\nuncertainty:\n  parameters:\n    model.genai.use.peers: "
      "{distribution: choice, values: [1, 2]}\ntargets:\n  - {observable: uses, day: 30, value: 5, sd: 1}\n",
-     "cal.yaml:4:5: model.genai.use.peers", "continuous"},
+     "cal.yaml:4:5: model.genai.use.peers", "continuous", ""},
     {"no priors", "", "scenario: s.yaml\ntargets:\n  - {observable: uses, day: 30, value: 5, sd: 1}\n",
-     "cal.yaml:1:1: uncertainty", "no parameters to fit"},
+     "cal.yaml:1:1: uncertainty", "no parameters to fit", ""},
     {"unknown top key", "", "scenario: s.yaml\n" PRIOR "target:\n  - {observable: uses, day: 30, value: 5, sd: 1}\n",
-     "cal.yaml:5:1: target", "did you mean 'targets'"},
+     "cal.yaml:5:1: target", "did you mean 'targets'", ""},
     {"unknown abc key", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, "
-     "sd: 1}\nabc: {particle: 10}\n", "cal.yaml:7:7: abc.particle", "did you mean 'particles'"},
+     "sd: 1}\nabc: {particle: 10}\n", "cal.yaml:7:7: abc.particle", "did you mean 'particles'", ""},
     {"missing scenario", "", "scenario: nope.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, "
-     "sd: 1}\n", "cal.yaml:1:11: scenario", "nope.yaml"},
+     "sd: 1}\n", "cal.yaml:1:11: scenario", "nope.yaml", ""},
     {"group without organization", "network: {type: complete, agents: 2}\nmodel: {name: analytic}\n",
      "scenario: s.yaml\nuncertainty:\n  parameters:\n    model.analytic.x1: {distribution: uniform, min: 0, "
      "max: 1}\ntargets:\n  - {observable: y, day: 30, value: 5, sd: 1, group: {level: 0}}\n",
-     "cal.yaml:6:55: targets.group", "organization"},
+     "cal.yaml:6:55: targets.group", "organization", ""},
 };
 
 ParameterizedTestParameters(calibrate, bad_input)
@@ -370,14 +392,118 @@ ParameterizedTest(bad_cal *bc, calibrate, bad_input)
     const char *scn = bc->scenario[0] ? bc->scenario : ORG;
     free(support_write(dir, "s.yaml", scn, strlen(scn)));
     char *cal = support_write(dir, "cal.yaml", bc->cal, strlen(bc->cal)), *out = support_path(dir, "fit.h5");
+    if (bc->csv[0]) free(support_write(dir, "data.csv", bc->csv, strlen(bc->csv)));
     const char *args[] = {"calibrate", cal, "-o", out, NULL};
     char *se = NULL;
     cr_assert_eq(support_exec(args, NULL, &se), 2, "%s: %s", bc->name, se);
     cr_expect(strstr(se, bc->where), "%s: expected '%s' in: %s", bc->name, bc->where, se);
     cr_expect(strstr(se, bc->what), "%s: expected '%s' in: %s", bc->name, bc->what, se);
-    cr_expect_eq(support_count_entries(dir), 2, "%s: a file was left behind", bc->name);
+    cr_expect_eq(support_count_entries(dir), bc->csv[0] ? 3 : 2, "%s: a file was left behind", bc->name);
     free(se);
     free(cal);
     free(out);
+    support_rmdir(dir);
+}
+
+/* ---- the posterior in experiments ------------------------------------------------------------- */
+
+/* uncertainty: {posterior: fit.h5}: every draw takes all the fit's keys
+ * from one particle of its last generation (the joint posterior kept), the
+ * particles in proportion to their weights, the same draw for the same
+ * (seed, draw); a key also given in parameters takes that distribution. */
+Test(calibrate, posterior_draws_particles_jointly)
+{
+    char *dir = support_tmpdir();
+    const char *scn = "run: {days: 1, seed: 1, replicates: 1}\nnetwork: {type: complete, agents: 2}\n"
+                      "model:\n  name: analytic\n  analytic: {function: linear, c: [1, 1], noise: 0.1}\n";
+    const char *cal = "scenario: scenario.yaml\n"
+                      "uncertainty:\n  parameters:\n"
+                      "    model.analytic.x1: {distribution: uniform, min: -2, max: 2}\n"
+                      "    model.analytic.x2: {distribution: uniform, min: -2, max: 2}\n"
+                      "targets:\n  - {observable: y, day: 1, value: 0.5, sd: 0.1}\n"
+                      "abc: {particles: 100, max_generations: 3}\n";
+    char *out = fit(dir, scn, cal, 2);
+    posterior p = read_posterior(out);
+    const char *ex_text = "base: scenario.yaml\nreplicates: 4000\nseed: 9\nuncertainty: {posterior: fit.h5}\n";
+    char *ex_path = support_write(dir, "ex.yaml", ex_text, strlen(ex_text));
+    experiment *ex = NULL;
+    sim_error err;
+    char buf[2048];
+    int rc = experiment_load(ex_path, &catalog, NULL, 0, &ex, &err);
+    cr_assert_eq(rc, SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
+    cr_assert_eq(ex->unc.n, 2);
+    cr_expect_eq(ex->unc.p[0].family, UNC_POSTERIOR);
+    gsl_rng *g = rng_gsl_alloc();
+    double *count = calloc((size_t)p.N, sizeof *count), v[2], again[2];
+    for (int d = 0; d < 4000; d++) {
+        uncertainty_draw(&ex->unc, g, ex->seed, (uint32_t)d, v);
+        int found = -1;
+        for (int i = 0; i < p.N && found < 0; i++)
+            if (p.theta[(size_t)i * 2] == v[0] && p.theta[(size_t)i * 2 + 1] == v[1]) found = i;
+        cr_assert_geq(found, 0, "draw %d (%g, %g) is no particle", d, v[0], v[1]);
+        count[found]++;
+        uncertainty_draw(&ex->unc, g, ex->seed, (uint32_t)d, again);
+        cr_assert(again[0] == v[0] && again[1] == v[1]);
+    }
+    /* the draws follow the weights: chi-square over the particles, 99.9% quantile */
+    double chi = 0;
+    for (int i = 0; i < p.N; i++) chi += (count[i] - 4000 * p.w[i]) * (count[i] - 4000 * p.w[i]) / (4000 * p.w[i]);
+    cr_expect_lt(chi, gsl_cdf_chisq_Pinv(0.999, p.N - 1), "chi-square %g over %d particles", chi, p.N);
+    gsl_rng_free(g);
+    free(count);
+    experiment_free(ex);
+    /* a parameter given too replaces the posterior's */
+    const char *ex2 = "base: scenario.yaml\nreplicates: 10\nuncertainty:\n  posterior: fit.h5\n  parameters:\n"
+                      "    model.analytic.x2: {distribution: uniform, min: 5, max: 6}\n";
+    free(ex_path);
+    ex_path = support_write(dir, "ex.yaml", ex2, strlen(ex2));
+    rc = experiment_load(ex_path, &catalog, NULL, 0, &ex, &err);
+    cr_assert_eq(rc, SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
+    cr_expect_eq(ex->unc.p[uncertainty_find(&ex->unc, "model.analytic.x2")].family, UNC_UNIFORM);
+    cr_expect_eq(ex->unc.p[uncertainty_find(&ex->unc, "model.analytic.x1")].family, UNC_POSTERIOR);
+    experiment_free(ex);
+    /* a missing fit file is an error at the key */
+    const char *ex3 = "base: scenario.yaml\nreplicates: 10\nuncertainty:\n  posterior: nofit.h5\n";
+    free(ex_path);
+    ex_path = support_write(dir, "ex.yaml", ex3, strlen(ex3));
+    cr_expect_eq(experiment_load(ex_path, &catalog, NULL, 0, &ex, &err), SIM_EINPUT);
+    sim_error_format(&err, buf, sizeof buf);
+    cr_expect(strstr(buf, "ex.yaml:4:14: uncertainty.posterior") && strstr(buf, "nofit.h5"), "%s", buf);
+    free(ex_path);
+    posterior_free(&p);
+    free(out);
+    support_rmdir(dir);
+}
+
+/* The worked example at a small size: calibrate_firm_500.yaml (its CSV
+ * export, priors and series) with a budget of a few hundred runs, then
+ * experiment_four_steps_fitted.yaml checked against that fit (its
+ * posterior path pointed at it). */
+Test(calibrate, worked_example_small, .timeout = 300)
+{
+    char *dir = support_tmpdir();
+    char cwd[1024];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    cr_assert_eq(support_shell("sed -e 's|^scenario: |scenario: %s/configs/|' -e 's|file: |file: %s/configs/|' "
+                               "-e 's|particles: 200|particles: 20|' -e 's|max_runs: 6000|max_runs: 200|' "
+                               "configs/calibrate_firm_500.yaml > %s/cal.yaml", cwd, cwd, dir), 0);
+    cr_assert_eq(support_shell("sed -e 's|^base: |base: %s/configs/|' -e 's|posterior: .*|posterior: %s/fit.h5|' "
+                               "configs/experiment_four_steps_fitted.yaml > %s/ex.yaml", cwd, dir, dir), 0);
+    char *cal = support_path(dir, "cal.yaml"), *fitp = support_path(dir, "fit.h5"), *ex = support_path(dir, "ex.yaml");
+    const char *args[] = {"calibrate", cal, "-o", fitp, "-q", NULL};
+    char *se = NULL, *so = NULL;
+    cr_assert_eq(support_exec(args, NULL, &se), 0, "%s", se);
+    free(se);
+    const char *check[] = {"check", ex, NULL};
+    cr_assert_eq(support_exec(check, &so, &se), 0, "%s", se);
+    cr_expect(strstr(so, "2 uncertain key(s)"), "%s", so);
+    free(so), free(se);
+    const char *rep[] = {"report", fitp, NULL};
+    cr_assert_eq(support_exec(rep, &so, &se), 0, "%s", se);
+    cr_expect(strstr(so, "monthly_active, day 31 (2025-02-06)") && strstr(so, "weekly_active, day 120 (2025-05-06)"),
+              "%s", so);
+    cr_expect(!strstr(so, "weekly_active, day 90"), "the gap became a target: %s", so);
+    free(so), free(se);
+    free(cal), free(fitp), free(ex);
     support_rmdir(dir);
 }
