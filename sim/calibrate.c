@@ -20,6 +20,7 @@
  * scenario files, model, seed, the abc settings, stop_reason, distance. */
 #include "calibrate.h"
 
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdarg.h>
@@ -915,6 +916,114 @@ static int generation_next(smc *s, int t, double eps, int *complete, sim_error *
     return rc;
 }
 
+/* ---- the checkpoint: <FIT>.part ------------------------------------------------------------
+ * After each generation the generations so far go to <FIT>.part (written
+ * under <FIT>.part.tmp, synced, renamed): a header (magic, the definition's
+ * hash, N, P, G), then per generation eps, acceptance, runs, theta, w, d, in
+ * native byte order (the same machine resumes it).  --resume restores them
+ * and goes on from the next generation: proposals depend on (seed,
+ * generation, index) and simulation keys on the simulations used before,
+ * so the fit equals an uninterrupted one.  The fit's publication removes it. */
+
+#define PART_MAGIC 0x41424331u /* "ABC1" */
+
+static void hash_bytes(uint64_t *h, const void *data, size_t len)
+{
+    const unsigned char *b = data;
+    for (size_t i = 0; i < len; i++) *h = (*h ^ b[i]) * 1099511628211ull;
+}
+
+/* What must not change for a resume: the resolved scenario, the priors,
+ * the targets, the abc settings and the seed. */
+static uint64_t definition_hash(const cal_config *c)
+{
+    uint64_t h = 14695981039346656037ull;
+    hash_bytes(&h, c->ex->definition, strlen(c->ex->definition));
+    for (int j = 0; j < c->ex->unc.n; j++) {
+        hash_bytes(&h, c->ex->unc.p[j].path, strlen(c->ex->unc.p[j].path) + 1);
+        hash_bytes(&h, c->ex->unc.p[j].text, strlen(c->ex->unc.p[j].text) + 1);
+    }
+    for (int k = 0; k < c->n_targets; k++) {
+        const cal_target *t = &c->targets[k];
+        hash_bytes(&h, t->label, strlen(t->label) + 1);
+        hash_bytes(&h, &t->value, sizeof t->value);
+        hash_bytes(&h, &t->scale, sizeof t->scale);
+    }
+    double abc[4] = {c->quantile, c->final_tolerance, c->min_acceptance, (double)c->max_runs};
+    int32_t ints[3] = {c->particles, c->max_generations, (int32_t)c->ex->seed};
+    hash_bytes(&h, abc, sizeof abc);
+    hash_bytes(&h, ints, sizeof ints);
+    return h;
+}
+
+static int part_write(const smc *s, const char *part, uint64_t hash, sim_error *err)
+{
+    char *tmp = journal_path_of(part, ".tmp");
+    if (!tmp) return oom(err, part);
+    FILE *f = fopen(tmp, "wb");
+    int ok = f != NULL;
+    uint32_t head[4] = {PART_MAGIC, (uint32_t)s->N, (uint32_t)s->P, (uint32_t)s->n_gen};
+    if (ok) ok = fwrite(head, sizeof head, 1, f) == 1 && fwrite(&hash, sizeof hash, 1, f) == 1;
+    for (int g = 0; ok && g < s->n_gen; g++) {
+        const population *p = &s->gen[g];
+        double meta[2] = {p->eps, p->acceptance};
+        int64_t runs = p->runs;
+        ok = fwrite(meta, sizeof meta, 1, f) == 1 && fwrite(&runs, sizeof runs, 1, f) == 1 &&
+             fwrite(p->theta, sizeof *p->theta, (size_t)s->N * s->P, f) == (size_t)s->N * s->P &&
+             fwrite(p->w, sizeof *p->w, (size_t)s->N, f) == (size_t)s->N &&
+             fwrite(p->d, sizeof *p->d, (size_t)s->N, f) == (size_t)s->N;
+    }
+    if (ok) ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok) ok = rename(tmp, part) == 0;
+    int rc = ok ? SIM_OK : sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot write %s: %s", part, strerror(errno));
+    if (!ok) unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+/* Restore the generations of part into s. */
+static int part_read(smc *s, const char *part, uint64_t hash, sim_error *err)
+{
+    FILE *f = fopen(part, "rb");
+    if (!f) return sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "cannot read %s: %s", part, strerror(errno));
+    uint32_t head[4];
+    uint64_t h = 0;
+    int rc = SIM_OK;
+    if (fread(head, sizeof head, 1, f) != 1 || fread(&h, sizeof h, 1, f) != 1 || head[0] != PART_MAGIC ||
+        head[1] != (uint32_t)s->N || head[2] != (uint32_t)s->P || head[3] == 0 || head[3] > 100000)
+        rc = sim_error_set(err, SIM_EINPUT, part, 0, 0, NULL, "not a checkpoint of this calibration: use --force");
+    else if (h != hash)
+        rc = sim_error_set(err, SIM_EINPUT, part, 0, 0, NULL, "was written by another calibration (the scenario, "
+                           "priors, targets, abc settings or seed differ): use --force to start over");
+    for (uint32_t g = 0; !rc && g < head[3]; g++) {
+        population p;
+        double meta[2];
+        int64_t runs;
+        if (!population_alloc(&p, s->N, s->P)) {
+            population_free(&p);
+            rc = oom(err, part);
+            break;
+        }
+        if (fread(meta, sizeof meta, 1, f) != 1 || fread(&runs, sizeof runs, 1, f) != 1 ||
+            fread(p.theta, sizeof *p.theta, (size_t)s->N * s->P, f) != (size_t)s->N * s->P ||
+            fread(p.w, sizeof *p.w, (size_t)s->N, f) != (size_t)s->N ||
+            fread(p.d, sizeof *p.d, (size_t)s->N, f) != (size_t)s->N) {
+            population_free(&p);
+            rc = sim_error_set(err, SIM_EINPUT, part, 0, 0, NULL, "truncated checkpoint: use --force");
+            break;
+        }
+        p.eps = meta[0];
+        p.acceptance = meta[1];
+        p.runs = runs;
+        rc = keep_generation(s, &p, err);
+        population_free(&p);
+    }
+    fclose(f);
+    if (!rc) s->next_key = (uint32_t)s->gen[s->n_gen - 1].runs;
+    return rc;
+}
+
 /* ---- the fit file ---------------------------------------------------------------------------- */
 
 static int n_curves_of(const cal_config *c, curve *out)
@@ -1107,8 +1216,22 @@ int calibrate_run(const cal_config *c, const calibrate_options *opt, calibrate_s
     if (existed && !opt->force)
         return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL, "%s exists; use --force to overwrite it",
                              opt->path);
-    char *tmp = journal_path_of(opt->path, ".tmp");
-    if (!tmp) return oom(err, opt->path);
+    char *tmp = journal_path_of(opt->path, ".tmp"), *part = journal_path_of(opt->path, ".part");
+    if (!tmp || !part) {
+        free(tmp);
+        free(part);
+        return oom(err, opt->path);
+    }
+    const int resuming = lstat(part, &st) == 0 && opt->resume;
+    if (lstat(part, &st) == 0 && !opt->resume && !opt->force) {
+        free(tmp);
+        free(part);
+        return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
+                             "%s.part holds the generations of an interrupted calibration: --resume goes on from "
+                             "them, --force starts over", opt->path);
+    }
+    if (!resuming) unlink(part);
+    const uint64_t hash = definition_hash(c);
     const double t0 = engine_clock();
     smc s;
     memset(&s, 0, sizeof s);
@@ -1122,16 +1245,21 @@ int calibrate_run(const cal_config *c, const calibrate_options *opt, calibrate_s
     curve *curves = malloc((size_t)c->n_targets * sizeof *curves);
     if (!s.rng || !s.L || !s.z || !curves) rc = oom(err, c->file);
     const char *stop = "max_generations";
-    if (!rc) rc = generation_zero(&s, err);
-    if (!rc) {
-        ranked *scratch = malloc((size_t)s.N * sizeof *scratch);
-        if (!scratch) rc = oom(err, c->file);
+    if (!rc && resuming) {
+        rc = part_read(&s, part, hash, err);
+        if (!rc)
+            say(opt, "resumed after generation %d (%lld simulations)", s.n_gen - 1, s.gen[s.n_gen - 1].runs);
+    } else if (!rc) {
+        rc = generation_zero(&s, err);
+        if (!rc) rc = part_write(&s, part, hash, err);
+        ranked *scratch = rc ? NULL : malloc((size_t)s.N * sizeof *scratch);
+        if (!rc && !scratch) rc = oom(err, c->file);
         if (!rc)
             say(opt, "generation 0: %d draws from the priors, median distance %.4g, %lld simulations, %.1f s", s.N,
                 weighted_quantile(s.gen[0].d, 1, NULL, s.N, 0.5, scratch), s.gen[0].runs, engine_clock() - t0);
         free(scratch);
     }
-    for (int t = 1; !rc && t < c->max_generations; t++) {
+    for (int t = rc ? 0 : s.n_gen; !rc && t < c->max_generations; t++) {
         const population *prev = &s.gen[s.n_gen - 1];
         if (prev->eps <= c->final_tolerance) {
             stop = "final_tolerance";
@@ -1159,12 +1287,17 @@ int calibrate_run(const cal_config *c, const calibrate_options *opt, calibrate_s
                 c->max_runs, s.N);
             break;
         }
+        if ((rc = part_write(&s, part, hash, err))) break;
         const population *g = &s.gen[s.n_gen - 1];
         say(opt, "generation %d: tolerance %.4g, acceptance %.3g, %lld simulations, %.1f s", t, g->eps,
             g->acceptance, g->runs, engine_clock() - t0);
-        if (t == c->max_generations - 1) stop = "max_generations";
-        if (g->eps <= c->final_tolerance) stop = "final_tolerance";
-        else if (g->acceptance < c->min_acceptance) stop = "min_acceptance";
+    }
+    if (!rc && strcmp(stop, "max_runs")) {
+        /* why the loop ended, from the last generation kept */
+        const population *g = &s.gen[s.n_gen - 1];
+        stop = g->eps <= c->final_tolerance ? "final_tolerance"
+               : s.n_gen > 1 && g->acceptance < c->min_acceptance ? "min_acceptance"
+                                                                 : "max_generations";
     }
     const int C = rc ? 0 : n_curves_of(c, curves);
     const size_t T = (size_t)c->ex->days + 1;
@@ -1182,6 +1315,7 @@ int calibrate_run(const cal_config *c, const calibrate_options *opt, calibrate_s
     }
     if (!rc) rc = output_publish(tmp, opt->path, existed, err);
     if (rc) unlink(tmp);
+    if (!rc) unlink(part);
     if (!rc) {
         const population *g = &s.gen[s.n_gen - 1];
         sum->generations = s.n_gen;
@@ -1201,6 +1335,7 @@ int calibrate_run(const cal_config *c, const calibrate_options *opt, calibrate_s
     free(curve_mean);
     free(curve_q);
     free(tmp);
+    free(part);
     return rc;
 }
 

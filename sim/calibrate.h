@@ -49,6 +49,10 @@
  * keys): the posterior predictive values of the targets and the daily
  * curves of the targeted observables.
  *
+ * Resume: after each generation the generations so far are written to
+ * <FIT>.part; after a kill, --resume goes on from the last one and the fit
+ * equals an uninterrupted one (calibrate.c).
+ *
  * Ownership: calibrate_load allocates a cal_config; calibrate_free frees it. */
 #ifndef SIM_CALIBRATE_H
 #define SIM_CALIBRATE_H
@@ -97,7 +101,8 @@ void calibrate_free(cal_config *c); /* NULL is a no-op */
 
 typedef struct calibrate_options {
     const char *path;          /* fit.h5 */
-    int force;                 /* replace an existing file */
+    int force;                 /* replace an existing file, start over from no checkpoint */
+    int resume;                /* go on from the checkpoint <path>.part of an interrupted fit */
     int threads;               /* recorded */
     const char *command_line;  /* recorded */
     /* progress (NULL: none): one line per generation */

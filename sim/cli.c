@@ -54,6 +54,7 @@ static const struct option calibrate_options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"resume", no_argument, NULL, OPT_RESUME},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -185,7 +186,7 @@ static const cli_command commands[] = {
      "\n" EXIT_TEXT ";\n"
      "             130 interrupted (the file holds the completed runs; finish with --resume)\n"},
     {"calibrate", "CAL.yaml", "a calibration file", 1, "-:o:qh", calibrate_options,
-     "usage: adoptsim calibrate CAL.yaml -o FIT.h5 [--threads N] [--seed N] [--force] [-q]\n"
+     "usage: adoptsim calibrate CAL.yaml -o FIT.h5 [--threads N] [--seed N] [--resume] [--force] [-q]\n"
      "\n"
      "Fit the uncertain parameters of a scenario to targets by ABC-SMC (approximate\n"
      "Bayesian computation, sequential Monte Carlo).  CAL.yaml names the base\n"
@@ -196,7 +197,9 @@ static const cli_command commands[] = {
      "predictive curves of the targeted observables; adoptsim report FIT.h5 prints\n"
      "the fit, the posterior and the correlations.  Everything is checked before\n"
      "the first simulation; one progress line per generation goes to standard error.\n"
-     "The fit depends on the seed only, not on the threads.\n"
+     "The fit depends on the seed only, not on the threads.  After each generation\n"
+     "the generations so far are kept in FIT.h5.part: after a kill, --resume goes on\n"
+     "from there (the fit is the same as an uninterrupted one).\n"
      "\n"
      "arguments:\n"
      "  CAL.yaml              the calibration file\n"
@@ -205,7 +208,8 @@ static const cli_command commands[] = {
      "  -o, --output FILE     the fit file to write (required)\n"
      "  --seed N              the seed (default: the calibration file's, else the scenario's)\n"
      "  --threads N           threads (results do not depend on it)\n"
-     "  --force               overwrite FIT.h5 if it exists\n"
+     "  --resume              go on from FIT.h5.part, the last generation of a killed fit\n"
+     "  --force               overwrite FIT.h5 if it exists, ignore FIT.h5.part\n"
      "  -q, --quiet           no progress\n"
      "  -h, --help            this text\n"
      "\n" COMMON_OPTIONS_TEXT

@@ -420,7 +420,7 @@ static int command_calibrate(const cli_options *opt, int argc, char **argv)
     if (threads > 0) omp_set_num_threads(threads);
     threads = omp_get_max_threads();
     char *history = join_args(argc, argv);
-    calibrate_options co = {opt->output_path, opt->force, threads, history,
+    calibrate_options co = {opt->output_path, opt->force, opt->resume, threads, history,
                             opt->quiet ? NULL : calibrate_progress, NULL};
     calibrate_summary sum;
     rc = calibrate_run(c, &co, &sum, &err);

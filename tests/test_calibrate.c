@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <omp.h>
@@ -48,7 +50,7 @@ static char *fit(const char *dir, const char *scn, const char *cal, int threads)
     int rc = calibrate_load(calpath, &catalog, NULL, 0, &c, &err);
     cr_assert_eq(rc, SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
     omp_set_num_threads(threads);
-    calibrate_options opt = {out, 1, threads, "test", NULL, NULL};
+    calibrate_options opt = {out, 1, 0, threads, "test", NULL, NULL};
     calibrate_summary sum;
     rc = calibrate_run(c, &opt, &sum, &err);
     cr_assert_eq(rc, SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
@@ -506,4 +508,77 @@ Test(calibrate, worked_example_small, .timeout = 300)
     free(so), free(se);
     free(cal), free(fitp), free(ex);
     support_rmdir(dir);
+}
+
+/* ---- resume ------------------------------------------------------------------------------------ */
+
+static void kill_at_generation_2(const char *line, void *arg)
+{
+    (void)arg;
+    if (!strncmp(line, "generation 2:", 13)) raise(SIGKILL);
+}
+
+/* A fit killed after its generation 2 leaves FIT.h5.part and no FIT.h5; a
+ * plain rerun is refused; --resume goes on from generation 3 and writes
+ * the same particles, weights, distances, tolerances and predictive curves
+ * as an uninterrupted fit.  A changed definition is refused. */
+Test(calibrate, resume_after_kill_gives_the_same_fit)
+{
+    char *dir = support_tmpdir(), *ref = support_tmpdir();
+    const char *cal = "scenario: scenario.yaml\nseed: 4\n"
+                      "uncertainty:\n  parameters:\n    model.analytic.x1: {distribution: uniform, min: -5, max: 5}\n"
+                      "targets:\n  - {observable: y, day: 1, value: 1, sd: 0.2}\n"
+                      "abc: {particles: 60, max_generations: 5}\n";
+    free(support_write(dir, "scenario.yaml", NORMAL_SCENARIO, strlen(NORMAL_SCENARIO)));
+    char *calpath = support_write(dir, "cal.yaml", cal, strlen(cal)), *out = support_path(dir, "fit.h5");
+    char *part = support_path(dir, "fit.h5.part");
+    sim_error err;
+    char buf[2048];
+    /* the child forks before this process has started OpenMP threads (a
+     * fork after them would leave it without its pool), and runs on one */
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        omp_set_num_threads(1);
+        cal_config *c = NULL;
+        if (calibrate_load(calpath, &catalog, NULL, 0, &c, &err)) _exit(3);
+        calibrate_options opt = {out, 0, 0, 1, "test", kill_at_generation_2, NULL};
+        calibrate_summary sum;
+        calibrate_run(c, &opt, &sum, &err);
+        _exit(4); /* not killed */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child status %d", status);
+    char *whole = fit(ref, NORMAL_SCENARIO, cal, 2);
+    struct stat st;
+    cr_assert_eq(stat(part, &st), 0, "no checkpoint");
+    cr_assert_neq(stat(out, &st), 0, "a fit file after a kill");
+    const char *again[] = {"calibrate", calpath, "-o", out, NULL};
+    char *se = NULL;
+    cr_expect_eq(support_exec(again, NULL, &se), 2);
+    cr_expect(strstr(se, "--resume goes on"), "%s", se);
+    free(se);
+    /* another definition is refused */
+    char *changed = support_path(dir, "cal2.yaml");
+    cr_assert_eq(support_shell("sed 's/sd: 0.2/sd: 0.3/' %s > %s", calpath, changed), 0);
+    const char *other[] = {"calibrate", changed, "-o", out, "--resume", NULL};
+    cr_expect_eq(support_exec(other, NULL, &se), 2);
+    cr_expect(strstr(se, "another calibration"), "%s", se);
+    free(se);
+    const char *resume[] = {"calibrate", calpath, "-o", out, "--resume", "--threads", "1", NULL};
+    cr_assert_eq(support_exec(resume, NULL, &se), 0, "%s", se);
+    cr_expect(strstr(se, "resumed after generation 2"), "%s", se);
+    free(se);
+    cr_expect_neq(stat(part, &st), 0, "the checkpoint stays after the fit");
+    static const char *const vars[] = {"particles", "weights", "distances", "tolerance", "acceptance_rate",
+                                       "simulations", "predicted", "curve_quantiles"};
+    for (size_t v = 0; v < sizeof vars / sizeof vars[0]; v++)
+        cr_expect_eq(support_shell("h5diff -q -d 0 %s %s %s %s", whole, out, vars[v], vars[v]), 0, "%s differs",
+                     vars[v]);
+    (void)buf;
+    free(changed), free(whole), free(calpath), free(out), free(part);
+    support_rmdir(dir);
+    support_rmdir(ref);
 }
