@@ -5,8 +5,9 @@
 #                   stalled push (genai model) and print their report
 #   make test       install what the tests need, build, run the whole suite
 #   make test-asan  the suite again, built with AddressSanitizer + UBSan
-#   make bench      the benchmark workloads of shared/BENCHMARKS.md, then Watts's
-#                   cascade window with 2,000 trials per mean degree
+#   make bench      the benchmark workloads of shared/BENCHMARKS.md (W6: calibrate),
+#                   then Watts's cascade window with 2,000 trials per mean degree
+#   make calibrate-coverage  coverage of calibrate's credible intervals (20 data sets)
 #   make fuzz       build the libFuzzer harnesses (clang), run each FUZZ_SECONDS (600)
 #   make V=1 ...    show full commands;  WERROR=1 turns warnings into errors (CI sets it)
 
@@ -89,7 +90,7 @@ else
 Q := @
 endif
 
-.PHONY: all demo test test-asan bench deps deps-test deps-fuzz fuzz fuzz-build clean help params-doc
+.PHONY: all demo test test-asan bench calibrate-coverage deps deps-test deps-fuzz fuzz fuzz-build clean help params-doc
 
 all: $(BIN) adoptsim
 
@@ -182,8 +183,14 @@ bench: deps-test
 	$(Q)bash bench/run.sh
 	$(Q)bash bench/w4.sh
 	$(Q)bash bench/w5.sh
+	$(Q)bash bench/w6.sh
 	$(Q)$(MAKE) --no-print-directory $(TEST_BIN)
 	$(Q)bash bench/watts.sh $(TEST_BIN)
+
+# The coverage of calibrate's 90% credible intervals over 20 synthetic data
+# sets of the 500-staff firm (about 5 minutes on 2 cores).
+calibrate-coverage: all
+	$(Q)bash bench/calibrate_coverage.sh
 
 # Build every harness and run each for FUZZ_SECONDS, two at a time (both
 # cores), niced; prints executions, coverage and findings per harness.
