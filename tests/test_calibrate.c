@@ -284,8 +284,13 @@ Test(calibrate, command_line_and_report)
                       "targets:\n  - {observable: y, day: 1, value: 1, sd: 1}\n"
                       "abc: {particles: 50, max_generations: 3}\n";
     char *calpath = support_write(dir, "cal.yaml", cal, strlen(cal)), *out = support_path(dir, "fit.h5");
-    const char *args[] = {"calibrate", calpath, "-o", out, "--threads", "2", NULL};
+    const char *check[] = {"check", calpath, NULL};
     char *so = NULL, *se = NULL;
+    cr_assert_eq(support_exec(check, &so, &se), 0, "%s", se);
+    cr_expect(strstr(so, "ok (calibration: 1 parameter(s), 1 target(s), model analytic)"), "%s", so);
+    cr_expect_neq(access(out, F_OK), 0, "check wrote a file");
+    free(so), free(se);
+    const char *args[] = {"calibrate", calpath, "-o", out, "--threads", "2", NULL};
     cr_assert_eq(support_exec(args, &so, &se), 0, "%s", se);
     cr_expect(strstr(se, "generation 0:") && strstr(se, "generation 2:"), "%s", se);
     cr_expect(strstr(so, "calibrated 1 parameter(s) to 1 target(s): 3 generation(s)"), "%s", so);
