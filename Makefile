@@ -5,8 +5,9 @@
 #                   stalled push (genai model) and print their report
 #   make test       install what the tests need, build, run the whole suite
 #   make test-asan  the suite again, built with AddressSanitizer + UBSan
-#   make bench      the benchmark workloads of shared/BENCHMARKS.md, then Watts's
-#                   cascade window with 2,000 trials per mean degree
+#   make bench      the benchmark workloads of shared/BENCHMARKS.md (W6: calibrate),
+#                   then Watts's cascade window with 2,000 trials per mean degree
+#   make calibrate-coverage  coverage of calibrate's credible intervals (20 data sets)
 #   make credibility  the genai defaults against the evidence's bands
 #                   (analysis/credibility.py: 30 replicates, two years)
 #   make fuzz       build the libFuzzer harnesses (clang), run each FUZZ_SECONDS (600)
@@ -103,7 +104,7 @@ else
 Q := @
 endif
 
-.PHONY: all demo test test-asan bench credibility deps deps-test deps-fuzz fuzz fuzz-build clean help params-doc
+.PHONY: all demo test test-asan bench calibrate-coverage credibility deps deps-test deps-fuzz fuzz fuzz-build clean help params-doc
 
 all: $(BIN) adoptsim
 
@@ -198,8 +199,14 @@ bench: deps-test
 	$(Q)bash bench/w4.sh
 	$(Q)bash bench/w5.sh
 	$(Q)bash bench/lhs1000.sh
+	$(Q)bash bench/w6.sh
 	$(Q)$(MAKE) --no-print-directory $(TEST_BIN)
 	$(Q)bash bench/watts.sh $(TEST_BIN)
+
+# The coverage of calibrate's 90% credible intervals over 20 synthetic data
+# sets of the 500-staff firm (about 5 minutes on 2 cores).
+calibrate-coverage: all
+	$(Q)bash bench/calibrate_coverage.sh
 
 # Build every harness and run each for FUZZ_SECONDS, two at a time (both
 # cores), niced; prints executions, coverage and findings per harness.

@@ -49,6 +49,15 @@ static const struct option experiment_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
+static const struct option calibrate_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"resume", no_argument, NULL, OPT_RESUME},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 static const struct option report_options[] = {
     {"days", required_argument, NULL, OPT_DAYS},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -137,10 +146,12 @@ static const cli_command commands[] = {
      "Validate a scenario or an experiment file (told apart by its top-level keys:\n"
      "an experiment has base, scenarios or sweep) without running it: every key,\n"
      "type and bound, the memory it needs, and the files it reads (org chart, edge\n"
-     "list, node file) are loaded.  Prints the network's agents and ties.\n"
+     "list, node file) are loaded.  Prints the network's agents and ties.  A\n"
+     "calibration file (targets or series at its top level: adoptsim calibrate) is\n"
+     "checked as calibrate checks it, its CSV export included.\n"
      "\n"
      "arguments:\n"
-     "  FILE.yaml             a scenario or an experiment file\n"
+     "  FILE.yaml             a scenario, experiment or calibration file\n"
      "\n"
      "options:\n"
      SET_OPTIONS_TEXT
@@ -176,6 +187,38 @@ static const cli_command commands[] = {
      "  adoptsim experiment configs/experiment_four_steps.yaml -o four.h5 --threads 2\n"
      "\n" EXIT_TEXT ";\n"
      "             130 interrupted (the file holds the completed runs; finish with --resume)\n"},
+    {"calibrate", "CAL.yaml", "a calibration file", 1, "-:o:qh", calibrate_options,
+     "usage: adoptsim calibrate CAL.yaml -o FIT.h5 [--threads N] [--seed N] [--resume] [--force] [-q]\n"
+     "\n"
+     "Fit the uncertain parameters of a scenario to targets by ABC-SMC (approximate\n"
+     "Bayesian computation, sequential Monte Carlo).  CAL.yaml names the base\n"
+     "scenario, the priors (an uncertainty section) and the targets (an observable,\n"
+     "a day or window, a group, the observed value and its sd or tolerance); see\n"
+     "README.md, Calibration.  FIT.h5 holds every generation's particles, weights\n"
+     "and distances, the tolerances and acceptance rates, and the posterior\n"
+     "predictive curves of the targeted observables; adoptsim report FIT.h5 prints\n"
+     "the fit, the posterior and the correlations.  Everything is checked before\n"
+     "the first simulation; one progress line per generation goes to standard error.\n"
+     "The fit depends on the seed only, not on the threads.  After each generation\n"
+     "the generations so far are kept in FIT.h5.part: after a kill, --resume goes on\n"
+     "from there (the fit is the same as an uninterrupted one).\n"
+     "\n"
+     "arguments:\n"
+     "  CAL.yaml              the calibration file\n"
+     "\n"
+     "options:\n"
+     "  -o, --output FILE     the fit file to write (required)\n"
+     "  --seed N              the seed (default: the calibration file's, else the scenario's)\n"
+     "  --threads N           threads (results do not depend on it)\n"
+     "  --resume              go on from FIT.h5.part, the last generation of a killed fit\n"
+     "  --force               overwrite FIT.h5 if it exists, ignore FIT.h5.part\n"
+     "  -q, --quiet           no progress\n"
+     "  -h, --help            this text\n"
+     "\n" COMMON_OPTIONS_TEXT
+     "\n"
+     "example:\n"
+     "  adoptsim calibrate configs/calibrate_firm_500.yaml -o fit.h5 --threads 2\n"
+     "\n" EXIT_TEXT "\n"},
     {"report", "OUT.h5", "a results file", 0, "-:h", report_options,
      "usage: adoptsim report OUT.h5 [--days 90,180,365] [--format text|markdown|csv]\n"
      "                       [--baseline NAME] [--partial]\n"
@@ -285,6 +328,8 @@ void cli_usage(FILE *f, const char *command)
         "  adoptsim sensitivity OUT.h5 --outcome NAME [--day D] [--difference] ...\n"
         "                                                    Morris or Sobol indices of a morris or\n"
         "                                                    saltelli sweep\n"
+        "  adoptsim calibrate CAL.yaml -o FIT.h5 [options]  fit parameters to targets (ABC-SMC);\n"
+        "                                                    adoptsim report FIT.h5 shows the fit\n"
         "  adoptsim params [--markdown]                      list every scenario key\n"
         "  adoptsim COMMAND --help                           a command's arguments, options, example\n"
         "  adoptsim --help | --version\n"

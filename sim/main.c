@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "calibrate.h"
 #include "cli.h"
 #include "engine.h"
 #include "experiment.h"
@@ -83,6 +84,12 @@ static int command_report(const cli_options *opt)
     ro.baseline = opt->baseline;
     ro.allow_partial = opt->partial;
     ro.model_of = registry_model;
+    if (calibrate_is_fit(opt->scenario_path)) {
+        if (opt->days || opt->format || opt->baseline || opt->partial)
+            return usage_error("report: a fit file takes no --days, --format, --baseline or --partial");
+        if (calibrate_report(opt->scenario_path, stdout, &err)) return report(&err);
+        return 0;
+    }
     if (report_write(opt->scenario_path, &ro, stdout, &err)) return report(&err);
     return 0;
 }
@@ -376,6 +383,58 @@ static int command_run(const cli_options *opt, int argc, char **argv)
     return rc;
 }
 
+/* ---- calibrate ---- */
+
+static void calibrate_progress(const char *line, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "adoptsim: %s\n", line);
+}
+
+/* A calibration file has targets or series at its top level. */
+static int is_calibration_file(const char *path)
+{
+    static const char *const keys[] = {"targets", "series", NULL};
+    const char *found = NULL;
+    sim_error err;
+    return scenario_yaml_top_key(path, keys, &found, &err) == SIM_OK && found != NULL;
+}
+
+static int command_calibrate(const cli_options *opt, int argc, char **argv)
+{
+    sim_error err;
+    cal_config *c = NULL;
+    sim_error_clear(&err);
+    int rc = calibrate_load(opt->scenario_path, &registry_catalog, opt->sets, opt->n_sets, &c, &err);
+    if (rc) {
+        name_option(opt, &err);
+        return report(&err);
+    }
+    if (!strcmp(opt->command, "check")) {
+        if (!opt->quiet)
+            printf("%s: ok (calibration: %d parameter(s), %d target(s), model %s)\n", opt->scenario_path,
+                   c->ex->unc.n, c->n_targets, c->ex->model->name);
+        calibrate_free(c);
+        return 0;
+    }
+    int threads = c->ex->threads;
+    if (threads > 0) omp_set_num_threads(threads);
+    threads = omp_get_max_threads();
+    char *history = join_args(argc, argv);
+    calibrate_options co = {opt->output_path, opt->force, opt->resume, threads, history,
+                            opt->quiet ? NULL : calibrate_progress, NULL};
+    calibrate_summary sum;
+    rc = calibrate_run(c, &co, &sum, &err);
+    free(history);
+    if (!rc && !opt->quiet)
+        printf("adoptsim %s: calibrated %d parameter(s) to %d target(s): %d generation(s), %lld simulations in "
+               "%.3g s on %d thread(s), final tolerance %.4g (stopped on %s)\n  wrote %s\n",
+               ADOPTSIM_VERSION, c->ex->unc.n, c->n_targets, sum.generations, sum.runs, sum.seconds, threads,
+               sum.epsilon, sum.stop, opt->output_path);
+    calibrate_free(c);
+    return rc ? report(&err) : 0;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -396,6 +455,9 @@ int main(int argc, char **argv)
     if (!strcmp(opt.command, "params")) return command_params(&opt);
     if (!strcmp(opt.command, "report")) return command_report(&opt);
     if (!strcmp(opt.command, "sensitivity")) return command_sensitivity(&opt);
+    if (!strcmp(opt.command, "calibrate") ||
+        (!strcmp(opt.command, "check") && is_calibration_file(opt.scenario_path)))
+        return command_calibrate(&opt, argc, argv);
     if (!strcmp(opt.command, "experiment") ||
         (!strcmp(opt.command, "check") && is_experiment_file(opt.scenario_path)))
         return command_experiment(&opt, argc, argv);

@@ -728,3 +728,156 @@ int pipeline_run(const experiment *ex, const pipeline_options *opt, pipeline_sum
     pipeline_free(&p);
     return rc;
 }
+
+/* ---- runs kept in memory (pipeline.h: pipeline_batch) ---------------------------------- */
+
+struct pipeline_batch {
+    pipeline p;           /* the configurations and network (build_configs); no file */
+};
+
+int pipeline_batch_alloc(const experiment *ex, pipeline_batch **out, sim_error *err)
+{
+    *out = NULL;
+    pipeline_batch *b = calloc(1, sizeof *b);
+    if (!b) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    b->p.ex = ex;
+    b->p.j.fd = -1;
+    sim_error_clear(&b->p.err);
+    int rc = ex->n_scenarios == 1 && ex->n_points == 1
+                 ? build_configs(&b->p, err)
+                 : sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "a batch runs one configuration");
+    if (rc) {
+        pipeline_batch_free(b);
+        return rc;
+    }
+    *out = b;
+    return SIM_OK;
+}
+
+int32_t pipeline_batch_levels(const pipeline_batch *b)
+{
+    return b->p.nets[0]->n_levels;
+}
+
+int32_t pipeline_batch_agents(const pipeline_batch *b)
+{
+    return b->p.nets[0]->n;
+}
+
+void pipeline_batch_free(pipeline_batch *b)
+{
+    if (!b) return;
+    pipeline_free(&b->p);
+    free(b);
+}
+
+/* One thread's buffers for batch runs. */
+typedef struct batch_worker {
+    scenario *cfg;
+    void *state;
+    double *data, *by_gen, *by_lev, *values, *gen_values, *lev_values;
+} batch_worker;
+
+static void batch_worker_free(const experiment *ex, batch_worker *w)
+{
+    if (w->state) ex->model->free(w->state);
+    scenario_free(w->cfg);
+    free(w->data);
+    free(w->by_gen);
+    free(w->by_lev);
+    free(w->values);
+    free(w->gen_values);
+    free(w->lev_values);
+}
+
+static int batch_worker_alloc(const experiment *ex, int32_t levels, batch_worker *w)
+{
+    size_t k = (size_t)ex->model->n_observables, T = (size_t)ex->days + 1, L = levels ? (size_t)levels : 1;
+    memset(w, 0, sizeof *w);
+    w->data = malloc(k * T * sizeof(double));
+    w->by_gen = malloc(k * T * NET_GENERATIONS * sizeof(double));
+    w->by_lev = malloc(k * T * L * sizeof(double));
+    w->values = malloc(k * sizeof(double));
+    w->gen_values = malloc(k * NET_GENERATIONS * sizeof(double));
+    w->lev_values = malloc(k * L * sizeof(double));
+    return w->data && w->by_gen && w->by_lev && w->values && w->gen_values && w->lev_values;
+}
+
+/* Run i of a batch with worker w; SIM_OK or the model's error in e. */
+static int batch_one(pipeline_batch *b, batch_worker *w, const double *values, long long i, uint32_t key0,
+                     pipeline_sink sink, void *arg, sim_error *e)
+{
+    const experiment *ex = b->p.ex;
+    const sim_model_type *m = ex->model;
+    const sim_network *net = b->p.nets[0];
+    const int32_t L = net->n_levels;
+    int rc = SIM_OK;
+    if (w->state) m->free(w->state);
+    w->state = NULL;
+    if (!w->cfg) rc = experiment_config(ex, 0, 0, &w->cfg, e);
+    /* every key is set each time, so the previous run's values do not linger */
+    if (!rc && ex->unc.n > 0) rc = experiment_apply_draw(ex, 0, w->cfg, values + (size_t)i * (size_t)ex->unc.n, e);
+    if (!rc) rc = model_check_network(m, w->cfg, net, e);
+    sim_context ctx = {w->cfg, net, rng_key_make(ex->seed, 0), ex->days};
+    if (!rc) rc = m->alloc(&ctx, &w->state, e);
+    if (rc) {
+        w->state = NULL;
+        return rc;
+    }
+    const size_t T = (size_t)ex->days + 1;
+    engine_series out = {w->data, T, L ? w->by_gen : NULL, T * NET_GENERATIONS, L ? w->by_lev : NULL,
+                         T * (size_t)L, L};
+    ctx.key = rng_key_make(ex->seed, key0 + (uint32_t)i);
+    engine_replicate(m, w->state, &ctx, &out, w->values, w->gen_values, w->lev_values);
+    sink(i, &out, arg);
+    return SIM_OK;
+}
+
+int pipeline_batch_run(pipeline_batch *b, const double *values, long long n, uint32_t key0, pipeline_sink sink,
+                       void *arg, sim_error *err)
+{
+    const experiment *ex = b->p.ex;
+    const int32_t L = b->p.nets[0]->n_levels;
+    int failed = 0;
+    sim_error first;
+    sim_error_clear(&first);
+    int one_per_thread = b->p.nets[0]->n < SIM_PARALLEL_MIN && n > 1 && omp_get_max_threads() > 1;
+    if (one_per_thread) {
+#pragma omp parallel
+        {
+            batch_worker w;
+            sim_error e;
+            sim_error_clear(&e);
+            int rc = batch_worker_alloc(ex, L, &w) ? SIM_OK
+                                                   : sim_error_set(&e, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+#pragma omp for schedule(dynamic, 1)
+            for (long long i = 0; i < n; i++) {
+                int stop;
+#pragma omp atomic read
+                stop = failed;
+                if (stop || rc) continue;
+                rc = batch_one(b, &w, values, i, key0, sink, arg, &e);
+            }
+            if (rc) {
+#pragma omp critical(pipeline_batch)
+                if (!failed) {
+                    failed = 1;
+                    first = e;
+                }
+            }
+            batch_worker_free(ex, &w);
+        }
+    } else {
+        batch_worker w;
+        int rc = batch_worker_alloc(ex, L, &w) ? SIM_OK
+                                               : sim_error_set(&first, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        for (long long i = 0; !rc && i < n; i++) rc = batch_one(b, &w, values, i, key0, sink, arg, &first);
+        failed = rc != SIM_OK;
+        batch_worker_free(ex, &w);
+    }
+    if (failed) {
+        *err = first;
+        return first.status ? first.status : SIM_EINTERNAL;
+    }
+    return SIM_OK;
+}

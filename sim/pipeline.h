@@ -103,4 +103,33 @@ void pipeline_summary_free(pipeline_summary *sum);
  * too), then free them. */
 int pipeline_check(const experiment *ex, sim_error *err);
 
+/* ---- runs kept in memory (adoptsim calibrate) ----------------------------------------
+ * A batch runner over ex's one configuration (scenario 0, point 0: an
+ * experiment from experiment_from_scenario) with explicit parameter values
+ * per run instead of uncertainty draws: run i sets values[i * ex->unc.n + j]
+ * for key ex->unc.p[j] (experiment_apply_draw) and runs under random key
+ * (ex->seed, key0 + i).  The network is built once, by
+ * pipeline_batch_alloc.  Scheduling is the pipeline's (one run per thread
+ * for small organizations, else one run at a time, parallel inside), and run
+ * i's series depend only on its values and key: the same for any thread
+ * count.  Nothing is written to disk. */
+typedef struct pipeline_batch pipeline_batch;
+
+/* Called once per run, from the thread that ran it (concurrently for
+ * different runs): s holds every observable for days 0..ex->days (stride
+ * days + 1) and, on an organization, the breakdowns (by_generation NULL
+ * otherwise).  Valid during the call only. */
+typedef void (*pipeline_sink)(long long i, const engine_series *s, void *arg);
+
+int pipeline_batch_alloc(const experiment *ex, pipeline_batch **out, sim_error *err);
+/* The network's number of levels (0: not an organization) and of agents. */
+int32_t pipeline_batch_levels(const pipeline_batch *b);
+int32_t pipeline_batch_agents(const pipeline_batch *b);
+/* Run n runs (see above), calling sink for each.  A run whose values the
+ * model refuses (experiment_apply_draw, model_check_network, alloc) fails
+ * the batch with that error (the other runs may or may not have run). */
+int pipeline_batch_run(pipeline_batch *b, const double *values, long long n, uint32_t key0, pipeline_sink sink,
+                       void *arg, sim_error *err);
+void pipeline_batch_free(pipeline_batch *b); /* NULL is a no-op */
+
 #endif

@@ -3,6 +3,8 @@
  * draw (see uncertainty.h). */
 #include "uncertainty.h"
 
+#include "calibrate.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,8 +16,8 @@
 #include <yaml.h>
 
 static const char *const family_names[] = {"uniform", "log_uniform", "normal", "lognormal",
-                                           "beta", "triangular", "choice"};
-#define N_FAMILIES 7
+                                           "beta", "triangular", "choice", "posterior"};
+#define N_FAMILIES 7  /* those written as distributions (posterior comes from a fit file) */
 
 /* The fields of each family: required ones, then optional ones. */
 static const char *const required_fields[N_FAMILIES][3] = {
@@ -26,7 +28,7 @@ static const char *const optional_fields[N_FAMILIES][2] = {
 
 const char *uncertainty_family_name(unc_family f)
 {
-    return (int)f >= 0 && (int)f < N_FAMILIES ? family_names[f] : "?";
+    return (int)f >= 0 && (int)f <= UNC_POSTERIOR ? family_names[f] : "?";
 }
 
 /* ---- small helpers ------------------------------------------------------------------- */
@@ -112,6 +114,7 @@ static void param_free(unc_param *p)
 {
     free(p->path);
     free(p->values);
+    free(p->cum_weights);
     free(p->file);
     free(p->section_file);
     free(p->text);
@@ -189,6 +192,13 @@ double uncertainty_value(const unc_param *p, gsl_rng *r, uint32_t seed, uint32_t
         break;
     }
     case UNC_CHOICE: x = p->values[gsl_rng_uniform_int(r, (unsigned long)p->n_values)]; break;
+    case UNC_POSTERIOR: {
+        double u = gsl_rng_uniform(r);
+        int i = 0;
+        while (i < p->n_values - 1 && p->cum_weights[i] <= u) i++;
+        x = p->values[i];
+        break;
+    }
     }
     if (p->whole) x = round(x);
     /* rounding (or exp(log(b))) may step an ulp or a half outside */
@@ -201,6 +211,39 @@ double uncertainty_value(const unc_param *p, gsl_rng *r, uint32_t seed, uint32_t
 void uncertainty_draw(const uncertainty *u, gsl_rng *r, uint32_t seed, uint32_t draw, double *out)
 {
     for (int j = 0; j < u->n; j++) out[j] = uncertainty_value(&u->p[j], r, seed, draw);
+}
+
+/* ---- densities ---------------------------------------------------------------------------- */
+
+double uncertainty_log_density(const unc_param *p, double x)
+{
+    if (!(x >= p->lo && x <= p->hi)) return -INFINITY;
+    switch (p->family) {
+    case UNC_UNIFORM: return 0;
+    case UNC_LOG_UNIFORM: return x > 0 ? -log(x) : -INFINITY;
+    case UNC_NORMAL: {
+        double z = (x - p->a) / p->b;
+        return -0.5 * z * z;
+    }
+    case UNC_LOGNORMAL: {
+        if (x <= 0) return -INFINITY;
+        double z = (log(x) - log(p->a)) / p->b;
+        return -log(x) - 0.5 * z * z;
+    }
+    case UNC_BETA: {
+        double d = gsl_ran_beta_pdf((x - p->lo) / (p->hi - p->lo), p->a, p->b);
+        return d > 0 && isfinite(d) ? log(d) : -INFINITY;
+    }
+    case UNC_TRIANGULAR:
+        if (x < p->b) return x > p->a ? log(x - p->a) - log(p->b - p->a) : -INFINITY;
+        if (x > p->b) return x < p->c ? log(p->c - x) - log(p->c - p->b) : -INFINITY;
+        return 0;
+    case UNC_CHOICE:
+    case UNC_POSTERIOR: break;
+    }
+    for (int i = 0; i < p->n_values; i++)
+        if (p->values[i] == x) return 0;
+    return -INFINITY;
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */
@@ -301,8 +344,11 @@ static int describe(unc_param *p, int lo_given, int hi_given)
         }
         snprintf(p->text + len, size - len, "])");
         break;
+    case UNC_POSTERIOR:
+        snprintf(p->text, size, "posterior(%d weighted particles of %s)", p->n_values, p->file);
+        break;
     }
-    if (p->whole && p->family != UNC_CHOICE) strcat(p->text, ", rounded");
+    if (p->whole && p->family != UNC_CHOICE && strlen(p->text) + 10 < size) strcat(p->text, ", rounded");
     return 1;
 }
 
@@ -471,6 +517,7 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
         }
         break;
     }
+    case UNC_POSTERIOR: break; /* not a distribution one writes */
     }
     /* one mapping may name a key once (dotted and nested spellings alike) */
     for (int i = 0; i < rd->n_own; i++)
@@ -559,13 +606,85 @@ static int read_parameters(reader *rd, yaml_document_t *doc, const char *file, c
 }
 
 /* The section of root (a top-level mapping) in file. */
+/* posterior: FIT.h5: each key of the fit a parameter of family posterior. */
+static int read_posterior(reader *rd, const char *file, const yaml_node_t *n)
+{
+    sim_error *err = rd->err;
+    const char *key = "uncertainty.posterior";
+    if (n->type != YAML_SCALAR_NODE || !text_of(n)[0])
+        return fail_at(err, file, n, key, "expected the path of a fit file (adoptsim calibrate -o FIT.h5)");
+    char *path = scenario_resolve_path(file, text_of(n));
+    if (!path) return oom(err, file);
+    calibrate_posterior post;
+    int rc = calibrate_posterior_read(path, &post, err);
+    if (rc) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        rc = fail_at(err, file, n, key, "%s: %.400s", path, msg);
+        free(path);
+        return rc;
+    }
+    uint32_t h0, h1;
+    hash_path(path, &h0, &h1);
+    for (int j = 0; !rc && j < post.P; j++) {
+        const char *k = post.params[j];
+        const param_value *pv = scenario_find(rd->scn, k);
+        if (!pv || (pv->def->type != PARAM_INT && pv->def->type != PARAM_DOUBLE)) {
+            rc = fail_at(err, file, n, key, "%s: the fitted key %s is not a numeric key of this scenario", path, k);
+            break;
+        }
+        unc_param p;
+        memset(&p, 0, sizeof p);
+        p.family = UNC_POSTERIOR;
+        p.whole = pv->def->type == PARAM_INT;
+        p.line = (int)n->start_mark.line + 1;
+        p.column = (int)n->start_mark.column + 1;
+        p.n_values = post.N;
+        p.values = malloc((size_t)post.N * sizeof *p.values);
+        p.cum_weights = malloc((size_t)post.N * sizeof *p.cum_weights);
+        p.path = strdup(k);
+        p.file = strdup(path);
+        p.section_file = strdup(rd->section_file);
+        p.included = rd->depth > 0;
+        p.h0 = h0;
+        p.h1 = h1;
+        if (!p.values || !p.cum_weights || !p.path || !p.file || !p.section_file) {
+            param_free(&p);
+            rc = oom(err, file);
+            break;
+        }
+        double cum = 0;
+        p.lo = INFINITY;
+        p.hi = -INFINITY;
+        for (int i = 0; i < post.N; i++) {
+            p.values[i] = post.theta[(size_t)i * post.P + j];
+            cum += post.w[i];
+            p.cum_weights[i] = cum;
+            if (p.values[i] < p.lo) p.lo = p.values[i];
+            if (p.values[i] > p.hi) p.hi = p.values[i];
+        }
+        for (int i = 0; i < post.N; i++) p.cum_weights[i] /= cum;
+        p.cum_weights[post.N - 1] = 1;
+        if ((rc = check_value(rd, file, n, k, p.lo)) || (rc = check_value(rd, file, n, k, p.hi)) ||
+            !describe(&p, 0, 0)) {
+            if (!rc) rc = oom(err, file);
+            param_free(&p);
+            break;
+        }
+        rc = add_param(rd, &p);
+    }
+    calibrate_posterior_free(&post);
+    free(path);
+    return rc;
+}
+
 static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, const char *file, int included,
                         int *found)
 {
     sim_error *err = rd->err;
-    const yaml_node_t *inc = NULL, *per = NULL, *params = NULL, *sect = NULL;
-    const char *names[3] = {"include", "replicates_per_draw", "parameters"};
-    const yaml_node_t **slots[3] = {&inc, &per, &params};
+    const yaml_node_t *inc = NULL, *per = NULL, *params = NULL, *post = NULL, *sect = NULL;
+    const char *names[4] = {"include", "replicates_per_draw", "parameters", "posterior"};
+    const yaml_node_t **slots[4] = {&inc, &per, &params, &post};
     if (found) *found = 0;
     if (!root || root->type != YAML_MAPPING_NODE) return SIM_OK;
     for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < root->data.mapping.pairs.top; q++) {
@@ -575,28 +694,28 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
         if (!sect) sect = kn;
         if (name[11] == '.') {
             int k = -1;
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < 4; i++)
                 if (!strcmp(name + 12, names[i])) k = i;
             if (k < 0)
                 return fail_at(err, file, kn, name, "unknown key (the uncertainty section has include, "
-                               "replicates_per_draw and parameters)");
+                               "replicates_per_draw, posterior and parameters)");
             if (*slots[k]) return fail_at(err, file, kn, name, "given twice");
             *slots[k] = v;
             continue;
         }
         if (v->type != YAML_MAPPING_NODE)
-            return fail_at(err, file, v, "uncertainty", "expected a mapping with include, replicates_per_draw "
-                           "and parameters");
+            return fail_at(err, file, v, "uncertainty", "expected a mapping with include, replicates_per_draw, "
+                           "posterior and parameters");
         for (yaml_node_pair_t *f = v->data.mapping.pairs.start; f < v->data.mapping.pairs.top; f++) {
             yaml_node_t *fk = yaml_document_get_node(doc, f->key);
             char key[128];
             int k = -1;
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < 4; i++)
                 if (!strcmp(text_of(fk), names[i])) k = i;
             snprintf(key, sizeof key, "uncertainty.%.100s", text_of(fk));
             if (k < 0)
                 return fail_at(err, file, fk, key, "unknown key (the uncertainty section has include, "
-                               "replicates_per_draw and parameters)");
+                               "replicates_per_draw, posterior and parameters)");
             if (*slots[k]) return fail_at(err, file, fk, key, "given twice");
             *slots[k] = yaml_document_get_node(doc, f->value);
         }
@@ -650,6 +769,10 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
             free(path);
             if (rc) return rc;
         }
+    }
+    if (post) {
+        int rc = read_posterior(rd, file, post);
+        if (rc) return rc;
     }
     if (!params) return SIM_OK;
     /* this mapping's own keys (an include's were its own) */

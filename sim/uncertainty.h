@@ -37,6 +37,18 @@
  * gsl_cdf_* functions.  So a draw does not depend on the order of the keys,
  * on the other keys, on threads or on which scenario or sweep point uses it.
  *
+ * A fit file of adoptsim calibrate gives the joint posterior of its keys:
+ *
+ *   uncertainty:
+ *     posterior: fit.h5            # relative to this file
+ *
+ * Each of the fit's keys becomes a parameter of family posterior: draw d
+ * picks one particle of the fit's last generation by weight (a uniform of
+ * the stream keyed (seed, d) with counter the hash of the fit's path, the
+ * same for every key of the fit, so the keys keep their joint posterior)
+ * and takes that particle's values.  A key given in parameters too takes
+ * that distribution instead (parameters are read after the posterior).
+ *
  * Merging: definitions are taken in order (an included file's before the
  * including file's own parameters; a base scenario file's section before its
  * experiment's); a later definition of a key replaces an earlier one.
@@ -62,7 +74,8 @@
 #define RNG_PURPOSE_UNCERTAINTY (RNG_PURPOSE_ENGINE + 0x400u)
 
 typedef enum unc_family {
-    UNC_UNIFORM, UNC_LOG_UNIFORM, UNC_NORMAL, UNC_LOGNORMAL, UNC_BETA, UNC_TRIANGULAR, UNC_CHOICE
+    UNC_UNIFORM, UNC_LOG_UNIFORM, UNC_NORMAL, UNC_LOGNORMAL, UNC_BETA, UNC_TRIANGULAR, UNC_CHOICE,
+    UNC_POSTERIOR         /* the weighted particles of a fit file (posterior: FIT.h5) */
 } unc_family;
 
 /* One uncertain key. */
@@ -75,8 +88,10 @@ typedef struct unc_param {
     double cut_lo, cut_hi;/* normal, lognormal: standard normal P at lo and hi, or Q (upper tail)
                              when upper_tail, for the inversion */
     int upper_tail;
-    double *values;       /* choice: n_values values (owned) */
+    double *values;       /* choice: n_values values; posterior: the key's value in each of the
+                             n_values particles (owned) */
     int n_values;
+    double *cum_weights;  /* posterior: cumulative weights of the particles, the last 1 (owned) */
     int whole;            /* the key takes whole numbers: values are rounded */
     uint32_t h0, h1;      /* hash of path: the stream's counter */
     char *file;           /* the file the distribution is written in (owned) */
@@ -129,6 +144,12 @@ double uncertainty_value(const unc_param *p, gsl_rng *r, uint32_t seed, uint32_t
 
 /* All u->n values of a draw into out[0..n). */
 void uncertainty_draw(const uncertainty *u, gsl_rng *r, uint32_t seed, uint32_t draw, double *out);
+
+/* The log of p's density at x up to a constant (the same for every x:
+ * what weights of importance sampling need), -INFINITY outside its support
+ * (its range; choice: not one of its values).  Rounding of whole-number keys
+ * is not modelled. */
+double uncertainty_log_density(const unc_param *p, double x);
 
 /* The name of a family ("uniform", ...). */
 const char *uncertainty_family_name(unc_family f);

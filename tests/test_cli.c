@@ -204,8 +204,10 @@ Test(cli, every_bundled_file_passes_check, .timeout = 120)
                                "/usr/bin/python3 ../shared/bench/peers/common_graph.py 10000 10 0.1 42 "
                                "bench/data/ws_10000_10_0.1.csr >/dev/null; }"), 0,
                  "cannot make W1's graph with ../shared/bench/peers/common_graph.py");
-    cr_assert_eq(support_shell("for f in configs/*.yaml bench/*.yaml; do "
-                               "$ADOPTSIM check \"$f\" -q || exit 1; done"), 0);
+    /* *_fitted.yaml read a fit that adoptsim calibrate writes first: test_calibrate.c
+     * checks them against a small fit */
+    cr_assert_eq(support_shell("for f in configs/*.yaml bench/*.yaml; do case \"$f\" in *_fitted.yaml) continue;; "
+                               "esac; $ADOPTSIM check \"$f\" -q || exit 1; done"), 0);
     const char *w2[] = {"check", "configs/bass_ws.yaml", "--set", "network.agents=1000000",
                         "--set", "network.k=20", NULL};
     char *out = NULL, *err = NULL;
