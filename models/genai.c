@@ -148,6 +148,36 @@ const param_def genai_params_table[] = {
     {"model.genai.regular_days", PARAM_INT, "days", 1, 28, "8", NULL, 0,
      "a regular user used it on at least this many of the last 28 days",
      PARAM_FIELD_INT32(genai_params, regular_days)},
+
+    {"model.genai.value.minutes_valuable", PARAM_DOUBLE, "minutes", 0, 480, "30", NULL, 0,
+     "staff minutes a valuable use saves (times the novice gain of the user's generation and level)",
+     PARAM_FIELD(genai_params, minutes_valuable)},
+    {"model.genai.value.minutes_trivial", PARAM_DOUBLE, "minutes", 0, 480, "5", NULL, 0,
+     "staff minutes a successful use of little value saves (times the novice gain)",
+     PARAM_FIELD(genai_params, minutes_trivial)},
+    {"model.genai.value.minutes_failed", PARAM_DOUBLE, "minutes", 0, 480, "5", NULL, 0,
+     "staff minutes a failed use wastes",
+     PARAM_FIELD(genai_params, minutes_failure)},
+    {"model.genai.value.minutes_beyond_frontier", PARAM_DOUBLE, "minutes", 0, 480, "30", NULL, 0,
+     "staff minutes lost, on top, by a use on a task beyond the tool's frontier (errors to find and fix)",
+     PARAM_FIELD(genai_params, minutes_beyond)},
+    {"model.genai.value.novice_gain.by_generation", PARAM_DOUBLE_LIST, "1", 0, 10, "[1.6, 1.0, 0.7, 0.4]", NULL,
+     4, "factor of the minutes a success saves for gen_z, millennial, gen_x, boomer (experience: novices gain most)",
+     PARAM_FIELD(genai_params, saved_gen)},
+    {"model.genai.value.novice_gain.by_level", PARAM_DOUBLE_LIST, "1", 0, 10, "[1]", NULL, 16,
+     "factor of the minutes a success saves by level from the top (the last value repeats below)",
+     PARAM_FIELD(genai_params, saved_level)},
+    {"model.genai.value.hourly_cost.by_level", PARAM_DOUBLE_LIST, "dollars/hour", 0, 10000,
+     "[150, 110, 85, 65, 50]", NULL, 16,
+     "what an hour of staff time costs (wages and benefits) by level from the top (the last value repeats "
+     "below): prices the hours saved and the hours spent on the interventions",
+     PARAM_FIELD(genai_params, hourly_cost)},
+    {"model.genai.frontier.level", PARAM_DOUBLE, "1", 0, 1, "1", NULL, 0,
+     "the tool's frontier: tasks more complex than this are beyond what it does well (1: none are)",
+     PARAM_FIELD(genai_params, frontier_level)},
+    {"model.genai.frontier.penalty", PARAM_DOUBLE, "logit", 0, 10, "0.8", NULL, 0,
+     "success on a task beyond the frontier: log-odds lowered by this (0.8: 19 points at even odds)",
+     PARAM_FIELD(genai_params, frontier_penalty)},
     PARAM_END};
 
 void genai_params_read(const scenario *scn, genai_params *p)
@@ -169,6 +199,9 @@ int genai_validate(const scenario *scn, sim_error *err)
             return scenario_error(scn, k, err, "expected 4 values (gen_z, millennial, gen_x, boomer), got %d",
                                   p.trait_gen[t].n);
         }
+        if (p.saved_gen.n != 4)
+            return scenario_error(scn, "model.genai.value.novice_gain.by_generation", err,
+                                  "expected 4 values (gen_z, millennial, gen_x, boomer), got %d", p.saved_gen.n);
         const char *type = scenario_string(scn, "network.type");
         if (strcmp(type, "organization") != 0 && strcmp(type, "orgchart") != 0)
             return scenario_error(scn, "network.type", err,
@@ -247,6 +280,18 @@ static const sim_outcome genai_outcomes[] = {
     {"cost_hours", "Cost in staff hours", SIM_OUTCOME_VALUE, "cost_hours", NULL, 0, "staff_hours", 1, NULL, 1},
     {"hours_per_additional_regular_user", "per additional regular user [95% CI]", SIM_OUTCOME_PER_UNIT,
      "cost_hours", "regular_users", 0, "staff_hours/agent", 1, NULL, 1},
+    {"hours_saved_week", "Hours saved a week", SIM_OUTCOME_VALUE, "hours_saved_week", NULL, 0, "staff_hours", 1,
+     NULL, 0},
+    {"hours_saved", "Hours saved since day 1", SIM_OUTCOME_VALUE, "hours_saved", NULL, 0, "staff_hours", 0, NULL,
+     0},
+    {"value_dollars", "Value of the hours saved in dollars", SIM_OUTCOME_VALUE, "value_dollars", NULL, 0, "dollars",
+     0, NULL, 0},
+    {"cost_total_dollars", "Total cost in dollars (licences and staff time)", SIM_OUTCOME_VALUE,
+     "cost_total_dollars", NULL, 0, "dollars", 0, NULL, 1},
+    {"total_dollars_per_additional_regular_user", "per additional regular user [95% CI]", SIM_OUTCOME_PER_UNIT,
+     "cost_total_dollars", "regular_users", 0, "dollars/agent", 0, NULL, 1},
+    {"net_return_dollars", "Net return in dollars (value minus total cost)", SIM_OUTCOME_VALUE,
+     "net_return_dollars", NULL, 0, "dollars", 0, NULL, 0},
     {"days_to_50pct_monthly_active", "Days to 50% monthly active", SIM_OUTCOME_FIRST_DAY, "monthly_active",
      "staff", 0.5, "days", 1, "first day on which at least half the staff used it in the last 30 days", 1},
 };

@@ -63,6 +63,13 @@ typedef struct genai_params {
     double permission0;
     /* observables */
     int32_t regular_days;
+    /* time saved and what it is worth (observed: they change no behaviour) */
+    double minutes_valuable, minutes_trivial, minutes_failure, minutes_beyond; /* minutes per use */
+    param_list saved_gen, saved_level;      /* factor of the minutes a success saves, by generation
+                                               (4 values) and by level (the last repeats below) */
+    param_list hourly_cost;                 /* dollars per staff hour, by level (the last repeats) */
+    /* the tool's frontier: tasks more complex than it are beyond what the tool does well */
+    double frontier_level, frontier_penalty;
 } genai_params;
 
 /* Trait indices into genai_params.trait_* and genai_world.trait. */
@@ -104,6 +111,9 @@ typedef struct genai_world {
     double permission;           /* 0..1: how explicitly use is permitted */
     /* costs, cumulative */
     double cost_dollars, cost_hours;
+    double *staff_hours;         /* [generation x n_levels + level]: staff hours spent on the
+                                    interventions by participants in that cell, cumulative
+                                    (iv_charge_hours; NULL: not kept) */
 } genai_world;
 
 /* Used in the last `days` days (1..32), from a history bitmask. */

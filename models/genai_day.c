@@ -70,6 +70,18 @@ const sim_observable genai_observables[OBS_COUNT] = {
     {"cost_dollars", "cumulative cost of the interventions", "dollars", 0, 0},
     /* "staff_hours", not "hours": xarray would decode "hours" as a timedelta */
     {"cost_hours", "cumulative staff hours spent on the interventions", "staff_hours", 0, 0},
+    {"hours_saved_week", "net staff hours saved by uses in the last 7 days (failures and tasks beyond the "
+     "frontier count as losses)", "staff_hours", 0, 1},
+    {"hours_saved", "net staff hours saved by uses since day 1", "staff_hours", 0, 1},
+    {"programme_hours", "staff hours spent on the interventions by participants in the group, cumulative",
+     "staff_hours", 0, 1},
+    {"value_dollars", "cumulative value of the net hours saved, at the hourly cost of each user's level",
+     "dollars", 0, 0},
+    {"cost_staff_dollars", "cumulative cost of the staff hours spent on the interventions, at the hourly cost "
+     "of each participant's level", "dollars", 0, 0},
+    {"cost_total_dollars", "cumulative cost of the interventions: cost_dollars plus cost_staff_dollars",
+     "dollars", 0, 0},
+    {"net_return_dollars", "value_dollars minus cost_total_dollars", "dollars", 0, 0},
 };
 
 static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -243,6 +255,9 @@ typedef struct day_ctx {
     double *discount;
     int32_t *counts;             /* the tallies (genai_state.counts, .sums) */
     double *sums;
+    double *saved;               /* genai_state.saved, saved_stride, saved_factor */
+    size_t saved_stride;
+    const double *saved_factor;
     int32_t n_cells;
     size_t count_stride, sum_stride;
     double permission_term;      /* w_permission * permission, the same for everyone */
@@ -265,6 +280,9 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->discount = s->discount;
     d->counts = s->counts;
     d->sums = s->sums;
+    d->saved = s->saved;
+    d->saved_stride = s->saved_stride;
+    d->saved_factor = s->saved_factor;
     d->n_cells = s->n_cells;
     d->count_stride = s->count_stride;
     d->sum_stride = s->sum_stride;
@@ -284,9 +302,10 @@ static double gain_discount(const day_ctx *d, int32_t i)
 }
 
 /* A use: the task tried, its success, and what the agent learns from it.
- * u holds the day's four words (u[0], the decision, is spent).  Returns the
- * GENAI_* flags of the day. */
-static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
+ * u holds the day's four words (u[0], the decision, is spent).  The net
+ * minutes it saves are added to saved[cell of i] (the block's row).
+ * Returns the GENAI_* flags of the day. */
+static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4], double *saved)
 {
     const genai_world *w = &d->w;
     const genai_params *p = &d->p;
@@ -299,8 +318,21 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
     c *= real;
     c = c < 0 ? 0 : c > 1 ? 1 : c;
     double skill = w->skill[i];
-    int success = below_logistic(d->logistic, rng_u01_from_word(u[2]), p->task_steepness * (skill - c) + p->tool_edge, 1);
+    /* beyond the tool's frontier (never with frontier.level 1: c <= 1) the
+     * odds of success fall (Dell'Acqua et al. 2023) */
+    const int beyond = c > p->frontier_level;
+    double x = p->task_steepness * (skill - c) + p->tool_edge;
+    if (beyond) x -= p->frontier_penalty;
+    int success = below_logistic(d->logistic, rng_u01_from_word(u[2]), x, 1);
     int valuable = success && c >= p->value_threshold;
+    /* time saved: a success saves minutes (more for novices: the cell's
+     * factor), a compliance task only `real` of them; a failure wastes
+     * minutes, and a task beyond the frontier loses more (errors to fix) */
+    const int32_t cell = d->tally_cell[i] >> 1;
+    double minutes = success ? (valuable ? p->minutes_valuable : p->minutes_trivial) * d->saved_factor[cell] * real
+                             : -p->minutes_failure;
+    if (beyond) minutes -= p->minutes_beyond;
+    saved[cell] += minutes;
     /* open roles never hide; others hide with logistic(caution) while use is not permitted */
     int hidden = !(w->roles[i] & GENAI_ROLES_OPEN) &&
                  below_logistic(d->logistic, rng_u01_from_word(u[3]), w->trait[TRAIT_CAUTION][i], 1 - w->permission);
@@ -464,7 +496,9 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
     int32_t changed = 0, *changers = s->changers + (size_t)b * BLOCK;
     int32_t *bc = cell_counts(d->counts, d->count_stride, b, 0);
     double *bs = cell_sums(d->sums, d->sum_stride, b, 0);
+    double *saved = d->saved + (size_t)b * d->saved_stride;
     block_clear(d, b);
+    memset(saved, 0, (size_t)d->n_cells * sizeof *saved);
     for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
         /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
         uint32_t words[4][RNG_BATCH];
@@ -501,7 +535,7 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
         for (int32_t k = 0; k < n_users; k++) {
             const int32_t j = users[k];
             const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
-            today[j] = use_tool(d, first + j, u);
+            today[j] = use_tool(d, first + j, u, saved);
         }
         uint8_t differs[RNG_BATCH];
         const genai_batch_days days = {w->history + first, w->shown + first, w->habit + first,
@@ -534,6 +568,19 @@ static void interventions_and_voices(genai_state *s, int32_t day)
 {
     for (int i = 0; i < s->n_iv; i++) s->iv[i]->apply(s->iv_state[i], &s->w, day);
     leader_voices(s, 0, s->n_leaders);
+}
+
+/* The day's net hours saved by cell, from the blocks' minutes in block
+ * order: into the week's ring and the total since day 1. */
+static void account_saved(genai_state *s, int32_t day)
+{
+    double *week = s->saved_week + (size_t)(day % 7) * (size_t)s->n_cells;
+    for (int32_t c = 0; c < s->n_cells; c++) {
+        double minutes = 0;
+        for (int32_t b = 0; b < s->n_blocks; b++) minutes += s->saved[(size_t)b * s->saved_stride + (size_t)c];
+        week[c] = minutes / 60;
+        s->saved_total[c] += minutes / 60;
+    }
 }
 
 /* One day.  Below sim_parallel_min() staff the passes are called directly,
@@ -572,6 +619,7 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
         }
     }
     s->tallied_day = day;
+    account_saved(s, day);
 }
 
 /* Add the count observables of a histogram to count[OBS_*].  Staff and
@@ -603,6 +651,44 @@ static void expand_counts(const int32_t *hist, int64_t *count)
     count[OBS_HIDDEN] += col[4] + col[5] + col[6] + col[7];
     count[OBS_ACCESS] += row[1] + row[3];
     count[OBS_DISILLUSIONED] += row[2] + row[3];
+}
+
+/* The observables of time saved and value (OBS_HOURS_WEEK ..
+ * OBS_NET_RETURN): sums over cells in cell order, each cell priced at its
+ * level's hourly cost. */
+static void observe_value(const genai_state *s, int32_t L, double *values, double *by_generation,
+                          double *by_level)
+{
+    static const int grouped[] = {OBS_HOURS_WEEK, OBS_HOURS_SAVED, OBS_PROGRAMME_HOURS};
+    double total[3] = {0}, gen[3][NET_GENERATIONS], lev[3][64];
+    memset(gen, 0, sizeof gen);
+    memset(lev, 0, sizeof lev);
+    double value = 0, staff_cost = 0;
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < L; l++) {
+            const int32_t c = g * L + l;
+            double week = 0;
+            for (int k = 0; k < 7; k++) week += s->saved_week[(size_t)k * (size_t)s->n_cells + (size_t)c];
+            const double v[3] = {week, s->saved_total[c], s->w.staff_hours[c]};
+            for (int k = 0; k < 3; k++) {
+                total[k] += v[k];
+                gen[k][g] += v[k];
+                if (l < 64) lev[k][l] += v[k];
+            }
+            value += s->saved_total[c] * s->hourly[c];
+            staff_cost += s->w.staff_hours[c] * s->hourly[c];
+        }
+    for (int k = 0; k < 3; k++) {
+        values[grouped[k]] = total[k];
+        if (by_generation)
+            for (int g = 0; g < NET_GENERATIONS; g++) by_generation[grouped[k] * NET_GENERATIONS + g] = gen[k][g];
+        if (by_level)
+            for (int32_t l = 0; l < L && l < 64; l++) by_level[(size_t)grouped[k] * (size_t)L + (size_t)l] = lev[k][l];
+    }
+    values[OBS_VALUE] = value;
+    values[OBS_COST_STAFF] = staff_cost;
+    values[OBS_COST_TOTAL] = s->w.cost_dollars + staff_cost;
+    values[OBS_NET_RETURN] = value - (s->w.cost_dollars + staff_cost);
 }
 
 void genai_observe(const void *state, const sim_context *ctx, double *values,
@@ -705,6 +791,7 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
     }
     values[OBS_COST_DOLLARS] = w->cost_dollars;
     values[OBS_COST_HOURS] = w->cost_hours;
+    observe_value(s, L, values, by_generation, by_level);
 }
 
 /* ---- the final per-agent table (output.agents; AGENT_* in genai_internal.h) ---- */

@@ -28,7 +28,10 @@ enum {
     OBS_STAFF, OBS_ACCESS, OBS_MONTHLY, OBS_WEEKLY, OBS_REGULAR, OBS_TRIALISTS, OBS_DISILLUSIONED,
     OBS_USES, OBS_VALUABLE, OBS_HIDDEN, OBS_LEADERS, OBS_LEADERS_MODELLING, OBS_LEADERS_REGULAR, OBS_ATTITUDE, OBS_SKILL,
     OBS_HABIT, OBS_GROUPED, /* the grouped ones end here */
-    OBS_COST_DOLLARS = OBS_GROUPED, OBS_COST_HOURS, OBS_COUNT
+    OBS_COST_DOLLARS = OBS_GROUPED, OBS_COST_HOURS,
+    /* time saved and what it is worth (appended: the observables above keep their places) */
+    OBS_HOURS_WEEK, OBS_HOURS_SAVED, OBS_PROGRAMME_HOURS, /* grouped */
+    OBS_VALUE, OBS_COST_STAFF, OBS_COST_TOTAL, OBS_NET_RETURN, OBS_COUNT
 };
 /* The means (OBS_ATTITUDE.. OBS_HABIT) are tallied as sums. */
 enum { N_SUMS = OBS_GROUPED - OBS_ATTITUDE };
@@ -88,6 +91,15 @@ typedef struct genai_state {
      * (interventions may lower expertise confidence at any time) */
     float *discount_at;
     double *discount;
+    /* time saved (value.*): minutes saved by each block's agents on the
+     * day, by cell, added in agent order and summed over blocks in block
+     * order at the end of the step (the same for any thread count) */
+    double *saved;               /* [block (saved_stride)][cell]: net minutes saved today */
+    size_t saved_stride;
+    double *saved_factor;        /* [cell]: novice gain of its generation and level (fixed) */
+    double *hourly;              /* [cell]: dollars per staff hour at its level (fixed) */
+    double *saved_week;          /* [7][cell]: net hours saved on day d in row d % 7 */
+    double *saved_total;         /* [cell]: net hours saved since day 1 */
 } genai_state;
 
 /* Visibility of an agent's use in the last 7 days: used at all, and used in

@@ -29,6 +29,12 @@ void genai_free(void *state)
     free(s->changed);
     free(s->said_at);
     free(s->tanh_said);
+    free(s->saved);
+    free(s->saved_factor);
+    free(s->hourly);
+    free(s->saved_week);
+    free(s->saved_total);
+    free(s->w.staff_hours);
     free(s);
 }
 
@@ -125,6 +131,13 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;
     ok &= (s->leaders_in = calloc((size_t)s->n_cells, sizeof *s->leaders_in)) != NULL;
     ok &= (s->cell_hist = calloc((size_t)s->n_cells * TALLY_SLOTS, sizeof *s->cell_hist)) != NULL;
+    s->saved_stride = ((size_t)s->n_cells + 7) / 8 * 8;
+    ok &= (s->saved = calloc((size_t)s->n_blocks * s->saved_stride, sizeof *s->saved)) != NULL;
+    ok &= (s->saved_factor = calloc((size_t)s->n_cells, sizeof *s->saved_factor)) != NULL;
+    ok &= (s->hourly = calloc((size_t)s->n_cells, sizeof *s->hourly)) != NULL;
+    ok &= (s->saved_week = calloc(7 * (size_t)s->n_cells, sizeof *s->saved_week)) != NULL;
+    ok &= (s->saved_total = calloc((size_t)s->n_cells, sizeof *s->saved_total)) != NULL;
+    ok &= (w->staff_hours = calloc((size_t)s->n_cells, sizeof *w->staff_hours)) != NULL;
     if (!ok) {
         genai_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
@@ -147,6 +160,15 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         s->leaders_in[cell] += w->n_reports[i] > 0;
         s->tally_cell[i] = (uint16_t)(2 * cell + (w->n_reports[i] > 0)); /* cells < 4 x 64 */
     }
+    /* each cell's novice gain and hourly cost (a list by level: its last
+     * value repeats below) */
+    const genai_params *p = &s->par;
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < net->n_levels; l++) {
+            const int nl = p->saved_level.n, nh = p->hourly_cost.n;
+            s->saved_factor[g * net->n_levels + l] = p->saved_gen.v[g] * p->saved_level.v[l < nl ? l : nl - 1];
+            s->hourly[g * net->n_levels + l] = p->hourly_cost.v[l < nh ? l : nh - 1];
+        }
 
     for (int i = 0; genai_interventions[i]; i++) {
         iv_common c;
@@ -211,6 +233,9 @@ void genai_init(void *state, const sim_context *ctx)
     w->day = 0;
     w->permission = p->permission0;
     w->cost_dollars = w->cost_hours = 0;
+    memset(w->staff_hours, 0, (size_t)s->n_cells * sizeof *w->staff_hours);
+    memset(s->saved_week, 0, 7 * (size_t)s->n_cells * sizeof *s->saved_week);
+    memset(s->saved_total, 0, (size_t)s->n_cells * sizeof *s->saved_total);
     s->tallied_day = -1;
     const float skill0 = (float)p->skill0;
     if (s->parallel) {

@@ -141,6 +141,7 @@ static void accountability_apply(void *state, genai_world *w, int32_t day)
         }
     }
     w->cost_hours += s->c.hours * s->n_ids;
+    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
 }
 
 const genai_intervention_type accountability_intervention = {

@@ -89,6 +89,7 @@ static void leadership_apply(void *state, genai_world *w, int32_t day)
         w->nudge[i] += (float)s->nudge;
     }
     w->cost_hours += s->c.hours * s->n_ids;
+    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
 }
 
 const genai_intervention_type leadership_intervention = {

@@ -253,6 +253,8 @@ static void peer_mentoring_apply(void *state, genai_world *w, int32_t day)
         }
         w->nudge[i] += (float)s->mentee_nudge;
         iv_add_attitude(w, m, s->mentor_attitude);
+        iv_charge_hours(w, i, s->c.hours);
+        iv_charge_hours(w, m, s->c.hours);
     }
     w->cost_hours += s->c.hours * 2.0 * s->n_pairs;
 }

@@ -243,6 +243,8 @@ static void reverse_mentoring_apply(void *state, genai_world *w, int32_t day)
         iv_add_attitude(w, m, s->mentor_attitude);
     }
     w->cost_hours += s->c.hours * 2.0 * s->n_pairs;
+    iv_charge_hours_all(w, s->mentee, s->n_pairs, s->c.hours);
+    iv_charge_hours_all(w, s->mentor, s->n_pairs, s->c.hours);
 }
 
 const genai_intervention_type reverse_mentoring_intervention = {

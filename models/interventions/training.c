@@ -90,6 +90,7 @@ static void training_apply(void *state, genai_world *w, int32_t day)
         w->roles[i] |= GENAI_ROLE_TRAINED;
     }
     w->cost_hours += s->c.hours * s->n_ids;
+    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
 }
 
 const genai_intervention_type training_intervention = {

@@ -168,6 +168,7 @@ static void vanguard_apply(void *state, genai_world *w, int32_t day)
         }
     }
     w->cost_hours += s->c.hours * s->n_members;
+    iv_charge_hours_all(w, s->members, s->n_members, s->c.hours);
 }
 
 const genai_intervention_type vanguard_intervention = {
