@@ -9,6 +9,7 @@
 #include "genai_internal.h"
 #include "intervention.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -178,11 +179,46 @@ const param_def genai_params_table[] = {
     {"model.genai.frontier.penalty", PARAM_DOUBLE, "logit", 0, 10, "0.8", NULL, 0,
      "success on a task beyond the frontier: log-odds lowered by this (0.8: 19 points at even odds)",
      PARAM_FIELD(genai_params, frontier_penalty)},
+    {"model.genai.frontier.releases", PARAM_DOUBLE_LIST, "day", 1, 100000, "[]", NULL, 16,
+     "days on which a new version of the tool comes out, ascending whole days (none by default): the "
+     "frontier rises by frontier.step and frontier.stale of everyone's skill goes stale",
+     PARAM_FIELD(genai_params, releases)},
+    {"model.genai.frontier.step", PARAM_DOUBLE, "1", 0, 1, "0.1", NULL, 0,
+     "rise of the frontier at each release (it stays at most 1)",
+     PARAM_FIELD(genai_params, frontier_step)},
+    {"model.genai.frontier.stale", PARAM_DOUBLE, "1", 0, 1, "0.2", NULL, 0,
+     "share of skill that goes stale at each release (practice on the old version), and the share of a "
+     "mentor's knowledge lost per release since the mentor last used or was trained on the tool",
+     PARAM_FIELD(genai_params, frontier_stale)},
     PARAM_END};
 
 void genai_params_read(const scenario *scn, genai_params *p)
 {
     scenario_bind(scn, genai_params_table, p);
+}
+
+/* Releases: ascending whole days within the run, and something for them
+ * to do (the frontier can rise, or skill can go stale). */
+static int frontier_check(const scenario *scn, const genai_params *p, sim_error *err)
+{
+    const char *k = "model.genai.frontier.releases";
+    const int32_t days = (int32_t)scenario_int(scn, "run.days");
+    for (int r = 0; r < p->releases.n; r++) {
+        const double d = p->releases.v[r];
+        if (d != floor(d))
+            return scenario_error(scn, k, err, "release %d: expected a whole day, got %g", r + 1, d);
+        if (d > days)
+            return scenario_error(scn, k, err, "release %d on day %g is after the last day of the run (%d)", r + 1,
+                                  d, (int)days);
+        if (r > 0 && d <= p->releases.v[r - 1])
+            return scenario_error(scn, k, err, "releases must be in ascending order: day %g after day %g", d,
+                                  p->releases.v[r - 1]);
+    }
+    if (p->releases.n > 0 && (p->frontier_level >= 1 || p->frontier_step == 0) && p->frontier_stale == 0)
+        return scenario_error(scn, k, err,
+                              "releases would do nothing: the frontier cannot rise (frontier.level %g, "
+                              "frontier.step %g) and frontier.stale is 0", p->frontier_level, p->frontier_step);
+    return SIM_OK;
 }
 
 int genai_validate(const scenario *scn, sim_error *err)
@@ -202,6 +238,8 @@ int genai_validate(const scenario *scn, sim_error *err)
         if (p.saved_gen.n != 4)
             return scenario_error(scn, "model.genai.value.novice_gain.by_generation", err,
                                   "expected 4 values (gen_z, millennial, gen_x, boomer), got %d", p.saved_gen.n);
+        int rc = frontier_check(scn, &p, err);
+        if (rc) return rc;
         const char *type = scenario_string(scn, "network.type");
         if (strcmp(type, "organization") != 0 && strcmp(type, "orgchart") != 0)
             return scenario_error(scn, "network.type", err,
@@ -254,6 +292,17 @@ static int genai_check_network(const scenario *scn, const sim_network *net, sim_
 static void genai_warnings(const scenario *scn, sim_warnings *out)
 {
     const int32_t days = (int32_t)scenario_int(scn, "run.days");
+    /* the frontier's step and staleness act only at releases */
+    int n_releases = 0;
+    scenario_list(scn, "model.genai.frontier.releases", &n_releases);
+    if (n_releases == 0) {
+        static const char *const keys[] = {"model.genai.frontier.step", "model.genai.frontier.stale"};
+        for (int k = 0; k < 2; k++) {
+            const param_value *v = scenario_find(scn, keys[k]);
+            if (v && v->source != PARAM_FROM_DEFAULT)
+                scenario_warn(scn, keys[k], out, "acts only at releases, and frontier.releases lists none");
+        }
+    }
     for (int i = 0; genai_interventions[i]; i++) {
         iv_common c;
         sim_error ignored;

@@ -70,6 +70,8 @@ typedef struct genai_params {
     param_list hourly_cost;                 /* dollars per staff hour, by level (the last repeats) */
     /* the tool's frontier: tasks more complex than it are beyond what the tool does well */
     double frontier_level, frontier_penalty;
+    param_list releases;                    /* days of the tool's new versions (n = 0: none) */
+    double frontier_step, frontier_stale;   /* frontier rise and share of skill gone stale per release */
 } genai_params;
 
 /* Trait indices into genai_params.trait_* and genai_world.trait. */
@@ -102,6 +104,8 @@ typedef struct genai_world {
     float *simplify;             /* 0..1: the next task is a compliance task (accountability): its complexity,
                                     and the skill and habit it builds, are (1 - simplify) of an ordinary one's */
     int32_t *uses, *valuable_uses; /* per-agent totals this replicate */
+    uint8_t *version_used;       /* the tool's version (releases so far) at the agent's last use or
+                                    training (0 before any release) */
     /* derived each day from yesterday's state (the peer and leader signals
      * each agent reads are kept privately by genai_day.c) */
     float *voice;                /* a leader's own example (visible use, what they say) */
@@ -109,6 +113,9 @@ typedef struct genai_world {
     int32_t *n_reports;          /* direct reports (leaders have > 0) */
     /* organization-wide climate */
     double permission;           /* 0..1: how explicitly use is permitted */
+    /* the tool */
+    double frontier;             /* 0..1: tasks more complex than this are beyond the tool's frontier */
+    int32_t version;             /* releases so far (model.genai.frontier.releases up to today) */
     /* costs, cumulative */
     double cost_dollars, cost_hours;
     double *staff_hours;         /* [generation x n_levels + level]: staff hours spent on the

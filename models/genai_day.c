@@ -320,7 +320,7 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4], double
     double skill = w->skill[i];
     /* beyond the tool's frontier (never with frontier.level 1: c <= 1) the
      * odds of success fall (Dell'Acqua et al. 2023) */
-    const int beyond = c > p->frontier_level;
+    const int beyond = c > w->frontier;
     double x = p->task_steepness * (skill - c) + p->tool_edge;
     if (beyond) x -= p->frontier_penalty;
     int success = below_logistic(d->logistic, rng_u01_from_word(u[2]), x, 1);
@@ -338,6 +338,7 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4], double
                  below_logistic(d->logistic, rng_u01_from_word(u[3]), w->trait[TRAIT_CAUTION][i], 1 - w->permission);
     w->uses[i]++;
     w->valuable_uses[i] += valuable;
+    w->version_used[i] = (uint8_t)w->version; /* practice on today's version */
     const float cap = (float)p->attitude_cap;
     if (success) {
         w->skill[i] = (float)(skill + real * p->learn_rate * (1 - skill));
@@ -570,6 +571,24 @@ static void interventions_and_voices(genai_state *s, int32_t day)
     leader_voices(s, 0, s->n_leaders);
 }
 
+/* A new version of the tool on a release day (frontier.releases), before
+ * anything else that day: the frontier rises by frontier.step (at most to
+ * 1), tasks that were beyond it come within it, and frontier.stale of
+ * everyone's skill goes stale (practice on the old version).  A plain loop
+ * over the staff, on release days only. */
+static void release(genai_state *s, int32_t day)
+{
+    const genai_params *p = &s->par;
+    genai_world *w = &s->w;
+    int due = 0;
+    for (int r = 0; r < p->releases.n; r++) due |= p->releases.v[r] == day;
+    if (!due) return;
+    w->version++;
+    w->frontier = w->frontier + p->frontier_step > 1 ? 1 : w->frontier + p->frontier_step;
+    const float keep = (float)(1 - p->frontier_stale);
+    for (int32_t i = 0; i < w->n; i++) w->skill[i] *= keep;
+}
+
 /* The day's net hours saved by cell, from the blocks' minutes in block
  * order: into the week's ring and the total since day 1. */
 static void account_saved(genai_state *s, int32_t day)
@@ -598,6 +617,7 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
     genai_state *s = state;
     (void)ctx;
     s->w.day = day;
+    release(s, day);
     const int peers = peer_mode(s);
     if (!s->parallel) {
         interventions_and_voices(s, day);

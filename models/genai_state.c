@@ -73,6 +73,7 @@ static size_t state_layout(genai_state *s, char *base, size_t n)
     w->simplify = place(base, &off, n * sizeof *w->simplify);
     w->uses = place(base, &off, n * sizeof *w->uses);
     w->valuable_uses = place(base, &off, n * sizeof *w->valuable_uses);
+    w->version_used = place(base, &off, n * sizeof *w->version_used);
     w->voice = place(base, &off, n * sizeof *w->voice);
     w->n_reports = place(base, &off, n * sizeof *w->n_reports);
     s->vis = place(base, &off, n * sizeof *s->vis);
@@ -217,6 +218,7 @@ static void init_agents(genai_state *s, rng_key key, float skill0, int32_t i0, i
         w->failures[i] = w->disillusioned[i] = w->roles[i] = w->today[i] = 0;
         w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
         w->uses[i] = w->valuable_uses[i] = 0;
+        w->version_used[i] = 0;
         w->voice[i] = 0;
         s->vis[i] = 0; /* nobody has used it: no tie seen using it */
         s->seen[i] = 0;
@@ -232,6 +234,8 @@ void genai_init(void *state, const sim_context *ctx)
     w->key = ctx->key;
     w->day = 0;
     w->permission = p->permission0;
+    w->frontier = p->frontier_level;
+    w->version = 0;
     w->cost_dollars = w->cost_hours = 0;
     memset(w->staff_hours, 0, (size_t)s->n_cells * sizeof *w->staff_hours);
     memset(s->saved_week, 0, 7 * (size_t)s->n_cells * sizeof *s->saved_week);

@@ -1141,3 +1141,82 @@ Test(interventions_run, permission_and_reverse_mentoring_directions)
     engine_results_free(perm);
     engine_results_free(rm);
 }
+
+/* ---------- a moving frontier: what mentors know ages ---------- */
+
+/* Peer mentoring after a release (frontier.stale 0.2, version 1): a mentor
+ * who used the tool on the new version passes on their skill; one who last
+ * used it before the release passes on 0.8 of it (two releases: 0.64), so
+ * their mentees close less of the gap. */
+static double peer_gain_after_release(int mentor_version, int32_t version)
+{
+    const char *sets[] = {"interventions.peer_mentoring.enabled=true", "interventions.peer_mentoring.target.levels=2",
+                          NULL};
+    world *x = open_world(&peer_mentoring_intervention, sets);
+    genai_world *w = &x->w;
+    x->par.frontier_stale = 0.2;
+    cr_assert_not_null(w->version_used = calloc((size_t)w->n, 1));
+    w->version = version;
+    for (int32_t i = 0; i < w->n; i++) w->skill[i] = 0.1f;
+    w->skill[9] = 0.8f;
+    w->history[9] = 1;
+    w->version_used[9] = (uint8_t)mentor_version;
+    peer_mentoring_intervention.init(x->state, w);
+    run_days(x, 1, 1);
+    cr_assert(role(x, 10, GENAI_ROLE_PEER_MENTEE) && role(x, 9, GENAI_ROLE_PEER_MENTOR));
+    double gained = w->skill[10] - 0.1;
+    free(w->version_used);
+    w->version_used = NULL;
+    close_world(x);
+    return gained;
+}
+
+Test(peer_mentoring, a_mentor_who_stopped_learning_transfers_less)
+{
+    double current = peer_gain_after_release(1, 1), stale = peer_gain_after_release(0, 1);
+    double older = peer_gain_after_release(0, 2);
+    cr_expect(close_to(current, 0.2 * (0.8 - 0.1)), "up to date: %g", current);
+    cr_expect(close_to(stale, 0.2 * (0.8 * 0.8 - 0.1)), "one release behind: %g", stale);
+    cr_expect(close_to(older, 0.2 * (0.8 * 0.64 - 0.1)), "two releases behind: %g", older);
+    cr_expect_lt(stale, current);
+}
+
+/* Reverse mentoring the same way: leader 3's one mentor (15, skill 0.6),
+ * up to date or one release behind. */
+Test(reverse_mentoring, a_mentor_who_stopped_learning_transfers_less)
+{
+    double gained[2];
+    for (int behind = 0; behind < 2; behind++) {
+        world *x = mentoring_world("wait", "2");
+        genai_world *w = &x->w;
+        x->par.frontier_stale = 0.2;
+        cr_assert_not_null(w->version_used = calloc((size_t)w->n, 1));
+        w->version = 1;
+        for (int32_t i = 0; i < w->n; i++) w->version_used[i] = (uint8_t)(1 - behind);
+        run_days(x, 1, 1);
+        gained[behind] = w->skill[3] - 0.2;
+        free(w->version_used);
+        w->version_used = NULL;
+        close_world(x);
+    }
+    cr_expect(close_to(gained[0], 0.3 * 0.4), "up to date: %g", gained[0]);
+    cr_expect(close_to(gained[1], 0.3 * (0.6 * 0.8 - 0.2)), "one release behind: %g", gained[1]);
+}
+
+/* Training teaches the current version: trainees are up to date after a
+ * session (and so are what they know as mentors). */
+Test(training, trainees_are_up_to_date_after_a_session)
+{
+    const char *sets[] = {"interventions.training.enabled=true", "interventions.training.target.levels=4", NULL};
+    world *x = open_world(&training_intervention, sets);
+    genai_world *w = &x->w;
+    cr_assert_not_null(w->version_used = calloc((size_t)w->n, 1));
+    w->version = 3;
+    training_intervention.init(x->state, w);
+    run_days(x, 1, 1);
+    for (int32_t i = 0; i < w->n; i++)
+        cr_expect_eq(w->version_used[i], x->net->level[i] == 4 ? 3 : 0, "agent %d", i);
+    free(w->version_used);
+    w->version_used = NULL;
+    close_world(x);
+}

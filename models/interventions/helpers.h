@@ -59,6 +59,18 @@ static inline void iv_lower_trait(genai_world *w, int trait, int32_t i, double d
     w->trait[trait][i] = (float)(x < floor ? floor : x);
 }
 
+/* What mentor m can pass on: their skill, less frontier.stale of it for
+ * each release of the tool since they last used it or were trained on it
+ * (what they know is about an older version).  Their skill when they are
+ * up to date, or without a model (a world built by hand). */
+static inline double iv_knowledge(const genai_world *w, int32_t m)
+{
+    double s = w->skill[m];
+    if (!w->version_used || !w->par) return s;
+    for (int32_t v = w->version_used[m]; v < w->version; v++) s *= 1 - w->par->frontier_stale;
+    return s;
+}
+
 /* Staff hours spent by agent i on an intervention, added to the hours of
  * i's cell (generation x level), which the model prices at the level's
  * hourly cost.  The caller still adds the programme's total to

@@ -242,7 +242,7 @@ static void peer_mentoring_apply(void *state, genai_world *w, int32_t day)
     const double recovered = w->par ? w->par->attitude_recovered : 0;
     for (int32_t p = 0; p < s->n_pairs; p++) {
         int32_t i = s->paired[p], m = s->mentor_of[i];
-        double gap = (double)w->skill[m] - (double)w->skill[i];
+        double gap = iv_knowledge(w, m) - (double)w->skill[i];
         if (gap > 0) iv_add_skill(w, i, s->transfer * gap);
         iv_add_recovery(w, i, s->recovery_boost, s->recovery_max);
         if (w->disillusioned[i] &&

@@ -233,7 +233,7 @@ static void reverse_mentoring_apply(void *state, genai_world *w, int32_t day)
     }
     for (int32_t p = 0; p < s->n_pairs; p++) {
         int32_t leader = s->mentee[p], m = s->mentor[p];
-        double gap = (double)w->skill[m] - (double)w->skill[leader];
+        double gap = iv_knowledge(w, m) - (double)w->skill[leader];
         if (gap > 0) iv_add_skill(w, leader, s->transfer * gap);
         if (p == 0 || s->mentee[p - 1] != leader) { /* once per leader per session */
             iv_add_attitude(w, leader, s->mentee_attitude);
