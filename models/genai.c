@@ -11,7 +11,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "csv.h"
 
 /* Names of the traits in the parameter table, in TRAIT_* order. */
 const char *const genai_trait_names[GENAI_TRAITS] = {
@@ -179,6 +182,10 @@ const param_def genai_params_table[] = {
     {"model.genai.frontier.penalty", PARAM_DOUBLE, "logit", 0, 10, "0.8", NULL, 0,
      "success on a task beyond the frontier: log-odds lowered by this (0.8: 19 points at even odds)",
      PARAM_FIELD(genai_params, frontier_penalty)},
+    {"model.genai.suitability.departments", PARAM_STRING, "", 0, 0, "", NULL, 64,
+     "task suitability by department, \"Name=share, ...\" (share 0..1 of what the tool can help with "
+     "there: scales the minutes a success saves and the attitude it builds; unlisted departments 1)",
+     PARAM_FIELD(genai_params, suitability)},
     {"model.genai.frontier.releases", PARAM_DOUBLE_LIST, "day", 1, 100000, "[]", NULL, 16,
      "days on which a new version of the tool comes out, ascending whole days (none by default): the "
      "frontier rises by frontier.step and frontier.stale of everyone's skill goes stale",
@@ -195,6 +202,86 @@ const param_def genai_params_table[] = {
 void genai_params_read(const scenario *scn, genai_params *p)
 {
     scenario_bind(scn, genai_params_table, p);
+}
+
+int genai_suitability_read(const scenario *scn, const sim_network *net, genai_suitability *out, sim_error *err)
+{
+    const char *k = "model.genai.suitability.departments";
+    const char *text = scenario_string(scn, k);
+    out->n = 0;
+    out->names = NULL;
+    out->share = NULL;
+    size_t len = strlen(text), max = 1;
+    if (len == 0) return SIM_OK;
+    for (size_t c = 0; c < len; c++) max += text[c] == ',';
+    char *copy = malloc(len + 1), **fields = malloc(max * sizeof *fields);
+    out->names = calloc(max, sizeof *out->names);
+    out->share = calloc(max, sizeof *out->share);
+    int rc = SIM_OK;
+    if (!copy || !fields || !out->names || !out->share) {
+        rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, k, "out of memory");
+        goto done;
+    }
+    memcpy(copy, text, len + 1);
+    const int nf = csv_split(copy, fields, (int)max);
+    if (nf < 0) {
+        rc = scenario_error(scn, k, err, "%s", csv_split_error(nf));
+        goto done;
+    }
+    for (int f = 0; f < nf; f++) {
+        char *eq = strrchr(fields[f], '='), *end = NULL;
+        if (!eq || eq == fields[f]) {
+            rc = scenario_error(scn, k, err, "item %d: expected Name=share such as Finance=0.6, got \"%.60s\"", f + 1,
+                                fields[f]);
+            goto done;
+        }
+        *eq = '\0';
+        const double share = strtod(eq + 1, &end);
+        if (end == eq + 1 || *csv_trim(end) != '\0' || !(share >= 0 && share <= 1)) {
+            rc = scenario_error(scn, k, err, "item %d (%.60s): expected a share between 0 and 1, got \"%.30s\"",
+                                f + 1, csv_trim(fields[f]), eq + 1);
+            goto done;
+        }
+        const char *name = csv_trim(fields[f]);
+        for (int32_t j = 0; j < out->n; j++)
+            if (strcmp(out->names[j], name) == 0) {
+                rc = scenario_error(scn, k, err, "department \"%.60s\" is listed twice", name);
+                goto done;
+            }
+        if (!(out->names[out->n] = strdup(name))) {
+            rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, k, "out of memory");
+            goto done;
+        }
+        out->share[out->n++] = share;
+    }
+    for (int32_t j = 0; net && j < out->n; j++) {
+        int32_t d = 0;
+        while (net->department_names && d < net->n_departments && strcmp(net->department_names[d], out->names[j]))
+            d++;
+        if (net->department_names && d < net->n_departments) continue;
+        const char *near = net->department_names ? scenario_nearest_word(out->names[j], (const char *const *)
+                                                                         net->department_names, (size_t)net->n_departments)
+                                                 : NULL;
+        char hint[120] = "";
+        if (near) snprintf(hint, sizeof hint, "; did you mean \"%.60s\"?", near);
+        rc = scenario_error(scn, k, err, "no department named \"%.60s\" in the organization (%d departments)%s",
+                            out->names[j], (int)net->n_departments, hint);
+        goto done;
+    }
+done:
+    free(copy);
+    free(fields);
+    return rc;
+}
+
+void genai_suitability_free(genai_suitability *s)
+{
+    for (int32_t j = 0; s->names && j < s->n; j++) free(s->names[j]);
+    free(s->names);
+    free(s->share);
+    s->names = NULL;
+    s->share = NULL;
+    s->n = 0;
 }
 
 /* Releases: ascending whole days within the run, and something for them
@@ -240,6 +327,10 @@ int genai_validate(const scenario *scn, sim_error *err)
                                   "expected 4 values (gen_z, millennial, gen_x, boomer), got %d", p.saved_gen.n);
         int rc = frontier_check(scn, &p, err);
         if (rc) return rc;
+        genai_suitability suit;
+        rc = genai_suitability_read(scn, NULL, &suit, err);
+        genai_suitability_free(&suit);
+        if (rc) return rc;
         const char *type = scenario_string(scn, "network.type");
         if (strcmp(type, "organization") != 0 && strcmp(type, "orgchart") != 0)
             return scenario_error(scn, "network.type", err,
@@ -275,6 +366,10 @@ int genai_validate(const scenario *scn, sim_error *err)
 /* Each enabled intervention's target against the organization built. */
 static int genai_check_network(const scenario *scn, const sim_network *net, sim_error *err)
 {
+    genai_suitability suit;
+    int src = genai_suitability_read(scn, net, &suit, err);
+    genai_suitability_free(&suit);
+    if (src) return src;
     for (int i = 0; genai_interventions[i]; i++) {
         const genai_intervention_type *t = genai_interventions[i];
         iv_common c;

@@ -258,6 +258,7 @@ typedef struct day_ctx {
     double *saved;               /* genai_state.saved, saved_stride, saved_factor */
     size_t saved_stride;
     const double *saved_factor;
+    const double *suit;          /* genai_state.suit: by department */
     int32_t n_cells;
     size_t count_stride, sum_stride;
     double permission_term;      /* w_permission * permission, the same for everyone */
@@ -283,6 +284,7 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->saved = s->saved;
     d->saved_stride = s->saved_stride;
     d->saved_factor = s->saved_factor;
+    d->suit = s->suit;
     d->n_cells = s->n_cells;
     d->count_stride = s->count_stride;
     d->sum_stride = s->sum_stride;
@@ -329,7 +331,10 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4], double
      * factor), a compliance task only `real` of them; a failure wastes
      * minutes, and a task beyond the frontier loses more (errors to fix) */
     const int32_t cell = d->tally_cell[i] >> 1;
-    double minutes = success ? (valuable ? p->minutes_valuable : p->minutes_trivial) * d->saved_factor[cell] * real
+    /* the department's task suitability: how much of its work the tool can help with */
+    const double suit = d->net.department ? d->suit[d->net.department[i]] : 1;
+    double minutes = success ? (valuable ? p->minutes_valuable : p->minutes_trivial) * d->saved_factor[cell] * real *
+                                   suit
                              : -p->minutes_failure;
     if (beyond) minutes -= p->minutes_beyond;
     saved[cell] += minutes;
@@ -344,7 +349,7 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4], double
         w->skill[i] = (float)(skill + real * p->learn_rate * (1 - skill));
         /* gains are never negative: at the cap they change nothing */
         if (w->attitude[i] < cap)
-            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / gain_discount(d, i));
+            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) * suit / gain_discount(d, i));
         w->failures[i] = 0;
     } else {
         w->skill[i] = (float)(skill + real * 0.5 * p->learn_rate * (1 - skill));

@@ -100,6 +100,7 @@ typedef struct genai_state {
     double *hourly;              /* [cell]: dollars per staff hour at its level (fixed) */
     double *saved_week;          /* [7][cell]: net hours saved on day d in row d % 7 */
     double *saved_total;         /* [cell]: net hours saved since day 1 */
+    double *suit;                /* [department]: task suitability, 0..1 (fixed; 1 unless listed) */
 } genai_state;
 
 /* Visibility of an agent's use in the last 7 days: used at all, and used in
@@ -130,6 +131,21 @@ extern const param_def genai_params_table[];
 void genai_params_read(const scenario *scn, genai_params *p);
 
 int genai_validate(const scenario *scn, sim_error *err);
+
+/* model.genai.suitability.departments parsed: names[k] (malloc'd) has
+ * share[k]; n = 0 when the key is empty. */
+typedef struct genai_suitability {
+    int32_t n;
+    char **names;
+    double *share;
+} genai_suitability;
+
+/* Parse the key (errors at it: an item without "=share", a share outside
+ * 0..1, a name twice); with net, also check every name is a department
+ * of net (with a did-you-mean).  The caller frees with
+ * genai_suitability_free, also after an error. */
+int genai_suitability_read(const scenario *scn, const sim_network *net, genai_suitability *out, sim_error *err);
+void genai_suitability_free(genai_suitability *s);
 
 /* ---------- genai_state.c: the state ---------- */
 

@@ -35,6 +35,7 @@ void genai_free(void *state)
     free(s->saved_week);
     free(s->saved_total);
     free(s->w.staff_hours);
+    free(s->suit);
     free(s);
 }
 
@@ -160,6 +161,23 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         s->staff[cell]++;
         s->leaders_in[cell] += w->n_reports[i] > 0;
         s->tally_cell[i] = (uint16_t)(2 * cell + (w->n_reports[i] > 0)); /* cells < 4 x 64 */
+    }
+    /* each department's task suitability (1 unless listed) */
+    if (!(s->suit = calloc((size_t)(net->department ? net->n_departments : 0) + 1, sizeof *s->suit))) {
+        genai_free(s);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
+    }
+    for (int32_t d = 0; net->department && d < net->n_departments; d++) s->suit[d] = 1;
+    s->suit[net->department ? net->n_departments : 0] = 1;
+    genai_suitability suit;
+    int src = genai_suitability_read(ctx->scn, net, &suit, err);
+    for (int32_t j = 0; !src && j < suit.n; j++)
+        for (int32_t d = 0; d < net->n_departments; d++)
+            if (strcmp(net->department_names[d], suit.names[j]) == 0) s->suit[d] = suit.share[j];
+    genai_suitability_free(&suit);
+    if (src) {
+        genai_free(s);
+        return src;
     }
     /* each cell's novice gain and hourly cost (a list by level: its last
      * value repeats below) */

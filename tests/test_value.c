@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -270,6 +271,89 @@ Test(value, bad_values_refused_at_their_key)
         char *err = NULL;
         cr_expect_eq(support_exec(args, NULL, &err), 2, "case %zu", k);
         char want[256];
+        snprintf(want, sizeof want, "%s%s", path, bad[k].where);
+        cr_expect(err && strstr(err, want), "case %zu: expected \"%s\" in: %s", k, want, err ? err : "");
+        free(err);
+        free(path);
+    }
+    support_rmdir(dir);
+}
+
+/* Task suitability by department (model.genai.suitability.departments):
+ * on a generated organization of 300 staff (span 8: departments "0", the
+ * chief officer, and "1".."8"), every department at 0.5 halves what each
+ * valuable use saves; department 1 at 0 leaves out its users' savings
+ * only; and successes there teach less about usefulness (lower attitude). */
+Test(value, suitability_scales_what_the_tool_helps_with)
+{
+    const char *half[] = {PUSH, "model.genai.value.minutes_valuable=60", "model.genai.value.minutes_trivial=0",
+                          "model.genai.value.minutes_failed=0", "model.genai.value.novice_gain.by_generation=[1,1,1,1]",
+                          "model.genai.suitability.departments=0=0.5,1=0.5,2=0.5,3=0.5,4=0.5,5=0.5,6=0.5,7=0.5,8=0.5",
+                          NULL};
+    scenario *scn = support_scenario(half);
+    sim_results *res = support_run(scn, 1);
+    for (int32_t r = 0; r < res->n_rep; r++) {
+        double valuable = 0;
+        for (int32_t t = 0; t <= 90; t++) valuable += at(res, "valuable_uses", r, t);
+        cr_expect_eq(at(res, "hours_saved", r, 90), 0.5 * valuable, "%g hours, %g valuable uses",
+                     at(res, "hours_saved", r, 90), valuable);
+    }
+    engine_results_free(res);
+    scenario_free(scn);
+
+    const char *none[] = {PUSH, "model.genai.value.minutes_valuable=60", "model.genai.value.minutes_trivial=0",
+                          "model.genai.value.minutes_failed=0", "model.genai.value.novice_gain.by_generation=[1,1,1,1]",
+                          NULL};
+    const char *one[] = {PUSH, "model.genai.value.minutes_valuable=60", "model.genai.value.minutes_trivial=0",
+                         "model.genai.value.minutes_failed=0", "model.genai.value.novice_gain.by_generation=[1,1,1,1]",
+                         "model.genai.suitability.departments=[1=0]", NULL};
+    scenario *s1 = support_scenario(none), *s2 = support_scenario(one);
+    sim_results *a = support_run(s1, 1), *b = support_run(s2, 1);
+    double va = 0, vb = 0, ha = 0, hb = 0, aa = 0, ab = 0;
+    for (int32_t r = 0; r < a->n_rep; r++) {
+        for (int32_t t = 0; t <= 90; t++) {
+            va += at(a, "valuable_uses", r, t);
+            vb += at(b, "valuable_uses", r, t);
+        }
+        ha += at(a, "hours_saved", r, 90);
+        hb += at(b, "hours_saved", r, 90);
+        aa += at(a, "mean_attitude", r, 90);
+        ab += at(b, "mean_attitude", r, 90);
+    }
+    cr_expect_eq(ha, va, "everywhere 1: hours are the valuable uses");
+    cr_expect(hb > 0 && hb < vb, "department 1 at 0: %g hours of %g valuable uses", hb, vb);
+    cr_expect_lt(ab, aa, "mean attitude %g with department 1 at 0, %g without", ab, aa);
+    engine_results_free(a);
+    engine_results_free(b);
+    scenario_free(s1);
+    scenario_free(s2);
+}
+
+/* Bad suitability lists are refused at their key: syntax in the file,
+ * and names the org chart lacks (with a did-you-mean) once it is built. */
+Test(value, bad_suitability_refused_at_its_key)
+{
+    char cwd[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    static const struct { const char *list, *where; } bad[] = {
+        {"[Enginering=0.5]", ":9:20: model.genai.suitability.departments: no department named \"Enginering\" in the "
+                             "organization (6 departments); did you mean \"Engineering\"?"},
+        {"Sales", ":9:20: model.genai.suitability.departments: item 1: expected Name=share"},
+        {"Sales=1.5", ":9:20: model.genai.suitability.departments: item 1 (Sales): expected a share between 0 and 1"},
+        {"Sales=0.1, Sales=0.2", ":9:20: model.genai.suitability.departments: department \"Sales\" is listed twice"},
+    };
+    char *dir = support_tmpdir();
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char yaml[8192];
+        snprintf(yaml, sizeof yaml,
+                 "network:\n  type: orgchart\n  file: %s/configs/orgchart_example.csv\nmodel:\n  name: genai\n"
+                 "  genai:\n    suitability:\n      # task suitability\n      departments: %s\n",
+                 cwd, bad[k].list);
+        char *path = support_write(dir, "bad.yaml", yaml, strlen(yaml));
+        const char *args[] = {"check", path, NULL};
+        char *err = NULL;
+        cr_expect_eq(support_exec(args, NULL, &err), 2, "case %zu", k);
+        char want[512];
         snprintf(want, sizeof want, "%s%s", path, bad[k].where);
         cr_expect(err && strstr(err, want), "case %zu: expected \"%s\" in: %s", k, want, err ? err : "");
         free(err);
