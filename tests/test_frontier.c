@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry.h"
 #include "support.h"
 
 static int obs(const sim_results *res, const char *name)
@@ -149,4 +150,52 @@ Test(frontier, bad_releases_refused_at_their_key)
     free(err);
     free(path);
     support_rmdir(dir);
+}
+
+/* configs/mentorship_gap.yaml with overrides (8 replicates), run. */
+static sim_results *story(const char *const *sets)
+{
+    scenario *scn = NULL;
+    sim_error err;
+    char buf[2048];
+    cr_assert_eq(registry_scenario_alloc(&scn, &err), SIM_OK);
+    cr_assert_eq(scenario_load_file(scn, "configs/mentorship_gap.yaml", &err), SIM_OK, "%s",
+                 sim_error_format(&err, buf, sizeof buf));
+    cr_assert_eq(scenario_set(scn, "run.replicates=8", &err), SIM_OK);
+    for (int k = 0; sets[k]; k++)
+        cr_assert_eq(scenario_set(scn, sets[k], &err), SIM_OK, "%s: %s", sets[k], sim_error_format(&err, buf, sizeof buf));
+    cr_assert_eq(registry_validate(scn, &err), SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
+    sim_results *res = support_run(scn, 2);
+    scenario_free(scn);
+    return res;
+}
+
+/* The story of docs/MODEL.md 4.5 in direction: under releases every four
+ * months, ongoing training adds more regular users over a one-off course
+ * than with a fixed tool, and peer mentoring more than reverse mentoring. */
+Test(frontier, mentorship_gap_story, .timeout = 120)
+{
+    const char *fixed = "model.genai.frontier.releases=[]";
+    const char *none = "run.seed=2";
+    double gain[2];
+    for (int moving = 0; moving < 2; moving++) {
+        const char *f = moving ? none : fixed;
+        const char *once[] = {f, "interventions.training.enabled=true", "interventions.training.start=30",
+                              "interventions.training.every=0", NULL};
+        const char *ongoing[] = {f, "interventions.training.enabled=true", "interventions.training.start=30",
+                                 "interventions.training.every=30", NULL};
+        sim_results *a = story(once), *b = story(ongoing);
+        gain[moving] = sum_over(b, "regular_users", 365, 365) - sum_over(a, "regular_users", 365, 365);
+        engine_results_free(a);
+        engine_results_free(b);
+    }
+    cr_expect_gt(gain[1], gain[0], "ongoing over one-off: %g more regular users with releases, %g without", gain[1],
+                 gain[0]);
+    const char *rev[] = {"interventions.reverse_mentoring.enabled=true", "interventions.reverse_mentoring.start=30",
+                         NULL};
+    const char *peer[] = {"interventions.peer_mentoring.enabled=true", "interventions.peer_mentoring.start=30", NULL};
+    sim_results *r = story(rev), *p = story(peer);
+    cr_expect_gt(sum_over(p, "regular_users", 365, 365), sum_over(r, "regular_users", 365, 365));
+    engine_results_free(r);
+    engine_results_free(p);
 }
