@@ -186,6 +186,29 @@ const param_def genai_params_table[] = {
      "task suitability by department, \"Name=share, ...\" (share 0..1 of what the tool can help with "
      "there: scales the minutes a success saves and the attitude it builds; unlisted departments 1)",
      PARAM_FIELD(genai_params, suitability)},
+    {"model.genai.turnover.enabled", PARAM_BOOL, "", 0, 1, "false", NULL, 0,
+     "staff leave at turnover.monthly rates and each leaver is replaced by a hire in the same position",
+     PARAM_FIELD(genai_params, turnover)},
+    {"model.genai.turnover.monthly.by_generation", PARAM_DOUBLE_LIST, "1/month", 0, 1,
+     "[0.03, 0.016, 0.009, 0.012]", NULL, 4,
+     "chance of leaving in a month for gen_z, millennial, gen_x, boomer (BLS median tenure by age, 2024)",
+     PARAM_FIELD(genai_params, leave_gen)},
+    {"model.genai.turnover.monthly.level_factor", PARAM_DOUBLE_LIST, "1", 0, 10, "[0.5, 0.7, 0.85, 1]", NULL, 16,
+     "factor of the chance of leaving by level from the top (the last value repeats below)",
+     PARAM_FIELD(genai_params, leave_level)},
+    {"model.genai.turnover.left_behind.factor", PARAM_DOUBLE, "1", 1, 20, "1", NULL, 0,
+     "staff left behind (skill at least left_behind.gap below their team's mean) leave this many times as "
+     "often (1: no difference)",
+     PARAM_FIELD(genai_params, left_behind_factor)},
+    {"model.genai.turnover.left_behind.gap", PARAM_DOUBLE, "1", 0, 1, "0.2", NULL, 0,
+     "skill below the team's mean by at least this: left behind",
+     PARAM_FIELD(genai_params, left_behind_gap)},
+    {"model.genai.turnover.hire_mix", PARAM_DOUBLE_LIST, "1", 0, 1, "[0.45, 0.35, 0.15, 0.05]", NULL, 4,
+     "generations of the hires: weights of gen_z, millennial, gen_x, boomer",
+     PARAM_FIELD(genai_params, hire_mix)},
+    {"model.genai.turnover.onboarding_days", PARAM_INT, "days", 0, 365, "30", NULL, 0,
+     "a hire's first days without using the tool (their seat, if the position had one, waits)",
+     PARAM_FIELD_INT32(genai_params, onboarding_days)},
     {"model.genai.frontier.releases", PARAM_DOUBLE_LIST, "day", 1, 100000, "[]", NULL, 16,
      "days on which a new version of the tool comes out, ascending whole days (none by default): the "
      "frontier rises by frontier.step and frontier.stale of everyone's skill goes stale",
@@ -327,6 +350,14 @@ int genai_validate(const scenario *scn, sim_error *err)
                                   "expected 4 values (gen_z, millennial, gen_x, boomer), got %d", p.saved_gen.n);
         int rc = frontier_check(scn, &p, err);
         if (rc) return rc;
+        if (p.leave_gen.n != 4)
+            return scenario_error(scn, "model.genai.turnover.monthly.by_generation", err,
+                                  "expected 4 values (gen_z, millennial, gen_x, boomer), got %d", p.leave_gen.n);
+        if (p.hire_mix.n != 4)
+            return scenario_error(scn, "model.genai.turnover.hire_mix", err,
+                                  "expected 4 weights (gen_z, millennial, gen_x, boomer), got %d", p.hire_mix.n);
+        if (p.hire_mix.v[0] + p.hire_mix.v[1] + p.hire_mix.v[2] + p.hire_mix.v[3] <= 0)
+            return scenario_error(scn, "model.genai.turnover.hire_mix", err, "the weights add up to 0: nobody to hire");
         genai_suitability suit;
         rc = genai_suitability_read(scn, NULL, &suit, err);
         genai_suitability_free(&suit);
@@ -388,6 +419,19 @@ static void genai_warnings(const scenario *scn, sim_warnings *out)
 {
     const int32_t days = (int32_t)scenario_int(scn, "run.days");
     /* the frontier's step and staleness act only at releases */
+    /* turnover's settings act only when it is enabled */
+    if (!scenario_bool(scn, "model.genai.turnover.enabled")) {
+        static const char *const keys[] = {"model.genai.turnover.monthly.by_generation",
+                                           "model.genai.turnover.monthly.level_factor",
+                                           "model.genai.turnover.left_behind.factor",
+                                           "model.genai.turnover.left_behind.gap", "model.genai.turnover.hire_mix",
+                                           "model.genai.turnover.onboarding_days"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            const param_value *v = scenario_find(scn, keys[k]);
+            if (v && v->source != PARAM_FROM_DEFAULT)
+                scenario_warn(scn, keys[k], out, "acts only with model.genai.turnover.enabled: true");
+        }
+    }
     int n_releases = 0;
     scenario_list(scn, "model.genai.frontier.releases", &n_releases);
     if (n_releases == 0) {

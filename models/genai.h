@@ -73,6 +73,13 @@ typedef struct genai_params {
     param_list releases;                    /* days of the tool's new versions (n = 0: none) */
     double frontier_step, frontier_stale;   /* frontier rise and share of skill gone stale per release */
     const char *suitability;                /* "Name=share, ...": departments' task suitability ("" none) */
+    /* turnover and hiring */
+    int turnover;                           /* 1: staff leave and are replaced */
+    param_list leave_gen, leave_level;      /* monthly chance of leaving by generation (4), factor by level */
+    double left_behind_factor, left_behind_gap; /* staff this far below their team's mean skill leave
+                                               this many times as often */
+    param_list hire_mix;                    /* generations of hires (4 weights) */
+    int32_t onboarding_days;                /* a hire's first days without the tool */
 } genai_params;
 
 /* Trait indices into genai_params.trait_* and genai_world.trait. */
@@ -105,6 +112,13 @@ typedef struct genai_world {
     float *simplify;             /* 0..1: the next task is a compliance task (accountability): its complexity,
                                     and the skill and habit it builds, are (1 - simplify) of an ordinary one's */
     int32_t *uses, *valuable_uses; /* per-agent totals this replicate */
+    /* turnover (model.genai.turnover): each agent is a position in the
+     * organization; its occupant may leave and be replaced by a hire */
+    uint32_t *person;            /* the occupant's id: the agent number for the staff of day 0, n + k for
+                                    the k-th hire of the replicate */
+    int32_t *hired_day;          /* day the occupant was hired (-1: on the staff at day 0) */
+    int32_t *onboard_until;      /* no use before this day (onboarding; 0: none) */
+    int8_t *generation;          /* the occupant's generation (the network's for the staff of day 0) */
     uint8_t *version_used;       /* the tool's version (releases so far) at the agent's last use or
                                     training (0 before any release) */
     /* derived each day from yesterday's state (the peer and leader signals

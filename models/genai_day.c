@@ -82,6 +82,10 @@ const sim_observable genai_observables[OBS_COUNT] = {
     {"cost_total_dollars", "cumulative cost of the interventions: cost_dollars plus cost_staff_dollars",
      "dollars", 0, 0},
     {"net_return_dollars", "value_dollars minus cost_total_dollars", "dollars", 0, 0},
+    {"leavers", "staff who left since day 1 (model.genai.turnover), by the leaver's generation and level", "agents",
+     1, 1},
+    {"hires", "staff hired since day 1 to replace leavers, by the hire's generation and level", "agents", 1, 1},
+    {"hires_regular", "staff hired since day 1 who are regular users", "agents", 1, 1},
 };
 
 static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -524,7 +528,8 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
             const int recovers =
                 access & disillusioned & (rng_u01_from_word(words[1][j]) < p->recovery_rate + w->recovery[i]);
             if (recovers) recover(d, i);
-            may[j] = (uint8_t)(access & (hopeful | recovers));
+            /* a hire in onboarding does not use it yet (onboard_until 0: never) */
+            may[j] = (uint8_t)(access & (hopeful | recovers) & (d->day >= w->onboard_until[i]));
             in.lead[j] = leader_signal(d, &lead, d->net.manager[i]);
         }
         genai_batch_decisions(p, d->permission_term, d->logistic, &in, m, code);
@@ -576,6 +581,90 @@ static void interventions_and_voices(genai_state *s, int32_t day)
     leader_voices(s, 0, s->n_leaders);
 }
 
+/* Turnover (model.genai.turnover), first thing each day: each occupant
+ * leaves with their cell's daily chance (higher when left behind: skill at
+ * least left_behind.gap below their team's mean), drawn from (agent, day,
+ * DRAW_TURNOVER); a hire of a generation drawn from hire_mix takes the
+ * position at once, with a new person id (n + k), new traits, the
+ * starting state of day 0, the position's seat and roles (a vanguard
+ * member's or mentor's place is refilled by the hire), and no use for
+ * onboarding_days.  A serial loop over the staff, in id order: the ids and
+ * draws do not depend on threads.  When someone left, the peer signal is
+ * recounted from scratch the same day (their visible use is gone). */
+static void turnover(genai_state *s, int32_t day)
+{
+    const genai_params *p = &s->par;
+    if (!p->turnover) return;
+    genai_world *w = &s->w;
+    const sim_network *net = w->net;
+    const int32_t L = net->n_levels;
+    const int behind = p->left_behind_factor != 1;
+    if (behind) {
+        memset(s->team_skill, 0, (size_t)net->n_teams * sizeof *s->team_skill);
+        memset(s->team_size, 0, (size_t)net->n_teams * sizeof *s->team_size);
+        for (int32_t i = 0; i < w->n; i++) {
+            s->team_skill[net->team[i]] += w->skill[i];
+            s->team_size[net->team[i]]++;
+        }
+    }
+    double mix = 0;
+    for (int g = 0; g < NET_GENERATIONS; g++) mix += p->hire_mix.v[g];
+    for (int32_t i = 0; i < w->n; i++) {
+        const int32_t cell = s->tally_cell[i] >> 1;
+        const int32_t team = net->team[i];
+        const int left_behind =
+            behind && w->skill[i] <= s->team_skill[team] / s->team_size[team] - p->left_behind_gap;
+        const double hazard = s->leave_hazard[2 * (size_t)cell + (size_t)left_behind];
+        if (!(hazard > 0)) continue;
+        uint32_t u[4];
+        rng_words(w->key, (uint32_t)i, (uint32_t)day, DRAW_TURNOVER, 0, u);
+        if (!(rng_u01_from_word(u[0]) < hazard)) continue;
+        /* the hire's generation */
+        double x = rng_u01_from_word(u[1]) * mix, acc = 0;
+        int g = 0;
+        for (; g < NET_GENERATIONS - 1; g++) {
+            acc += p->hire_mix.v[g];
+            if (x < acc && p->hire_mix.v[g] > 0) break;
+        }
+        while (p->hire_mix.v[g] <= 0) g--; /* the last weight is 0: the last generation with a weight */
+        const int leader = w->n_reports[i] > 0;
+        const int32_t to = g * L + net->level[i];
+        s->leavers[cell]++;
+        s->hires[to]++;
+        s->staff[cell]--;
+        s->staff[to]++;
+        s->leaders_in[cell] -= leader;
+        s->leaders_in[to] += leader;
+        s->tally_cell[i] = (uint16_t)(2 * to + leader);
+        const uint32_t who = (uint32_t)w->n + s->n_hired++;
+        w->person[i] = who;
+        w->hired_day[i] = day;
+        w->onboard_until[i] = day + p->onboarding_days;
+        w->generation[i] = (int8_t)g;
+        genai_draw_person(s, i, who, g);
+        w->skill[i] = (float)p->skill0;
+        w->habit[i] = 0;
+        w->history[i] = w->shown[i] = 0;
+        w->failures[i] = w->disillusioned[i] = w->today[i] = 0;
+        w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
+        w->uses[i] = w->valuable_uses[i] = 0;
+        w->version_used[i] = (uint8_t)w->version; /* hired onto today's version */
+        s->discount_at[i] = NAN;
+        s->recount = 1;
+    }
+}
+
+/* Hires who are regular users, by cell, at the end of the day. */
+static void account_hires(genai_state *s)
+{
+    if (!s->par.turnover) return;
+    const genai_world *w = &s->w;
+    memset(s->hires_regular, 0, (size_t)s->n_cells * sizeof *s->hires_regular);
+    for (int32_t i = 0; i < w->n; i++)
+        if (w->hired_day[i] >= 0 && is_regular(w->history[i], s->par.regular_days))
+            s->hires_regular[s->tally_cell[i] >> 1]++;
+}
+
 /* A new version of the tool on a release day (frontier.releases), before
  * anything else that day: the frontier rises by frontier.step (at most to
  * 1), tasks that were beyond it come within it, and frontier.stale of
@@ -622,8 +711,10 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
     genai_state *s = state;
     (void)ctx;
     s->w.day = day;
+    turnover(s, day);
     release(s, day);
-    const int peers = peer_mode(s);
+    const int peers = s->recount ? PEERS_RECOUNT : peer_mode(s);
+    s->recount = 0;
     if (!s->parallel) {
         interventions_and_voices(s, day);
         for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 0);
@@ -645,6 +736,7 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
     }
     s->tallied_day = day;
     account_saved(s, day);
+    account_hires(s);
 }
 
 /* Add the count observables of a histogram to count[OBS_*].  Staff and
@@ -709,6 +801,24 @@ static void observe_value(const genai_state *s, int32_t L, double *values, doubl
             for (int g = 0; g < NET_GENERATIONS; g++) by_generation[grouped[k] * NET_GENERATIONS + g] = gen[k][g];
         if (by_level)
             for (int32_t l = 0; l < L && l < 64; l++) by_level[(size_t)grouped[k] * (size_t)L + (size_t)l] = lev[k][l];
+    }
+    /* turnover's counts, by cell */
+    static const int counted[] = {OBS_LEAVERS, OBS_HIRES, OBS_HIRES_REGULAR};
+    const int64_t *by_cell[] = {s->leavers, s->hires, s->hires_regular};
+    for (int k = 0; k < 3; k++) {
+        int64_t all = 0, gen_n[NET_GENERATIONS] = {0}, lev_n[64] = {0};
+        for (int g = 0; g < NET_GENERATIONS; g++)
+            for (int32_t l = 0; l < L; l++) {
+                const int64_t v = by_cell[k][g * L + l];
+                all += v;
+                gen_n[g] += v;
+                if (l < 64) lev_n[l] += v;
+            }
+        values[counted[k]] = (double)all;
+        if (by_generation)
+            for (int g = 0; g < NET_GENERATIONS; g++) by_generation[counted[k] * NET_GENERATIONS + g] = (double)gen_n[g];
+        if (by_level)
+            for (int32_t l = 0; l < L && l < 64; l++) by_level[(size_t)counted[k] * (size_t)L + (size_t)l] = (double)lev_n[l];
     }
     values[OBS_VALUE] = value;
     values[OBS_COST_STAFF] = staff_cost;
@@ -843,6 +953,11 @@ const sim_agent_field genai_agent_fields[AGENT_FIELDS] = {
     {"expertise_confidence", "trait: expertise confidence", "logit", 0},
     {"complexity_ambition", "trait: complexity ambition", "1", 0},
     {"social_caution", "trait: social caution", "logit", 0},
+    {"person", "id of the position's occupant: the agent number for the staff of day 0, number of agents + k "
+     "for the k-th hire (model.genai.turnover)", "1", 1},
+    {"hired_day", "day the occupant was hired (-1: on the staff at day 0)", "days", 1},
+    {"occupant_generation", "the occupant's generation (0 gen_z .. 3 boomer; a hire's may differ from "
+     "agent_generation, the position's at day 0)", "1", 1},
 };
 
 void genai_agent_values(const void *state, const sim_context *ctx, int field, double *out)
@@ -864,6 +979,9 @@ void genai_agent_values(const void *state, const sim_context *ctx, int field, do
         case AGENT_HABIT: v = w->habit[i]; break;
         case AGENT_USES: v = w->uses[i]; break;
         case AGENT_VALUABLE: v = w->valuable_uses[i]; break;
+        case AGENT_PERSON: v = w->person[i]; break;
+        case AGENT_HIRED_DAY: v = w->hired_day[i]; break;
+        case AGENT_OCCUPANT_GENERATION: v = w->generation[i]; break;
         default:
             if (field >= AGENT_TRAIT0)
                 v = w->trait[field - AGENT_TRAIT0][i];
