@@ -209,6 +209,10 @@ const param_def genai_params_table[] = {
     {"model.genai.turnover.onboarding_days", PARAM_INT, "days", 0, 365, "30", NULL, 0,
      "a hire's first days without using the tool (their seat, if the position had one, waits)",
      PARAM_FIELD_INT32(genai_params, onboarding_days)},
+    {"model.genai.turnover.roles", PARAM_ENUM, "", 0, 0, "refilled", "refilled|lost", 0,
+     "a leaver's roles (vanguard member, mentor, mentee): refilled (the hire takes the position's place in "
+     "the programmes) or lost (the programmes drop the position; partners may be paired again)",
+     PARAM_FIELD(genai_params, turnover_roles)},
     {"model.genai.frontier.releases", PARAM_DOUBLE_LIST, "day", 1, 100000, "[]", NULL, 16,
      "days on which a new version of the tool comes out, ascending whole days (none by default): the "
      "frontier rises by frontier.step and frontier.stale of everyone's skill goes stale",
@@ -425,7 +429,7 @@ static void genai_warnings(const scenario *scn, sim_warnings *out)
                                            "model.genai.turnover.monthly.level_factor",
                                            "model.genai.turnover.left_behind.factor",
                                            "model.genai.turnover.left_behind.gap", "model.genai.turnover.hire_mix",
-                                           "model.genai.turnover.onboarding_days"};
+                                           "model.genai.turnover.onboarding_days", "model.genai.turnover.roles"};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             const param_value *v = scenario_find(scn, keys[k]);
             if (v && v->source != PARAM_FROM_DEFAULT)

@@ -80,7 +80,11 @@ typedef struct genai_params {
                                                this many times as often */
     param_list hire_mix;                    /* generations of hires (4 weights) */
     int32_t onboarding_days;                /* a hire's first days without the tool */
+    int turnover_roles;                     /* TURNOVER_REFILLED or TURNOVER_LOST (the bound index) */
 } genai_params;
+
+/* What happens to a leaver's roles (model.genai.turnover.roles). */
+enum { TURNOVER_REFILLED, TURNOVER_LOST };
 
 /* Trait indices into genai_params.trait_* and genai_world.trait. */
 enum { TRAIT_AFFINITY, TRAIT_TIME, TRAIT_EXPERTISE, TRAIT_AMBITION, TRAIT_CAUTION, GENAI_TRAITS };
@@ -162,6 +166,12 @@ typedef struct genai_intervention_type {
     void (*apply)(void *state, genai_world *w, int32_t day);
     int leaders_only;            /* 1: reaches only targets with direct reports (checked
                                     against the built organization: someone must be there) */
+    /* Optional (NULL: nothing to do): agent i's occupant left and the
+     * position's roles in this programme are lost (turnover.roles: lost):
+     * drop i from the programme's groups and pairs (its partners may be
+     * paired again).  Called by the model's turnover pass, serially, before
+     * the hire arrives; must not allocate. */
+    void (*leave)(void *state, genai_world *w, int32_t i);
 } genai_intervention_type;
 
 /* NULL-terminated list of the interventions (models/interventions/list.c). */

@@ -627,6 +627,14 @@ static void turnover(genai_state *s, int32_t day)
             if (x < acc && p->hire_mix.v[g] > 0) break;
         }
         while (p->hire_mix.v[g] <= 0) g--; /* the last weight is 0: the last generation with a weight */
+        /* the leaver's roles: lost (every programme drops the position) or
+         * refilled (the hire steps in); training is the person's, not the position's */
+        if (p->turnover_roles == TURNOVER_LOST) {
+            for (int k = 0; k < s->n_iv; k++)
+                if (s->iv[k]->leave) s->iv[k]->leave(s->iv_state[k], w, i);
+            w->roles[i] = 0;
+        }
+        w->roles[i] &= (uint8_t)~GENAI_ROLE_TRAINED;
         const int leader = w->n_reports[i] > 0;
         const int32_t to = g * L + net->level[i];
         s->leavers[cell]++;

@@ -244,3 +244,23 @@ Test(turnover, bad_values_refused_at_their_key)
     free(path);
     support_rmdir(dir);
 }
+
+/* Roles lost: the programmes drop a leaver's position, so no vanguard
+ * place is held by someone hired after the vanguard was picked (day 1). */
+Test(turnover, roles_lost_leave_with_the_leaver)
+{
+    const char *sets[] = {CHURN, "interventions.vanguard.enabled=true", "model.genai.turnover.roles=lost", NULL};
+    scenario *scn = support_scenario(sets);
+    sim_results *res = support_run(scn, 1);
+    const int fv = field(res, "vanguard"), fd = field(res, "hired_day");
+    int32_t hires_in_vanguard = 0, vanguard = 0;
+    for (int32_t r = 0; r < res->n_rep; r++)
+        for (int32_t i = 0; i < 500; i++) {
+            vanguard += agent(res, fv, r, i) > 0;
+            hires_in_vanguard += agent(res, fv, r, i) > 0 && agent(res, fd, r, i) > 1;
+        }
+    cr_expect_gt(vanguard, 0);
+    cr_expect_eq(hires_in_vanguard, 0, "%d vanguard places held by later hires", hires_in_vanguard);
+    engine_results_free(res);
+    scenario_free(scn);
+}

@@ -259,7 +259,38 @@ static void peer_mentoring_apply(void *state, genai_world *w, int32_t day)
     w->cost_hours += s->c.hours * 2.0 * s->n_pairs;
 }
 
+/* Target j waits for a mentor again (once in the unpaired list). */
+static void wait_again(peer_mentoring *s, int32_t j)
+{
+    if (!s->is_target[j]) return;
+    for (int32_t k = 0; k < s->n_unpaired; k++)
+        if (s->unpaired[k] == j) return;
+    s->unpaired[s->n_unpaired++] = j;
+}
+
+/* Agent i leaves (turnover.roles: lost): its pair as a mentee ends, and so
+ * do its mentor's pairs; the position (the hire) and i's mentees wait for
+ * a mentor at the next session. */
+static void peer_mentoring_leave(void *state, genai_world *w, int32_t i)
+{
+    peer_mentoring *s = state;
+    (void)w;
+    int32_t kept = 0;
+    for (int32_t p = 0; p < s->n_pairs; p++) {
+        const int32_t j = s->paired[p], m = s->mentor_of[j];
+        if (j != i && m != i) {
+            s->paired[kept++] = j;
+            continue;
+        }
+        s->load[m]--;
+        s->mentor_of[j] = -1;
+        wait_again(s, j);
+    }
+    s->n_pairs = kept;
+    s->load[i] = 0;
+}
+
 const genai_intervention_type peer_mentoring_intervention = {
     NAME, "peer mentoring: novices paired with skilled teammates who use it, sessions close the gap",
     peer_mentoring_params, peer_mentoring_alloc, peer_mentoring_free, peer_mentoring_init,
-    peer_mentoring_apply, 0};
+    peer_mentoring_apply, 0, peer_mentoring_leave};
