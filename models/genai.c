@@ -9,8 +9,12 @@
 #include "genai_internal.h"
 #include "intervention.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "csv.h"
 
 /* Names of the traits in the parameter table, in TRAIT_* order. */
 const char *const genai_trait_names[GENAI_TRAITS] = {
@@ -148,11 +152,187 @@ const param_def genai_params_table[] = {
     {"model.genai.regular_days", PARAM_INT, "days", 1, 28, "8", NULL, 0,
      "a regular user used it on at least this many of the last 28 days",
      PARAM_FIELD_INT32(genai_params, regular_days)},
+
+    {"model.genai.value.minutes_valuable", PARAM_DOUBLE, "minutes", 0, 480, "30", NULL, 0,
+     "staff minutes a valuable use saves (times the novice gain of the user's generation and level)",
+     PARAM_FIELD(genai_params, minutes_valuable)},
+    {"model.genai.value.minutes_trivial", PARAM_DOUBLE, "minutes", 0, 480, "5", NULL, 0,
+     "staff minutes a successful use of little value saves (times the novice gain)",
+     PARAM_FIELD(genai_params, minutes_trivial)},
+    {"model.genai.value.minutes_failed", PARAM_DOUBLE, "minutes", 0, 480, "5", NULL, 0,
+     "staff minutes a failed use wastes",
+     PARAM_FIELD(genai_params, minutes_failure)},
+    {"model.genai.value.minutes_beyond_frontier", PARAM_DOUBLE, "minutes", 0, 480, "30", NULL, 0,
+     "staff minutes lost, on top, by a use on a task beyond the tool's frontier (errors to find and fix)",
+     PARAM_FIELD(genai_params, minutes_beyond)},
+    {"model.genai.value.novice_gain.by_generation", PARAM_DOUBLE_LIST, "1", 0, 10, "[1.6, 1.0, 0.7, 0.4]", NULL,
+     4, "factor of the minutes a success saves for gen_z, millennial, gen_x, boomer (experience: novices gain most)",
+     PARAM_FIELD(genai_params, saved_gen)},
+    {"model.genai.value.novice_gain.by_level", PARAM_DOUBLE_LIST, "1", 0, 10, "[1]", NULL, 16,
+     "factor of the minutes a success saves by level from the top (the last value repeats below)",
+     PARAM_FIELD(genai_params, saved_level)},
+    {"model.genai.value.hourly_cost.by_level", PARAM_DOUBLE_LIST, "dollars/hour", 0, 10000,
+     "[150, 110, 85, 65, 50]", NULL, 16,
+     "what an hour of staff time costs (wages and benefits) by level from the top (the last value repeats "
+     "below): prices the hours saved and the hours spent on the interventions",
+     PARAM_FIELD(genai_params, hourly_cost)},
+    {"model.genai.frontier.level", PARAM_DOUBLE, "1", 0, 1, "1", NULL, 0,
+     "the tool's frontier: tasks more complex than this are beyond what it does well (1: none are)",
+     PARAM_FIELD(genai_params, frontier_level)},
+    {"model.genai.frontier.penalty", PARAM_DOUBLE, "logit", 0, 10, "0.8", NULL, 0,
+     "success on a task beyond the frontier: log-odds lowered by this (0.8: 19 points at even odds)",
+     PARAM_FIELD(genai_params, frontier_penalty)},
+    {"model.genai.suitability.departments", PARAM_STRING, "", 0, 0, "", NULL, 64,
+     "task suitability by department, \"Name=share, ...\" (share 0..1 of what the tool can help with "
+     "there: scales the minutes a success saves and the attitude it builds; unlisted departments 1)",
+     PARAM_FIELD(genai_params, suitability)},
+    {"model.genai.turnover.enabled", PARAM_BOOL, "", 0, 1, "false", NULL, 0,
+     "staff leave at turnover.monthly rates and each leaver is replaced by a hire in the same position",
+     PARAM_FIELD(genai_params, turnover)},
+    {"model.genai.turnover.monthly.by_generation", PARAM_DOUBLE_LIST, "1/month", 0, 1,
+     "[0.03, 0.016, 0.009, 0.012]", NULL, 4,
+     "chance of leaving in a month for gen_z, millennial, gen_x, boomer (BLS median tenure by age, 2024)",
+     PARAM_FIELD(genai_params, leave_gen)},
+    {"model.genai.turnover.monthly.level_factor", PARAM_DOUBLE_LIST, "1", 0, 10, "[0.5, 0.7, 0.85, 1]", NULL, 16,
+     "factor of the chance of leaving by level from the top (the last value repeats below)",
+     PARAM_FIELD(genai_params, leave_level)},
+    {"model.genai.turnover.left_behind.factor", PARAM_DOUBLE, "1", 1, 20, "1", NULL, 0,
+     "staff left behind (skill at least left_behind.gap below their team's mean) leave this many times as "
+     "often (1: no difference)",
+     PARAM_FIELD(genai_params, left_behind_factor)},
+    {"model.genai.turnover.left_behind.gap", PARAM_DOUBLE, "1", 0, 1, "0.2", NULL, 0,
+     "skill below the team's mean by at least this: left behind",
+     PARAM_FIELD(genai_params, left_behind_gap)},
+    {"model.genai.turnover.hire_mix", PARAM_DOUBLE_LIST, "1", 0, 1, "[0.45, 0.35, 0.15, 0.05]", NULL, 4,
+     "generations of the hires: weights of gen_z, millennial, gen_x, boomer",
+     PARAM_FIELD(genai_params, hire_mix)},
+    {"model.genai.turnover.onboarding_days", PARAM_INT, "days", 0, 365, "30", NULL, 0,
+     "a hire's first days without using the tool (their seat, if the position had one, waits)",
+     PARAM_FIELD_INT32(genai_params, onboarding_days)},
+    {"model.genai.turnover.roles", PARAM_ENUM, "", 0, 0, "refilled", "refilled|lost", 0,
+     "a leaver's roles (vanguard member, mentor, mentee): refilled (the hire takes the position's place in "
+     "the programmes) or lost (the programmes drop the position; partners may be paired again)",
+     PARAM_FIELD(genai_params, turnover_roles)},
+    {"model.genai.frontier.releases", PARAM_DOUBLE_LIST, "day", 1, 100000, "[]", NULL, 16,
+     "days on which a new version of the tool comes out, ascending whole days (none by default): the "
+     "frontier rises by frontier.step and frontier.stale of everyone's skill goes stale",
+     PARAM_FIELD(genai_params, releases)},
+    {"model.genai.frontier.step", PARAM_DOUBLE, "1", 0, 1, "0.1", NULL, 0,
+     "rise of the frontier at each release (it stays at most 1)",
+     PARAM_FIELD(genai_params, frontier_step)},
+    {"model.genai.frontier.stale", PARAM_DOUBLE, "1", 0, 1, "0.2", NULL, 0,
+     "share of skill that goes stale at each release (practice on the old version), and the share of a "
+     "mentor's knowledge lost per release since the mentor last used or was trained on the tool",
+     PARAM_FIELD(genai_params, frontier_stale)},
     PARAM_END};
 
 void genai_params_read(const scenario *scn, genai_params *p)
 {
     scenario_bind(scn, genai_params_table, p);
+}
+
+int genai_suitability_read(const scenario *scn, const sim_network *net, genai_suitability *out, sim_error *err)
+{
+    const char *k = "model.genai.suitability.departments";
+    const char *text = scenario_string(scn, k);
+    out->n = 0;
+    out->names = NULL;
+    out->share = NULL;
+    size_t len = strlen(text), max = 1;
+    if (len == 0) return SIM_OK;
+    for (size_t c = 0; c < len; c++) max += text[c] == ',';
+    char *copy = malloc(len + 1), **fields = malloc(max * sizeof *fields);
+    out->names = calloc(max, sizeof *out->names);
+    out->share = calloc(max, sizeof *out->share);
+    int rc = SIM_OK;
+    if (!copy || !fields || !out->names || !out->share) {
+        rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, k, "out of memory");
+        goto done;
+    }
+    memcpy(copy, text, len + 1);
+    const int nf = csv_split(copy, fields, (int)max);
+    if (nf < 0) {
+        rc = scenario_error(scn, k, err, "%s", csv_split_error(nf));
+        goto done;
+    }
+    for (int f = 0; f < nf; f++) {
+        char *eq = strrchr(fields[f], '='), *end = NULL;
+        if (!eq || eq == fields[f]) {
+            rc = scenario_error(scn, k, err, "item %d: expected Name=share such as Finance=0.6, got \"%.60s\"", f + 1,
+                                fields[f]);
+            goto done;
+        }
+        *eq = '\0';
+        const double share = strtod(eq + 1, &end);
+        if (end == eq + 1 || *csv_trim(end) != '\0' || !(share >= 0 && share <= 1)) {
+            rc = scenario_error(scn, k, err, "item %d (%.60s): expected a share between 0 and 1, got \"%.30s\"",
+                                f + 1, csv_trim(fields[f]), eq + 1);
+            goto done;
+        }
+        const char *name = csv_trim(fields[f]);
+        for (int32_t j = 0; j < out->n; j++)
+            if (strcmp(out->names[j], name) == 0) {
+                rc = scenario_error(scn, k, err, "department \"%.60s\" is listed twice", name);
+                goto done;
+            }
+        if (!(out->names[out->n] = strdup(name))) {
+            rc = sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, k, "out of memory");
+            goto done;
+        }
+        out->share[out->n++] = share;
+    }
+    for (int32_t j = 0; net && j < out->n; j++) {
+        int32_t d = 0;
+        while (net->department_names && d < net->n_departments && strcmp(net->department_names[d], out->names[j]))
+            d++;
+        if (net->department_names && d < net->n_departments) continue;
+        const char *near = net->department_names ? scenario_nearest_word(out->names[j], (const char *const *)
+                                                                         net->department_names, (size_t)net->n_departments)
+                                                 : NULL;
+        char hint[120] = "";
+        if (near) snprintf(hint, sizeof hint, "; did you mean \"%.60s\"?", near);
+        rc = scenario_error(scn, k, err, "no department named \"%.60s\" in the organization (%d departments)%s",
+                            out->names[j], (int)net->n_departments, hint);
+        goto done;
+    }
+done:
+    free(copy);
+    free(fields);
+    return rc;
+}
+
+void genai_suitability_free(genai_suitability *s)
+{
+    for (int32_t j = 0; s->names && j < s->n; j++) free(s->names[j]);
+    free(s->names);
+    free(s->share);
+    s->names = NULL;
+    s->share = NULL;
+    s->n = 0;
+}
+
+/* Releases: ascending whole days within the run, and something for them
+ * to do (the frontier can rise, or skill can go stale). */
+static int frontier_check(const scenario *scn, const genai_params *p, sim_error *err)
+{
+    const char *k = "model.genai.frontier.releases";
+    const int32_t days = (int32_t)scenario_int(scn, "run.days");
+    for (int r = 0; r < p->releases.n; r++) {
+        const double d = p->releases.v[r];
+        if (d != floor(d))
+            return scenario_error(scn, k, err, "release %d: expected a whole day, got %g", r + 1, d);
+        if (d > days)
+            return scenario_error(scn, k, err, "release %d on day %g is after the last day of the run (%d)", r + 1,
+                                  d, (int)days);
+        if (r > 0 && d <= p->releases.v[r - 1])
+            return scenario_error(scn, k, err, "releases must be in ascending order: day %g after day %g", d,
+                                  p->releases.v[r - 1]);
+    }
+    if (p->releases.n > 0 && (p->frontier_level >= 1 || p->frontier_step == 0) && p->frontier_stale == 0)
+        return scenario_error(scn, k, err,
+                              "releases would do nothing: the frontier cannot rise (frontier.level %g, "
+                              "frontier.step %g) and frontier.stale is 0", p->frontier_level, p->frontier_step);
+    return SIM_OK;
 }
 
 int genai_validate(const scenario *scn, sim_error *err)
@@ -169,6 +349,23 @@ int genai_validate(const scenario *scn, sim_error *err)
             return scenario_error(scn, k, err, "expected 4 values (gen_z, millennial, gen_x, boomer), got %d",
                                   p.trait_gen[t].n);
         }
+        if (p.saved_gen.n != 4)
+            return scenario_error(scn, "model.genai.value.novice_gain.by_generation", err,
+                                  "expected 4 values (gen_z, millennial, gen_x, boomer), got %d", p.saved_gen.n);
+        int rc = frontier_check(scn, &p, err);
+        if (rc) return rc;
+        if (p.leave_gen.n != 4)
+            return scenario_error(scn, "model.genai.turnover.monthly.by_generation", err,
+                                  "expected 4 values (gen_z, millennial, gen_x, boomer), got %d", p.leave_gen.n);
+        if (p.hire_mix.n != 4)
+            return scenario_error(scn, "model.genai.turnover.hire_mix", err,
+                                  "expected 4 weights (gen_z, millennial, gen_x, boomer), got %d", p.hire_mix.n);
+        if (p.hire_mix.v[0] + p.hire_mix.v[1] + p.hire_mix.v[2] + p.hire_mix.v[3] <= 0)
+            return scenario_error(scn, "model.genai.turnover.hire_mix", err, "the weights add up to 0: nobody to hire");
+        genai_suitability suit;
+        rc = genai_suitability_read(scn, NULL, &suit, err);
+        genai_suitability_free(&suit);
+        if (rc) return rc;
         const char *type = scenario_string(scn, "network.type");
         if (strcmp(type, "organization") != 0 && strcmp(type, "orgchart") != 0)
             return scenario_error(scn, "network.type", err,
@@ -204,6 +401,10 @@ int genai_validate(const scenario *scn, sim_error *err)
 /* Each enabled intervention's target against the organization built. */
 static int genai_check_network(const scenario *scn, const sim_network *net, sim_error *err)
 {
+    genai_suitability suit;
+    int src = genai_suitability_read(scn, net, &suit, err);
+    genai_suitability_free(&suit);
+    if (src) return src;
     for (int i = 0; genai_interventions[i]; i++) {
         const genai_intervention_type *t = genai_interventions[i];
         iv_common c;
@@ -221,6 +422,30 @@ static int genai_check_network(const scenario *scn, const sim_network *net, sim_
 static void genai_warnings(const scenario *scn, sim_warnings *out)
 {
     const int32_t days = (int32_t)scenario_int(scn, "run.days");
+    /* the frontier's step and staleness act only at releases */
+    /* turnover's settings act only when it is enabled */
+    if (!scenario_bool(scn, "model.genai.turnover.enabled")) {
+        static const char *const keys[] = {"model.genai.turnover.monthly.by_generation",
+                                           "model.genai.turnover.monthly.level_factor",
+                                           "model.genai.turnover.left_behind.factor",
+                                           "model.genai.turnover.left_behind.gap", "model.genai.turnover.hire_mix",
+                                           "model.genai.turnover.onboarding_days", "model.genai.turnover.roles"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            const param_value *v = scenario_find(scn, keys[k]);
+            if (v && v->source != PARAM_FROM_DEFAULT)
+                scenario_warn(scn, keys[k], out, "acts only with model.genai.turnover.enabled: true");
+        }
+    }
+    int n_releases = 0;
+    scenario_list(scn, "model.genai.frontier.releases", &n_releases);
+    if (n_releases == 0) {
+        static const char *const keys[] = {"model.genai.frontier.step", "model.genai.frontier.stale"};
+        for (int k = 0; k < 2; k++) {
+            const param_value *v = scenario_find(scn, keys[k]);
+            if (v && v->source != PARAM_FROM_DEFAULT)
+                scenario_warn(scn, keys[k], out, "acts only at releases, and frontier.releases lists none");
+        }
+    }
     for (int i = 0; genai_interventions[i]; i++) {
         iv_common c;
         sim_error ignored;
@@ -247,6 +472,18 @@ static const sim_outcome genai_outcomes[] = {
     {"cost_hours", "Cost in staff hours", SIM_OUTCOME_VALUE, "cost_hours", NULL, 0, "staff_hours", 1, NULL, 1},
     {"hours_per_additional_regular_user", "per additional regular user [95% CI]", SIM_OUTCOME_PER_UNIT,
      "cost_hours", "regular_users", 0, "staff_hours/agent", 1, NULL, 1},
+    {"hours_saved_week", "Hours saved a week", SIM_OUTCOME_VALUE, "hours_saved_week", NULL, 0, "staff_hours", 1,
+     NULL, 0},
+    {"hours_saved", "Hours saved since day 1", SIM_OUTCOME_VALUE, "hours_saved", NULL, 0, "staff_hours", 0, NULL,
+     0},
+    {"value_dollars", "Value of the hours saved in dollars", SIM_OUTCOME_VALUE, "value_dollars", NULL, 0, "dollars",
+     0, NULL, 0},
+    {"cost_total_dollars", "Total cost in dollars (licences and staff time)", SIM_OUTCOME_VALUE,
+     "cost_total_dollars", NULL, 0, "dollars", 0, NULL, 1},
+    {"total_dollars_per_additional_regular_user", "per additional regular user [95% CI]", SIM_OUTCOME_PER_UNIT,
+     "cost_total_dollars", "regular_users", 0, "dollars/agent", 0, NULL, 1},
+    {"net_return_dollars", "Net return in dollars (value minus total cost)", SIM_OUTCOME_VALUE,
+     "net_return_dollars", NULL, 0, "dollars", 0, NULL, 0},
     {"days_to_50pct_monthly_active", "Days to 50% monthly active", SIM_OUTCOME_FIRST_DAY, "monthly_active",
      "staff", 0.5, "days", 1, "first day on which at least half the staff used it in the last 30 days", 1},
 };

@@ -63,7 +63,28 @@ typedef struct genai_params {
     double permission0;
     /* observables */
     int32_t regular_days;
+    /* time saved and what it is worth (observed: they change no behaviour) */
+    double minutes_valuable, minutes_trivial, minutes_failure, minutes_beyond; /* minutes per use */
+    param_list saved_gen, saved_level;      /* factor of the minutes a success saves, by generation
+                                               (4 values) and by level (the last repeats below) */
+    param_list hourly_cost;                 /* dollars per staff hour, by level (the last repeats) */
+    /* the tool's frontier: tasks more complex than it are beyond what the tool does well */
+    double frontier_level, frontier_penalty;
+    param_list releases;                    /* days of the tool's new versions (n = 0: none) */
+    double frontier_step, frontier_stale;   /* frontier rise and share of skill gone stale per release */
+    const char *suitability;                /* "Name=share, ...": departments' task suitability ("" none) */
+    /* turnover and hiring */
+    int turnover;                           /* 1: staff leave and are replaced */
+    param_list leave_gen, leave_level;      /* monthly chance of leaving by generation (4), factor by level */
+    double left_behind_factor, left_behind_gap; /* staff this far below their team's mean skill leave
+                                               this many times as often */
+    param_list hire_mix;                    /* generations of hires (4 weights) */
+    int32_t onboarding_days;                /* a hire's first days without the tool */
+    int turnover_roles;                     /* TURNOVER_REFILLED or TURNOVER_LOST (the bound index) */
 } genai_params;
+
+/* What happens to a leaver's roles (model.genai.turnover.roles). */
+enum { TURNOVER_REFILLED, TURNOVER_LOST };
 
 /* Trait indices into genai_params.trait_* and genai_world.trait. */
 enum { TRAIT_AFFINITY, TRAIT_TIME, TRAIT_EXPERTISE, TRAIT_AMBITION, TRAIT_CAUTION, GENAI_TRAITS };
@@ -95,6 +116,15 @@ typedef struct genai_world {
     float *simplify;             /* 0..1: the next task is a compliance task (accountability): its complexity,
                                     and the skill and habit it builds, are (1 - simplify) of an ordinary one's */
     int32_t *uses, *valuable_uses; /* per-agent totals this replicate */
+    /* turnover (model.genai.turnover): each agent is a position in the
+     * organization; its occupant may leave and be replaced by a hire */
+    uint32_t *person;            /* the occupant's id: the agent number for the staff of day 0, n + k for
+                                    the k-th hire of the replicate */
+    int32_t *hired_day;          /* day the occupant was hired (-1: on the staff at day 0) */
+    int32_t *onboard_until;      /* no use before this day (onboarding; 0: none) */
+    int8_t *generation;          /* the occupant's generation (the network's for the staff of day 0) */
+    uint8_t *version_used;       /* the tool's version (releases so far) at the agent's last use or
+                                    training (0 before any release) */
     /* derived each day from yesterday's state (the peer and leader signals
      * each agent reads are kept privately by genai_day.c) */
     float *voice;                /* a leader's own example (visible use, what they say) */
@@ -102,8 +132,14 @@ typedef struct genai_world {
     int32_t *n_reports;          /* direct reports (leaders have > 0) */
     /* organization-wide climate */
     double permission;           /* 0..1: how explicitly use is permitted */
+    /* the tool */
+    double frontier;             /* 0..1: tasks more complex than this are beyond the tool's frontier */
+    int32_t version;             /* releases so far (model.genai.frontier.releases up to today) */
     /* costs, cumulative */
     double cost_dollars, cost_hours;
+    double *staff_hours;         /* [generation x n_levels + level]: staff hours spent on the
+                                    interventions by participants in that cell, cumulative
+                                    (iv_charge_hours; NULL: not kept) */
 } genai_world;
 
 /* Used in the last `days` days (1..32), from a history bitmask. */
@@ -130,6 +166,12 @@ typedef struct genai_intervention_type {
     void (*apply)(void *state, genai_world *w, int32_t day);
     int leaders_only;            /* 1: reaches only targets with direct reports (checked
                                     against the built organization: someone must be there) */
+    /* Optional (NULL: nothing to do): agent i's occupant left and the
+     * position's roles in this programme are lost (turnover.roles: lost):
+     * drop i from the programme's groups and pairs (its partners may be
+     * paired again).  Called by the model's turnover pass, serially, before
+     * the hire arrives; must not allocate. */
+    void (*leave)(void *state, genai_world *w, int32_t i);
 } genai_intervention_type;
 
 /* NULL-terminated list of the interventions (models/interventions/list.c). */

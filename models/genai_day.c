@@ -70,6 +70,22 @@ const sim_observable genai_observables[OBS_COUNT] = {
     {"cost_dollars", "cumulative cost of the interventions", "dollars", 0, 0},
     /* "staff_hours", not "hours": xarray would decode "hours" as a timedelta */
     {"cost_hours", "cumulative staff hours spent on the interventions", "staff_hours", 0, 0},
+    {"hours_saved_week", "net staff hours saved by uses in the last 7 days (failures and tasks beyond the "
+     "frontier count as losses)", "staff_hours", 0, 1},
+    {"hours_saved", "net staff hours saved by uses since day 1", "staff_hours", 0, 1},
+    {"programme_hours", "staff hours spent on the interventions by participants in the group, cumulative",
+     "staff_hours", 0, 1},
+    {"value_dollars", "cumulative value of the net hours saved, at the hourly cost of each user's level",
+     "dollars", 0, 0},
+    {"cost_staff_dollars", "cumulative cost of the staff hours spent on the interventions, at the hourly cost "
+     "of each participant's level", "dollars", 0, 0},
+    {"cost_total_dollars", "cumulative cost of the interventions: cost_dollars plus cost_staff_dollars",
+     "dollars", 0, 0},
+    {"net_return_dollars", "value_dollars minus cost_total_dollars", "dollars", 0, 0},
+    {"leavers", "staff who left since day 1 (model.genai.turnover), by the leaver's generation and level", "agents",
+     1, 1},
+    {"hires", "staff hired since day 1 to replace leavers, by the hire's generation and level", "agents", 1, 1},
+    {"hires_regular", "staff hired since day 1 who are regular users", "agents", 1, 1},
 };
 
 static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -243,6 +259,10 @@ typedef struct day_ctx {
     double *discount;
     int32_t *counts;             /* the tallies (genai_state.counts, .sums) */
     double *sums;
+    double *saved;               /* genai_state.saved, saved_stride, saved_factor */
+    size_t saved_stride;
+    const double *saved_factor;
+    const double *suit;          /* genai_state.suit: by department */
     int32_t n_cells;
     size_t count_stride, sum_stride;
     double permission_term;      /* w_permission * permission, the same for everyone */
@@ -265,6 +285,10 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->discount = s->discount;
     d->counts = s->counts;
     d->sums = s->sums;
+    d->saved = s->saved;
+    d->saved_stride = s->saved_stride;
+    d->saved_factor = s->saved_factor;
+    d->suit = s->suit;
     d->n_cells = s->n_cells;
     d->count_stride = s->count_stride;
     d->sum_stride = s->sum_stride;
@@ -284,9 +308,10 @@ static double gain_discount(const day_ctx *d, int32_t i)
 }
 
 /* A use: the task tried, its success, and what the agent learns from it.
- * u holds the day's four words (u[0], the decision, is spent).  Returns the
- * GENAI_* flags of the day. */
-static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
+ * u holds the day's four words (u[0], the decision, is spent).  The net
+ * minutes it saves are added to saved[cell of i] (the block's row).
+ * Returns the GENAI_* flags of the day. */
+static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4], double *saved)
 {
     const genai_world *w = &d->w;
     const genai_params *p = &d->p;
@@ -299,19 +324,36 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4])
     c *= real;
     c = c < 0 ? 0 : c > 1 ? 1 : c;
     double skill = w->skill[i];
-    int success = below_logistic(d->logistic, rng_u01_from_word(u[2]), p->task_steepness * (skill - c) + p->tool_edge, 1);
+    /* beyond the tool's frontier (never with frontier.level 1: c <= 1) the
+     * odds of success fall (Dell'Acqua et al. 2023) */
+    const int beyond = c > w->frontier;
+    double x = p->task_steepness * (skill - c) + p->tool_edge;
+    if (beyond) x -= p->frontier_penalty;
+    int success = below_logistic(d->logistic, rng_u01_from_word(u[2]), x, 1);
     int valuable = success && c >= p->value_threshold;
+    /* time saved: a success saves minutes (more for novices: the cell's
+     * factor), a compliance task only `real` of them; a failure wastes
+     * minutes, and a task beyond the frontier loses more (errors to fix) */
+    const int32_t cell = d->tally_cell[i] >> 1;
+    /* the department's task suitability: how much of its work the tool can help with */
+    const double suit = d->net.department ? d->suit[d->net.department[i]] : 1;
+    double minutes = success ? (valuable ? p->minutes_valuable : p->minutes_trivial) * d->saved_factor[cell] * real *
+                                   suit
+                             : -p->minutes_failure;
+    if (beyond) minutes -= p->minutes_beyond;
+    saved[cell] += minutes;
     /* open roles never hide; others hide with logistic(caution) while use is not permitted */
     int hidden = !(w->roles[i] & GENAI_ROLES_OPEN) &&
                  below_logistic(d->logistic, rng_u01_from_word(u[3]), w->trait[TRAIT_CAUTION][i], 1 - w->permission);
     w->uses[i]++;
     w->valuable_uses[i] += valuable;
+    w->version_used[i] = (uint8_t)w->version; /* practice on today's version */
     const float cap = (float)p->attitude_cap;
     if (success) {
         w->skill[i] = (float)(skill + real * p->learn_rate * (1 - skill));
         /* gains are never negative: at the cap they change nothing */
         if (w->attitude[i] < cap)
-            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / gain_discount(d, i));
+            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) * suit / gain_discount(d, i));
         w->failures[i] = 0;
     } else {
         w->skill[i] = (float)(skill + real * 0.5 * p->learn_rate * (1 - skill));
@@ -464,7 +506,9 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
     int32_t changed = 0, *changers = s->changers + (size_t)b * BLOCK;
     int32_t *bc = cell_counts(d->counts, d->count_stride, b, 0);
     double *bs = cell_sums(d->sums, d->sum_stride, b, 0);
+    double *saved = d->saved + (size_t)b * d->saved_stride;
     block_clear(d, b);
+    memset(saved, 0, (size_t)d->n_cells * sizeof *saved);
     for (int32_t first = b * BLOCK; first < block_end(n, b); first += RNG_BATCH) {
         /* the day's words of the next RNG_BATCH agents, drawn together (BLOCK is a multiple) */
         uint32_t words[4][RNG_BATCH];
@@ -484,7 +528,8 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
             const int recovers =
                 access & disillusioned & (rng_u01_from_word(words[1][j]) < p->recovery_rate + w->recovery[i]);
             if (recovers) recover(d, i);
-            may[j] = (uint8_t)(access & (hopeful | recovers));
+            /* a hire in onboarding does not use it yet (onboard_until 0: never) */
+            may[j] = (uint8_t)(access & (hopeful | recovers) & (d->day >= w->onboard_until[i]));
             in.lead[j] = leader_signal(d, &lead, d->net.manager[i]);
         }
         genai_batch_decisions(p, d->permission_term, d->logistic, &in, m, code);
@@ -501,7 +546,7 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
         for (int32_t k = 0; k < n_users; k++) {
             const int32_t j = users[k];
             const uint32_t u[4] = {words[0][j], words[1][j], words[2][j], words[3][j]};
-            today[j] = use_tool(d, first + j, u);
+            today[j] = use_tool(d, first + j, u, saved);
         }
         uint8_t differs[RNG_BATCH];
         const genai_batch_days days = {w->history + first, w->shown + first, w->habit + first,
@@ -536,6 +581,129 @@ static void interventions_and_voices(genai_state *s, int32_t day)
     leader_voices(s, 0, s->n_leaders);
 }
 
+/* Turnover (model.genai.turnover), first thing each day: each occupant
+ * leaves with their cell's daily chance (higher when left behind: skill at
+ * least left_behind.gap below their team's mean), drawn from (agent, day,
+ * DRAW_TURNOVER); a hire of a generation drawn from hire_mix takes the
+ * position at once, with a new person id (n + k), new traits, the
+ * starting state of day 0, the position's seat and roles (a vanguard
+ * member's or mentor's place is refilled by the hire), and no use for
+ * onboarding_days.  A serial loop over the staff, in id order: the ids and
+ * draws do not depend on threads.  When someone left, the peer signal is
+ * recounted from scratch the same day (their visible use is gone). */
+static void turnover(genai_state *s, int32_t day)
+{
+    const genai_params *p = &s->par;
+    if (!p->turnover) return;
+    genai_world *w = &s->w;
+    const sim_network *net = w->net;
+    const int32_t L = net->n_levels;
+    const int behind = p->left_behind_factor != 1;
+    if (behind) {
+        memset(s->team_skill, 0, (size_t)net->n_teams * sizeof *s->team_skill);
+        memset(s->team_size, 0, (size_t)net->n_teams * sizeof *s->team_size);
+        for (int32_t i = 0; i < w->n; i++) {
+            s->team_skill[net->team[i]] += w->skill[i];
+            s->team_size[net->team[i]]++;
+        }
+    }
+    double mix = 0;
+    for (int g = 0; g < NET_GENERATIONS; g++) mix += p->hire_mix.v[g];
+    for (int32_t i = 0; i < w->n; i++) {
+        const int32_t cell = s->tally_cell[i] >> 1;
+        const int32_t team = net->team[i];
+        const int left_behind =
+            behind && w->skill[i] <= s->team_skill[team] / s->team_size[team] - p->left_behind_gap;
+        const double hazard = s->leave_hazard[2 * (size_t)cell + (size_t)left_behind];
+        if (!(hazard > 0)) continue;
+        uint32_t u[4];
+        rng_words(w->key, (uint32_t)i, (uint32_t)day, DRAW_TURNOVER, 0, u);
+        if (!(rng_u01_from_word(u[0]) < hazard)) continue;
+        /* the hire's generation */
+        double x = rng_u01_from_word(u[1]) * mix, acc = 0;
+        int g = 0;
+        for (; g < NET_GENERATIONS - 1; g++) {
+            acc += p->hire_mix.v[g];
+            if (x < acc && p->hire_mix.v[g] > 0) break;
+        }
+        while (p->hire_mix.v[g] <= 0) g--; /* the last weight is 0: the last generation with a weight */
+        /* the leaver's roles: lost (every programme drops the position) or
+         * refilled (the hire steps in); training is the person's, not the position's */
+        if (p->turnover_roles == TURNOVER_LOST) {
+            for (int k = 0; k < s->n_iv; k++)
+                if (s->iv[k]->leave) s->iv[k]->leave(s->iv_state[k], w, i);
+            w->roles[i] = 0;
+        }
+        w->roles[i] &= (uint8_t)~GENAI_ROLE_TRAINED;
+        const int leader = w->n_reports[i] > 0;
+        const int32_t to = g * L + net->level[i];
+        s->leavers[cell]++;
+        s->hires[to]++;
+        s->staff[cell]--;
+        s->staff[to]++;
+        s->leaders_in[cell] -= leader;
+        s->leaders_in[to] += leader;
+        s->tally_cell[i] = (uint16_t)(2 * to + leader);
+        const uint32_t who = (uint32_t)w->n + s->n_hired++;
+        w->person[i] = who;
+        w->hired_day[i] = day;
+        w->onboard_until[i] = day + p->onboarding_days;
+        w->generation[i] = (int8_t)g;
+        genai_draw_person(s, i, who, g);
+        w->skill[i] = (float)p->skill0;
+        w->habit[i] = 0;
+        w->history[i] = w->shown[i] = 0;
+        w->failures[i] = w->disillusioned[i] = w->today[i] = 0;
+        w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
+        w->uses[i] = w->valuable_uses[i] = 0;
+        w->version_used[i] = (uint8_t)w->version; /* hired onto today's version */
+        s->discount_at[i] = NAN;
+        s->recount = 1;
+    }
+}
+
+/* Hires who are regular users, by cell, at the end of the day. */
+static void account_hires(genai_state *s)
+{
+    if (!s->par.turnover) return;
+    const genai_world *w = &s->w;
+    memset(s->hires_regular, 0, (size_t)s->n_cells * sizeof *s->hires_regular);
+    for (int32_t i = 0; i < w->n; i++)
+        if (w->hired_day[i] >= 0 && is_regular(w->history[i], s->par.regular_days))
+            s->hires_regular[s->tally_cell[i] >> 1]++;
+}
+
+/* A new version of the tool on a release day (frontier.releases), before
+ * anything else that day: the frontier rises by frontier.step (at most to
+ * 1), tasks that were beyond it come within it, and frontier.stale of
+ * everyone's skill goes stale (practice on the old version).  A plain loop
+ * over the staff, on release days only. */
+static void release(genai_state *s, int32_t day)
+{
+    const genai_params *p = &s->par;
+    genai_world *w = &s->w;
+    int due = 0;
+    for (int r = 0; r < p->releases.n; r++) due |= p->releases.v[r] == day;
+    if (!due) return;
+    w->version++;
+    w->frontier = w->frontier + p->frontier_step > 1 ? 1 : w->frontier + p->frontier_step;
+    const float keep = (float)(1 - p->frontier_stale);
+    for (int32_t i = 0; i < w->n; i++) w->skill[i] *= keep;
+}
+
+/* The day's net hours saved by cell, from the blocks' minutes in block
+ * order: into the week's ring and the total since day 1. */
+static void account_saved(genai_state *s, int32_t day)
+{
+    double *week = s->saved_week + (size_t)(day % 7) * (size_t)s->n_cells;
+    for (int32_t c = 0; c < s->n_cells; c++) {
+        double minutes = 0;
+        for (int32_t b = 0; b < s->n_blocks; b++) minutes += s->saved[(size_t)b * s->saved_stride + (size_t)c];
+        week[c] = minutes / 60;
+        s->saved_total[c] += minutes / 60;
+    }
+}
+
 /* One day.  Below sim_parallel_min() staff the passes are called directly,
  * one after the other, and no OpenMP region is entered.  Above it, one
  * region a day: one thread runs the interventions and takes the leaders'
@@ -551,7 +719,10 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
     genai_state *s = state;
     (void)ctx;
     s->w.day = day;
-    const int peers = peer_mode(s);
+    turnover(s, day);
+    release(s, day);
+    const int peers = s->recount ? PEERS_RECOUNT : peer_mode(s);
+    s->recount = 0;
     if (!s->parallel) {
         interventions_and_voices(s, day);
         for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 0);
@@ -572,6 +743,8 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
         }
     }
     s->tallied_day = day;
+    account_saved(s, day);
+    account_hires(s);
 }
 
 /* Add the count observables of a histogram to count[OBS_*].  Staff and
@@ -603,6 +776,62 @@ static void expand_counts(const int32_t *hist, int64_t *count)
     count[OBS_HIDDEN] += col[4] + col[5] + col[6] + col[7];
     count[OBS_ACCESS] += row[1] + row[3];
     count[OBS_DISILLUSIONED] += row[2] + row[3];
+}
+
+/* The observables of time saved and value (OBS_HOURS_WEEK ..
+ * OBS_NET_RETURN): sums over cells in cell order, each cell priced at its
+ * level's hourly cost. */
+static void observe_value(const genai_state *s, int32_t L, double *values, double *by_generation,
+                          double *by_level)
+{
+    static const int grouped[] = {OBS_HOURS_WEEK, OBS_HOURS_SAVED, OBS_PROGRAMME_HOURS};
+    double total[3] = {0}, gen[3][NET_GENERATIONS], lev[3][64];
+    memset(gen, 0, sizeof gen);
+    memset(lev, 0, sizeof lev);
+    double value = 0, staff_cost = 0;
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < L; l++) {
+            const int32_t c = g * L + l;
+            double week = 0;
+            for (int k = 0; k < 7; k++) week += s->saved_week[(size_t)k * (size_t)s->n_cells + (size_t)c];
+            const double v[3] = {week, s->saved_total[c], s->w.staff_hours[c]};
+            for (int k = 0; k < 3; k++) {
+                total[k] += v[k];
+                gen[k][g] += v[k];
+                if (l < 64) lev[k][l] += v[k];
+            }
+            value += s->saved_total[c] * s->hourly[c];
+            staff_cost += s->w.staff_hours[c] * s->hourly[c];
+        }
+    for (int k = 0; k < 3; k++) {
+        values[grouped[k]] = total[k];
+        if (by_generation)
+            for (int g = 0; g < NET_GENERATIONS; g++) by_generation[grouped[k] * NET_GENERATIONS + g] = gen[k][g];
+        if (by_level)
+            for (int32_t l = 0; l < L && l < 64; l++) by_level[(size_t)grouped[k] * (size_t)L + (size_t)l] = lev[k][l];
+    }
+    /* turnover's counts, by cell */
+    static const int counted[] = {OBS_LEAVERS, OBS_HIRES, OBS_HIRES_REGULAR};
+    const int64_t *by_cell[] = {s->leavers, s->hires, s->hires_regular};
+    for (int k = 0; k < 3; k++) {
+        int64_t all = 0, gen_n[NET_GENERATIONS] = {0}, lev_n[64] = {0};
+        for (int g = 0; g < NET_GENERATIONS; g++)
+            for (int32_t l = 0; l < L; l++) {
+                const int64_t v = by_cell[k][g * L + l];
+                all += v;
+                gen_n[g] += v;
+                if (l < 64) lev_n[l] += v;
+            }
+        values[counted[k]] = (double)all;
+        if (by_generation)
+            for (int g = 0; g < NET_GENERATIONS; g++) by_generation[counted[k] * NET_GENERATIONS + g] = (double)gen_n[g];
+        if (by_level)
+            for (int32_t l = 0; l < L && l < 64; l++) by_level[(size_t)counted[k] * (size_t)L + (size_t)l] = (double)lev_n[l];
+    }
+    values[OBS_VALUE] = value;
+    values[OBS_COST_STAFF] = staff_cost;
+    values[OBS_COST_TOTAL] = s->w.cost_dollars + staff_cost;
+    values[OBS_NET_RETURN] = value - (s->w.cost_dollars + staff_cost);
 }
 
 void genai_observe(const void *state, const sim_context *ctx, double *values,
@@ -705,6 +934,7 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
     }
     values[OBS_COST_DOLLARS] = w->cost_dollars;
     values[OBS_COST_HOURS] = w->cost_hours;
+    observe_value(s, L, values, by_generation, by_level);
 }
 
 /* ---- the final per-agent table (output.agents; AGENT_* in genai_internal.h) ---- */
@@ -731,6 +961,11 @@ const sim_agent_field genai_agent_fields[AGENT_FIELDS] = {
     {"expertise_confidence", "trait: expertise confidence", "logit", 0},
     {"complexity_ambition", "trait: complexity ambition", "1", 0},
     {"social_caution", "trait: social caution", "logit", 0},
+    {"person", "id of the position's occupant: the agent number for the staff of day 0, number of agents + k "
+     "for the k-th hire (model.genai.turnover)", "1", 1},
+    {"hired_day", "day the occupant was hired (-1: on the staff at day 0)", "days", 1},
+    {"occupant_generation", "the occupant's generation (0 gen_z .. 3 boomer; a hire's may differ from "
+     "agent_generation, the position's at day 0)", "1", 1},
 };
 
 void genai_agent_values(const void *state, const sim_context *ctx, int field, double *out)
@@ -752,6 +987,9 @@ void genai_agent_values(const void *state, const sim_context *ctx, int field, do
         case AGENT_HABIT: v = w->habit[i]; break;
         case AGENT_USES: v = w->uses[i]; break;
         case AGENT_VALUABLE: v = w->valuable_uses[i]; break;
+        case AGENT_PERSON: v = w->person[i]; break;
+        case AGENT_HIRED_DAY: v = w->hired_day[i]; break;
+        case AGENT_OCCUPANT_GENERATION: v = w->generation[i]; break;
         default:
             if (field >= AGENT_TRAIT0)
                 v = w->trait[field - AGENT_TRAIT0][i];

@@ -13,7 +13,7 @@
 #include "rng.h"
 
 /* Purposes of the random draws (rng.h's counter: agent, day, purpose). */
-enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3 };
+enum { DRAW_TRAITS = 1, DRAW_ATTITUDE = 2, DRAW_DAY = 3, DRAW_TURNOVER = 4 };
 
 /* Agents per block: the unit of work of the decision pass and of the
  * observation tallies, each block tallied in agent order and the blocks
@@ -28,7 +28,12 @@ enum {
     OBS_STAFF, OBS_ACCESS, OBS_MONTHLY, OBS_WEEKLY, OBS_REGULAR, OBS_TRIALISTS, OBS_DISILLUSIONED,
     OBS_USES, OBS_VALUABLE, OBS_HIDDEN, OBS_LEADERS, OBS_LEADERS_MODELLING, OBS_LEADERS_REGULAR, OBS_ATTITUDE, OBS_SKILL,
     OBS_HABIT, OBS_GROUPED, /* the grouped ones end here */
-    OBS_COST_DOLLARS = OBS_GROUPED, OBS_COST_HOURS, OBS_COUNT
+    OBS_COST_DOLLARS = OBS_GROUPED, OBS_COST_HOURS,
+    /* time saved and what it is worth (appended: the observables above keep their places) */
+    OBS_HOURS_WEEK, OBS_HOURS_SAVED, OBS_PROGRAMME_HOURS, /* grouped */
+    OBS_VALUE, OBS_COST_STAFF, OBS_COST_TOTAL, OBS_NET_RETURN,
+    /* turnover (appended likewise; grouped counts) */
+    OBS_LEAVERS, OBS_HIRES, OBS_HIRES_REGULAR, OBS_COUNT
 };
 /* The means (OBS_ATTITUDE.. OBS_HABIT) are tallied as sums. */
 enum { N_SUMS = OBS_GROUPED - OBS_ATTITUDE };
@@ -88,6 +93,25 @@ typedef struct genai_state {
      * (interventions may lower expertise confidence at any time) */
     float *discount_at;
     double *discount;
+    /* time saved (value.*): minutes saved by each block's agents on the
+     * day, by cell, added in agent order and summed over blocks in block
+     * order at the end of the step (the same for any thread count) */
+    double *saved;               /* [block (saved_stride)][cell]: net minutes saved today */
+    size_t saved_stride;
+    double *saved_factor;        /* [cell]: novice gain of its generation and level (fixed) */
+    double *hourly;              /* [cell]: dollars per staff hour at its level (fixed) */
+    double *saved_week;          /* [7][cell]: net hours saved on day d in row d % 7 */
+    double *saved_total;         /* [cell]: net hours saved since day 1 */
+    double *suit;                /* [department]: task suitability, 0..1 (fixed; 1 unless listed) */
+    /* turnover (model.genai.turnover; only used when enabled) */
+    int64_t *staff0, *leaders0;  /* [cell]: staff and leaders at day 0 (staff, leaders_in change with hires) */
+    int64_t *leavers, *hires;    /* [cell]: departures (the leaver's cell) and hires (the hire's cell) since day 1 */
+    int64_t *hires_regular;      /* [cell]: hires who are regular users at the end of the day */
+    double *leave_hazard;        /* [cell][2]: daily chance of leaving; [1]: left behind */
+    double *team_skill;          /* [team]: mean skill (scratch of the turnover pass) */
+    int32_t *team_size;          /* [team] */
+    uint32_t n_hired;            /* hires so far this replicate */
+    int recount;                 /* 1: someone left today: recount the peer signal from scratch */
 } genai_state;
 
 /* Visibility of an agent's use in the last 7 days: used at all, and used in
@@ -106,7 +130,8 @@ extern const char *const genai_trait_names[GENAI_TRAITS];
 enum {
     AGENT_ACCESS, AGENT_MONTHLY, AGENT_WEEKLY, AGENT_REGULAR, AGENT_DISILLUSIONED, AGENT_ATTITUDE,
     AGENT_SKILL, AGENT_HABIT, AGENT_USES, AGENT_VALUABLE, AGENT_VANGUARD, AGENT_MENTOR, AGENT_MENTEE,
-    AGENT_PEER_MENTOR, AGENT_PEER_MENTEE, AGENT_TRAINED, AGENT_TRAIT0, AGENT_FIELDS = AGENT_TRAIT0 + GENAI_TRAITS
+    AGENT_PEER_MENTOR, AGENT_PEER_MENTEE, AGENT_TRAINED, AGENT_TRAIT0,
+    AGENT_PERSON = AGENT_TRAIT0 + GENAI_TRAITS, AGENT_HIRED_DAY, AGENT_OCCUPANT_GENERATION, AGENT_FIELDS
 };
 
 /* ---------- genai.c: the parameters ---------- */
@@ -119,6 +144,21 @@ void genai_params_read(const scenario *scn, genai_params *p);
 
 int genai_validate(const scenario *scn, sim_error *err);
 
+/* model.genai.suitability.departments parsed: names[k] (malloc'd) has
+ * share[k]; n = 0 when the key is empty. */
+typedef struct genai_suitability {
+    int32_t n;
+    char **names;
+    double *share;
+} genai_suitability;
+
+/* Parse the key (errors at it: an item without "=share", a share outside
+ * 0..1, a name twice); with net, also check every name is a department
+ * of net (with a did-you-mean).  The caller frees with
+ * genai_suitability_free, also after an error. */
+int genai_suitability_read(const scenario *scn, const sim_network *net, genai_suitability *out, sim_error *err);
+void genai_suitability_free(genai_suitability *s);
+
 /* ---------- genai_state.c: the state ---------- */
 
 int genai_alloc(const sim_context *ctx, void **state, sim_error *err);
@@ -128,6 +168,10 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err);
 size_t genai_bytes_per_agent(const scenario *scn);
 void genai_free(void *state);
 void genai_init(void *state, const sim_context *ctx);
+/* Agent i's traits and initial attitude for the person `who` of generation
+ * g at i's level (drawn from s->w.key, who: the staff of day 0 are their
+ * agent number, hires n + k). */
+void genai_draw_person(genai_state *s, int32_t i, uint32_t who, int g);
 
 /* ---------- genai_batch.c: the decision pass's vectorized loops ---------- */
 

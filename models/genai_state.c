@@ -29,6 +29,21 @@ void genai_free(void *state)
     free(s->changed);
     free(s->said_at);
     free(s->tanh_said);
+    free(s->saved);
+    free(s->saved_factor);
+    free(s->hourly);
+    free(s->saved_week);
+    free(s->saved_total);
+    free(s->w.staff_hours);
+    free(s->suit);
+    free(s->staff0);
+    free(s->leaders0);
+    free(s->leavers);
+    free(s->hires);
+    free(s->hires_regular);
+    free(s->leave_hazard);
+    free(s->team_skill);
+    free(s->team_size);
     free(s);
 }
 
@@ -67,6 +82,11 @@ static size_t state_layout(genai_state *s, char *base, size_t n)
     w->simplify = place(base, &off, n * sizeof *w->simplify);
     w->uses = place(base, &off, n * sizeof *w->uses);
     w->valuable_uses = place(base, &off, n * sizeof *w->valuable_uses);
+    w->version_used = place(base, &off, n * sizeof *w->version_used);
+    w->person = place(base, &off, n * sizeof *w->person);
+    w->hired_day = place(base, &off, n * sizeof *w->hired_day);
+    w->onboard_until = place(base, &off, n * sizeof *w->onboard_until);
+    w->generation = place(base, &off, n * sizeof *w->generation);
     w->voice = place(base, &off, n * sizeof *w->voice);
     w->n_reports = place(base, &off, n * sizeof *w->n_reports);
     s->vis = place(base, &off, n * sizeof *s->vis);
@@ -125,6 +145,13 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;
     ok &= (s->leaders_in = calloc((size_t)s->n_cells, sizeof *s->leaders_in)) != NULL;
     ok &= (s->cell_hist = calloc((size_t)s->n_cells * TALLY_SLOTS, sizeof *s->cell_hist)) != NULL;
+    s->saved_stride = ((size_t)s->n_cells + 7) / 8 * 8;
+    ok &= (s->saved = calloc((size_t)s->n_blocks * s->saved_stride, sizeof *s->saved)) != NULL;
+    ok &= (s->saved_factor = calloc((size_t)s->n_cells, sizeof *s->saved_factor)) != NULL;
+    ok &= (s->hourly = calloc((size_t)s->n_cells, sizeof *s->hourly)) != NULL;
+    ok &= (s->saved_week = calloc(7 * (size_t)s->n_cells, sizeof *s->saved_week)) != NULL;
+    ok &= (s->saved_total = calloc((size_t)s->n_cells, sizeof *s->saved_total)) != NULL;
+    ok &= (w->staff_hours = calloc((size_t)s->n_cells, sizeof *w->staff_hours)) != NULL;
     if (!ok) {
         genai_free(s);
         return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
@@ -147,6 +174,58 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
         s->leaders_in[cell] += w->n_reports[i] > 0;
         s->tally_cell[i] = (uint16_t)(2 * cell + (w->n_reports[i] > 0)); /* cells < 4 x 64 */
     }
+    /* turnover: day-0 staff by cell, the tallies, each cell's daily chance
+     * of leaving (a month is 30.44 days) */
+    const size_t cells = (size_t)s->n_cells;
+    ok = (s->staff0 = calloc(cells, sizeof *s->staff0)) != NULL;
+    ok &= (s->leaders0 = calloc(cells, sizeof *s->leaders0)) != NULL;
+    ok &= (s->leavers = calloc(cells, sizeof *s->leavers)) != NULL;
+    ok &= (s->hires = calloc(cells, sizeof *s->hires)) != NULL;
+    ok &= (s->hires_regular = calloc(cells, sizeof *s->hires_regular)) != NULL;
+    ok &= (s->leave_hazard = calloc(2 * cells, sizeof *s->leave_hazard)) != NULL;
+    ok &= (s->team_skill = calloc((size_t)net->n_teams + 1, sizeof *s->team_skill)) != NULL;
+    ok &= (s->team_size = calloc((size_t)net->n_teams + 1, sizeof *s->team_size)) != NULL;
+    if (!ok) {
+        genai_free(s);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
+    }
+    memcpy(s->staff0, s->staff, cells * sizeof *s->staff);
+    memcpy(s->leaders0, s->leaders_in, cells * sizeof *s->leaders_in);
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < net->n_levels; l++) {
+            const param_list *lf = &s->par.leave_level;
+            const double month = s->par.leave_gen.v[g] * lf->v[l < lf->n ? l : lf->n - 1];
+            const double behind = month * s->par.left_behind_factor;
+            double *h = s->leave_hazard + 2 * (size_t)(g * net->n_levels + l);
+            h[0] = 1 - pow(1 - (month < 1 ? month : 1), 1 / 30.44);
+            h[1] = 1 - pow(1 - (behind < 1 ? behind : 1), 1 / 30.44);
+        }
+    /* each department's task suitability (1 unless listed) */
+    if (!(s->suit = calloc((size_t)(net->department ? net->n_departments : 0) + 1, sizeof *s->suit))) {
+        genai_free(s);
+        return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %zu staff", n);
+    }
+    for (int32_t d = 0; net->department && d < net->n_departments; d++) s->suit[d] = 1;
+    s->suit[net->department ? net->n_departments : 0] = 1;
+    genai_suitability suit;
+    int src = genai_suitability_read(ctx->scn, net, &suit, err);
+    for (int32_t j = 0; !src && j < suit.n; j++)
+        for (int32_t d = 0; d < net->n_departments; d++)
+            if (strcmp(net->department_names[d], suit.names[j]) == 0) s->suit[d] = suit.share[j];
+    genai_suitability_free(&suit);
+    if (src) {
+        genai_free(s);
+        return src;
+    }
+    /* each cell's novice gain and hourly cost (a list by level: its last
+     * value repeats below) */
+    const genai_params *p = &s->par;
+    for (int g = 0; g < NET_GENERATIONS; g++)
+        for (int32_t l = 0; l < net->n_levels; l++) {
+            const int nl = p->saved_level.n, nh = p->hourly_cost.n;
+            s->saved_factor[g * net->n_levels + l] = p->saved_gen.v[g] * p->saved_level.v[l < nl ? l : nl - 1];
+            s->hourly[g * net->n_levels + l] = p->hourly_cost.v[l < nh ? l : nh - 1];
+        }
 
     for (int i = 0; genai_interventions[i]; i++) {
         iv_common c;
@@ -169,25 +248,40 @@ static double normal_from(double u)
     return gsl_cdf_ugaussian_Pinv(u > 0 ? u : 0x1.0p-53);
 }
 
+static void draw_person(genai_state *s, rng_key key, int32_t i, uint32_t who, int g)
+{
+    genai_world *w = &s->w;
+    const genai_params *p = &s->par;
+    uint32_t u[8];
+    rng_words(key, who, 0, DRAW_TRAITS, 0, u);
+    rng_words(key, who, 0, DRAW_TRAITS, 1, u + 4);
+    const int l = w->net->level[i];
+    for (int t = 0; t < GENAI_TRAITS; t++) {
+        int nl = p->trait_level[t].n;
+        double shift = p->trait_level[t].v[l < nl ? l : nl - 1];
+        double z = normal_from(rng_u01_from_word(u[t]));
+        w->trait[t][i] = (float)(p->trait_gen[t].v[g] + shift + p->trait_sd[t] * z);
+    }
+    w->attitude[i] = (float)(p->attitude0 + p->attitude_sd * normal_from(rng_u01_from_word(u[5])));
+}
+
+void genai_draw_person(genai_state *s, int32_t i, uint32_t who, int g)
+{
+    draw_person(s, s->w.key, i, who, g);
+}
+
 /* Agents i0..i1-1 at day 0: traits and initial attitude drawn, the rest
  * zero (genai_init). */
 static void init_agents(genai_state *s, rng_key key, float skill0, int32_t i0, int32_t i1)
 {
     genai_world *w = &s->w;
-    const genai_params *p = &s->par;
     const sim_network *net = w->net;
     for (int32_t i = i0; i < i1; i++) {
-        uint32_t u[8];
-        rng_words(key, (uint32_t)i, 0, DRAW_TRAITS, 0, u);
-        rng_words(key, (uint32_t)i, 0, DRAW_TRAITS, 1, u + 4);
-        int g = net->generation[i], l = net->level[i];
-        for (int t = 0; t < GENAI_TRAITS; t++) {
-            int nl = p->trait_level[t].n;
-            double shift = p->trait_level[t].v[l < nl ? l : nl - 1];
-            double z = normal_from(rng_u01_from_word(u[t]));
-            w->trait[t][i] = (float)(p->trait_gen[t].v[g] + shift + p->trait_sd[t] * z);
-        }
-        w->attitude[i] = (float)(p->attitude0 + p->attitude_sd * normal_from(rng_u01_from_word(u[5])));
+        draw_person(s, key, i, (uint32_t)i, net->generation[i]);
+        w->person[i] = (uint32_t)i;
+        w->hired_day[i] = -1;
+        w->onboard_until[i] = 0;
+        w->generation[i] = net->generation[i];
         w->access[i] = 0;
         w->skill[i] = skill0;
         w->habit[i] = 0;
@@ -195,6 +289,7 @@ static void init_agents(genai_state *s, rng_key key, float skill0, int32_t i0, i
         w->failures[i] = w->disillusioned[i] = w->roles[i] = w->today[i] = 0;
         w->nudge[i] = w->endorse[i] = w->recovery[i] = w->simplify[i] = 0;
         w->uses[i] = w->valuable_uses[i] = 0;
+        w->version_used[i] = 0;
         w->voice[i] = 0;
         s->vis[i] = 0; /* nobody has used it: no tie seen using it */
         s->seen[i] = 0;
@@ -210,7 +305,27 @@ void genai_init(void *state, const sim_context *ctx)
     w->key = ctx->key;
     w->day = 0;
     w->permission = p->permission0;
+    w->frontier = p->frontier_level;
+    w->version = 0;
     w->cost_dollars = w->cost_hours = 0;
+    memset(w->staff_hours, 0, (size_t)s->n_cells * sizeof *w->staff_hours);
+    memset(s->saved_week, 0, 7 * (size_t)s->n_cells * sizeof *s->saved_week);
+    memset(s->saved_total, 0, (size_t)s->n_cells * sizeof *s->saved_total);
+    /* turnover: day-0 staff in their cells again */
+    const size_t cells = (size_t)s->n_cells;
+    memcpy(s->staff, s->staff0, cells * sizeof *s->staff);
+    memcpy(s->leaders_in, s->leaders0, cells * sizeof *s->leaders_in);
+    memset(s->leavers, 0, cells * sizeof *s->leavers);
+    memset(s->hires, 0, cells * sizeof *s->hires);
+    memset(s->hires_regular, 0, cells * sizeof *s->hires_regular);
+    s->n_hired = 0;
+    s->recount = 0;
+    if (p->turnover) {
+        const sim_network *net = w->net;
+        for (int32_t i = 0; i < w->n; i++)
+            s->tally_cell[i] = (uint16_t)(2 * (net->generation[i] * net->n_levels + net->level[i]) +
+                                          (w->n_reports[i] > 0));
+    }
     s->tallied_day = -1;
     const float skill0 = (float)p->skill0;
     if (s->parallel) {

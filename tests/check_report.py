@@ -55,6 +55,12 @@ OUTCOMES = {
         ("dollars_per_additional_regular_user", "per_user", "cost_dollars", "regular_users"),
         ("cost_hours", "value", "cost_hours", None),
         ("hours_per_additional_regular_user", "per_user", "cost_hours", "regular_users"),
+        ("hours_saved_week", "value", "hours_saved_week", None),
+        ("hours_saved", "value", "hours_saved", None),
+        ("value_dollars", "value", "value_dollars", None),
+        ("cost_total_dollars", "value", "cost_total_dollars", None),
+        ("total_dollars_per_additional_regular_user", "per_user", "cost_total_dollars", "regular_users"),
+        ("net_return_dollars", "value", "net_return_dollars", None),
         ("days_to_50pct_monthly_active", "first_day", "monthly_active", "staff"),
     ],
     "bass": [
@@ -64,7 +70,7 @@ OUTCOMES = {
     ],
 }
 OUTCOMES["threshold"] = OUTCOMES["bass"]
-LOWER_IS_BETTER = {"cost_dollars", "cost_hours"}  # what "better" means for the costs
+LOWER_IS_BETTER = {"cost_dollars", "cost_hours", "cost_total_dollars"}  # what "better" means for the costs
 MAX_RANKED = 32
 
 

@@ -1141,3 +1141,177 @@ Test(interventions_run, permission_and_reverse_mentoring_directions)
     engine_results_free(perm);
     engine_results_free(rm);
 }
+
+/* ---------- a moving frontier: what mentors know ages ---------- */
+
+/* Peer mentoring after a release (frontier.stale 0.2, version 1): a mentor
+ * who used the tool on the new version passes on their skill; one who last
+ * used it before the release passes on 0.8 of it (two releases: 0.64), so
+ * their mentees close less of the gap. */
+static double peer_gain_after_release(int mentor_version, int32_t version)
+{
+    const char *sets[] = {"interventions.peer_mentoring.enabled=true", "interventions.peer_mentoring.target.levels=2",
+                          NULL};
+    world *x = open_world(&peer_mentoring_intervention, sets);
+    genai_world *w = &x->w;
+    x->par.frontier_stale = 0.2;
+    cr_assert_not_null(w->version_used = calloc((size_t)w->n, 1));
+    w->version = version;
+    for (int32_t i = 0; i < w->n; i++) w->skill[i] = 0.1f;
+    w->skill[9] = 0.8f;
+    w->history[9] = 1;
+    w->version_used[9] = (uint8_t)mentor_version;
+    peer_mentoring_intervention.init(x->state, w);
+    run_days(x, 1, 1);
+    cr_assert(role(x, 10, GENAI_ROLE_PEER_MENTEE) && role(x, 9, GENAI_ROLE_PEER_MENTOR));
+    double gained = w->skill[10] - 0.1;
+    free(w->version_used);
+    w->version_used = NULL;
+    close_world(x);
+    return gained;
+}
+
+Test(peer_mentoring, a_mentor_who_stopped_learning_transfers_less)
+{
+    double current = peer_gain_after_release(1, 1), stale = peer_gain_after_release(0, 1);
+    double older = peer_gain_after_release(0, 2);
+    cr_expect(close_to(current, 0.2 * (0.8 - 0.1)), "up to date: %g", current);
+    cr_expect(close_to(stale, 0.2 * (0.8 * 0.8 - 0.1)), "one release behind: %g", stale);
+    cr_expect(close_to(older, 0.2 * (0.8 * 0.64 - 0.1)), "two releases behind: %g", older);
+    cr_expect_lt(stale, current);
+}
+
+/* Reverse mentoring the same way: leader 3's one mentor (15, skill 0.6),
+ * up to date or one release behind. */
+Test(reverse_mentoring, a_mentor_who_stopped_learning_transfers_less)
+{
+    double gained[2];
+    for (int behind = 0; behind < 2; behind++) {
+        world *x = mentoring_world("wait", "2");
+        genai_world *w = &x->w;
+        x->par.frontier_stale = 0.2;
+        cr_assert_not_null(w->version_used = calloc((size_t)w->n, 1));
+        w->version = 1;
+        for (int32_t i = 0; i < w->n; i++) w->version_used[i] = (uint8_t)(1 - behind);
+        run_days(x, 1, 1);
+        gained[behind] = w->skill[3] - 0.2;
+        free(w->version_used);
+        w->version_used = NULL;
+        close_world(x);
+    }
+    cr_expect(close_to(gained[0], 0.3 * 0.4), "up to date: %g", gained[0]);
+    cr_expect(close_to(gained[1], 0.3 * (0.6 * 0.8 - 0.2)), "one release behind: %g", gained[1]);
+}
+
+/* Training teaches the current version: trainees are up to date after a
+ * session (and so are what they know as mentors). */
+Test(training, trainees_are_up_to_date_after_a_session)
+{
+    const char *sets[] = {"interventions.training.enabled=true", "interventions.training.target.levels=4", NULL};
+    world *x = open_world(&training_intervention, sets);
+    genai_world *w = &x->w;
+    cr_assert_not_null(w->version_used = calloc((size_t)w->n, 1));
+    w->version = 3;
+    training_intervention.init(x->state, w);
+    run_days(x, 1, 1);
+    for (int32_t i = 0; i < w->n; i++)
+        cr_expect_eq(w->version_used[i], x->net->level[i] == 4 ? 3 : 0, "agent %d", i);
+    free(w->version_used);
+    w->version_used = NULL;
+    close_world(x);
+}
+
+/* ---------- turnover: a leaver's roles lost (the leave hooks) ---------- */
+
+/* Peer mentoring: mentor 9 and its mentees (every level-2 novice, up to
+ * 20); 9 leaves and a novice
+ * hire takes the position.  With the leave hook the mentees wait again and
+ * are paired with the new mentor 14 at the next session (they gain skill);
+ * without it they keep the position's new novice and gain nothing. */
+static double peer_gain_after_leaving(int call_leave)
+{
+    const char *sets[] = {"interventions.peer_mentoring.enabled=true", "interventions.peer_mentoring.target.levels=2",
+                          "interventions.peer_mentoring.mentees_per_mentor=20", NULL};
+    world *x = open_world(&peer_mentoring_intervention, sets);
+    genai_world *w = &x->w;
+    for (int32_t i = 0; i < w->n; i++) w->skill[i] = 0.1f;
+    w->skill[9] = 0.8f;
+    w->history[9] = 1;
+    peer_mentoring_intervention.init(x->state, w);
+    run_days(x, 1, 1);
+    cr_assert(role(x, 10, GENAI_ROLE_PEER_MENTEE));
+    if (call_leave) peer_mentoring_intervention.leave(x->state, w, 9);
+    w->skill[9] = 0.1f; /* the hire */
+    w->history[9] = 0;
+    w->skill[14] = 0.7f;
+    w->history[14] = 1;
+    const float before = w->skill[10];
+    run_days(x, 8, 8);
+    double gained = w->skill[10] - before;
+    close_world(x);
+    return gained;
+}
+
+Test(peer_mentoring, a_leaving_mentors_mentees_are_paired_again)
+{
+    cr_expect(close_to(peer_gain_after_leaving(1), 0.2 * (0.7 - 0.24)), "%g", peer_gain_after_leaving(1));
+    cr_expect(close_to(peer_gain_after_leaving(0), 0), "%g", peer_gain_after_leaving(0));
+}
+
+/* Reverse mentoring: leader 3's mentor 15 leaves; with the hook the leader
+ * waits and is paired at the next session with the team's new adopter 14. */
+static double reverse_gain_after_leaving(int call_leave)
+{
+    world *x = mentoring_world("wait", "2");
+    genai_world *w = &x->w;
+    run_days(x, 1, 1);
+    cr_assert(role(x, 15, GENAI_ROLE_MENTOR));
+    if (call_leave) reverse_mentoring_intervention.leave(x->state, w, 15);
+    w->skill[15] = 0.1f; /* the hire */
+    w->history[15] = 0;
+    w->skill[14] = 0.9f;
+    w->history[14] = 1;
+    const float before = w->skill[3];
+    run_days(x, 15, 15);
+    double gained = w->skill[3] - before;
+    close_world(x);
+    return gained;
+}
+
+Test(reverse_mentoring, a_leader_whose_mentor_leaves_is_paired_again)
+{
+    cr_expect_gt(reverse_gain_after_leaving(1), 0.1, "%g", reverse_gain_after_leaving(1));
+    cr_expect(close_to(reverse_gain_after_leaving(0), 0), "%g", reverse_gain_after_leaving(0));
+}
+
+/* Vanguard: a member who leaves (roles lost) is out of the meetings, and a
+ * team left without a member gets no team prompts. */
+static double vanguard_team_prompt_after_leaving(int call_leave)
+{
+    const char *sets[] = {"interventions.vanguard.enabled=true", NULL};
+    world *x = open_world(&vanguard_intervention, sets);
+    genai_world *w = &x->w;
+    vanguard_intervention.init(x->state, w);
+    run_days(x, 1, 1);
+    int32_t m = -1;
+    for (int32_t i = 0; i < w->n && m < 0; i++)
+        if ((w->roles[i] & GENAI_ROLE_VANGUARD) && x->net->team[i] == x->net->team[100]) m = i;
+    cr_assert_geq(m, 0, "agent 100's team has a member");
+    if (call_leave) {
+        vanguard_intervention.leave(x->state, w, m);
+        w->roles[m] = 0; /* as the model's turnover pass does */
+    }
+    for (int32_t i = 0; i < w->n; i++) w->nudge[i] = 0;
+    run_days(x, 15, 15);
+    double prompts = 0;
+    for (int32_t i = 0; i < w->n; i++)
+        if (x->net->team[i] == x->net->team[100]) prompts += w->nudge[i];
+    close_world(x);
+    return prompts;
+}
+
+Test(vanguard, a_member_who_leaves_is_out)
+{
+    cr_expect(close_to(vanguard_team_prompt_after_leaving(1), 0), "%g", vanguard_team_prompt_after_leaving(1));
+    cr_expect_gt(vanguard_team_prompt_after_leaving(0), 0.4);
+}

@@ -141,9 +141,10 @@ static void accountability_apply(void *state, genai_world *w, int32_t day)
         }
     }
     w->cost_hours += s->c.hours * s->n_ids;
+    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
 }
 
 const genai_intervention_type accountability_intervention = {
     NAME, "accountability check-ins: non-users are pressed until they make one quick compliance use to report",
     accountability_params, accountability_alloc, accountability_free, accountability_init,
-    accountability_apply, 0};
+    accountability_apply, 0, NULL};

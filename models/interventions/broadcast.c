@@ -50,4 +50,5 @@ void iv_broadcast_apply(void *state, genai_world *w, int32_t day)
         iv_add_attitude(w, i, s->attitude);
     }
     w->cost_hours += s->c.hours * s->n_ids;
+    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
 }

@@ -59,6 +59,35 @@ static inline void iv_lower_trait(genai_world *w, int trait, int32_t i, double d
     w->trait[trait][i] = (float)(x < floor ? floor : x);
 }
 
+/* What mentor m can pass on: their skill, less frontier.stale of it for
+ * each release of the tool since they last used it or were trained on it
+ * (what they know is about an older version).  Their skill when they are
+ * up to date, or without a model (a world built by hand). */
+static inline double iv_knowledge(const genai_world *w, int32_t m)
+{
+    double s = w->skill[m];
+    if (!w->version_used || !w->par) return s;
+    for (int32_t v = w->version_used[m]; v < w->version; v++) s *= 1 - w->par->frontier_stale;
+    return s;
+}
+
+/* Staff hours spent by agent i on an intervention, added to the hours of
+ * i's cell (generation x level), which the model prices at the level's
+ * hourly cost.  The caller still adds the programme's total to
+ * w->cost_hours.  Without w->staff_hours (a world built by hand), nothing. */
+static inline void iv_charge_hours(genai_world *w, int32_t i, double hours)
+{
+    if (!w->staff_hours || hours == 0) return;
+    const sim_network *net = w->net;
+    w->staff_hours[net->generation[i] * net->n_levels + net->level[i]] += hours;
+}
+
+/* iv_charge_hours for agents ids[0..n-1]. */
+static inline void iv_charge_hours_all(genai_world *w, const int32_t *ids, int32_t n, double hours)
+{
+    for (int32_t k = 0; k < n && w->staff_hours && hours != 0; k++) iv_charge_hours(w, ids[k], hours);
+}
+
 /* Counting sort of agents 0..n-1 by key[i] in 0..n_keys-1 (agents whose key
  * is negative or >= n_keys are left out): afterwards the agents with key k
  * are ids[start[k]] .. ids[start[k+1] - 1], in increasing order.  start has

@@ -89,9 +89,10 @@ static void leadership_apply(void *state, genai_world *w, int32_t day)
         w->nudge[i] += (float)s->nudge;
     }
     w->cost_hours += s->c.hours * s->n_ids;
+    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
 }
 
 const genai_intervention_type leadership_intervention = {
     NAME, "leadership conversation: leaders endorse it, value it more and make time to use it",
     leadership_params, leadership_alloc, leadership_free, leadership_init, leadership_apply,
-    1 /* leaders only */};
+    1 /* leaders only */, NULL};

@@ -83,7 +83,10 @@ static void licences_apply(void *state, genai_world *w, int32_t day)
             }
             s->held = 1;
         }
-        if (iv_session(&s->c, day)) w->cost_hours += s->c.hours * s->n_seats;
+        if (iv_session(&s->c, day)) {
+            w->cost_hours += s->c.hours * s->n_seats;
+            iv_charge_hours_all(w, s->seats, s->n_seats, s->c.hours);
+        }
         w->cost_dollars += s->n_seats * s->price * 12.0 / 365.0;
     } else if (s->held && s->c.end >= 0 && day > s->c.end) {
         /* take back only what was given: access from elsewhere stays */
@@ -94,4 +97,4 @@ static void licences_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type licences_intervention = {
     NAME, "licences: access to the tool for the target group from start to end; dollars per seat-month",
-    licences_params, licences_alloc, licences_free, licences_init, licences_apply, 0};
+    licences_params, licences_alloc, licences_free, licences_init, licences_apply, 0, NULL};

@@ -242,7 +242,7 @@ static void peer_mentoring_apply(void *state, genai_world *w, int32_t day)
     const double recovered = w->par ? w->par->attitude_recovered : 0;
     for (int32_t p = 0; p < s->n_pairs; p++) {
         int32_t i = s->paired[p], m = s->mentor_of[i];
-        double gap = (double)w->skill[m] - (double)w->skill[i];
+        double gap = iv_knowledge(w, m) - (double)w->skill[i];
         if (gap > 0) iv_add_skill(w, i, s->transfer * gap);
         iv_add_recovery(w, i, s->recovery_boost, s->recovery_max);
         if (w->disillusioned[i] &&
@@ -253,11 +253,44 @@ static void peer_mentoring_apply(void *state, genai_world *w, int32_t day)
         }
         w->nudge[i] += (float)s->mentee_nudge;
         iv_add_attitude(w, m, s->mentor_attitude);
+        iv_charge_hours(w, i, s->c.hours);
+        iv_charge_hours(w, m, s->c.hours);
     }
     w->cost_hours += s->c.hours * 2.0 * s->n_pairs;
+}
+
+/* Target j waits for a mentor again (once in the unpaired list). */
+static void wait_again(peer_mentoring *s, int32_t j)
+{
+    if (!s->is_target[j]) return;
+    for (int32_t k = 0; k < s->n_unpaired; k++)
+        if (s->unpaired[k] == j) return;
+    s->unpaired[s->n_unpaired++] = j;
+}
+
+/* Agent i leaves (turnover.roles: lost): its pair as a mentee ends, and so
+ * do its mentor's pairs; the position (the hire) and i's mentees wait for
+ * a mentor at the next session. */
+static void peer_mentoring_leave(void *state, genai_world *w, int32_t i)
+{
+    peer_mentoring *s = state;
+    (void)w;
+    int32_t kept = 0;
+    for (int32_t p = 0; p < s->n_pairs; p++) {
+        const int32_t j = s->paired[p], m = s->mentor_of[j];
+        if (j != i && m != i) {
+            s->paired[kept++] = j;
+            continue;
+        }
+        s->load[m]--;
+        s->mentor_of[j] = -1;
+        wait_again(s, j);
+    }
+    s->n_pairs = kept;
+    s->load[i] = 0;
 }
 
 const genai_intervention_type peer_mentoring_intervention = {
     NAME, "peer mentoring: novices paired with skilled teammates who use it, sessions close the gap",
     peer_mentoring_params, peer_mentoring_alloc, peer_mentoring_free, peer_mentoring_init,
-    peer_mentoring_apply, 0};
+    peer_mentoring_apply, 0, peer_mentoring_leave};

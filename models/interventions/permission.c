@@ -82,8 +82,9 @@ static void permission_apply(void *state, genai_world *w, int32_t day)
     if (!iv_session(&s->c, day)) return;
     for (int32_t k = 0; k < s->n_ids; k++) w->nudge[s->ids[k]] += (float)s->share_nudge;
     w->cost_hours += s->c.hours * s->n_ids;
+    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
 }
 
 const genai_intervention_type permission_intervention = {
     NAME, "explicit permission: raises the permission climate, so use is tried and shown, not hidden",
-    permission_params, permission_alloc, permission_free, permission_init, permission_apply, 0};
+    permission_params, permission_alloc, permission_free, permission_init, permission_apply, 0, NULL};

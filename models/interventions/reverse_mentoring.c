@@ -233,7 +233,7 @@ static void reverse_mentoring_apply(void *state, genai_world *w, int32_t day)
     }
     for (int32_t p = 0; p < s->n_pairs; p++) {
         int32_t leader = s->mentee[p], m = s->mentor[p];
-        double gap = (double)w->skill[m] - (double)w->skill[leader];
+        double gap = iv_knowledge(w, m) - (double)w->skill[leader];
         if (gap > 0) iv_add_skill(w, leader, s->transfer * gap);
         if (p == 0 || s->mentee[p - 1] != leader) { /* once per leader per session */
             iv_add_attitude(w, leader, s->mentee_attitude);
@@ -243,9 +243,48 @@ static void reverse_mentoring_apply(void *state, genai_world *w, int32_t day)
         iv_add_attitude(w, m, s->mentor_attitude);
     }
     w->cost_hours += s->c.hours * 2.0 * s->n_pairs;
+    iv_charge_hours_all(w, s->mentee, s->n_pairs, s->c.hours);
+    iv_charge_hours_all(w, s->mentor, s->n_pairs, s->c.hours);
+}
+
+/* Agent i leaves (turnover.roles: lost): every pair with i as mentor or
+ * leader ends (a leader's pairs stay next to each other); a leader left
+ * without a mentor, and a leader who is i (the hire), waits to be paired
+ * again at the next session; a mentor left without a pair may mentor
+ * again. */
+static void reverse_mentoring_leave(void *state, genai_world *w, int32_t i)
+{
+    reverse_mentoring *s = state;
+    (void)w;
+    /* the pairs with i end; the other leaders of those pairs (a mentor has
+     * one or two) may be left without a mentor */
+    int32_t kept = 0, touched[8], n_touched = 0, many = 0;
+    for (int32_t p = 0; p < s->n_pairs; p++) {
+        const int32_t m = s->mentor[p], leader = s->mentee[p];
+        if (m != i && leader != i) {
+            s->mentor[kept] = m;
+            s->mentee[kept++] = leader;
+            continue;
+        }
+        s->is_mentor[m] = 0;
+        if (leader == i) continue;
+        if (n_touched < 8) touched[n_touched++] = leader;
+        else many = 1;
+    }
+    s->n_pairs = kept;
+    for (int32_t p = 0; p < s->n_pairs; p++) s->is_mentor[s->mentor[p]] = 1;
+    for (int32_t k = 0; k < s->n_leaders; k++) {
+        const int32_t leader = s->leaders[k];
+        int affected = leader == i || many;
+        for (int32_t t = 0; t < n_touched && !affected; t++) affected = touched[t] == leader;
+        if (!affected || (s->status[k] == LEADER_GAVE_UP && leader != i)) continue;
+        int paired = 0;
+        for (int32_t p = 0; p < s->n_pairs && !paired; p++) paired = s->mentee[p] == leader;
+        if (!paired) s->status[k] = LEADER_WAITING;
+    }
 }
 
 const genai_intervention_type reverse_mentoring_intervention = {
     NAME, "reverse mentoring: adopters on a leader's team teach the leader, who comes as a student",
     reverse_mentoring_params, reverse_mentoring_alloc, reverse_mentoring_free, reverse_mentoring_init,
-    reverse_mentoring_apply, 1 /* leaders only */};
+    reverse_mentoring_apply, 1 /* leaders only */, reverse_mentoring_leave};

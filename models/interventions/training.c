@@ -83,6 +83,7 @@ static void training_apply(void *state, genai_world *w, int32_t day)
     for (int32_t k = 0; k < s->n_ids; k++) {
         int32_t i = s->ids[k];
         iv_add_skill(w, i, s->gain * (1 - (double)w->skill[i]));
+        if (w->version_used) w->version_used[i] = (uint8_t)w->version; /* taught on today's version */
         w->failures[i] = 0;
         iv_add_recovery(w, i, s->recovery_boost, s->recovery_max);
         iv_add_attitude(w, i, s->attitude_boost);
@@ -90,8 +91,9 @@ static void training_apply(void *state, genai_world *w, int32_t day)
         w->roles[i] |= GENAI_ROLE_TRAINED;
     }
     w->cost_hours += s->c.hours * s->n_ids;
+    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
 }
 
 const genai_intervention_type training_intervention = {
     NAME, "training programme: skill, calibration to tasks the tool does well, a way back from disillusion",
-    training_params, training_alloc, training_free, training_init, training_apply, 0};
+    training_params, training_alloc, training_free, training_init, training_apply, 0, NULL};

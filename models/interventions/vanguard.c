@@ -168,8 +168,25 @@ static void vanguard_apply(void *state, genai_world *w, int32_t day)
         }
     }
     w->cost_hours += s->c.hours * s->n_members;
+    iv_charge_hours_all(w, s->members, s->n_members, s->c.hours);
+}
+
+/* A member who leaves (turnover.roles: lost) leaves the vanguard; a team
+ * left without a member gets no team prompts any more. */
+static void vanguard_leave(void *state, genai_world *w, int32_t i)
+{
+    vanguard *s = state;
+    int32_t kept = 0, team = w->net->team[i], team_left = 0;
+    for (int32_t k = 0; k < s->n_members; k++) {
+        if (s->members[k] == i) continue;
+        s->members[kept++] = s->members[k];
+        team_left |= w->net->team[s->members[k]] == team;
+    }
+    if (kept == s->n_members) return;
+    s->n_members = kept;
+    if (!team_left) s->has_member[team] = 0;
 }
 
 const genai_intervention_type vanguard_intervention = {
     NAME, "AI vanguard: the most willing of every team meet to share wins and bring their teams along",
-    vanguard_params, vanguard_alloc, vanguard_free, vanguard_init, vanguard_apply, 0};
+    vanguard_params, vanguard_alloc, vanguard_free, vanguard_init, vanguard_apply, 0, vanguard_leave};
