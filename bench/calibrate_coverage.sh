@@ -28,7 +28,7 @@ for i in $(seq 1 "$sets"); do
         -e "s|^seed: 1|seed: $i|" -e "s|particles: 200|particles: 100|" -e "s|max_runs: 6000|max_runs: 3000|" \
         configs/calibrate_firm_500.yaml > "$tmp/cal.yaml"
     $BIN calibrate "$tmp/cal.yaml" -o "$tmp/fit.h5" --threads 2 --force -q
-    line=$($BIN report "$tmp/fit.h5" | awk '/^Posterior \(/ {on = 1; next} on && /model.genai.use/ {
+    line=$($BIN report "$tmp/fit.h5" | awk '/^Posterior \(/ {on = 1; next} on && /^$/ {on = 0} on && /model.genai.use/ {
         t = ($1 ~ /intercept/) ? -3.25 : 1.7; c = ($4 <= t && t <= $5); n += c
         printf "%s [%s, %s] %s; ", $1, $4, $5, c ? "covers" : "MISSES" } END {print n + 0}')
     n=${line##*; }

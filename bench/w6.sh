@@ -38,7 +38,7 @@ echo "   W6: $wall s wall, $sims simulations (the predictive ones included) on 2
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 $BIN report "$tmp/fit.h5" > "$tmp/report.txt"
 sed -n '/^Posterior (/,$p' "$tmp/report.txt" | sed 's/^/   /'
-awk '/^Posterior \(/ {on = 1; next} on && /model.genai.use/ {
+awk '/^Posterior \(/ {on = 1; next} on && /^$/ {on = 0} on && /model.genai.use/ {
         t = ($1 ~ /intercept/) ? -3.25 : ($1 ~ /peers/) ? 1.7 : 4.4
         printf "   %s: true %g %s the 90%% interval [%s, %s]\n", $1, t, ($4 <= t && t <= $5) ? "inside" : "OUTSIDE", $4, $5
-     } /^$/ && on {on = 0}' "$tmp/report.txt"
+     }' "$tmp/report.txt"

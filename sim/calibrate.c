@@ -1060,6 +1060,7 @@ typedef struct fit_data {
     const double *curve_q;       /* [C * 3 * T] */
     const char *stop;
     const calibrate_options *opt;
+    long long total;             /* every simulation run, dropped generation and predictive included */
 } fit_data;
 
 static int write_fit(const fit_data *f, const char *tmp, sim_error *err)
@@ -1150,6 +1151,7 @@ static int write_fit(const fit_data *f, const char *tmp, sim_error *err)
         {"max_runs", NULL, (double)c->max_runs, 1},
         {"max_generations", NULL, c->max_generations, 1},
         {"stop_reason", f->stop, 0, 0},
+        {"simulations_total", NULL, (double)f->total, 1},
         {"distance", "sqrt(sum over targets of ((simulated - observed) / scale)^2); simulated: the observable in "
                      "its group at the day, or its mean over the window", 0, 0},
         {"method", "ABC-SMC (Beaumont et al. 2009): Gaussian kernel of twice the weighted covariance; tolerance "
@@ -1310,7 +1312,7 @@ int calibrate_run(const cal_config *c, const calibrate_options *opt, calibrate_s
     }
     if (!rc) rc = predictive(&s, curves, C, predicted, curve_mean, curve_q, err);
     if (!rc) {
-        fit_data f = {&s, predicted, curves, C, curve_mean, curve_q, stop, opt};
+        fit_data f = {&s, predicted, curves, C, curve_mean, curve_q, stop, opt, (long long)s.next_key};
         rc = write_fit(&f, tmp, err);
     }
     if (!rc) rc = output_publish(tmp, opt->path, existed, err);
@@ -1319,7 +1321,7 @@ int calibrate_run(const cal_config *c, const calibrate_options *opt, calibrate_s
     if (!rc) {
         const population *g = &s.gen[s.n_gen - 1];
         sum->generations = s.n_gen;
-        sum->runs = g->runs + s.N;
+        sum->runs = (long long)s.next_key; /* a dropped generation's and the predictive ones too */
         sum->epsilon = g->eps;
         sum->acceptance = g->acceptance;
         snprintf(sum->stop, sizeof sum->stop, "%s", stop);
@@ -1520,7 +1522,7 @@ int calibrate_report(const char *path, FILE *out, sim_error *err)
     double ess_inv = 0;
     for (int i = 0; i < N; i++) ess_inv += f.w[i] * f.w[i];
     fprintf(out, "Calibration fit %s\n", path);
-    fprintf(out, "  %d generation(s) of %d particles, %lld simulations before the predictive ones; final tolerance "
+    fprintf(out, "  %d generation(s) of %d particles, %lld simulations up to the last generation kept; final tolerance "
                  "%.4g, acceptance %.3g; stopped on %s; effective sample size %.0f\n\n",
             f.G, N, (long long)f.runs[f.G - 1], f.eps[f.G - 1], f.acc[f.G - 1], f.stop, 1 / ess_inv);
     int width = 6;

@@ -5,6 +5,7 @@
  * The calibration file (CAL.yaml):
  *
  *   scenario: firm_500.yaml     # the base scenario (relative to this file)
+ *   set: {run.days: 120}        # optional: scenario keys set for the fit
  *   seed: 1                     # optional: default the scenario's run.seed
  *   uncertainty:                # the priors: uncertainty.h's syntax (include, parameters);
  *     parameters:               #   continuous families only, no whole-number keys
@@ -16,6 +17,12 @@
  *       group: all              # all | {generation: gen_z} | {level: 2} (an organization)
  *       value: 260              # the observed value
  *       sd: 10                  # its standard error, or tolerance: 10 (either: the scale)
+ *   series:                     # optional: counts of an admin console's CSV export
+ *     file: licences.csv        # a header line, then one row per date (empty cells: gaps)
+ *     date: date                # the column of dates after run.start_date, or day numbers
+ *     columns: {monthly_active: monthly_active}   # CSV column: count observable
+ *     observation: binomial     # sd of a count c of the n staff: max(sqrt(n p (1 - p)), min_sd),
+ *                               #   p = c / n (min_sd 1); or normal, with sd:
  *   abc:                        # optional, defaults shown
  *     particles: 200            # N: particles per generation
  *     quantile: 0.5             # next tolerance: this quantile of the particles' distances

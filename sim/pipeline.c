@@ -850,6 +850,10 @@ int pipeline_batch_run(pipeline_batch *b, const double *values, long long n, uin
             sim_error_clear(&e);
             int rc = batch_worker_alloc(ex, L, &w) ? SIM_OK
                                                    : sim_error_set(&e, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            if (rc) {
+#pragma omp atomic write
+                failed = 1;
+            }
 #pragma omp for schedule(dynamic, 1)
             for (long long i = 0; i < n; i++) {
                 int stop;
@@ -857,13 +861,14 @@ int pipeline_batch_run(pipeline_batch *b, const double *values, long long n, uin
                 stop = failed;
                 if (stop || rc) continue;
                 rc = batch_one(b, &w, values, i, key0, sink, arg, &e);
+                if (rc) {
+#pragma omp atomic write
+                    failed = 1; /* the other threads start no more runs */
+                }
             }
             if (rc) {
 #pragma omp critical(pipeline_batch)
-                if (!failed) {
-                    failed = 1;
-                    first = e;
-                }
+                if (!first.status) first = e;
             }
             batch_worker_free(ex, &w);
         }
