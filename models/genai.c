@@ -224,6 +224,10 @@ const param_def genai_params_table[] = {
      "share of skill that goes stale at each release (practice on the old version), and the share of a "
      "mentor's knowledge lost per release since the mentor last used or was trained on the tool",
      PARAM_FIELD(genai_params, frontier_stale)},
+    {"model.genai.frontier.erosion", PARAM_DOUBLE, "1", 0, 1, "0", NULL, 0,
+     "share of a (positive) expertise confidence lost at each release: \"it can't beat my expertise\" was "
+     "judged on the old version (0 by default: kept)",
+     PARAM_FIELD(genai_params, frontier_erosion)},
     PARAM_END};
 
 void genai_params_read(const scenario *scn, genai_params *p)
@@ -328,10 +332,12 @@ static int frontier_check(const scenario *scn, const genai_params *p, sim_error 
             return scenario_error(scn, k, err, "releases must be in ascending order: day %g after day %g", d,
                                   p->releases.v[r - 1]);
     }
-    if (p->releases.n > 0 && (p->frontier_level >= 1 || p->frontier_step == 0) && p->frontier_stale == 0)
+    if (p->releases.n > 0 && (p->frontier_level >= 1 || p->frontier_step == 0) && p->frontier_stale == 0 &&
+        p->frontier_erosion == 0)
         return scenario_error(scn, k, err,
                               "releases would do nothing: the frontier cannot rise (frontier.level %g, "
-                              "frontier.step %g) and frontier.stale is 0", p->frontier_level, p->frontier_step);
+                              "frontier.step %g), and frontier.stale and frontier.erosion are 0",
+                              p->frontier_level, p->frontier_step);
     return SIM_OK;
 }
 
@@ -439,8 +445,9 @@ static void genai_warnings(const scenario *scn, sim_warnings *out)
     int n_releases = 0;
     scenario_list(scn, "model.genai.frontier.releases", &n_releases);
     if (n_releases == 0) {
-        static const char *const keys[] = {"model.genai.frontier.step", "model.genai.frontier.stale"};
-        for (int k = 0; k < 2; k++) {
+        static const char *const keys[] = {"model.genai.frontier.step", "model.genai.frontier.stale",
+                                           "model.genai.frontier.erosion"};
+        for (int k = 0; k < 3; k++) {
             const param_value *v = scenario_find(scn, keys[k]);
             if (v && v->source != PARAM_FROM_DEFAULT)
                 scenario_warn(scn, keys[k], out, "acts only at releases, and frontier.releases lists none");

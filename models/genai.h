@@ -72,6 +72,7 @@ typedef struct genai_params {
     double frontier_level, frontier_penalty;
     param_list releases;                    /* days of the tool's new versions (n = 0: none) */
     double frontier_step, frontier_stale;   /* frontier rise and share of skill gone stale per release */
+    double frontier_erosion;                /* share of a positive expertise confidence lost per release */
     const char *suitability;                /* "Name=share, ...": departments' task suitability ("" none) */
     /* turnover and hiring */
     int turnover;                           /* 1: staff leave and are replaced */

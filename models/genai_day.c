@@ -675,9 +675,11 @@ static void account_hires(genai_state *s)
 
 /* A new version of the tool on a release day (frontier.releases), before
  * anything else that day: the frontier rises by frontier.step (at most to
- * 1), tasks that were beyond it come within it, and frontier.stale of
- * everyone's skill goes stale (practice on the old version).  A plain loop
- * over the staff, on release days only. */
+ * 1), tasks that were beyond it come within it, frontier.stale of
+ * everyone's skill goes stale (practice on the old version), and
+ * frontier.erosion of a positive expertise confidence erodes (the belief
+ * that the tool cannot beat one's expertise was formed on the old version).
+ * A plain loop over the staff, on release days only. */
 static void release(genai_state *s, int32_t day)
 {
     const genai_params *p = &s->par;
@@ -689,6 +691,12 @@ static void release(genai_state *s, int32_t day)
     w->frontier = w->frontier + p->frontier_step > 1 ? 1 : w->frontier + p->frontier_step;
     const float keep = (float)(1 - p->frontier_stale);
     for (int32_t i = 0; i < w->n; i++) w->skill[i] *= keep;
+    if (p->frontier_erosion > 0) {
+        const float held = (float)(1 - p->frontier_erosion);
+        float *expertise = w->trait[TRAIT_EXPERTISE];
+        for (int32_t i = 0; i < w->n; i++)
+            if (expertise[i] > 0) expertise[i] *= held;
+    }
 }
 
 /* The day's net hours saved by cell, from the blocks' minutes in block

@@ -199,3 +199,24 @@ Test(frontier, mentorship_gap_story, .timeout = 120)
     engine_results_free(r);
     engine_results_free(p);
 }
+
+/* frontier.erosion: at a release a positive expertise confidence ("it can't
+ * beat my expertise") shrinks, so use rises after the release and not before
+ * it; with erosion 0 the same release (stale 0, step 0 would be refused as
+ * doing nothing, so stale is tiny) changes nothing about expertise. */
+Test(frontier, a_release_erodes_expertise_confidence)
+{
+    const char *kept[] = {PUSH, "model.genai.frontier.releases=[20]", "model.genai.frontier.step=0",
+                          "model.genai.frontier.stale=0.001", NULL};
+    const char *eroded[] = {PUSH, "model.genai.frontier.releases=[20]", "model.genai.frontier.step=0",
+                            "model.genai.frontier.stale=0.001", "model.genai.frontier.erosion=0.9", NULL};
+    scenario *s1 = support_scenario(kept), *s2 = support_scenario(eroded);
+    sim_results *a = support_run(s1, 1), *b = support_run(s2, 1);
+    expect_same_until(a, b, 19);
+    const double before = sum_over(a, "uses", 21, 60), after = sum_over(b, "uses", 21, 60);
+    cr_expect(after > 1.05 * before, "uses on days 21-60: %g without erosion, %g with", before, after);
+    engine_results_free(a);
+    engine_results_free(b);
+    scenario_free(s1);
+    scenario_free(s2);
+}
