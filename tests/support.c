@@ -309,6 +309,29 @@ char *support_read_file(const char *path)
     return s;
 }
 
+void support_expect_check_error(const char *dir, const char *yaml, const char *where, const char *what)
+{
+    char *path = support_write(dir, "check.yaml", yaml, strlen(yaml));
+    const char *args[] = {"check", path, NULL};
+    char *err = NULL, want[1024];
+    cr_expect_eq(support_exec(args, NULL, &err), 2, "%s: exit code", what);
+    snprintf(want, sizeof want, "%s%s", path, where);
+    cr_expect(err && strstr(err, want), "%s: expected \"%s\" in: %s", what, want, err ? err : "");
+    free(err);
+    free(path);
+}
+
+void support_expect_check_warning(const char *dir, const char *yaml, const char *warning)
+{
+    char *path = support_write(dir, "check.yaml", yaml, strlen(yaml));
+    const char *args[] = {"check", path, NULL};
+    char *err = NULL;
+    cr_expect_eq(support_exec(args, NULL, &err), 0, "%s", err ? err : "");
+    cr_expect(err && strstr(err, warning), "expected \"%s\" in: %s", warning, err ? err : "");
+    free(err);
+    free(path);
+}
+
 char *support_path(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;

@@ -99,6 +99,15 @@ void support_rmdir(char *dir);
  * fails when it cannot be read). */
 char *support_read_file(const char *path);
 
+/* `adoptsim check` on a scenario file of the given text (written into dir):
+ * expect exit 2 and "<file><where>" on stderr (where: ":line:column: key:
+ * message", the start is enough).  what names the case in a failure. */
+void support_expect_check_error(const char *dir, const char *yaml, const char *where, const char *what);
+
+/* The same for a file that passes with a warning: exit 0 and warning on
+ * stderr. */
+void support_expect_check_warning(const char *dir, const char *yaml, const char *warning);
+
 /* Write len bytes of data to dir/name; returns the malloc'd path. */
 char *support_write(const char *dir, const char *name, const void *data, size_t len);
 

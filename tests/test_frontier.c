@@ -131,24 +131,12 @@ Test(frontier, bad_releases_refused_at_their_key)
     };
     char *dir = support_tmpdir();
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        char *path = support_write(dir, "bad.yaml", bad[k].yaml, strlen(bad[k].yaml));
-        const char *args[] = {"check", path, NULL};
-        char *err = NULL;
-        cr_expect_eq(support_exec(args, NULL, &err), 2, "case %zu", k);
-        char want[256];
-        snprintf(want, sizeof want, "%s%s", path, bad[k].where);
-        cr_expect(err && strstr(err, want), "case %zu: expected \"%s\" in: %s", k, want, err ? err : "");
-        free(err);
-        free(path);
+        char what[32];
+        snprintf(what, sizeof what, "case %zu", k);
+        support_expect_check_error(dir, bad[k].yaml, bad[k].where, what);
     }
-    const char *warn = "model:\n  name: genai\n  genai:\n    frontier:\n      step: 0.2\n";
-    char *path = support_write(dir, "warn.yaml", warn, strlen(warn));
-    const char *args[] = {"check", path, NULL};
-    char *err = NULL;
-    cr_expect_eq(support_exec(args, NULL, &err), 0);
-    cr_expect(err && strstr(err, "model.genai.frontier.step: acts only at releases"), "%s", err ? err : "");
-    free(err);
-    free(path);
+    support_expect_check_warning(dir, "model:\n  name: genai\n  genai:\n    frontier:\n      step: 0.2\n",
+                                 "model.genai.frontier.step: acts only at releases");
     support_rmdir(dir);
 }
 

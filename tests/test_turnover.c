@@ -223,25 +223,12 @@ Test(turnover, bad_values_refused_at_their_key)
     };
     char *dir = support_tmpdir();
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        char *path = support_write(dir, "bad.yaml", bad[k].yaml, strlen(bad[k].yaml));
-        const char *args[] = {"check", path, NULL};
-        char *err = NULL;
-        cr_expect_eq(support_exec(args, NULL, &err), 2, "case %zu", k);
-        char want[256];
-        snprintf(want, sizeof want, "%s%s", path, bad[k].where);
-        cr_expect(err && strstr(err, want), "case %zu: expected \"%s\" in: %s", k, want, err ? err : "");
-        free(err);
-        free(path);
+        char what[32];
+        snprintf(what, sizeof what, "case %zu", k);
+        support_expect_check_error(dir, bad[k].yaml, bad[k].where, what);
     }
-    const char *warn = "model:\n  name: genai\n  genai:\n    turnover:\n      onboarding_days: 10\n";
-    char *path = support_write(dir, "warn.yaml", warn, strlen(warn));
-    const char *args[] = {"check", path, NULL};
-    char *err = NULL;
-    cr_expect_eq(support_exec(args, NULL, &err), 0);
-    cr_expect(err && strstr(err, "model.genai.turnover.onboarding_days: acts only with model.genai.turnover.enabled"),
-              "%s", err ? err : "");
-    free(err);
-    free(path);
+    support_expect_check_warning(dir, "model:\n  name: genai\n  genai:\n    turnover:\n      onboarding_days: 10\n",
+                                 "model.genai.turnover.onboarding_days: acts only with model.genai.turnover.enabled");
     support_rmdir(dir);
 }
 
