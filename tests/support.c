@@ -209,10 +209,15 @@ static char *slurp_fd(int fd)
     return s;
 }
 
-int support_exec(const char *const *args, char **out, char **err)
+const char *support_adoptsim(void)
 {
     const char *bin = getenv("ADOPTSIM");
-    if (!bin || !*bin) bin = "./adoptsim";
+    return bin && *bin ? bin : "./adoptsim";
+}
+
+int support_exec(const char *const *args, char **out, char **err)
+{
+    const char *bin = support_adoptsim();
     char out_name[] = "/tmp/adoptsim-test-outXXXXXX", err_name[] = "/tmp/adoptsim-test-errXXXXXX";
     int fo = mkstemp(out_name), fe = mkstemp(err_name);
     cr_assert(fo >= 0 && fe >= 0);

@@ -84,6 +84,10 @@ sim_results *support_run_network(const scenario *scn, const sim_network *net);
  * and stderr are captured into malloc'd strings when out/err are not NULL. */
 int support_exec(const char *const *args, char **out, char **err);
 
+/* The adoptsim binary the tests run: $ADOPTSIM, else ./adoptsim (make test
+ * sets ADOPTSIM; a clean clone has no ./adoptsim link before `make`). */
+const char *support_adoptsim(void);
+
 /* Run a shell command built from fmt (printf style) with system(3);
  * returns its exit status, -1 if it did not exit normally. */
 int support_shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -141,7 +141,7 @@ Test(analysis, r_skips_runs_an_experiment_has_not_completed, .timeout = 120)
 Test(analysis, credibility_measures_every_yardstick, .timeout = 240)
 {
     char *dir = support_tmpdir(), *txt = support_path(dir, "cred.txt");
-    const char *bin = getenv("ADOPTSIM") ? getenv("ADOPTSIM") : "./adoptsim";
+    const char *bin = support_adoptsim();
     cr_assert_eq(support_shell(PY " analysis/credibility.py --adoptsim %s --replicates 2 --library-replicates 1 "
                                "--threads 2 > %s", bin, txt), 0);
     char *text = support_read_file(txt);

@@ -229,7 +229,7 @@ Test(value, reader_recomputes_value_and_return, .timeout = 120)
     cr_assert_eq(support_exec(args, NULL, &err), 0, "%s", err);
     free(err);
     cr_expect_eq(support_shell("/usr/bin/python3 tests/check_value.py %s", out), 0);
-    cr_expect_eq(support_shell("./adoptsim report %s --days 60,120 --format csv > %s", out, csv), 0);
+    cr_expect_eq(support_shell("%s report %s --days 60,120 --format csv > %s", support_adoptsim(), out, csv), 0);
     cr_expect_eq(support_shell("/usr/bin/python3 tests/check_report.py csv %s %s --days 60,120", out, csv), 0);
     cr_expect_eq(support_shell("grep -q '^.*net_return_dollars' %s", csv), 0);
     cr_expect_eq(support_shell("grep -q 'total_dollars_per_additional_regular_user' %s", csv), 0);
