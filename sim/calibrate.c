@@ -44,6 +44,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "rng.h"
+#include "yamlnode.h"
 
 #define FIT_TITLE "adoptsim calibrate fit"
 #define MAX_PROPOSAL_TRIES 10000  /* kernel moves tried before a proposal inside the priors gives up */
@@ -51,24 +52,6 @@
 #define MAX_BATCH_FACTOR 50       /* a batch holds at most this many times N proposals */
 
 /* ---- reading the calibration file -------------------------------------------------------- */
-
-static const char *text_of(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
-}
-
-static int fail_at(sim_error *err, const char *file, const yaml_node_t *n, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static int fail_at(sim_error *err, const char *file, const yaml_node_t *n, const char *key, const char *fmt, ...)
-{
-    char msg[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return sim_error_set(err, SIM_EINPUT, file, n ? (int)n->start_mark.line + 1 : 0,
-                         n ? (int)n->start_mark.column + 1 : 0, key, "%s", msg);
-}
 
 static int oom(sim_error *err, const char *file)
 {
@@ -79,12 +62,12 @@ static int oom(sim_error *err, const char *file)
 static int node_number(const char *file, const yaml_node_t *n, const char *key, double lo, double hi, double *out,
                        sim_error *err)
 {
-    const char *s = text_of(n);
+    const char *s = yamlnode_text(n);
     char *end;
-    if (!n || n->type != YAML_SCALAR_NODE || !s[0]) return fail_at(err, file, n, key, "expected a number");
+    if (!n || n->type != YAML_SCALAR_NODE || !s[0]) return yamlnode_fail(err, file, n, key, "expected a number");
     *out = strtod(s, &end);
-    if (*end || !isfinite(*out)) return fail_at(err, file, n, key, "expected a number, got \"%s\"", s);
-    if (*out < lo || *out > hi) return fail_at(err, file, n, key, "must be between %g and %g, got %s", lo, hi, s);
+    if (*end || !isfinite(*out)) return yamlnode_fail(err, file, n, key, "expected a number, got \"%s\"", s);
+    if (*out < lo || *out > hi) return yamlnode_fail(err, file, n, key, "must be between %g and %g, got %s", lo, hi, s);
     return SIM_OK;
 }
 
@@ -95,13 +78,13 @@ static int node_day(const char *file, const yaml_node_t *n, const char *key, con
 {
     char why[256];
     long long days = 0;
-    if (!n || n->type != YAML_SCALAR_NODE || !text_of(n)[0])
-        return fail_at(err, file, n, key, "expected a day (90, 12w, 3m or a date)");
-    if (scenario_time_days(ex->scenarios[0], "run.days", text_of(n), &days, why, sizeof why) != 1)
-        return fail_at(err, file, n, key, "%s", why);
+    if (!n || n->type != YAML_SCALAR_NODE || !yamlnode_text(n)[0])
+        return yamlnode_fail(err, file, n, key, "expected a day (90, 12w, 3m or a date)");
+    if (scenario_time_days(ex->scenarios[0], "run.days", yamlnode_text(n), &days, why, sizeof why) != 1)
+        return yamlnode_fail(err, file, n, key, "%s", why);
     if (days < 1 || days > ex->days)
-        return fail_at(err, file, n, key, "day %lld is outside the run (days 1 to run.days = %d)", days,
-                       (int)ex->days);
+        return yamlnode_fail(err, file, n, key, "day %lld is outside the run (days 1 to run.days = %d)", days,
+                             (int)ex->days);
     *out = (int32_t)days;
     return SIM_OK;
 }
@@ -111,7 +94,7 @@ static const yaml_node_t *map_get(yaml_document_t *doc, const yaml_node_t *map, 
 {
     for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
         yaml_node_t *kn = yaml_document_get_node(doc, q->key);
-        if (!strcmp(text_of(kn), key)) {
+        if (!strcmp(yamlnode_text(kn), key)) {
             if (key_node) *key_node = kn;
             return yaml_document_get_node(doc, q->value);
         }
@@ -127,7 +110,7 @@ static int check_keys(yaml_document_t *doc, const yaml_node_t *map, const char *
     while (names[n]) n++;
     for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
         yaml_node_t *kn = yaml_document_get_node(doc, q->key);
-        const char *k = text_of(kn);
+        const char *k = yamlnode_text(kn);
         char key[160];
         snprintf(key, sizeof key, "%s%.120s", prefix, k);
         int found = 0;
@@ -139,12 +122,12 @@ static int check_keys(yaml_document_t *doc, const yaml_node_t *map, const char *
                 strncat(all, i ? ", " : "", sizeof all - strlen(all) - 1);
                 strncat(all, names[i], sizeof all - strlen(all) - 1);
             }
-            if (near) return fail_at(err, file, kn, key, "unknown key; did you mean '%s'?", near);
-            return fail_at(err, file, kn, key, "unknown key (expected one of: %s)", all);
+            if (near) return yamlnode_fail(err, file, kn, key, "unknown key; did you mean '%s'?", near);
+            return yamlnode_fail(err, file, kn, key, "unknown key (expected one of: %s)", all);
         }
         for (yaml_node_pair_t *r = map->data.mapping.pairs.start; r < q; r++)
-            if (!strcmp(text_of(yaml_document_get_node(doc, r->key)), k))
-                return fail_at(err, file, kn, key, "given twice");
+            if (!strcmp(yamlnode_text(yaml_document_get_node(doc, r->key)), k))
+                return yamlnode_fail(err, file, kn, key, "given twice");
     }
     return SIM_OK;
 }
@@ -154,37 +137,40 @@ static int read_group(cal_config *c, yaml_document_t *doc, const yaml_node_t *g,
 {
     const char *file = c->file;
     t->group = CAL_ALL;
-    if (!g || (g->type == YAML_SCALAR_NODE && !strcmp(text_of(g), "all"))) return SIM_OK;
+    if (!g || (g->type == YAML_SCALAR_NODE && !strcmp(yamlnode_text(g), "all"))) return SIM_OK;
     if (g->type != YAML_MAPPING_NODE || g->data.mapping.pairs.top - g->data.mapping.pairs.start != 1)
-        return fail_at(err, file, g, "targets.group",
-                       "expected all, {generation: NAME} or {level: N} (team groups are not offered: the "
-                       "engine reports by generation and by level)");
+        return yamlnode_fail(err, file, g, "targets.group",
+                             "expected all, {generation: NAME} or {level: N} (team groups are not offered: the "
+                             "engine reports by generation and by level)");
     yaml_node_t *kn = yaml_document_get_node(doc, g->data.mapping.pairs.start->key);
     yaml_node_t *v = yaml_document_get_node(doc, g->data.mapping.pairs.start->value);
-    const char *kind = text_of(kn);
+    const char *kind = yamlnode_text(kn);
     if (!levels)
-        return fail_at(err, file, kn, "targets.group",
-                       "groups need an organization network (network.type organization or orgchart)");
+        return yamlnode_fail(err, file, kn, "targets.group",
+                             "groups need an organization network (network.type organization or orgchart)");
     if (!strcmp(kind, "generation")) {
         t->group = CAL_GENERATION;
         for (int i = 0; i < NET_GENERATIONS; i++)
-            if (!strcmp(text_of(v), network_generation_names[i])) t->group_index = i;
-        if (t->group_index < 0 || strcmp(text_of(v), network_generation_names[t->group_index])) {
-            const char *near = scenario_nearest_word(text_of(v), network_generation_names, NET_GENERATIONS);
-            return fail_at(err, file, v, "targets.group.generation", "unknown generation \"%s\"%s%s%s (expected "
-                           "gen_z, millennial, gen_x or boomer)", text_of(v), near ? "; did you mean '" : "",
-                           near ? near : "", near ? "'?" : "");
+            if (!strcmp(yamlnode_text(v), network_generation_names[i])) t->group_index = i;
+        if (t->group_index < 0 || strcmp(yamlnode_text(v), network_generation_names[t->group_index])) {
+            const char *near = scenario_nearest_word(yamlnode_text(v), network_generation_names, NET_GENERATIONS);
+            return yamlnode_fail(err, file, v, "targets.group.generation",
+                                 "unknown generation \"%s\"%s%s%s (expected "
+                                 "gen_z, millennial, gen_x or boomer)",
+                                 yamlnode_text(v), near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
         }
     } else if (!strcmp(kind, "level")) {
         double d;
         int rc = node_number(file, v, "targets.group.level", 0, levels - 1, &d, err);
         if (rc) return rc;
-        if (d != floor(d)) return fail_at(err, file, v, "targets.group.level", "expected a whole number");
+        if (d != floor(d)) return yamlnode_fail(err, file, v, "targets.group.level", "expected a whole number");
         t->group = CAL_LEVEL;
         t->group_index = (int)d;
     } else {
-        return fail_at(err, file, kn, "targets.group", "unknown group \"%s\" (expected generation or level; team "
-                       "groups are not offered)", kind);
+        return yamlnode_fail(err, file, kn, "targets.group",
+                             "unknown group \"%s\" (expected generation or level; team "
+                             "groups are not offered)",
+                             kind);
     }
     return SIM_OK;
 }
@@ -200,47 +186,49 @@ static int read_target(cal_config *c, yaml_document_t *doc, const yaml_node_t *n
     t->line = (int)n->start_mark.line + 1;
     t->column = (int)n->start_mark.column + 1;
     if (n->type != YAML_MAPPING_NODE)
-        return fail_at(err, file, n, "targets", "expected a mapping (observable, day or window, group, value, "
-                       "sd or tolerance)");
+        return yamlnode_fail(err, file, n, "targets",
+                             "expected a mapping (observable, day or window, group, value, "
+                             "sd or tolerance)");
     int rc = check_keys(doc, n, keys, file, "targets.", err);
     if (rc) return rc;
     const yaml_node_t *ob = map_get(doc, n, "observable", NULL), *day = map_get(doc, n, "day", NULL);
     const yaml_node_t *win = map_get(doc, n, "window", NULL), *val = map_get(doc, n, "value", NULL);
     const yaml_node_t *sd = map_get(doc, n, "sd", NULL), *tol = map_get(doc, n, "tolerance", NULL);
-    if (!ob) return fail_at(err, file, n, "targets.observable", "missing: the observable compared");
+    if (!ob) return yamlnode_fail(err, file, n, "targets.observable", "missing: the observable compared");
     t->observable = -1;
     for (int k = 0; k < m->n_observables; k++)
-        if (!strcmp(text_of(ob), m->observables[k].name)) t->observable = k;
+        if (!strcmp(yamlnode_text(ob), m->observables[k].name)) t->observable = k;
     if (t->observable < 0) {
         const char *names[256];
         int nn = m->n_observables < 256 ? m->n_observables : 256;
         for (int k = 0; k < nn; k++) names[k] = m->observables[k].name;
-        const char *near = scenario_nearest_word(text_of(ob), names, (size_t)nn);
-        return fail_at(err, file, ob, "targets.observable", "model %s has no observable \"%s\"%s%s%s", m->name,
-                       text_of(ob), near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+        const char *near = scenario_nearest_word(yamlnode_text(ob), names, (size_t)nn);
+        return yamlnode_fail(err, file, ob, "targets.observable", "model %s has no observable \"%s\"%s%s%s", m->name,
+                             yamlnode_text(ob), near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
     }
-    if (!day == !win) return fail_at(err, file, n, "targets.day", "give either day or window: [first, last]");
+    if (!day == !win) return yamlnode_fail(err, file, n, "targets.day", "give either day or window: [first, last]");
     if (day) {
         if ((rc = node_day(file, day, "targets.day", c->ex, &t->first, err))) return rc;
         t->last = t->first;
     } else {
         if (win->type != YAML_SEQUENCE_NODE || win->data.sequence.items.top - win->data.sequence.items.start != 2)
-            return fail_at(err, file, win, "targets.window", "expected [first, last]: two days");
+            return yamlnode_fail(err, file, win, "targets.window", "expected [first, last]: two days");
         yaml_node_t *a = yaml_document_get_node(doc, win->data.sequence.items.start[0]);
         yaml_node_t *b = yaml_document_get_node(doc, win->data.sequence.items.start[1]);
         if ((rc = node_day(file, a, "targets.window", c->ex, &t->first, err))) return rc;
         if ((rc = node_day(file, b, "targets.window", c->ex, &t->last, err))) return rc;
-        if (t->last < t->first) return fail_at(err, file, b, "targets.window", "the last day is before the first");
+        if (t->last < t->first)
+            return yamlnode_fail(err, file, b, "targets.window", "the last day is before the first");
     }
     if ((rc = read_group(c, doc, map_get(doc, n, "group", NULL), t, levels, err))) return rc;
-    if (!val) return fail_at(err, file, n, "targets.value", "missing: the observed value");
+    if (!val) return yamlnode_fail(err, file, n, "targets.value", "missing: the observed value");
     if ((rc = node_number(file, val, "targets.value", -1e300, 1e300, &t->value, err))) return rc;
     if (m->observables[t->observable].is_count && t->value < 0)
-        return fail_at(err, file, val, "targets.value", "a count cannot be negative, got %s", text_of(val));
-    if (!sd == !tol) return fail_at(err, file, n, "targets.sd", "give either sd (a standard error) or tolerance");
+        return yamlnode_fail(err, file, val, "targets.value", "a count cannot be negative, got %s", yamlnode_text(val));
+    if (!sd == !tol) return yamlnode_fail(err, file, n, "targets.sd", "give either sd (a standard error) or tolerance");
     const char *skey = sd ? "targets.sd" : "targets.tolerance";
     if ((rc = node_number(file, sd ? sd : tol, skey, 0, 1e300, &t->scale, err))) return rc;
-    if (!(t->scale > 0)) return fail_at(err, file, sd ? sd : tol, skey, "must be above 0");
+    if (!(t->scale > 0)) return yamlnode_fail(err, file, sd ? sd : tol, skey, "must be above 0");
     int len = snprintf(t->label, sizeof t->label, "%s", m->observables[t->observable].name);
     if (t->group == CAL_GENERATION)
         len += snprintf(t->label + len, sizeof t->label - (size_t)len, " %s", network_generation_names[t->group_index]);
@@ -277,35 +265,39 @@ static int read_series(cal_config *c, yaml_document_t *doc, const yaml_node_t *s
     const char *file = c->file;
     const sim_model_type *m = c->ex->model;
     if (sn->type != YAML_MAPPING_NODE)
-        return fail_at(err, file, sn, "series", "expected a mapping (file, date, columns, observation)");
+        return yamlnode_fail(err, file, sn, "series", "expected a mapping (file, date, columns, observation)");
     int rc = check_keys(doc, sn, keys, file, "series.", err);
     if (rc) return rc;
     const yaml_node_t *fn = map_get(doc, sn, "file", NULL), *dn = map_get(doc, sn, "date", NULL);
     const yaml_node_t *cols = map_get(doc, sn, "columns", NULL), *obs = map_get(doc, sn, "observation", NULL);
     const yaml_node_t *sdn = map_get(doc, sn, "sd", NULL), *minn = map_get(doc, sn, "min_sd", NULL);
-    if (!fn || fn->type != YAML_SCALAR_NODE || !text_of(fn)[0])
-        return fail_at(err, file, fn ? fn : sn, "series.file", "expected the path of a CSV file");
+    if (!fn || fn->type != YAML_SCALAR_NODE || !yamlnode_text(fn)[0])
+        return yamlnode_fail(err, file, fn ? fn : sn, "series.file", "expected the path of a CSV file");
     if (!cols || cols->type != YAML_MAPPING_NODE || cols->data.mapping.pairs.top == cols->data.mapping.pairs.start)
-        return fail_at(err, file, cols ? cols : sn, "series.columns",
-                       "expected a mapping of CSV column: observable (monthly_active: monthly_active)");
-    const char *date_col = dn ? text_of(dn) : "date";
+        return yamlnode_fail(err, file, cols ? cols : sn, "series.columns",
+                             "expected a mapping of CSV column: observable (monthly_active: monthly_active)");
+    const char *date_col = dn ? yamlnode_text(dn) : "date";
     int binomial = 1;
     double sd = 0, min_sd = 1;
-    if (obs && !strcmp(text_of(obs), "normal")) binomial = 0;
-    else if (obs && strcmp(text_of(obs), "binomial"))
-        return fail_at(err, file, obs, "series.observation", "expected binomial or normal, got \"%s\"", text_of(obs));
-    if (!binomial && !sdn) return fail_at(err, file, obs, "series.sd", "observation normal needs sd: the counts' "
-                                          "standard error");
-    if (binomial && sdn) return fail_at(err, file, sdn, "series.sd", "only with observation: normal");
+    if (obs && !strcmp(yamlnode_text(obs), "normal"))
+        binomial = 0;
+    else if (obs && strcmp(yamlnode_text(obs), "binomial"))
+        return yamlnode_fail(err, file, obs, "series.observation", "expected binomial or normal, got \"%s\"",
+                             yamlnode_text(obs));
+    if (!binomial && !sdn)
+        return yamlnode_fail(err, file, obs, "series.sd",
+                             "observation normal needs sd: the counts' "
+                             "standard error");
+    if (binomial && sdn) return yamlnode_fail(err, file, sdn, "series.sd", "only with observation: normal");
     if (sdn && (rc = node_number(file, sdn, "series.sd", 1e-300, 1e300, &sd, err))) return rc;
     if (minn && (rc = node_number(file, minn, "series.min_sd", 1e-300, 1e300, &min_sd, err))) return rc;
-    if (minn && !binomial) return fail_at(err, file, minn, "series.min_sd", "only with observation: binomial");
+    if (minn && !binomial) return yamlnode_fail(err, file, minn, "series.min_sd", "only with observation: binomial");
 
     /* the mapped columns: CSV header name -> observable */
     int n_map = (int)(cols->data.mapping.pairs.top - cols->data.mapping.pairs.start);
     const yaml_node_t *col_key[64];
     int col_obs[64], col_at[64];
-    if (n_map > 64) return fail_at(err, file, cols, "series.columns", "more than 64 columns");
+    if (n_map > 64) return yamlnode_fail(err, file, cols, "series.columns", "more than 64 columns");
     for (int i = 0; i < n_map; i++) {
         yaml_node_pair_t *q = cols->data.mapping.pairs.start + i;
         const yaml_node_t *v = yaml_document_get_node(doc, q->value);
@@ -313,19 +305,21 @@ static int read_series(cal_config *c, yaml_document_t *doc, const yaml_node_t *s
         col_obs[i] = -1;
         col_at[i] = -1;
         for (int k = 0; k < m->n_observables; k++)
-            if (!strcmp(text_of(v), m->observables[k].name)) col_obs[i] = k;
+            if (!strcmp(yamlnode_text(v), m->observables[k].name)) col_obs[i] = k;
         if (col_obs[i] < 0 || !m->observables[col_obs[i]].is_count)
-            return fail_at(err, file, v, "series.columns", "model %s has no count observable \"%s\" (e.g. "
-                           "monthly_active, weekly_active, regular_users)", m->name, text_of(v));
+            return yamlnode_fail(err, file, v, "series.columns",
+                                 "model %s has no count observable \"%s\" (e.g. "
+                                 "monthly_active, weekly_active, regular_users)",
+                                 m->name, yamlnode_text(v));
     }
-    char *path = scenario_resolve_path(file, text_of(fn));
+    char *path = scenario_resolve_path(file, yamlnode_text(fn));
     if (!path) return oom(err, file);
     csv_reader r;
     rc = csv_reader_open(&r, path, "series file", "series.file", err);
     if (rc && err->line == 0) {
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
-        rc = fail_at(err, file, fn, "series.file", "%.400s", msg);
+        rc = yamlnode_fail(err, file, fn, "series.file", "%.400s", msg);
     }
     const int32_t staff = pipeline_batch_agents(c->batch);
     int date_at = -1, n_fields = 0, rows = 0;
@@ -348,15 +342,15 @@ static int read_series(cal_config *c, yaml_document_t *doc, const yaml_node_t *s
             for (int i = 0; i < n; i++) {
                 if (!strcmp(fields[i], date_col)) date_at = i;
                 for (int j = 0; j < n_map; j++)
-                    if (!strcmp(fields[i], text_of(col_key[j]))) col_at[j] = i;
+                    if (!strcmp(fields[i], yamlnode_text(col_key[j]))) col_at[j] = i;
             }
             if (date_at < 0)
-                rc = fail_at(err, file, dn ? dn : fn, "series.date", "%s has no column \"%s\" in its header", path,
-                             date_col);
+                rc = yamlnode_fail(err, file, dn ? dn : fn, "series.date", "%s has no column \"%s\" in its header",
+                                   path, date_col);
             for (int j = 0; !rc && j < n_map; j++)
                 if (col_at[j] < 0)
-                    rc = fail_at(err, file, col_key[j], "series.columns", "%s has no column \"%s\" in its header",
-                                 path, text_of(col_key[j]));
+                    rc = yamlnode_fail(err, file, col_key[j], "series.columns", "%s has no column \"%s\" in its header",
+                                       path, yamlnode_text(col_key[j]));
             continue;
         }
         if (n != n_fields) {
@@ -381,7 +375,7 @@ static int read_series(cal_config *c, yaml_document_t *doc, const yaml_node_t *s
             if (!v[0]) continue; /* a gap */
             double x = strtod(v, &end);
             if (*end || !isfinite(x) || x < 0 || x != floor(x) || x > staff) {
-                rc = sim_error_set(err, SIM_EINPUT, path, r.lineno, 0, text_of(col_key[j]),
+                rc = sim_error_set(err, SIM_EINPUT, path, r.lineno, 0, yamlnode_text(col_key[j]),
                                    "expected a count from 0 to the %d staff, got \"%s\"", (int)staff, v);
                 break;
             }
@@ -416,13 +410,13 @@ static int read_abc(cal_config *c, yaml_document_t *doc, const yaml_node_t *abc,
     static const char *const keys[] = {"particles", "quantile", "final_tolerance", "min_acceptance", "max_runs",
                                        "max_generations", NULL};
     const char *file = c->file;
-    if (abc->type != YAML_MAPPING_NODE) return fail_at(err, file, abc, "abc", "expected a mapping");
+    if (abc->type != YAML_MAPPING_NODE) return yamlnode_fail(err, file, abc, "abc", "expected a mapping");
     int rc = check_keys(doc, abc, keys, file, "abc.", err);
     const yaml_node_t *v;
     double d;
     if (!rc && (v = map_get(doc, abc, "particles", NULL))) {
         if (!(rc = node_number(file, v, "abc.particles", 10, 1000000, &d, err))) c->particles = (int)d;
-        if (!rc && d != floor(d)) rc = fail_at(err, file, v, "abc.particles", "expected a whole number");
+        if (!rc && d != floor(d)) rc = yamlnode_fail(err, file, v, "abc.particles", "expected a whole number");
     }
     if (!rc && (v = map_get(doc, abc, "quantile", NULL)))
         rc = node_number(file, v, "abc.quantile", 0.05, 0.95, &c->quantile, err);
@@ -432,14 +426,14 @@ static int read_abc(cal_config *c, yaml_document_t *doc, const yaml_node_t *abc,
         rc = node_number(file, v, "abc.min_acceptance", 0, 1, &c->min_acceptance, err);
     if (!rc && (v = map_get(doc, abc, "max_runs", NULL))) {
         if (!(rc = node_number(file, v, "abc.max_runs", 1, 2e9, &d, err))) c->max_runs = (long long)d;
-        if (!rc && d != floor(d)) rc = fail_at(err, file, v, "abc.max_runs", "expected a whole number");
+        if (!rc && d != floor(d)) rc = yamlnode_fail(err, file, v, "abc.max_runs", "expected a whole number");
     }
     if (!rc && (v = map_get(doc, abc, "max_generations", NULL))) {
         if (!(rc = node_number(file, v, "abc.max_generations", 1, 1000, &d, err))) c->max_generations = (int)d;
-        if (!rc && d != floor(d)) rc = fail_at(err, file, v, "abc.max_generations", "expected a whole number");
+        if (!rc && d != floor(d)) rc = yamlnode_fail(err, file, v, "abc.max_generations", "expected a whole number");
     }
     if (!rc && c->max_runs < c->particles)
-        rc = fail_at(err, file, abc, "abc.max_runs", "must be at least abc.particles (%d)", c->particles);
+        rc = yamlnode_fail(err, file, abc, "abc.max_runs", "must be at least abc.particles (%d)", c->particles);
     return rc;
 }
 
@@ -449,16 +443,16 @@ static int load_scenario(cal_config *c, const experiment_catalog *cat, const cha
                          yaml_document_t *doc, const yaml_node_t *sn, yaml_node_t *over, sim_error *err)
 {
     scenario *scn = NULL;
-    if (!(c->scenario_file = scenario_resolve_path(c->file, text_of(sn)))) return oom(err, c->file);
+    if (!(c->scenario_file = scenario_resolve_path(c->file, yamlnode_text(sn)))) return oom(err, c->file);
     int rc = cat->scenario_alloc(&scn, err);
     if (!rc) rc = scenario_load_file(scn, c->scenario_file, err);
     if (rc && (err->line == 0 && (rc == SIM_EINPUT || rc == SIM_EIO))) {
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
-        rc = fail_at(err, c->file, sn, "scenario", "%s: %.400s", c->scenario_file, msg);
+        rc = yamlnode_fail(err, c->file, sn, "scenario", "%s: %.400s", c->scenario_file, msg);
     }
     if (!rc && over && over->type != YAML_MAPPING_NODE)
-        rc = fail_at(err, c->file, over, "set", "expected a mapping of scenario keys");
+        rc = yamlnode_fail(err, c->file, over, "set", "expected a mapping of scenario keys");
     if (!rc && over) rc = scenario_apply_yaml(scn, doc, over, c->file, err);
     for (int i = 0; !rc && i < n_sets; i++) rc = scenario_set(scn, sets[i], err);
     if (!rc) rc = cat->validate(scn, err);
@@ -475,8 +469,9 @@ static int check_priors(cal_config *c, const experiment_catalog *cat, const yaml
         return sim_error_set(err, SIM_EINPUT, c->file, 0, 0, "uncertainty.replicates_per_draw",
                              "not used by calibrate (one simulation per proposal): remove it");
     if (u->n == 0)
-        return fail_at(err, c->file, root, "uncertainty", "no parameters to fit: give their priors in "
-                       "uncertainty.parameters");
+        return yamlnode_fail(err, c->file, root, "uncertainty",
+                             "no parameters to fit: give their priors in "
+                             "uncertainty.parameters");
     for (int j = 0; j < u->n; j++) {
         const unc_param *p = &u->p[j];
         char why[256];
@@ -500,20 +495,21 @@ static int load(cal_config *c, const experiment_catalog *cat, const char *const 
     /* uncertainty.* dotted keys are the uncertainty reader's */
     for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < root->data.mapping.pairs.top; q++) {
         yaml_node_t *kn = yaml_document_get_node(doc, q->key);
-        const char *k = text_of(kn);
+        const char *k = yamlnode_text(kn);
         if (!strncmp(k, "uncertainty.", 12)) continue;
         int ok = 0;
         for (int i = 0; keys[i]; i++) ok |= !strcmp(k, keys[i]);
         if (!ok) {
             const char *near = scenario_nearest_word(k, keys, 7);
-            return fail_at(err, file, kn, k, "unknown key%s%s%s (a calibration file has scenario, set, seed, "
-                           "uncertainty, targets, series and abc)", near ? "; did you mean '" : "", near ? near : "",
-                           near ? "'?" : "");
+            return yamlnode_fail(err, file, kn, k,
+                                 "unknown key%s%s%s (a calibration file has scenario, set, seed, "
+                                 "uncertainty, targets, series and abc)",
+                                 near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
         }
     }
     const yaml_node_t *sn = map_get(doc, root, "scenario", NULL);
-    if (!sn || sn->type != YAML_SCALAR_NODE || !text_of(sn)[0])
-        return fail_at(err, file, sn ? sn : root, "scenario", "expected the path of the base scenario file");
+    if (!sn || sn->type != YAML_SCALAR_NODE || !yamlnode_text(sn)[0])
+        return yamlnode_fail(err, file, sn ? sn : root, "scenario", "expected the path of the base scenario file");
     int rc = load_scenario(c, cat, sets, n_sets, doc, sn, (yaml_node_t *)map_get(doc, root, "set", NULL), err);
     if (rc) return rc;
     const yaml_node_t *seed = map_get(doc, root, "seed", NULL);
@@ -522,7 +518,7 @@ static int load(cal_config *c, const experiment_catalog *cat, const char *const 
         int given = 0;
         for (int i = 0; i < n_sets; i++) given |= !strncmp(sets[i], "run.seed=", 9);
         if ((rc = node_number(file, seed, "seed", 0, 4294967295.0, &d, err))) return rc;
-        if (d != floor(d)) return fail_at(err, file, seed, "seed", "expected a whole number");
+        if (d != floor(d)) return yamlnode_fail(err, file, seed, "seed", "expected a whole number");
         if (!given) c->ex->seed = (uint32_t)d;
     }
     rc = uncertainty_read(&c->ex->unc, doc, root, file, c->ex->scenarios[0], NULL, err);
@@ -532,8 +528,9 @@ static int load(cal_config *c, const experiment_catalog *cat, const char *const 
 
     const yaml_node_t *tn = map_get(doc, root, "targets", NULL), *series = map_get(doc, root, "series", NULL);
     if (!series && (!tn || tn->type != YAML_SEQUENCE_NODE || tn->data.sequence.items.top == tn->data.sequence.items.start))
-        return fail_at(err, file, tn ? tn : root, "targets", "expected a list of targets (or a series)");
-    if (tn && tn->type != YAML_SEQUENCE_NODE) return fail_at(err, file, tn, "targets", "expected a list of targets");
+        return yamlnode_fail(err, file, tn ? tn : root, "targets", "expected a list of targets (or a series)");
+    if (tn && tn->type != YAML_SEQUENCE_NODE)
+        return yamlnode_fail(err, file, tn, "targets", "expected a list of targets");
     const int32_t levels = pipeline_batch_levels(c->batch);
     int cap = 0;
     for (yaml_node_item_t *it = tn ? tn->data.sequence.items.start : NULL; tn && it < tn->data.sequence.items.top;

@@ -10,31 +10,12 @@
 #include <yaml.h>
 
 #include "sweep.h"
+#include "yamlnode.h"
 
 #define MAX_SCENARIOS 10000
 #define MAX_POINTS 1000000
 
 /* ---- small helpers ---------------------------------------------------------- */
-
-static const char *text_of(const yaml_node_t *n)
-{
-    return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
-}
-
-/* "file:line:col: key: message" at node n. */
-static int fail_node(sim_error *err, const char *file, const yaml_node_t *n, const char *key,
-                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int fail_node(sim_error *err, const char *file, const yaml_node_t *n, const char *key,
-                     const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return sim_error_set(err, SIM_EINPUT, file, n ? (int)n->start_mark.line + 1 : 0,
-                         n ? (int)n->start_mark.column + 1 : 0, key, "%s", msg);
-}
 
 static int oom(sim_error *err, const char *file)
 {
@@ -46,10 +27,10 @@ static int node_double(const char *file, const yaml_node_t *n, const char *key, 
                        sim_error *err)
 {
     char *end;
-    const char *s = text_of(n);
-    if (n->type != YAML_SCALAR_NODE || !s[0]) return fail_node(err, file, n, key, "expected a number");
+    const char *s = yamlnode_text(n);
+    if (n->type != YAML_SCALAR_NODE || !s[0]) return yamlnode_fail(err, file, n, key, "expected a number");
     *out = strtod(s, &end);
-    if (*end || !isfinite(*out)) return fail_node(err, file, n, key, "expected a number, got \"%s\"", s);
+    if (*end || !isfinite(*out)) return yamlnode_fail(err, file, n, key, "expected a number, got \"%s\"", s);
     return SIM_OK;
 }
 
@@ -218,8 +199,8 @@ static int sweep_value(const scenario *base, const char *file, const yaml_node_t
 {
     char why[256];
     long long days;
-    int t = n->type == YAML_SCALAR_NODE ? scenario_time_days(base, key, text_of(n), &days, why, sizeof why) : 0;
-    if (t < 0) return fail_node(err, file, n, key, "%s", why);
+    int t = n->type == YAML_SCALAR_NODE ? scenario_time_days(base, key, yamlnode_text(n), &days, why, sizeof why) : 0;
+    if (t < 0) return yamlnode_fail(err, file, n, key, "%s", why);
     if (t > 0) {
         *out = (double)days;
         return SIM_OK;
@@ -301,29 +282,33 @@ static int read_range(const scenario *base, const char *file, yaml_document_t *d
         for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
             yaml_node_t *qk = yaml_document_get_node(doc, q->key);
             yaml_node_t *qv = yaml_document_get_node(doc, q->value);
-            const yaml_node_t **slot = !strcmp(text_of(qk), "min")   ? &lo
-                                       : !strcmp(text_of(qk), "max")   ? &hi
-                                       : !strcmp(text_of(qk), "scale") ? &scale
-                                                                       : NULL;
-            if (!slot) return fail_node(err, file, qk, key, "unknown key \"%s\" (expected min, max and optionally "
-                                        "scale)", text_of(qk));
-            if (*slot) return fail_node(err, file, qk, key, "%s given twice", text_of(qk));
+            const yaml_node_t **slot = !strcmp(yamlnode_text(qk), "min")     ? &lo
+                                       : !strcmp(yamlnode_text(qk), "max")   ? &hi
+                                       : !strcmp(yamlnode_text(qk), "scale") ? &scale
+                                                                             : NULL;
+            if (!slot)
+                return yamlnode_fail(err, file, qk, key,
+                                     "unknown key \"%s\" (expected min, max and optionally "
+                                     "scale)",
+                                     yamlnode_text(qk));
+            if (*slot) return yamlnode_fail(err, file, qk, key, "%s given twice", yamlnode_text(qk));
             *slot = qv;
         }
     }
-    if (!lo || !hi) return fail_node(err, file, v, key, "expected a range {min: A, max: B[, scale: log]}");
+    if (!lo || !hi) return yamlnode_fail(err, file, v, key, "expected a range {min: A, max: B[, scale: log]}");
     if ((rc = sweep_value(base, file, lo, key, &sp->lo, err)) || (rc = sweep_value(base, file, hi, key, &sp->hi, err)))
         return rc;
     if (!(sp->lo < sp->hi))
-        return fail_node(err, file, v, key, "empty range: min %g is not below max %g", sp->lo, sp->hi);
+        return yamlnode_fail(err, file, v, key, "empty range: min %g is not below max %g", sp->lo, sp->hi);
     sp->log_scale = 0;
     if (scale) {
-        if (!strcmp(text_of(scale), "log")) sp->log_scale = 1;
-        else if (strcmp(text_of(scale), "linear"))
-            return fail_node(err, file, scale, key, "scale is linear or log, not \"%s\"", text_of(scale));
+        if (!strcmp(yamlnode_text(scale), "log"))
+            sp->log_scale = 1;
+        else if (strcmp(yamlnode_text(scale), "linear"))
+            return yamlnode_fail(err, file, scale, key, "scale is linear or log, not \"%s\"", yamlnode_text(scale));
     }
     if (sp->log_scale && !(sp->lo > 0))
-        return fail_node(err, file, lo, key, "a log scale needs min > 0, got %g", sp->lo);
+        return yamlnode_fail(err, file, lo, key, "a log scale needs min > 0, got %g", sp->lo);
     return SIM_OK;
 }
 
@@ -357,19 +342,21 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
     if ((rc = check_sweep_options(ex, ep, k, m, err))) return rc;
     if (!params || params->type != YAML_MAPPING_NODE ||
         params->data.mapping.pairs.top == params->data.mapping.pairs.start) {
-        if (params) return fail_node(err, file, params, "sweep.parameters", "expected a mapping of key paths to %s",
-                                     m->ranges ? "ranges {min, max}" : "lists of values");
+        if (params)
+            return yamlnode_fail(err, file, params, "sweep.parameters", "expected a mapping of key paths to %s",
+                                 m->ranges ? "ranges {min, max}" : "lists of values");
         return scenario_error(ep, "sweep.method", err, "a %s sweep needs sweep.parameters: a mapping of key paths "
                               "to %s", m->name, m->ranges ? "ranges {min, max}" : "lists of values");
     }
 
     np = (int)(params->data.mapping.pairs.top - params->data.mapping.pairs.start);
     if (np > m->max_params)
-        return fail_node(err, file, params, "sweep.parameters", "%s supports at most %d keys, got %d%s", m->name,
-                         m->max_params, np,
-                         !strcmp(m->name, "saltelli") ? " (its design draws 2k dimensions of GSL's Sobol sequence, "
-                                                        "which has 40)"
-                         : !strcmp(m->name, "sobol") ? " (GSL's Sobol sequence has 40 dimensions)" : "");
+        return yamlnode_fail(err, file, params, "sweep.parameters", "%s supports at most %d keys, got %d%s", m->name,
+                             m->max_params, np,
+                             !strcmp(m->name, "saltelli") ? " (its design draws 2k dimensions of GSL's Sobol sequence, "
+                                                            "which has 40)"
+                             : !strcmp(m->name, "sobol")  ? " (GSL's Sobol sequence has 40 dimensions)"
+                                                          : "");
     sp = calloc((size_t)np, sizeof *sp);
     ex->params = calloc((size_t)np, sizeof *ex->params);
     ex->param_line = calloc((size_t)np, sizeof *ex->param_line);
@@ -386,7 +373,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
     for (int j = 0; j < np && rc == SIM_OK; j++) {
         yaml_node_pair_t *pr = params->data.mapping.pairs.start + j;
         yaml_node_t *kn = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
-        const char *key = text_of(kn);
+        const char *key = yamlnode_text(kn);
         const param_value *pv = scenario_find(base, key);
         sp[j].key = kn;
         sp[j].value = v;
@@ -394,7 +381,7 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
         ex->param_column[j] = (int)kn->start_mark.column + 1;
         for (int i = 0; i < j; i++)
             if (!strcmp(ex->params[i], key)) {
-                rc = fail_node(err, file, kn, key, "swept twice (also at line %d)", ex->param_line[i]);
+                rc = yamlnode_fail(err, file, kn, key, "swept twice (also at line %d)", ex->param_line[i]);
                 break;
             }
         if (rc) break;
@@ -405,27 +392,27 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
         if (!pv) {
             /* let the setter word it (with its did-you-mean suggestion) */
             rc = check_value(try, file, kn, key, 0, err);
-            if (rc == SIM_OK) rc = fail_node(err, file, kn, key, "unknown key");
+            if (rc == SIM_OK) rc = yamlnode_fail(err, file, kn, key, "unknown key");
             break;
         }
         if (pv->def->type != PARAM_INT && pv->def->type != PARAM_DOUBLE) {
-            rc = fail_node(err, file, kn, key, "cannot sweep a non-numeric key (it takes %s)",
-                           pv->def->type == PARAM_BOOL ? "true or false" : "text or a list");
+            rc = yamlnode_fail(err, file, kn, key, "cannot sweep a non-numeric key (it takes %s)",
+                               pv->def->type == PARAM_BOOL ? "true or false" : "text or a list");
             break;
         }
         if (!strncmp(key, "run.", 4) || !strncmp(key, "output.", 7)) {
             /* one value for the whole experiment: swept, it would do nothing */
-            rc = fail_node(err, file, kn, key, "is set for the whole experiment (%s): it cannot be swept",
-                           !strcmp(key, "run.replicates") || !strcmp(key, "run.seed")
-                               ? "top-level replicates and seed"
-                           : !strcmp(key, "run.days")     ? "all runs share one time axis"
-                           : !strncmp(key, "output.", 7) ? "the results file has one layout for every run"
-                                                          : "it does not change the results");
+            rc = yamlnode_fail(err, file, kn, key, "is set for the whole experiment (%s): it cannot be swept",
+                               !strcmp(key, "run.replicates") || !strcmp(key, "run.seed")
+                                   ? "top-level replicates and seed"
+                               : !strcmp(key, "run.days")    ? "all runs share one time axis"
+                               : !strncmp(key, "output.", 7) ? "the results file has one layout for every run"
+                                                             : "it does not change the results");
             break;
         }
         if (!m->ranges) {
             if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start) {
-                rc = fail_node(err, file, v, key, "expected a non-empty list of values, e.g. [0.1, 0.2]");
+                rc = yamlnode_fail(err, file, v, key, "expected a non-empty list of values, e.g. [0.1, 0.2]");
                 break;
             }
             sp[j].n_values = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
@@ -440,8 +427,8 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
             }
             if (rc) break;
             if (!strcmp(m->name, "list") && j > 0 && sp[j].n_values != sp[0].n_values) {
-                rc = fail_node(err, file, v, key, "list sweeps need lists of equal length (%d here, %d for %s)",
-                               sp[j].n_values, sp[0].n_values, ex->params[0]);
+                rc = yamlnode_fail(err, file, v, key, "list sweeps need lists of equal length (%d here, %d for %s)",
+                                   sp[j].n_values, sp[0].n_values, ex->params[0]);
                 break;
             }
         } else {
@@ -450,15 +437,15 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
             const int whole = pv->def->type == PARAM_INT;
             const yaml_node_t *at = v;
             for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
-                if (!strcmp(text_of(yaml_document_get_node(doc, q->key)), "min"))
+                if (!strcmp(yamlnode_text(yaml_document_get_node(doc, q->key)), "min"))
                     at = yaml_document_get_node(doc, q->value);
             if ((rc = check_value(try, file, at, key, map_unit(&sp[j], 0, whole), err))) break;
             for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
-                if (!strcmp(text_of(yaml_document_get_node(doc, q->key)), "max"))
+                if (!strcmp(yamlnode_text(yaml_document_get_node(doc, q->key)), "max"))
                     at = yaml_document_get_node(doc, q->value);
             if ((rc = check_value(try, file, at, key, map_unit(&sp[j], 1, whole), err))) break;
             if (whole && map_unit(&sp[j], 0, 1) == map_unit(&sp[j], 1, 1)) {
-                rc = fail_node(err, file, v, key, "a whole-number key whose range rounds to one value");
+                rc = yamlnode_fail(err, file, v, key, "a whole-number key whose range rounds to one value");
                 break;
             }
         }
@@ -481,8 +468,8 @@ static int read_sweep(experiment *ex, yaml_document_t *doc, const scenario *ep, 
     if (rc == SIM_OK) {
         long long total = m->count(&set);
         if (total > MAX_POINTS) {
-            rc = fail_node(err, file, params, "sweep.parameters", "the %s design has %lld points, more than %d",
-                           m->name, total, MAX_POINTS);
+            rc = yamlnode_fail(err, file, params, "sweep.parameters", "the %s design has %lld points, more than %d",
+                               m->name, total, MAX_POINTS);
         } else {
             ex->n_points = (int)total;
             ex->points = malloc((size_t)total * (size_t)np * sizeof *ex->points);
@@ -860,22 +847,22 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
     scenario_bind(ep, experiment_params, &k);
     for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
         yaml_node_t *kn = yaml_document_get_node(doc, pr->key), *v = yaml_document_get_node(doc, pr->value);
-        const char *name = text_of(kn);
+        const char *name = yamlnode_text(kn);
         if (!strcmp(name, "scenarios")) scns = v;
         if (!strncmp(name, "sweep", 5) && (name[5] == '\0' || name[5] == '.')) sweep_given = 1;
         if (!strcmp(name, "sweep.parameters")) {
             if (sweep_params) {
-                rc = fail_node(err, file, kn, name, "given twice (also under sweep)");
+                rc = yamlnode_fail(err, file, kn, name, "given twice (also under sweep)");
                 goto done;
             }
             sweep_params = v;
         }
         if (!strcmp(name, "sweep") && v->type == YAML_MAPPING_NODE)
             for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
-                if (!strcmp(text_of(yaml_document_get_node(doc, q->key)), "parameters")) {
+                if (!strcmp(yamlnode_text(yaml_document_get_node(doc, q->key)), "parameters")) {
                     if (sweep_params) {
-                        rc = fail_node(err, file, yaml_document_get_node(doc, q->key), "sweep.parameters",
-                                       "given twice (also as sweep.parameters)");
+                        rc = yamlnode_fail(err, file, yaml_document_get_node(doc, q->key), "sweep.parameters",
+                                           "given twice (also as sweep.parameters)");
                         goto done;
                     }
                     sweep_params = yaml_document_get_node(doc, q->value);
@@ -950,12 +937,12 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
     int n = 1;
     if (scns) {
         if (scns->type != YAML_MAPPING_NODE || scns->data.mapping.pairs.top == scns->data.mapping.pairs.start) {
-            rc = fail_node(err, file, scns, "scenarios", "expected a mapping of scenario names to overrides");
+            rc = yamlnode_fail(err, file, scns, "scenarios", "expected a mapping of scenario names to overrides");
             goto done;
         }
         n = (int)(scns->data.mapping.pairs.top - scns->data.mapping.pairs.start);
         if (n > MAX_SCENARIOS) {
-            rc = fail_node(err, file, scns, "scenarios", "more than %d scenarios", MAX_SCENARIOS);
+            rc = yamlnode_fail(err, file, scns, "scenarios", "more than %d scenarios", MAX_SCENARIOS);
             goto done;
         }
     }
@@ -972,14 +959,15 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
         if (scns) {
             kn = yaml_document_get_node(doc, scns->data.mapping.pairs.start[s].key);
             ov = yaml_document_get_node(doc, scns->data.mapping.pairs.start[s].value);
-            name = text_of(kn);
+            name = yamlnode_text(kn);
             if (!valid_name(name)) {
-                rc = fail_node(err, file, kn, "scenarios", "bad scenario name \"%s\" (letters, digits, _ - . only)", name);
+                rc = yamlnode_fail(err, file, kn, "scenarios", "bad scenario name \"%s\" (letters, digits, _ - . only)",
+                                   name);
                 goto done;
             }
             for (int t = 0; t < s; t++)
                 if (!strcmp(ex->names[t], name)) {
-                    rc = fail_node(err, file, kn, "scenarios", "duplicate scenario \"%s\"", name);
+                    rc = yamlnode_fail(err, file, kn, "scenarios", "duplicate scenario \"%s\"", name);
                     goto done;
                 }
         }
@@ -988,7 +976,7 @@ static int load(experiment *ex, const experiment_catalog *cat, yaml_document_t *
             goto done;
         }
         scenario *sc = ex->scenarios[s];
-        if (ov && !(ov->type == YAML_SCALAR_NODE && !text_of(ov)[0])) {
+        if (ov && !(ov->type == YAML_SCALAR_NODE && !yamlnode_text(ov)[0])) {
             /* the scenario keeps the base file (its paths resolve there); the
              * overridden values remember ex->file, which outlives them */
             rc = scenario_apply_yaml(sc, doc, ov, ex->file, err);

@@ -4,6 +4,7 @@
 #include "uncertainty.h"
 
 #include "calibrate.h"
+#include "yamlnode.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -33,24 +34,6 @@ const char *uncertainty_family_name(unc_family f)
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
-static const char *text_of(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : "";
-}
-
-static int fail_at(sim_error *err, const char *file, const yaml_node_t *n, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static int fail_at(sim_error *err, const char *file, const yaml_node_t *n, const char *key, const char *fmt, ...)
-{
-    char msg[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return sim_error_set(err, SIM_EINPUT, file, n ? (int)n->start_mark.line + 1 : 0,
-                         n ? (int)n->start_mark.column + 1 : 0, key, "%s", msg);
-}
-
 static int oom(sim_error *err, const char *file)
 {
     return sim_error_set(err, SIM_ENOMEM, file, 0, 0, NULL, "out of memory");
@@ -69,11 +52,11 @@ static void format_double(double d, char *buf, size_t size)
 static int node_number(const char *file, const yaml_node_t *n, const char *key, const char *field, double *out,
                        sim_error *err)
 {
-    const char *s = text_of(n);
+    const char *s = yamlnode_text(n);
     char *end;
-    if (n->type != YAML_SCALAR_NODE || !s[0]) return fail_at(err, file, n, key, "%s: expected a number", field);
+    if (n->type != YAML_SCALAR_NODE || !s[0]) return yamlnode_fail(err, file, n, key, "%s: expected a number", field);
     *out = strtod(s, &end);
-    if (*end || !isfinite(*out)) return fail_at(err, file, n, key, "%s: expected a number, got \"%s\"", field, s);
+    if (*end || !isfinite(*out)) return yamlnode_fail(err, file, n, key, "%s: expected a number, got \"%s\"", field, s);
     return SIM_OK;
 }
 
@@ -83,13 +66,13 @@ static int node_number(const char *file, const yaml_node_t *n, const char *key, 
 static int node_value(const scenario *scn, const char *file, const yaml_node_t *n, const char *key,
                       const char *field, double *out, sim_error *err)
 {
-    const char *s = text_of(n);
+    const char *s = yamlnode_text(n);
     char *end, why[256];
     long long days;
     if (n->type == YAML_SCALAR_NODE && s[0]) {
         (void)strtod(s, &end);
         int t = *end ? scenario_time_days(scn, key, s, &days, why, sizeof why) : 0;
-        if (t < 0) return fail_at(err, file, n, key, "%s: %s", field, why);
+        if (t < 0) return yamlnode_fail(err, file, n, key, "%s: %s", field, why);
         if (t > 0) {
             *out = (double)days;
             return SIM_OK;
@@ -364,19 +347,20 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
 
     for (yaml_node_pair_t *q = dist->data.mapping.pairs.start; q < dist->data.mapping.pairs.top; q++) {
         yaml_node_t *qk = yaml_document_get_node(doc, q->key), *qv = yaml_document_get_node(doc, q->value);
-        if (!strcmp(text_of(qk), "distribution")) fam_node = qv;
+        if (!strcmp(yamlnode_text(qk), "distribution")) fam_node = qv;
     }
     for (int f = 0; fam_node && f < N_FAMILIES; f++)
-        if (!strcmp(text_of(fam_node), family_names[f])) fam = f;
+        if (!strcmp(yamlnode_text(fam_node), family_names[f])) fam = f;
     if (fam < 0)
-        return fail_at(err, file, fam_node, key,
-                       "unknown distribution \"%s\" (expected uniform, log_uniform, normal, lognormal, beta, "
-                       "triangular or choice)", text_of(fam_node));
+        return yamlnode_fail(err, file, fam_node, key,
+                             "unknown distribution \"%s\" (expected uniform, log_uniform, normal, lognormal, beta, "
+                             "triangular or choice)",
+                             yamlnode_text(fam_node));
 
     /* the fields: required ones first (slots 0-2), then optional (3-4) */
     for (yaml_node_pair_t *q = dist->data.mapping.pairs.start; q < dist->data.mapping.pairs.top; q++) {
         yaml_node_t *qk = yaml_document_get_node(doc, q->key), *qv = yaml_document_get_node(doc, q->value);
-        const char *name = text_of(qk);
+        const char *name = yamlnode_text(qk);
         int slot = -1;
         if (!strcmp(name, "distribution")) continue;
         for (int i = 0; i < 3; i++)
@@ -392,10 +376,9 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
             if (optional_fields[fam][0])
                 snprintf(takes + strlen(takes), sizeof takes - strlen(takes), " (and optionally %s and %s)",
                          optional_fields[fam][0], optional_fields[fam][1]);
-            return fail_at(err, file, qk, key, "%s takes %s, not \"%s\"", family_names[fam], takes, name);
+            return yamlnode_fail(err, file, qk, key, "%s takes %s, not \"%s\"", family_names[fam], takes, name);
         }
-        if (fields[slot])
-            return fail_at(err, file, qk, key, "\"%s\" given twice", name);
+        if (fields[slot]) return yamlnode_fail(err, file, qk, key, "\"%s\" given twice", name);
         fields[slot] = qv;
     }
     for (int i = 0; i < 3; i++)
@@ -405,8 +388,8 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
                 snprintf(needs + strlen(needs), sizeof needs - strlen(needs), "%s%s",
                          k == 0 ? "" : (k + 1 < 3 && required_fields[fam][k + 1]) ? ", " : " and ",
                          required_fields[fam][k]);
-            return fail_at(err, file, dist, key, "%s needs %s: missing %s", family_names[fam], needs,
-                           required_fields[fam][i]);
+            return yamlnode_fail(err, file, dist, key, "%s needs %s: missing %s", family_names[fam], needs,
+                                 required_fields[fam][i]);
         }
     unc_param p;
     memset(&p, 0, sizeof p);
@@ -437,11 +420,11 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
         const int tri = p.family == UNC_TRIANGULAR;
         double mn = v[0], mx = tri ? v[2] : v[1];
         const yaml_node_t *mn_node = fields[0], *mx_node = tri ? fields[2] : fields[1];
-        if (!(mn < mx)) return fail_at(err, file, dist, key, "empty range: min %g is not below max %g", mn, mx);
+        if (!(mn < mx)) return yamlnode_fail(err, file, dist, key, "empty range: min %g is not below max %g", mn, mx);
         if (p.family == UNC_LOG_UNIFORM && !(mn > 0))
-            return fail_at(err, file, mn_node, key, "log_uniform needs min above 0, got %g", mn);
+            return yamlnode_fail(err, file, mn_node, key, "log_uniform needs min above 0, got %g", mn);
         if (tri && !(v[1] >= mn && v[1] <= mx))
-            return fail_at(err, file, fields[1], key, "the mode %g lies outside [%g, %g]", v[1], mn, mx);
+            return yamlnode_fail(err, file, fields[1], key, "the mode %g lies outside [%g, %g]", v[1], mn, mx);
         if ((rc = check_value(rd, file, mn_node, key, mn)) || (rc = check_value(rd, file, mx_node, key, mx))) return rc;
         p.a = mn;
         p.b = tri ? v[1] : mx;
@@ -454,13 +437,14 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
     case UNC_LOGNORMAL: {
         const int ln = p.family == UNC_LOGNORMAL;
         if (!(v[1] > 0))
-            return fail_at(err, file, fields[1], key, "%s must be above 0, got %g", ln ? "sdlog" : "sd", v[1]);
-        if (ln && !(v[0] > 0)) return fail_at(err, file, fields[0], key, "median must be above 0, got %g", v[0]);
+            return yamlnode_fail(err, file, fields[1], key, "%s must be above 0, got %g", ln ? "sdlog" : "sd", v[1]);
+        if (ln && !(v[0] > 0)) return yamlnode_fail(err, file, fields[0], key, "median must be above 0, got %g", v[0]);
         if (lo_given && (rc = check_value(rd, file, fields[3], key, v[3]))) return rc;
         if (hi_given && (rc = check_value(rd, file, fields[4], key, v[4]))) return rc;
         if (lo_given) p.lo = v[3];
         if (hi_given) p.hi = v[4];
-        if (!(p.lo < p.hi)) return fail_at(err, file, dist, key, "empty range: min %g is not below max %g", p.lo, p.hi);
+        if (!(p.lo < p.hi))
+            return yamlnode_fail(err, file, dist, key, "empty range: min %g is not below max %g", p.lo, p.hi);
         p.a = v[0];
         p.b = v[1];
         double zlo, zhi;
@@ -473,21 +457,22 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
         }
         double kept = truncate_normal(&p, zlo, zhi);
         if (!(kept >= UNCERTAINTY_MIN_MASS))
-            return fail_at(err, file, dist, key,
-                           "truncated to [%g, %g]%s, this %s keeps %.3g%% of its mass (at least %g%% needed): "
-                           "check %s and %s", p.lo, p.hi, lo_given || hi_given ? "" : " (the key's bounds)",
-                           family_names[fam], 100 * kept, 100 * UNCERTAINTY_MIN_MASS, ln ? "median" : "mean",
-                           ln ? "sdlog" : "sd");
+            return yamlnode_fail(err, file, dist, key,
+                                 "truncated to [%g, %g]%s, this %s keeps %.3g%% of its mass (at least %g%% needed): "
+                                 "check %s and %s",
+                                 p.lo, p.hi, lo_given || hi_given ? "" : " (the key's bounds)", family_names[fam],
+                                 100 * kept, 100 * UNCERTAINTY_MIN_MASS, ln ? "median" : "mean", ln ? "sdlog" : "sd");
         break;
     }
     case UNC_BETA:
-        if (!(v[0] > 0)) return fail_at(err, file, fields[0], key, "alpha must be above 0, got %g", v[0]);
-        if (!(v[1] > 0)) return fail_at(err, file, fields[1], key, "beta must be above 0, got %g", v[1]);
+        if (!(v[0] > 0)) return yamlnode_fail(err, file, fields[0], key, "alpha must be above 0, got %g", v[0]);
+        if (!(v[1] > 0)) return yamlnode_fail(err, file, fields[1], key, "beta must be above 0, got %g", v[1]);
         p.a = v[0];
         p.b = v[1];
         p.lo = lo_given ? v[3] : 0;
         p.hi = hi_given ? v[4] : 1;
-        if (!(p.lo < p.hi)) return fail_at(err, file, dist, key, "empty range: min %g is not below max %g", p.lo, p.hi);
+        if (!(p.lo < p.hi))
+            return yamlnode_fail(err, file, dist, key, "empty range: min %g is not below max %g", p.lo, p.hi);
         /* the range, given or the default [0, 1], must fit the key */
         if ((rc = check_value(rd, file, lo_given ? fields[3] : dist, key, p.lo)) ||
             (rc = check_value(rd, file, hi_given ? fields[4] : dist, key, p.hi)))
@@ -496,10 +481,11 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
     case UNC_CHOICE: {
         const yaml_node_t *list = fields[0];
         if (list->type != YAML_SEQUENCE_NODE || list->data.sequence.items.top == list->data.sequence.items.start)
-            return fail_at(err, file, list, key, "values: expected a non-empty list of numbers, e.g. [14, 30, 60]");
+            return yamlnode_fail(err, file, list, key,
+                                 "values: expected a non-empty list of numbers, e.g. [14, 30, 60]");
         int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
         if (n > UNCERTAINTY_MAX_CHOICES)
-            return fail_at(err, file, list, key, "values: more than %d choices", UNCERTAINTY_MAX_CHOICES);
+            return yamlnode_fail(err, file, list, key, "values: more than %d choices", UNCERTAINTY_MAX_CHOICES);
         if (!(p.values = malloc((size_t)n * sizeof *p.values))) return oom(err, file);
         p.n_values = n;
         p.lo = INFINITY;
@@ -523,7 +509,7 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
     for (int i = 0; i < rd->n_own; i++)
         if (!strcmp(rd->own[i], key)) {
             free(p.values);
-            return fail_at(err, file, kn, key, "given twice (also at line %d)", rd->own_line[i]);
+            return yamlnode_fail(err, file, kn, key, "given twice (also at line %d)", rd->own_line[i]);
         }
     char **own = realloc(rd->own, (size_t)(rd->n_own + 1) * sizeof *own);
     int *own_line = own ? realloc(rd->own_line, (size_t)(rd->n_own + 1) * sizeof *own_line) : NULL;
@@ -547,8 +533,8 @@ static int read_distribution(reader *rd, yaml_document_t *doc, const char *file,
     for (int j = 0; j < rd->u->n; j++)
         if (rd->u->p[j].h0 == p.h0 && rd->u->p[j].h1 == p.h1 && strcmp(rd->u->p[j].path, key)) {
             param_free(&p);
-            return fail_at(err, file, kn, key, "its stream collides with that of %s (a 64-bit hash collision)",
-                           rd->u->p[j].path);
+            return yamlnode_fail(err, file, kn, key, "its stream collides with that of %s (a 64-bit hash collision)",
+                                 rd->u->p[j].path);
         }
     return add_param(rd, &p);
 }
@@ -559,22 +545,22 @@ static int read_parameters(reader *rd, yaml_document_t *doc, const char *file, c
 {
     sim_error *err = rd->err;
     if (map->type != YAML_MAPPING_NODE)
-        return fail_at(err, file, map, prefix ? prefix : "uncertainty.parameters",
-                       "expected a mapping of key paths to distributions, e.g. "
-                       "{model.genai.use.peers: {distribution: uniform, min: 1, max: 2}}");
+        return yamlnode_fail(err, file, map, prefix ? prefix : "uncertainty.parameters",
+                             "expected a mapping of key paths to distributions, e.g. "
+                             "{model.genai.use.peers: {distribution: uniform, min: 1, max: 2}}");
     for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < map->data.mapping.pairs.top; q++) {
         yaml_node_t *kn = yaml_document_get_node(doc, q->key), *v = yaml_document_get_node(doc, q->value);
         char key[512];
-        if (kn->type != YAML_SCALAR_NODE) return fail_at(err, file, kn, prefix, "expected a key path");
-        snprintf(key, sizeof key, "%s%s%s", prefix ? prefix : "", prefix ? "." : "", text_of(kn));
+        if (kn->type != YAML_SCALAR_NODE) return yamlnode_fail(err, file, kn, prefix, "expected a key path");
+        snprintf(key, sizeof key, "%s%s%s", prefix ? prefix : "", prefix ? "." : "", yamlnode_text(kn));
         for (yaml_node_pair_t *e = map->data.mapping.pairs.start; e < q; e++)
-            if (!strcmp(text_of(yaml_document_get_node(doc, e->key)), text_of(kn)))
-                return fail_at(err, file, kn, key, "given twice");
+            if (!strcmp(yamlnode_text(yaml_document_get_node(doc, e->key)), yamlnode_text(kn)))
+                return yamlnode_fail(err, file, kn, key, "given twice");
         const param_value *pv = scenario_find(rd->scn, key);
         int has_distribution = 0;
         if (v->type == YAML_MAPPING_NODE)
             for (yaml_node_pair_t *f = v->data.mapping.pairs.start; f < v->data.mapping.pairs.top; f++)
-                has_distribution |= !strcmp(text_of(yaml_document_get_node(doc, f->key)), "distribution");
+                has_distribution |= !strcmp(yamlnode_text(yaml_document_get_node(doc, f->key)), "distribution");
         if (!pv && !has_distribution && v->type == YAML_MAPPING_NODE && is_section(rd->scn, key)) {
             int rc = read_parameters(rd, doc, file, v, key);
             if (rc) return rc;
@@ -583,22 +569,23 @@ static int read_parameters(reader *rd, yaml_document_t *doc, const char *file, c
         if (!pv) {
             /* the setter words it: unknown key (did you mean), or a section */
             int rc = check_value(rd, file, kn, key, 0);
-            return rc ? rc : fail_at(err, file, kn, key, "unknown key");
+            return rc ? rc : yamlnode_fail(err, file, kn, key, "unknown key");
         }
         if (pv->def->type != PARAM_INT && pv->def->type != PARAM_DOUBLE)
-            return fail_at(err, file, kn, key, "cannot draw a non-numeric key (it takes %s)",
-                           pv->def->type == PARAM_BOOL ? "true or false" : "text or a list");
+            return yamlnode_fail(err, file, kn, key, "cannot draw a non-numeric key (it takes %s)",
+                                 pv->def->type == PARAM_BOOL ? "true or false" : "text or a list");
         if (!strncmp(key, "run.", 4) || !strncmp(key, "output.", 7))
-            return fail_at(err, file, kn, key, "is set for the whole %s: it cannot be drawn per replicate",
-                           !strncmp(key, "run.", 4) ? "run or experiment" : "results file");
+            return yamlnode_fail(err, file, kn, key, "is set for the whole %s: it cannot be drawn per replicate",
+                                 !strncmp(key, "run.", 4) ? "run or experiment" : "results file");
         if (!strncmp(key, "network.", 8) || !strncmp(key, "organization.", 13))
-            return fail_at(err, file, kn, key,
-                           "builds the network, which every run shares (and common random numbers need): "
-                           "uncertain network keys are not supported; sweep it instead (sweep.parameters)");
+            return yamlnode_fail(err, file, kn, key,
+                                 "builds the network, which every run shares (and common random numbers need): "
+                                 "uncertain network keys are not supported; sweep it instead (sweep.parameters)");
         if (!has_distribution)
-            return fail_at(err, file, v, key,
-                           "expected a distribution, e.g. {distribution: uniform, min: 1, max: 2} (distributions: "
-                           "uniform, log_uniform, normal, lognormal, beta, triangular, choice)");
+            return yamlnode_fail(
+                err, file, v, key,
+                "expected a distribution, e.g. {distribution: uniform, min: 1, max: 2} (distributions: "
+                "uniform, log_uniform, normal, lognormal, beta, triangular, choice)");
         int rc = read_distribution(rd, doc, file, kn, v, key);
         if (rc) return rc;
     }
@@ -611,16 +598,16 @@ static int read_posterior(reader *rd, const char *file, const yaml_node_t *n)
 {
     sim_error *err = rd->err;
     const char *key = "uncertainty.posterior";
-    if (n->type != YAML_SCALAR_NODE || !text_of(n)[0])
-        return fail_at(err, file, n, key, "expected the path of a fit file (adoptsim calibrate -o FIT.h5)");
-    char *path = scenario_resolve_path(file, text_of(n));
+    if (n->type != YAML_SCALAR_NODE || !yamlnode_text(n)[0])
+        return yamlnode_fail(err, file, n, key, "expected the path of a fit file (adoptsim calibrate -o FIT.h5)");
+    char *path = scenario_resolve_path(file, yamlnode_text(n));
     if (!path) return oom(err, file);
     calibrate_posterior post;
     int rc = calibrate_posterior_read(path, &post, err);
     if (rc) {
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
-        rc = fail_at(err, file, n, key, "%s: %.400s", path, msg);
+        rc = yamlnode_fail(err, file, n, key, "%s: %.400s", path, msg);
         free(path);
         return rc;
     }
@@ -630,7 +617,8 @@ static int read_posterior(reader *rd, const char *file, const yaml_node_t *n)
         const char *k = post.params[j];
         const param_value *pv = scenario_find(rd->scn, k);
         if (!pv || (pv->def->type != PARAM_INT && pv->def->type != PARAM_DOUBLE)) {
-            rc = fail_at(err, file, n, key, "%s: the fitted key %s is not a numeric key of this scenario", path, k);
+            rc = yamlnode_fail(err, file, n, key, "%s: the fitted key %s is not a numeric key of this scenario", path,
+                               k);
             break;
         }
         unc_param p;
@@ -689,7 +677,7 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
     if (!root || root->type != YAML_MAPPING_NODE) return SIM_OK;
     for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < root->data.mapping.pairs.top; q++) {
         yaml_node_t *kn = yaml_document_get_node(doc, q->key), *v = yaml_document_get_node(doc, q->value);
-        const char *name = text_of(kn);
+        const char *name = yamlnode_text(kn);
         if (strncmp(name, "uncertainty", 11) || (name[11] != '\0' && name[11] != '.')) continue;
         if (!sect) sect = kn;
         if (name[11] == '.') {
@@ -697,26 +685,29 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
             for (int i = 0; i < 4; i++)
                 if (!strcmp(name + 12, names[i])) k = i;
             if (k < 0)
-                return fail_at(err, file, kn, name, "unknown key (the uncertainty section has include, "
-                               "replicates_per_draw, posterior and parameters)");
-            if (*slots[k]) return fail_at(err, file, kn, name, "given twice");
+                return yamlnode_fail(err, file, kn, name,
+                                     "unknown key (the uncertainty section has include, "
+                                     "replicates_per_draw, posterior and parameters)");
+            if (*slots[k]) return yamlnode_fail(err, file, kn, name, "given twice");
             *slots[k] = v;
             continue;
         }
         if (v->type != YAML_MAPPING_NODE)
-            return fail_at(err, file, v, "uncertainty", "expected a mapping with include, replicates_per_draw, "
-                           "posterior and parameters");
+            return yamlnode_fail(err, file, v, "uncertainty",
+                                 "expected a mapping with include, replicates_per_draw, "
+                                 "posterior and parameters");
         for (yaml_node_pair_t *f = v->data.mapping.pairs.start; f < v->data.mapping.pairs.top; f++) {
             yaml_node_t *fk = yaml_document_get_node(doc, f->key);
             char key[128];
             int k = -1;
             for (int i = 0; i < 4; i++)
-                if (!strcmp(text_of(fk), names[i])) k = i;
-            snprintf(key, sizeof key, "uncertainty.%.100s", text_of(fk));
+                if (!strcmp(yamlnode_text(fk), names[i])) k = i;
+            snprintf(key, sizeof key, "uncertainty.%.100s", yamlnode_text(fk));
             if (k < 0)
-                return fail_at(err, file, fk, key, "unknown key (the uncertainty section has include, "
-                               "replicates_per_draw, posterior and parameters)");
-            if (*slots[k]) return fail_at(err, file, fk, key, "given twice");
+                return yamlnode_fail(err, file, fk, key,
+                                     "unknown key (the uncertainty section has include, "
+                                     "replicates_per_draw, posterior and parameters)");
+            if (*slots[k]) return yamlnode_fail(err, file, fk, key, "given twice");
             *slots[k] = yaml_document_get_node(doc, f->value);
         }
     }
@@ -729,16 +720,16 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
         rd->u->column = (int)sect->start_mark.column + 1;
     }
     if (per) {
-        double d;
+        double d = 0;
         int rc = node_number(file, per, "uncertainty.replicates_per_draw", "replicates_per_draw", &d, err);
         if (rc) return rc;
         if (included)
-            return fail_at(err, file, per, "uncertainty.replicates_per_draw",
-                           "an included file gives parameters only: set replicates_per_draw in the file that "
-                           "includes it");
+            return yamlnode_fail(err, file, per, "uncertainty.replicates_per_draw",
+                                 "an included file gives parameters only: set replicates_per_draw in the file that "
+                                 "includes it");
         if (d != floor(d) || d < 1 || d > 1000000)
-            return fail_at(err, file, per, "uncertainty.replicates_per_draw",
-                           "must be a whole number between 1 and 1000000, got %s", text_of(per));
+            return yamlnode_fail(err, file, per, "uncertainty.replicates_per_draw",
+                                 "must be a whole number between 1 and 1000000, got %s", yamlnode_text(per));
         rd->u->per_draw = (int32_t)d;
         rd->u->per_draw_given = 1;
     }
@@ -748,14 +739,14 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
         if (inc->type == YAML_SEQUENCE_NODE) n = (int)(inc->data.sequence.items.top - inc->data.sequence.items.start);
         for (int i = 0; i < n; i++) {
             if (inc->type == YAML_SEQUENCE_NODE) one = yaml_document_get_node(doc, inc->data.sequence.items.start[i]);
-            if (one->type != YAML_SCALAR_NODE || !text_of(one)[0])
-                return fail_at(err, file, one, "uncertainty.include",
-                               "expected the path of a file (or a list of them)");
+            if (one->type != YAML_SCALAR_NODE || !yamlnode_text(one)[0])
+                return yamlnode_fail(err, file, one, "uncertainty.include",
+                                     "expected the path of a file (or a list of them)");
             if (rd->depth >= UNCERTAINTY_MAX_INCLUDES)
-                return fail_at(err, file, one, "uncertainty.include",
-                               "includes nested more than %d deep (does a file include itself?)",
-                               UNCERTAINTY_MAX_INCLUDES);
-            char *path = scenario_resolve_path(file, text_of(one));
+                return yamlnode_fail(err, file, one, "uncertainty.include",
+                                     "includes nested more than %d deep (does a file include itself?)",
+                                     UNCERTAINTY_MAX_INCLUDES);
+            char *path = scenario_resolve_path(file, yamlnode_text(one));
             if (!path) return oom(err, file);
             rd->depth++;
             int rc = read_file(rd, path, 1);
@@ -764,7 +755,7 @@ static int read_section(reader *rd, yaml_document_t *doc, yaml_node_t *root, con
                 /* a file that cannot be read is a wrong path here */
                 char msg[sizeof err->msg];
                 snprintf(msg, sizeof msg, "%s", err->msg);
-                rc = fail_at(err, file, one, "uncertainty.include", "%s: %.400s", path, msg);
+                rc = yamlnode_fail(err, file, one, "uncertainty.include", "%s: %.400s", path, msg);
             }
             free(path);
             if (rc) return rc;
