@@ -3,36 +3,11 @@
  * accepted network must keep the invariants of network.h. */
 #include "harness.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "network.h"
-#include "registry.h"
-#include "scenario.h"
-
-static scenario *scn; /* the network.* settings, made on the first input */
-
-static void free_scenario(void)
-{
-    scenario_free(scn);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[600], set[700];
-    sim_error err;
-    sim_network *net = NULL;
+    char path[600];
     fuzz_write("in.csr", data, size, path, sizeof path);
     int files = fuzz_open_files();
-    if (!scn) {
-        snprintf(set, sizeof set, "network.file=%s", path);
-        if (registry_scenario_alloc(&scn, &err) || scenario_set(scn, "network.type=edgelist", &err) ||
-            scenario_set(scn, set, &err))
-            abort();
-        atexit(free_scenario);
-    }
-    if (network_build(scn, 1, &net, &err) == SIM_OK) fuzz_check_network(net, 1);
-    network_free(net);
-    fuzz_check_open_files(files);
+    fuzz_build_network(fuzz_network_scenario("edgelist", path), files);
     return 0;
 }

@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "registry.h"
+#include "scenario.h"
+
 /* Fixed files an input may name by these names (in the dictionary too). */
 static const char base_yaml[] =
     "run: {days: 10, seed: 3, replicates: 2}\n"
@@ -186,4 +189,36 @@ void fuzz_check_network(const sim_network *net, int with_ties)
         if (net->ids && !net->ids[i]) broken("missing id", i, 0);
     }
     if (net->n_levels != deepest + 1) broken("n_levels", net->n_levels, deepest + 1);
+}
+
+static scenario *network_scn; /* fuzz_network_scenario's, freed at exit */
+
+static void free_network_scenario(void)
+{
+    scenario_free(network_scn);
+}
+
+scenario *fuzz_network_scenario(const char *type, const char *path)
+{
+    if (network_scn) return network_scn;
+    char set_type[64], set_file[700];
+    sim_error err;
+    snprintf(set_type, sizeof set_type, "network.type=%s", type);
+    snprintf(set_file, sizeof set_file, "network.file=%s", path);
+    if (registry_scenario_alloc(&network_scn, &err) || scenario_set(network_scn, set_type, &err) ||
+        scenario_set(network_scn, set_file, &err)) {
+        fprintf(stderr, "fuzz: cannot make the network settings: %s\n", err.msg);
+        abort();
+    }
+    atexit(free_network_scenario);
+    return network_scn;
+}
+
+void fuzz_build_network(const scenario *scn, int files_before)
+{
+    sim_network *net = NULL;
+    sim_error err;
+    if (network_build(scn, 1, &net, &err) == SIM_OK) fuzz_check_network(net, 1);
+    network_free(net);
+    fuzz_check_open_files(files_before);
 }

@@ -41,4 +41,15 @@ void fuzz_check_open_files(int before);
  * attributes when it has them (managers earlier, levels, teams in range). */
 void fuzz_check_network(const sim_network *net, int with_ties);
 
+/* The network harnesses' settings: a scenario with network.type set to type
+ * and network.file to path, made on the first call and freed at exit (the
+ * path of an input never changes).  Aborts when it cannot be made. */
+struct scenario;
+struct scenario *fuzz_network_scenario(const char *type, const char *path);
+
+/* Build the network of scn (network_build, 1 thread); a network it accepts
+ * must keep the invariants (fuzz_check_network with ties); then the files
+ * open must be those of before (fuzz_check_open_files). */
+void fuzz_build_network(const struct scenario *scn, int files_before);
+
 #endif

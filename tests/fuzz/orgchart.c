@@ -4,44 +4,22 @@
  * invariants of network.h. */
 #include "harness.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "network.h"
 #include "orgchart.h"
-#include "registry.h"
-#include "scenario.h"
-
-static scenario *scn; /* the network.* settings, made on the first input */
-
-static void free_scenario(void)
-{
-    scenario_free(scn);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[600], set[700];
+    char path[600];
     sim_error err;
     sim_network *net = NULL;
     fuzz_write("in.csv", data, size, path, sizeof path);
     int files = fuzz_open_files();
-    if (!scn) {
-        snprintf(set, sizeof set, "network.file=%s", path);
-        if (registry_scenario_alloc(&scn, &err) || scenario_set(scn, "network.type=orgchart", &err) ||
-            scenario_set(scn, set, &err))
-            abort();
-        atexit(free_scenario);
-    }
     if (orgchart_read(path, &net, &err) != SIM_OK) {
         fuzz_check_open_files(files);
         return 0;
     }
     fuzz_check_network(net, 0); /* orgchart_read adds no ties */
     network_free(net);
-    net = NULL;
-    if (network_build(scn, 1, &net, &err) == SIM_OK) fuzz_check_network(net, 1);
-    network_free(net);
-    fuzz_check_open_files(files);
+    fuzz_build_network(fuzz_network_scenario("orgchart", path), files);
     return 0;
 }
