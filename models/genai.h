@@ -74,6 +74,9 @@ typedef struct genai_params {
     double frontier_step, frontier_stale;   /* frontier rise and share of skill gone stale per release */
     double frontier_erosion;                /* share of a positive expertise confidence lost per release */
     const char *suitability;                /* "Name=share, ...": departments' task suitability ("" none) */
+    double need_median, need_sd;
+    double w_first;                         /* log-odds against a first ever use (the first try) */            /* a person's share of days with work the tool can help with:
+                                               logit-normal, median (0..1) and sd (logit) */
     /* turnover and hiring */
     int turnover;                           /* 1: staff leave and are replaced */
     param_list leave_gen, leave_level;      /* monthly chance of leaving by generation (4), factor by level */
@@ -114,6 +117,10 @@ typedef struct genai_world {
     float *nudge;                /* personal prompts (logit units), decay by nudge_decay a day */
     float *endorse;              /* how positively a leader speaks about it, -1..1 (leaders) */
     float *recovery;             /* extra daily chance to recover from disillusion */
+    float *conceal;              /* 0..1: the person's draw of concealment: uses are hidden from seniors
+                                    while conceal < logistic(social caution) x (1 - permission) (fixed) */
+    float *need;                 /* 0..1: share of days with a task the tool can help with (task
+                                    suitability of the person's work; drawn per person, fixed) */
     float *simplify;             /* 0..1: the next task is a compliance task (accountability): its complexity,
                                     and the skill and habit it builds, are (1 - simplify) of an ordinary one's */
     int32_t *uses, *valuable_uses; /* per-agent totals this replicate */

@@ -29,11 +29,12 @@ __attribute__((always_inline)) static inline void decisions(const genai_params *
     const float *restrict attitude = in->attitude, *restrict habit = in->habit, *restrict nudge = in->nudge;
     const float *restrict time = in->time, *restrict expertise = in->expertise, *restrict affinity = in->affinity;
     const int32_t *restrict seen = in->seen, *restrict deg = in->deg;
-    const float *restrict lead = in->lead;
+    const float *restrict lead = in->lead, *restrict need = in->need;
+    const int32_t *restrict uses = in->uses;
     const uint32_t *restrict u0 = in->u0;
     const double w_intercept = p->w_intercept, w_attitude = p->w_attitude, w_habit = p->w_habit,
                  w_peers = p->w_peers, w_leader = p->w_leader, w_nudge = p->w_nudge, w_time = p->w_time,
-                 w_expertise = p->w_expertise, w_affinity = p->w_affinity;
+                 w_expertise = p->w_expertise, w_affinity = p->w_affinity, w_first = p->w_first;
     uint8_t code[RNG_BATCH];
     for (int32_t j = 0; j < m; j++) {
         /* use_logit */
@@ -42,13 +43,13 @@ __attribute__((always_inline)) static inline void decisions(const genai_params *
         const float peers = tied ? share : 0.0f;
         const double x = w_intercept + w_attitude * attitude[j] + w_habit * habit[j] + w_peers * peers +
                          w_leader * lead[j] + permission_term + w_nudge * nudge[j] - w_time * time[j] -
-                         w_expertise * expertise[j] + w_affinity * affinity[j];
-        /* below_logistic with scale 1 */
+                         w_expertise * expertise[j] + w_affinity * affinity[j] - w_first * (uses[j] == 0);
+        /* below_logistic with scale need */
         const double u = rng_u01_from_word(u0[j]);
         const double t = (x + LOGISTIC_RANGE) * LOGISTIC_STEPS;
         const int inside = (t >= 0) & (t < LOGISTIC_POINTS - 1);
         const int k = (int)(inside ? t : 0.0);
-        const double near = (table[k] + (t - k) * (table[k + 1] - table[k])) * 1;
+        const double near = (table[k] + (t - k) * (table[k + 1] - table[k])) * need[j];
         const int below = u < near - LOGISTIC_MARGIN, above = u >= near + LOGISTIC_MARGIN;
         code[j] = (uint8_t)(below + GENAI_BATCH_EXACT * !(inside & (below | above)));
     }
@@ -101,7 +102,7 @@ __attribute__((always_inline)) static inline int32_t end_days(const genai_params
 __attribute__((always_inline)) static inline void tally_slots(int regular_days, const genai_batch_tally *in,
                                                               int32_t m, int32_t *slot_out, int32_t *sum_out)
 {
-    const uint32_t *restrict history = in->history;
+    const uint32_t *restrict history = in->history, *restrict shown = in->shown;
     const uint8_t *restrict today = in->today, *restrict access = in->access, *restrict dis = in->disillusioned;
     const uint16_t *restrict tally_cell = in->tally_cell;
     int32_t slot[2 * RNG_BATCH], sum[RNG_BATCH], code[RNG_BATCH];
@@ -117,7 +118,9 @@ __attribute__((always_inline)) static inline void tally_slots(int regular_days, 
         x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
         x = (x + (x >> 4)) & 0x0f0f0f0fu;
         const int32_t regular = (int32_t)((x + (x >> 8) + (x >> 16) + (x >> 24)) & 0xffu) >= regular_days;
-        code[j] = 2 * (monthly + weekly) + regular;
+        /* a hiding user: a use hidden from seniors in the last 30 days (used, not shown) */
+        const int32_t hiding = ((h & ~shown[j]) & 0x3fffffffu) != 0;
+        code[j] = 2 * (monthly + weekly) + regular + 12 * hiding;
     }
     for (int32_t j = 0; j < m; j++) {
         const int32_t cell = tally_cell[j] >> 1, leader = tally_cell[j] & 1;

@@ -37,10 +37,11 @@
 #include "parallel.h"
 
 /* 2 * (monthly + weekly) + regular, plus 6 for a leader (weekly and regular
- * users are monthly active, so 0..5 covers every case). */
-static inline int activity_code(int monthly, int weekly, int regular, int leader)
+ * users are monthly active, so 0..5 covers every case), plus 12 for a user
+ * who hid a use from seniors in the last 30 days. */
+static inline int activity_code(int monthly, int weekly, int regular, int leader, int hiding)
 {
-    return 2 * (monthly + weekly) + regular + 6 * leader;
+    return 2 * (monthly + weekly) + regular + 6 * leader + 12 * hiding;
 }
 
 /* The GENAI_* flags of today (3 bits), plus 8 with access, plus 16 when
@@ -61,6 +62,7 @@ const sim_observable genai_observables[OBS_COUNT] = {
     {"uses", "uses on this day", "uses", 1, 1},
     {"valuable_uses", "successful uses on tasks of value on this day", "uses", 1, 1},
     {"hidden_uses", "uses on this day hidden from seniors", "uses", 1, 1},
+    {"hiding_users", "users who hid at least one use from seniors in the last 30 days", "agents", 1, 1},
     {"leaders", "staff with direct reports", "agents", 1, 1},
     {"leaders_modelling", "leaders who used it in the last 7 days, in view of their team", "agents", 1, 1},
     {"leaders_regular", "leaders who are regular users", "agents", 1, 1},
@@ -262,7 +264,6 @@ typedef struct day_ctx {
     double *saved;               /* genai_state.saved, saved_stride, saved_factor */
     size_t saved_stride;
     const double *saved_factor;
-    const double *suit;          /* genai_state.suit: by department */
     int32_t n_cells;
     size_t count_stride, sum_stride;
     double permission_term;      /* w_permission * permission, the same for everyone */
@@ -288,7 +289,6 @@ static void day_ctx_make(const genai_state *s, int32_t day, day_ctx *d)
     d->saved = s->saved;
     d->saved_stride = s->saved_stride;
     d->saved_factor = s->saved_factor;
-    d->suit = s->suit;
     d->n_cells = s->n_cells;
     d->count_stride = s->count_stride;
     d->sum_stride = s->sum_stride;
@@ -335,16 +335,15 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4], double
      * factor), a compliance task only `real` of them; a failure wastes
      * minutes, and a task beyond the frontier loses more (errors to fix) */
     const int32_t cell = d->tally_cell[i] >> 1;
-    /* the department's task suitability: how much of its work the tool can help with */
-    const double suit = d->net.department ? d->suit[d->net.department[i]] : 1;
-    double minutes = success ? (valuable ? p->minutes_valuable : p->minutes_trivial) * d->saved_factor[cell] * real *
-                                   suit
+    double minutes = success ? (valuable ? p->minutes_valuable : p->minutes_trivial) * d->saved_factor[cell] * real
                              : -p->minutes_failure;
     if (beyond) minutes -= p->minutes_beyond;
     saved[cell] += minutes;
-    /* open roles never hide; others hide with logistic(caution) while use is not permitted */
+    /* open roles never hide; others are concealers (every use hidden) with
+     * chance logistic(caution) while use is not permitted: a fixed draw per
+     * person, so permission turns the least cautious concealers open first */
     int hidden = !(w->roles[i] & GENAI_ROLES_OPEN) &&
-                 below_logistic(d->logistic, rng_u01_from_word(u[3]), w->trait[TRAIT_CAUTION][i], 1 - w->permission);
+                 below_logistic(d->logistic, w->conceal[i], w->trait[TRAIT_CAUTION][i], 1 - w->permission);
     w->uses[i]++;
     w->valuable_uses[i] += valuable;
     w->version_used[i] = (uint8_t)w->version; /* practice on today's version */
@@ -353,7 +352,7 @@ static uint8_t use_tool(const day_ctx *d, int32_t i, const uint32_t u[4], double
         w->skill[i] = (float)(skill + real * p->learn_rate * (1 - skill));
         /* gains are never negative: at the cap they change nothing */
         if (w->attitude[i] < cap)
-            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) * suit / gain_discount(d, i));
+            w->attitude[i] += (float)((valuable ? p->gain_valuable : p->gain_trivial) / gain_discount(d, i));
         w->failures[i] = 0;
     } else {
         w->skill[i] = (float)(skill + real * 0.5 * p->learn_rate * (1 - skill));
@@ -410,7 +409,7 @@ static double use_logit(const day_ctx *d, chain_cache *lead, int32_t i, float ha
     return p->w_intercept + p->w_attitude * w->attitude[i] + p->w_habit * habit + p->w_peers * peers +
            p->w_leader * leaders + d->permission_term + p->w_nudge * w->nudge[i] -
            p->w_time * w->trait[TRAIT_TIME][i] - p->w_expertise * w->trait[TRAIT_EXPERTISE][i] +
-           p->w_affinity * w->trait[TRAIT_AFFINITY][i];
+           p->w_affinity * w->trait[TRAIT_AFFINITY][i] - p->w_first * (w->uses[i] == 0);
 }
 
 /* A disillusioned agent who tries again (decide_block) is no longer
@@ -464,7 +463,8 @@ static inline void tally_agent(const day_ctx *d, int32_t *bc, double *bs, int32_
     const uint8_t today = w->today[i];
     const int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
     const int regular = is_regular(h, d->p.regular_days);
-    c[activity_code(monthly, weekly, regular, at & 1)]++;
+    const int hiding = ((h & ~w->shown[i]) & 0x3fffffffu) != 0;
+    c[activity_code(monthly, weekly, regular, at & 1, hiding)]++;
     c[ACTIVITY_SLOTS + day_code(today, w->access[i] != 0, w->disillusioned[i] != 0)]++;
     sum[OBS_ATTITUDE - OBS_ATTITUDE] += w->attitude[i];
     sum[OBS_SKILL - OBS_ATTITUDE] += w->skill[i];
@@ -516,8 +516,8 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
         const int32_t m = first + RNG_BATCH < n ? RNG_BATCH : n - first;
         uint8_t may[RNG_BATCH], code[RNG_BATCH], today[RNG_BATCH];
         genai_batch in = {w->attitude + first, w->habit + first, w->nudge + first, w->trait[TRAIT_TIME] + first,
-                          w->trait[TRAIT_EXPERTISE] + first, w->trait[TRAIT_AFFINITY] + first, d->seen + first,
-                          d->deg + first, {0}, words[0]};
+                          w->trait[TRAIT_EXPERTISE] + first, w->trait[TRAIT_AFFINITY] + first, w->need + first,
+                          w->uses + first, d->seen + first, d->deg + first, {0}, words[0]};
         for (int32_t j = 0; j < m; j++) {
             /* with a licence; a disillusioned agent tries again with a
              * small daily chance (word 1, which a use would otherwise
@@ -538,7 +538,7 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
             int uses = code[j];
             if (uses == GENAI_BATCH_EXACT) /* rare: next to the table's error, or off it */
                 uses = below_logistic(d->logistic, rng_u01_from_word(words[0][j]),
-                                      use_logit(d, &lead, first + j, w->habit[first + j]), 1);
+                                      use_logit(d, &lead, first + j, w->habit[first + j]), w->need[first + j]);
             users[n_users] = j;
             n_users += may[j] & uses;
             today[j] = 0;
@@ -554,7 +554,7 @@ static void decide_block(genai_state *s, const day_ctx *day, int32_t b)
                                        today, d->vis + first, differs};
         genai_batch_end_days(p, &days, m);
         int32_t slot[2 * RNG_BATCH], sum_at[RNG_BATCH];
-        const genai_batch_tally tin = {w->history + first, w->today + first, w->access + first,
+        const genai_batch_tally tin = {w->history + first, w->shown + first, w->today + first, w->access + first,
                                        w->disillusioned + first, d->tally_cell + first};
         genai_batch_tally_slots(p->regular_days, &tin, m, slot, sum_at);
         for (int32_t j = 0; j < m; j++) {
@@ -761,8 +761,13 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
  * over slots with the codes' conditions cost 600 instructions a call. */
 static void expand_counts(const int32_t *hist, int64_t *count)
 {
-    /* activity codes (activity_code): 2 x (monthly + weekly) + regular + 6 x leader */
-    const int32_t *a = hist;
+    /* activity codes (activity_code): 2 x (monthly + weekly) + regular + 6 x leader
+     * (+ 12 for a hiding user: folded in here, counted apart) */
+    int32_t a[12];
+    for (int k = 0; k < 12; k++) {
+        a[k] = hist[k] + hist[12 + k];
+        count[OBS_HIDING] += hist[12 + k];
+    }
     const int64_t weekly_staff = a[4] + a[5], weekly_leaders = a[10] + a[11];
     count[OBS_MONTHLY] += a[2] + a[3] + a[8] + a[9] + weekly_staff + weekly_leaders;
     count[OBS_WEEKLY] += weekly_staff + weekly_leaders;

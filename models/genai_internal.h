@@ -26,7 +26,7 @@ _Static_assert(BLOCK % RNG_BATCH == 0, "a block holds whole batches of draws");
 /* Observables: counts (and means) over all staff, by generation and by level. */
 enum {
     OBS_STAFF, OBS_ACCESS, OBS_MONTHLY, OBS_WEEKLY, OBS_REGULAR, OBS_TRIALISTS, OBS_DISILLUSIONED,
-    OBS_USES, OBS_VALUABLE, OBS_HIDDEN, OBS_LEADERS, OBS_LEADERS_MODELLING, OBS_LEADERS_REGULAR, OBS_ATTITUDE, OBS_SKILL,
+    OBS_USES, OBS_VALUABLE, OBS_HIDDEN, OBS_HIDING, OBS_LEADERS, OBS_LEADERS_MODELLING, OBS_LEADERS_REGULAR, OBS_ATTITUDE, OBS_SKILL,
     OBS_HABIT, OBS_GROUPED, /* the grouped ones end here */
     OBS_COST_DOLLARS = OBS_GROUPED, OBS_COST_HOURS,
     /* time saved and what it is worth (appended: the observables above keep their places) */
@@ -42,7 +42,7 @@ enum { N_SUMS = OBS_GROUPED - OBS_ATTITUDE };
  * use (ACTIVITY_SLOTS codes: see activity_code) and of their day
  * (DAY_SLOTS codes: see day_code): two increments per agent instead of ten,
  * expanded into the count observables by observe(). */
-enum { ACTIVITY_SLOTS = 12, DAY_SLOTS = 32, TALLY_SLOTS = ACTIVITY_SLOTS + DAY_SLOTS };
+enum { ACTIVITY_SLOTS = 24, DAY_SLOTS = 32, TALLY_SLOTS = ACTIVITY_SLOTS + DAY_SLOTS };
 
 /* logistic() is tabulated at LOGISTIC_POINTS points for the daily draws
  * (genai_day.c, below_logistic). */
@@ -180,6 +180,8 @@ void genai_draw_person(genai_state *s, int32_t i, uint32_t who, int g);
  * caller). */
 typedef struct genai_batch {
     const float *attitude, *habit, *nudge, *time, *expertise, *affinity;
+    const float *need;           /* task suitability: scales the chance of a use */
+    const int32_t *uses;         /* uses so far (0: the first try is still to come) */
     const int32_t *seen;         /* ties seen using it */
     const int32_t *deg;          /* ties */
     float lead[RNG_BATCH];       /* the signal of the chain of managers */
@@ -191,7 +193,7 @@ typedef struct genai_batch {
 enum { GENAI_BATCH_EXACT = 2 };
 
 /* The use decisions of agents 0..m-1 (m <= RNG_BATCH): whether
- * u0 < logistic(use_logit) with genai_day.c's arithmetic; permission_term
+ * u0 < logistic(use_logit) * need with genai_day.c's arithmetic; permission_term
  * is w_permission * permission, table genai_logistic_table_fill's. */
 void genai_batch_decisions(const genai_params *p, double permission_term, const double *table,
                            const genai_batch *in, int32_t m, uint8_t *code);
@@ -214,7 +216,7 @@ int32_t genai_batch_end_days(const genai_params *p, const genai_batch_days *b, i
 
 /* What the tallies of a batch read: the world's arrays from first. */
 typedef struct genai_batch_tally {
-    const uint32_t *history;
+    const uint32_t *history, *shown;
     const uint8_t *today, *access, *disillusioned;
     const uint16_t *tally_cell;  /* genai_state.tally_cell from first */
 } genai_batch_tally;

@@ -80,6 +80,8 @@ static size_t state_layout(genai_state *s, char *base, size_t n)
     w->endorse = place(base, &off, n * sizeof *w->endorse);
     w->recovery = place(base, &off, n * sizeof *w->recovery);
     w->simplify = place(base, &off, n * sizeof *w->simplify);
+    w->need = place(base, &off, n * sizeof *w->need);
+    w->conceal = place(base, &off, n * sizeof *w->conceal);
     w->uses = place(base, &off, n * sizeof *w->uses);
     w->valuable_uses = place(base, &off, n * sizeof *w->valuable_uses);
     w->version_used = place(base, &off, n * sizeof *w->version_used);
@@ -263,6 +265,17 @@ static void draw_person(genai_state *s, rng_key key, int32_t i, uint32_t who, in
         w->trait[t][i] = (float)(p->trait_gen[t].v[g] + shift + p->trait_sd[t] * z);
     }
     w->attitude[i] = (float)(p->attitude0 + p->attitude_sd * normal_from(rng_u01_from_word(u[5])));
+    /* task suitability: the department's share times a logit-normal draw
+     * around need_median (median 1: everyone's work suits it every day) */
+    const double dept = w->net->department ? s->suit[w->net->department[i]] : 1;
+    double need = 1;
+    if (p->need_median < 1) {
+        const double m = p->need_median > 0 ? p->need_median : 1e-9;
+        need = 1 / (1 + exp(-(log(m / (1 - m)) + p->need_sd * normal_from(rng_u01_from_word(u[6])))));
+    }
+    w->need[i] = (float)(dept * need);
+    /* concealment is a disposition of the person, not a coin per use */
+    w->conceal[i] = (float)rng_u01_from_word(u[7]);
 }
 
 void genai_draw_person(genai_state *s, int32_t i, uint32_t who, int g)

@@ -182,7 +182,8 @@ Test(genai, habit_grows_with_daily_use_only)
 {
     const char *sets[] = {"model.name=genai", "network.type=organization", "network.agents=500",
                           "interventions.licences.enabled=true", "model.genai.use.intercept=20",
-                          "model.genai.disillusion.after=255", "run.days=120", NULL};
+                          "model.genai.disillusion.after=255", "run.days=120",
+                          "model.genai.suitability.median=1", NULL}; /* work for the tool every day */
     scenario *scn = support_scenario(sets);
     sim_results *res = support_run(scn, 1);
     const double c = 0.0454;
@@ -344,7 +345,9 @@ Test(genai, accountability_raises_activity_more_than_value, .timeout = 60)
     cr_expect_gt(mean, 2 * se_d, "monthly active x%.3f, valuable uses x%.3f: paired log-ratio difference %.3f (se %.3f)",
                  monthly_x, vw / vb, mean, se_d);
     double after = mean_at(re, "monthly_active", 200) / mean_at(rb, "monthly_active", 200);
-    cr_expect_lt(fabs(after - 1), 0.05, "80 days after the last check-in monthly active is x%.3f the baseline", after);
+    cr_expect_lt(after - 1, 0.75 * (monthly_x - 1),
+                 "80 days after the last check-in monthly active is x%.3f the baseline (x%.3f with check-ins)", after,
+                 monthly_x);
     engine_results_free(rb);
     engine_results_free(rw);
     engine_results_free(re);
@@ -364,4 +367,85 @@ Test(genai, licence_cost_accrues_per_seat_day)
     cr_expect(fabs(got - expect) < 1e-6 * expect + 20.0 * 12 / 365 * 300, "cost %g, expected about %g", got, expect);
     engine_results_free(res);
     scenario_free(scn);
+}
+
+/* Task suitability is a ceiling: a person whose work offers the tool a task
+ * on 2% of days uses it on about 2% of days however motivated (intercept
+ * 20: every decision is yes), so nobody becomes a regular user (8 of 28
+ * days: P < 1e-8 a person), though nearly everyone is monthly active by
+ * day 120; with work for it every day, everyone is regular. */
+Test(genai, suitability_caps_regular_use)
+{
+    const char *low[] = {"model.name=genai", "network.type=organization", "network.agents=500", "run.days=120",
+                         "interventions.licences.enabled=true", "model.genai.use.intercept=20",
+                         "model.genai.suitability.median=0.02", "model.genai.suitability.sd=0", NULL};
+    scenario *scn = support_scenario(low);
+    sim_results *res = support_run(scn, 1);
+    for (int32_t t = 0; t <= 120; t++) cr_expect_eq(mean_at(res, "regular_users", t), 0, "day %d", (int)t);
+    cr_expect_gt(mean_at(res, "monthly_active", 120), 0.3 * 500);
+    double uses = 0;
+    for (int32_t t = 1; t <= 120; t++) uses += mean_at(res, "uses", t);
+    cr_expect_lt(fabs(uses / (500.0 * 120) - 0.02), 0.003, "share of days with a use %g", uses / (500.0 * 120));
+    engine_results_free(res);
+    scenario_free(scn);
+}
+
+/* The first try: with a barrier of 30 logit nobody ever starts, though
+ * the same decision without it (intercept -1) starts most of them; the
+ * barrier holds only until the first use. */
+Test(genai, first_try_barrier_only_before_the_first_use)
+{
+    const char *shut[] = {"model.name=genai", "network.type=organization", "network.agents=300", "run.days=60",
+                          "interventions.licences.enabled=true", "model.genai.use.intercept=-1",
+                          "model.genai.use.first_try=20", "model.genai.suitability.median=1", NULL};
+    const char *open[] = {"model.name=genai", "network.type=organization", "network.agents=300", "run.days=60",
+                          "interventions.licences.enabled=true", "model.genai.use.intercept=-1",
+                          "model.genai.use.first_try=0", "model.genai.suitability.median=1", NULL};
+    scenario *a = support_scenario(shut), *b = support_scenario(open);
+    sim_results *ra = support_run(a, 1), *rb = support_run(b, 1);
+    cr_expect_eq(mean_at(ra, "monthly_active", 60), 0);
+    cr_expect_gt(mean_at(rb, "monthly_active", 60), 150);
+    engine_results_free(ra);
+    engine_results_free(rb);
+    scenario_free(a);
+    scenario_free(b);
+    /* intercept 20 and a barrier of 20: a first try is a coin flip or so,
+     * every later decision a certain yes; so on day 60 everyone who has
+     * tried uses it (uses = monthly active), and nearly everyone has */
+    const char *tried[] = {"model.name=genai", "network.type=organization", "network.agents=300", "run.days=60",
+                           "interventions.licences.enabled=true", "model.genai.use.intercept=20",
+                           "model.genai.use.first_try=20", "model.genai.suitability.median=1",
+                           "model.genai.disillusion.after=255", NULL};
+    scenario *c = support_scenario(tried);
+    sim_results *rc = support_run(c, 1);
+    cr_expect_eq(mean_at(rc, "uses", 60), mean_at(rc, "monthly_active", 60));
+    cr_expect_gt(mean_at(rc, "monthly_active", 60), 250);
+    cr_expect_lt(mean_at(rc, "monthly_active", 1), 250, "the first tries are spread: %g on day 1",
+                 mean_at(rc, "monthly_active", 1));
+    engine_results_free(rc);
+    scenario_free(c);
+}
+
+/* Hiding users are users (never more than the monthly active), and the
+ * concealers hide every use while use is not permitted; explicit
+ * permission at strength 1 from day 1 leaves nobody hiding. */
+Test(genai, hiding_users_are_users_and_permission_ends_hiding)
+{
+    const char *push[] = {"model.name=genai", "network.type=organization", "network.agents=500", "run.days=120",
+                          "interventions.licences.enabled=true", "interventions.launch.enabled=true", NULL};
+    scenario *a = support_scenario(push);
+    sim_results *ra = support_run(a, 1);
+    for (int32_t t = 0; t <= 120; t++)
+        cr_expect_leq(mean_at(ra, "hiding_users", t), mean_at(ra, "monthly_active", t), "day %d", (int)t);
+    cr_expect_gt(mean_at(ra, "hiding_users", 120), 0);
+    const char *open[] = {"model.name=genai", "network.type=organization", "network.agents=500", "run.days=120",
+                          "interventions.licences.enabled=true", "interventions.launch.enabled=true",
+                          "interventions.permission.enabled=true", "interventions.permission.strength=1", NULL};
+    scenario *b = support_scenario(open);
+    sim_results *rb = support_run(b, 1);
+    for (int32_t t = 0; t <= 120; t++) cr_expect_eq(mean_at(rb, "hiding_users", t), 0, "day %d", (int)t);
+    engine_results_free(ra);
+    engine_results_free(rb);
+    scenario_free(a);
+    scenario_free(b);
 }
