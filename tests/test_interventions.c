@@ -47,6 +47,20 @@ static scenario *iv_scenario(const char *const *sets)
     cr_assert_eq(rc, SIM_OK, "scenario_alloc: %s", sim_error_format(&err, buf, sizeof buf));
     const char *base[] = {"network.type=organization", "network.agents=200", "organization.span=4", NULL};
     for (size_t i = 0; base[i]; i++) cr_assert_eq(scenario_set(scn, base[i], &err), SIM_OK);
+    /* full doses unless a test says otherwise: the rules of each module are
+     * tested at attendance 1 and fatigue 0; the dose tests set their own */
+    static const char *const dosed[] = {"launch", "reinforcement", "training", "leadership", "vanguard",
+                                        "reverse_mentoring", "peer_mentoring", NULL};
+    for (size_t i = 0; dosed[i]; i++) {
+        char k[128];
+        snprintf(k, sizeof k, "interventions.%s.attendance=1", dosed[i]);
+        cr_assert_eq(scenario_set(scn, k, &err), SIM_OK, "%s", k);
+        snprintf(k, sizeof k, "interventions.%s.fatigue=0", dosed[i]);
+        cr_assert_eq(scenario_set(scn, k, &err), SIM_OK, "%s", k);
+    }
+    /* and everyone willing enough to volunteer for the vanguard (the rule
+     * tests rank by willingness; volunteers_and_appointed tests the bar) */
+    cr_assert_eq(scenario_set(scn, "interventions.vanguard.volunteer_min=-20", &err), SIM_OK);
     for (size_t i = 0; sets && sets[i]; i++) {
         rc = scenario_set(scn, sets[i], &err);
         cr_assert_eq(rc, SIM_OK, "%s: %s", sets[i], sim_error_format(&err, buf, sizeof buf));
@@ -626,7 +640,16 @@ static void vanguard_case(int per_team)
             cr_expect(close_to(w->skill[i], 0.2) && w->failures[i] == 2 && w->disillusioned[i] == 1,
                       "non-member %d touched", i);
             cr_expect(close_to(w->attitude[i], attitude0[i]));
-            cr_expect(close_to(w->nudge[i], in_member_team ? 0.4 : 0), "agent %d nudge %g", i, w->nudge[i]);
+            /* the team prompt, times how convinced the team's members are after the meeting */
+            double voice = 0;
+            int32_t told = 0;
+            for (int32_t m = 0; m < w->n; m++)
+                if (net->team[m] == net->team[i] && (w->roles[m] & GENAI_ROLE_VANGUARD)) {
+                    voice += tanh(w->attitude[m]);
+                    told++;
+                }
+            cr_expect(close_to(w->nudge[i], in_member_team && told ? 0.4 * voice / told : 0), "agent %d nudge %g", i,
+                      w->nudge[i]);
         }
     }
     cr_expect(close_to(w->cost_hours, members));
@@ -703,8 +726,12 @@ static world *mentoring_world(const char *fallback, const char *per_leader)
     char fb[96], pl[96];
     snprintf(fb, sizeof fb, "interventions.reverse_mentoring.fallback=%s", fallback);
     snprintf(pl, sizeof pl, "interventions.reverse_mentoring.mentors_per_leader=%s", per_leader);
+    /* the pairing rules by merit and fallback: any adopter below with more
+     * skill (mentors_are_younger_and_know_more tests the default rule) */
     const char *sets[] = {"interventions.reverse_mentoring.enabled=true",
-                          "interventions.reverse_mentoring.target.levels=1", fb, pl, NULL};
+                          "interventions.reverse_mentoring.target.levels=1", fb, pl,
+                          "interventions.reverse_mentoring.mentors=junior",
+                          "interventions.reverse_mentoring.skill_margin=0", NULL};
     world *x = open_world(&reverse_mentoring_intervention, sets);
     genai_world *w = &x->w;
     for (int32_t i = 0; i < w->n; i++) w->skill[i] = 0.2f;
@@ -1314,4 +1341,94 @@ Test(vanguard, a_member_who_leaves_is_out)
 {
     cr_expect(close_to(vanguard_team_prompt_after_leaving(1), 0), "%g", vanguard_team_prompt_after_leaving(1));
     cr_expect_gt(vanguard_team_prompt_after_leaving(0), 0.4);
+}
+
+/* ---------- attendance and fatigue (intervention.h) ---------- */
+
+/* Training at attendance 0.5: about half the targets come to a session
+ * (binomial, 200 targets: within 5 sd), only they gain skill and spend
+ * hours; fatigue 0.5: the second session adds half the first's gain. */
+Test(dose, attendance_and_fatigue)
+{
+    const char *sets[] = {"interventions.training.enabled=true", "interventions.training.attendance=0.5",
+                          "interventions.training.every=10", NULL};
+    world *x = open_world(&training_intervention, sets);
+    genai_world *w = &x->w;
+    for (int32_t i = 0; i < w->n; i++) w->skill[i] = 0.2f;
+    training_intervention.init(x->state, w);
+    run_days(x, 1, 1);
+    int32_t came = 0;
+    for (int32_t i = 0; i < w->n; i++) {
+        int trained = (w->roles[i] & GENAI_ROLE_TRAINED) != 0;
+        came += trained;
+        cr_expect(close_to(w->skill[i], trained ? 0.2 + 0.1 * 0.8 : 0.2), "agent %d skill %g", i, w->skill[i]);
+    }
+    cr_expect(fabs((double)came - 100) < 5 * sqrt(200 * 0.25), "%d of 200 came", came);
+    cr_expect(close_to(w->cost_hours, 2.0 * came));
+    close_world(x);
+
+    const char *tired[] = {"interventions.launch.enabled=true", "interventions.launch.every=10",
+                           "interventions.launch.fatigue=0.5", NULL};
+    x = open_world(&launch_intervention, tired);
+    w = &x->w;
+    launch_intervention.init(x->state, w);
+    run_days(x, 1, 1);
+    cr_expect(close_to(w->nudge[0], 0.8));
+    run_days(x, 2, 11);
+    cr_expect(close_to(w->nudge[0], 0.8 + 0.4), "nudge %g", w->nudge[0]);
+    run_days(x, 12, 21);
+    cr_expect(close_to(w->nudge[0], 0.8 + 0.4 + 0.2), "nudge %g", w->nudge[0]);
+    close_world(x);
+}
+
+/* Reverse mentoring's default rule: every mentor is of a younger generation
+ * than their leader and at least skill_margin more skilled; the junior rule
+ * pairs leaders the younger rule leaves without a mentor. */
+Test(reverse_mentoring, mentors_are_younger_and_know_more)
+{
+    const char *younger[] = {"interventions.reverse_mentoring.enabled=true", NULL};
+    const char *junior[] = {"interventions.reverse_mentoring.enabled=true",
+                            "interventions.reverse_mentoring.mentors=junior", NULL};
+    int32_t pairs[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        world *x = open_world(&reverse_mentoring_intervention, k == 0 ? younger : junior);
+        genai_world *w = &x->w;
+        for (int32_t i = 0; i < w->n; i++) {
+            w->skill[i] = (float)(0.1 + 0.8 * rng_uniform(w->key, (uint32_t)i, 5, 901));
+            w->history[i] = 1u << 2;
+        }
+        reverse_mentoring_intervention.init(x->state, w);
+        run_days(x, 1, 1);
+        for (int32_t j = 0; j < w->n; j++) {
+            if (!(w->roles[j] & GENAI_ROLE_MENTOR)) continue;
+            pairs[k]++;
+            int32_t leader = x->net->manager[j];
+            cr_expect(w->roles[leader] & GENAI_ROLE_MENTEE);
+            if (k == 0)
+                cr_expect_lt(x->net->generation[j], x->net->generation[leader], "mentor %d not younger", j);
+        }
+        close_world(x);
+    }
+    cr_expect_gt(pairs[0], 0);
+    cr_expect_gt(pairs[1], pairs[0], "junior %d pairs, younger %d", pairs[1], pairs[0]);
+}
+
+/* The vanguard's selection: volunteers only where someone is willing enough
+ * (a bar nobody reaches: no member anywhere); appointed: per_team members in
+ * every team with eligible staff, willing or not. */
+Test(vanguard, volunteers_and_appointed)
+{
+    const char *nobody[] = {"interventions.vanguard.enabled=true", "interventions.vanguard.volunteer_min=20", NULL};
+    const char *appointed[] = {"interventions.vanguard.enabled=true", "interventions.vanguard.selection=appointed",
+                               "interventions.vanguard.volunteer_min=20", NULL};
+    for (int k = 0; k < 2; k++) {
+        world *x = open_world(&vanguard_intervention, k == 0 ? nobody : appointed);
+        genai_world *w = &x->w;
+        vanguard_intervention.init(x->state, w);
+        run_days(x, 1, 1);
+        int32_t members = 0;
+        for (int32_t i = 0; i < w->n; i++) members += (w->roles[i] & GENAI_ROLE_VANGUARD) != 0;
+        cr_expect_eq(members, k == 0 ? 0 : 50, "case %d: %d members", k, members);
+        close_world(x);
+    }
 }

@@ -44,11 +44,16 @@ void iv_broadcast_apply(void *state, genai_world *w, int32_t day)
 {
     iv_broadcast *s = state;
     if (!iv_session(&s->c, day)) return;
+    /* who hears it this time, and how much a message heard again still does */
+    const double dose = iv_dose(&s->c, day);
+    int32_t heard = 0;
     for (int32_t k = 0; k < s->n_ids; k++) {
         int32_t i = s->ids[k];
-        w->nudge[i] += (float)s->strength;
-        iv_add_attitude(w, i, s->attitude);
+        if (!iv_attends(&s->c, w, i, day)) continue;
+        heard++;
+        w->nudge[i] += (float)(s->strength * dose);
+        iv_add_attitude(w, i, s->attitude * dose);
+        iv_charge_hours(w, i, s->c.hours);
     }
-    w->cost_hours += s->c.hours * s->n_ids;
-    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
+    w->cost_hours += s->c.hours * heard;
 }

@@ -1,7 +1,9 @@
 /* broadcast.h: the mechanism shared by the launch speech and by
- * reinforcement/communication: at each session every target gets a prompt
+ * reinforcement/communication: at each session every target who hears it
+ * (attendance) gets a prompt
  * (nudge, fading in the core by model.genai.nudge_decay a day) and a lasting
  * change of perceived usefulness (attitude), and spends the session's hours.
+ * A repeated message does less each time (fatigue, intervention.h).
  * The two modules differ only in their keys, defaults and story. */
 #ifndef MODELS_INTERVENTIONS_BROADCAST_H
 #define MODELS_INTERVENTIONS_BROADCAST_H

@@ -71,6 +71,14 @@ static inline double iv_knowledge(const genai_world *w, int32_t m)
     return s;
 }
 
+/* The generation of agent i's occupant (turnover may hire someone of
+ * another generation into the position); the network's without a model's
+ * arrays (a world built by hand). */
+static inline int iv_generation(const genai_world *w, int32_t i)
+{
+    return w->generation ? w->generation[i] : w->net->generation[i];
+}
+
 /* Staff hours spent by agent i on an intervention, added to the hours of
  * i's cell (generation x level), which the model prices at the level's
  * hourly cost.  The caller still adds the programme's total to

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -466,11 +467,31 @@ int iv_eligible(const iv_common *c, const genai_world *w, int32_t i)
     return 1;
 }
 
+/* FNV-1a of name followed by suffix, as a purpose above the model's own
+ * and below RNG_PURPOSE_ENGINE. */
+static uint32_t purpose_of(const char *name, const char *suffix)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = name; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+    for (const char *p = suffix; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+    return 0x100u + h % 0xfe00u;
+}
+
 uint32_t iv_purpose(const char *name)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (const char *p = name; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
-    return 0x100u + h % 0xfe00u; /* above the model's own purposes, below RNG_PURPOSE_ENGINE */
+    return purpose_of(name, "");
+}
+
+int iv_attends(const iv_common *c, const genai_world *w, int32_t i, int32_t day)
+{
+    if (c->attendance >= 1) return 1;
+    return rng_uniform(w->key, (uint32_t)i, (uint32_t)day, purpose_of(c->name, "/attendance")) < c->attendance;
+}
+
+double iv_dose(const iv_common *c, int32_t day)
+{
+    if (c->fatigue <= 0 || c->every <= 0) return 1;
+    return pow(1 - c->fatigue, (double)((day - c->start) / c->every));
 }
 
 /* The second draw that picks `count` of the candidates. */

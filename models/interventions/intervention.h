@@ -69,6 +69,21 @@
     {"interventions." NAME ".target.count", PARAM_INT, "agents", 0, 2000000000, "0", NULL, 0,  \
      "at most this many agents (0: no cap)", PARAM_FIELD(T, c.count)}
 
+/* Two more rows for a programme of repeated sessions whose modules take
+ * part in them (the module then calls iv_attends and iv_dose): who comes to
+ * a session, and how much less each repetition does.  ATTEND and FATIGUE
+ * are the defaults as YAML text.  Modules without these rows never call
+ * the two functions. */
+#define IV_DOSE_ROWS 2
+#define INTERVENTION_DOSE_PARAMS(T, NAME, ATTEND, FATIGUE)                                        \
+    {"interventions." NAME ".attendance", PARAM_DOUBLE, "1", 0, 1, ATTEND, NULL, 0,               \
+     "share of the targets who take part in a given session (each drawn per session)",          \
+     PARAM_FIELD(T, c.attendance)},                                                             \
+    {"interventions." NAME ".fatigue", PARAM_DOUBLE, "1", 0, 1, FATIGUE, NULL, 0,                 \
+     "how much less each repetition does: the k-th session after the first acts with "         \
+     "(1 - fatigue)^k of the strengths (a message heard again, a programme's novelty worn off)", \
+     PARAM_FIELD(T, c.fatigue)}
+
 typedef struct iv_common {
     const char *name;
     /* bound from the common rows */
@@ -79,6 +94,7 @@ typedef struct iv_common {
                                                                 as given (owned by the scenario) */
     double share;
     int64_t count;
+    double attendance, fatigue;  /* INTERVENTION_DOSE_PARAMS (modules that have the rows) */
     /* parsed from the lists (iv_common_parse) */
     uint64_t levels;      /* bit l: level l eligible (levels >= 63 share bit 63) */
     uint8_t generations;  /* bit g: generation g eligible */
@@ -133,6 +149,16 @@ int iv_eligible(const iv_common *c, const genai_world *w, int32_t i);
  * those with extra[i] != 0) for this replicate: writes their ids in
  * increasing order into ids (room for w->n) and returns how many. */
 int32_t iv_select(const iv_common *c, const genai_world *w, const uint8_t *extra, int32_t *ids);
+
+/* Whether target i takes part in the session on day (attendance; drawn
+ * from (agent, day) with a purpose of the intervention's own, so it does
+ * not depend on other programmes).  Always 1 at attendance 1. */
+int iv_attends(const iv_common *c, const genai_world *w, int32_t i, int32_t day);
+
+/* The share of its strengths a session on day acts with: (1 - fatigue)^k
+ * for the k-th session after the first (the programme's sessions, counted
+ * from its start). */
+double iv_dose(const iv_common *c, int32_t day);
 
 /* Random-number purpose of an intervention (a hash of its name). */
 uint32_t iv_purpose(const char *name);

@@ -10,10 +10,11 @@
 
 static const param_def launch_params[] = {
     INTERVENTION_COMMON_PARAMS(iv_broadcast, NAME, "1", "0", "0.5", "all"),
-    {"interventions." NAME ".strength", PARAM_DOUBLE, "logit", 0, 20, "1.5", NULL, 0,
+    INTERVENTION_DOSE_PARAMS(iv_broadcast, NAME, "1", "0.1"),
+    {"interventions." NAME ".strength", PARAM_DOUBLE, "logit", 0, 20, "0.8", NULL, 0,
      "prompt added to each target's nudge at a session (fades by model.genai.nudge_decay a day)",
      PARAM_FIELD(iv_broadcast, strength)},
-    {"interventions." NAME ".attitude_boost", PARAM_DOUBLE, "logit", -5, 5, "0.1", NULL, 0,
+    {"interventions." NAME ".attitude_boost", PARAM_DOUBLE, "logit", -5, 5, "0.02", NULL, 0,
      "lasting change of each target's attitude at a session", PARAM_FIELD(iv_broadcast, attitude)},
     PARAM_END};
 

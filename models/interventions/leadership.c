@@ -24,6 +24,7 @@ typedef struct leadership {
 
 static const param_def leadership_params[] = {
     INTERVENTION_COMMON_PARAMS(leadership, NAME, "1", "0", "2", "all"),
+    INTERVENTION_DOSE_PARAMS(leadership, NAME, "0.9", "0.3"),
     {"interventions." NAME ".say_boost", PARAM_DOUBLE, "1", -2, 2, "0.5", NULL, 0,
      "added to a leader's endorsement (kept within -1..1): how they speak about it",
      PARAM_FIELD(leadership, say_boost)},
@@ -81,15 +82,19 @@ static void leadership_apply(void *state, genai_world *w, int32_t day)
 {
     leadership *s = state;
     if (!iv_session(&s->c, day)) return;
+    const double dose = iv_dose(&s->c, day);
+    int32_t came = 0;
     for (int32_t k = 0; k < s->n_ids; k++) {
         int32_t i = s->ids[k];
-        w->endorse[i] = iv_clamp((double)w->endorse[i] + s->say_boost, -1, 1);
-        iv_add_attitude(w, i, s->attitude_boost);
-        w->trait[TRAIT_TIME][i] -= (float)s->time_relief;
-        w->nudge[i] += (float)s->nudge;
+        if (!iv_attends(&s->c, w, i, day)) continue;
+        came++;
+        w->endorse[i] = iv_clamp((double)w->endorse[i] + dose * s->say_boost, -1, 1);
+        iv_add_attitude(w, i, dose * s->attitude_boost);
+        w->trait[TRAIT_TIME][i] -= (float)(dose * s->time_relief);
+        w->nudge[i] += (float)(dose * s->nudge);
+        iv_charge_hours(w, i, s->c.hours);
     }
-    w->cost_hours += s->c.hours * s->n_ids;
-    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
+    w->cost_hours += s->c.hours * came;
 }
 
 const genai_intervention_type leadership_intervention = {

@@ -49,6 +49,7 @@ typedef struct peer_mentoring {
 
 static const param_def peer_mentoring_params[] = {
     INTERVENTION_COMMON_PARAMS(peer_mentoring, NAME, "1", "7", "0.5", "all"),
+    INTERVENTION_DOSE_PARAMS(peer_mentoring, NAME, "0.7", "0.02"),
     {"interventions." NAME ".novice_skill", PARAM_DOUBLE, "1", 0, 1, "0.4", NULL, 0,
      "a target with skill below this is a novice who gets a peer mentor",
      PARAM_FIELD(peer_mentoring, novice_skill)},
@@ -240,23 +241,27 @@ static void peer_mentoring_apply(void *state, genai_world *w, int32_t day)
         if (s->dept_start) pair_within(s, w, s->dept_start, s->dept_ids, w->n);
     }
     const double recovered = w->par ? w->par->attitude_recovered : 0;
+    const double dose = iv_dose(&s->c, day);
+    int32_t met = 0;
     for (int32_t p = 0; p < s->n_pairs; p++) {
         int32_t i = s->paired[p], m = s->mentor_of[i];
+        if (!iv_attends(&s->c, w, i, day)) continue; /* the pair does not meet this time */
+        met++;
         double gap = iv_knowledge(w, m) - (double)w->skill[i];
-        if (gap > 0) iv_add_skill(w, i, s->transfer * gap);
-        iv_add_recovery(w, i, s->recovery_boost, s->recovery_max);
+        if (gap > 0) iv_add_skill(w, i, dose * s->transfer * gap);
+        iv_add_recovery(w, i, dose * s->recovery_boost, s->recovery_max);
         if (w->disillusioned[i] &&
-            rng_uniform(w->key, (uint32_t)i, (uint32_t)day, s->purpose) < s->recover_probability) {
+            rng_uniform(w->key, (uint32_t)i, (uint32_t)day, s->purpose) < dose * s->recover_probability) {
             w->disillusioned[i] = 0;
             w->failures[i] = 0;
             if (w->attitude[i] < recovered) w->attitude[i] = (float)recovered;
         }
-        w->nudge[i] += (float)s->mentee_nudge;
-        iv_add_attitude(w, m, s->mentor_attitude);
+        w->nudge[i] += (float)(dose * s->mentee_nudge);
+        iv_add_attitude(w, m, dose * s->mentor_attitude);
         iv_charge_hours(w, i, s->c.hours);
         iv_charge_hours(w, m, s->c.hours);
     }
-    w->cost_hours += s->c.hours * 2.0 * s->n_pairs;
+    w->cost_hours += s->c.hours * 2.0 * met;
 }
 
 /* Target j waits for a mentor again (once in the unpaired list). */

@@ -10,6 +10,7 @@
 
 static const param_def reinforcement_params[] = {
     INTERVENTION_COMMON_PARAMS(iv_broadcast, NAME, "1", "14", "0.1", "all"),
+    INTERVENTION_DOSE_PARAMS(iv_broadcast, NAME, "0.5", "0.1"),
     {"interventions." NAME ".strength", PARAM_DOUBLE, "logit", 0, 20, "0.6", NULL, 0,
      "prompt added to each target's nudge at a session", PARAM_FIELD(iv_broadcast, strength)},
     {"interventions." NAME ".story_boost", PARAM_DOUBLE, "logit", -5, 5, "0.05", NULL, 0,

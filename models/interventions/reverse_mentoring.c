@@ -1,7 +1,9 @@
 /* reverse_mentoring.c: reverse mentoring.  Each targeted leader (an agent
  * with direct reports) is paired with 1..mentors_per_leader mentors: the
- * adopters among their own direct reports (used it in the last 30 days),
- * best by skill + habit, ties to the lower id.  A leader whose team has no
+ * adopters among their own direct reports (used it in the last 30 days,
+ * at least skill_margin more skilled than the leader and, with mentors:
+ * younger, of a younger generation), best by skill + habit, ties to the
+ * lower id.  A leader whose team has no
  * adopter yet follows `fallback`: wait (default) tries again at each later
  * session until an adopter appears on the team, so a mentor always sits on
  * the leader's own team; skip gives up after the first try; department
@@ -15,7 +17,9 @@
  * beat my expertise") falls by humility down to expertise_floor, and there
  * is homework (a prompt).  The junior gains confidence (attitude); both are
  * marked GENAI_ROLE_MENTOR / GENAI_ROLE_MENTEE, whose use the core never
- * hides: hierarchy and generation barriers to visibility drop.  Cost: hours
+ * hides: hierarchy and generation barriers to visibility drop.  A session
+ * takes place when the leader attends (attendance) and acts with the
+ * dose of its repetition (fatigue).  Cost: hours
  * for each of the two per pair per session. */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,8 @@
 
 /* In the order of the choices of .fallback (the bound index). */
 enum { FALLBACK_WAIT, FALLBACK_SKIP, FALLBACK_DEPARTMENT };
+/* In the order of the choices of .mentors. */
+enum { RULE_YOUNGER, RULE_JUNIOR };
 enum { LEADER_WAITING, LEADER_PAIRED, LEADER_GAVE_UP };
 
 typedef struct reverse_mentoring {
@@ -35,6 +41,8 @@ typedef struct reverse_mentoring {
     int32_t per_leader;
     double transfer, mentee_attitude, humility, expertise_floor, homework_nudge, mentor_attitude;
     int fallback;
+    int mentor_rule;                     /* RULE_* (the bound index of .mentors) */
+    double skill_margin;
     int32_t *report_start, *report_ids;  /* direct reports grouped by manager */
     int32_t *order, *first, *last;       /* reporting tree in pre-order (department fallback) */
     uint8_t *is_leader, *is_mentor;
@@ -47,6 +55,14 @@ typedef struct reverse_mentoring {
 
 static const param_def reverse_mentoring_params[] = {
     INTERVENTION_COMMON_PARAMS(reverse_mentoring, NAME, "1", "14", "1", "all"),
+    INTERVENTION_DOSE_PARAMS(reverse_mentoring, NAME, "0.8", "0.05"),
+    {"interventions." NAME ".mentors", PARAM_ENUM, "", 0, 0, "younger", "younger|junior", 0,
+     "who may mentor a leader: younger (an adopter of a younger generation than the leader) or junior "
+     "(any adopter below the leader); either way with a skill advantage of skill_margin",
+     PARAM_FIELD(reverse_mentoring, mentor_rule)},
+    {"interventions." NAME ".skill_margin", PARAM_DOUBLE, "1", 0, 1, "0.1", NULL, 0,
+     "a mentor's skill must exceed the leader's by at least this when the pair forms",
+     PARAM_FIELD(reverse_mentoring, skill_margin)},
     {"interventions." NAME ".mentors_per_leader", PARAM_INT, "agents", 1, 2, "2", NULL, 0,
      "adopters from the leader's own team who mentor them (fewer if the team has fewer)",
      PARAM_FIELD_INT32(reverse_mentoring, per_leader)},
@@ -152,10 +168,14 @@ static void reverse_mentoring_init(void *state, genai_world *w)
     memset(s->status, LEADER_WAITING, (size_t)s->n_leaders);
 }
 
-/* Whether j can teach: used it in the last 30 days. */
-static int adopter(const genai_world *w, int32_t j)
+/* Whether j can teach the leader: used it in the last 30 days, knows at
+ * least skill_margin more, and (mentors: younger) is of a younger
+ * generation. */
+static int adopter(const reverse_mentoring *s, const genai_world *w, int32_t leader, int32_t j)
 {
-    return genai_used_within(w->history[j], IV_RECENT_DAYS);
+    if (!genai_used_within(w->history[j], IV_RECENT_DAYS)) return 0;
+    if ((double)w->skill[j] < (double)w->skill[leader] + s->skill_margin) return 0;
+    return s->mentor_rule != RULE_YOUNGER || iv_generation(w, j) < iv_generation(w, leader);
 }
 
 static double merit(const genai_world *w, int32_t j)
@@ -187,7 +207,7 @@ static int pair_own_team(reverse_mentoring *s, genai_world *w, int32_t leader)
     int32_t best[2] = {-1, -1};
     for (int32_t k = s->report_start[leader]; k < s->report_start[leader + 1]; k++) {
         int32_t j = s->report_ids[k];
-        if (!adopter(w, j)) continue;
+        if (!adopter(s, w, leader, j)) continue;
         if (best[0] < 0 || better(w, j, best[0])) {
             best[1] = best[0];
             best[0] = j;
@@ -211,7 +231,7 @@ static int pair_department(reverse_mentoring *s, genai_world *w, int32_t leader)
     int32_t best = -1;
     for (int32_t p = s->first[leader] + 1; p <= s->last[leader]; p++) {
         int32_t j = s->order[p];
-        if (s->is_mentor[j] || !adopter(w, j)) continue;
+        if (s->is_mentor[j] || !adopter(s, w, leader, j)) continue;
         if (best < 0 || better(w, j, best)) best = j;
     }
     if (best < 0) return 0;
@@ -231,20 +251,24 @@ static void reverse_mentoring_apply(void *state, genai_world *w, int32_t day)
         if (found) s->status[k] = LEADER_PAIRED;
         else if (s->fallback == FALLBACK_SKIP) s->status[k] = LEADER_GAVE_UP;
     }
+    const double dose = iv_dose(&s->c, day);
+    int32_t met = 0;
     for (int32_t p = 0; p < s->n_pairs; p++) {
         int32_t leader = s->mentee[p], m = s->mentor[p];
+        if (!iv_attends(&s->c, w, leader, day)) continue; /* the leader cancels this one */
+        met++;
         double gap = iv_knowledge(w, m) - (double)w->skill[leader];
-        if (gap > 0) iv_add_skill(w, leader, s->transfer * gap);
+        if (gap > 0) iv_add_skill(w, leader, dose * s->transfer * gap);
         if (p == 0 || s->mentee[p - 1] != leader) { /* once per leader per session */
-            iv_add_attitude(w, leader, s->mentee_attitude);
-            iv_lower_trait(w, TRAIT_EXPERTISE, leader, s->humility, s->expertise_floor);
-            w->nudge[leader] += (float)s->homework_nudge;
+            iv_add_attitude(w, leader, dose * s->mentee_attitude);
+            iv_lower_trait(w, TRAIT_EXPERTISE, leader, dose * s->humility, s->expertise_floor);
+            w->nudge[leader] += (float)(dose * s->homework_nudge);
         }
-        iv_add_attitude(w, m, s->mentor_attitude);
+        iv_add_attitude(w, m, dose * s->mentor_attitude);
+        iv_charge_hours(w, leader, s->c.hours);
+        iv_charge_hours(w, m, s->c.hours);
     }
-    w->cost_hours += s->c.hours * 2.0 * s->n_pairs;
-    iv_charge_hours_all(w, s->mentee, s->n_pairs, s->c.hours);
-    iv_charge_hours_all(w, s->mentor, s->n_pairs, s->c.hours);
+    w->cost_hours += s->c.hours * 2.0 * met;
 }
 
 /* Agent i leaves (turnover.roles: lost): every pair with i as mentor or

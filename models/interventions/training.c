@@ -26,6 +26,7 @@ typedef struct training {
 
 static const param_def training_params[] = {
     INTERVENTION_COMMON_PARAMS(training, NAME, "1", "30", "2", "all"),
+    INTERVENTION_DOSE_PARAMS(training, NAME, "0.6", "0.2"),
     {"interventions." NAME ".gain", PARAM_DOUBLE, "1", 0, 1, "0.1", NULL, 0,
      "skill gained at a session, times (1 - skill)", PARAM_FIELD(training, gain)},
     {"interventions." NAME ".recovery_boost", PARAM_DOUBLE, "1/day", 0, 1, "0.02", NULL, 0,
@@ -80,18 +81,23 @@ static void training_apply(void *state, genai_world *w, int32_t day)
 {
     training *s = state;
     if (!iv_session(&s->c, day)) return;
+    /* who comes this time, and how much a session still adds after the ones before */
+    const double dose = iv_dose(&s->c, day);
+    int32_t came = 0;
     for (int32_t k = 0; k < s->n_ids; k++) {
         int32_t i = s->ids[k];
-        iv_add_skill(w, i, s->gain * (1 - (double)w->skill[i]));
+        if (!iv_attends(&s->c, w, i, day)) continue;
+        came++;
+        iv_add_skill(w, i, dose * s->gain * (1 - (double)w->skill[i]));
         if (w->version_used) w->version_used[i] = (uint8_t)w->version; /* taught on today's version */
         w->failures[i] = 0;
-        iv_add_recovery(w, i, s->recovery_boost, s->recovery_max);
-        iv_add_attitude(w, i, s->attitude_boost);
-        iv_lower_trait(w, TRAIT_AMBITION, i, s->calibration, s->ambition_floor);
+        iv_add_recovery(w, i, dose * s->recovery_boost, s->recovery_max);
+        iv_add_attitude(w, i, dose * s->attitude_boost);
+        iv_lower_trait(w, TRAIT_AMBITION, i, dose * s->calibration, s->ambition_floor);
         w->roles[i] |= GENAI_ROLE_TRAINED;
+        iv_charge_hours(w, i, s->c.hours);
     }
-    w->cost_hours += s->c.hours * s->n_ids;
-    iv_charge_hours_all(w, s->ids, s->n_ids, s->c.hours);
+    w->cost_hours += s->c.hours * came;
 }
 
 const genai_intervention_type training_intervention = {

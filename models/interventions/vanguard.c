@@ -11,6 +11,7 @@
  * a team with a vanguard member gets team_nudge.  Members get no licence from
  * the vanguard; access comes from licences only.  A team is net->team (team
  * 0 is the chief officer alone, so the default target leaves level 0 out). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,15 @@
 
 #define NAME "vanguard"
 
+/* In the order of the choices of .selection. */
+enum { SELECT_VOLUNTEERS, SELECT_APPOINTED };
+
 typedef struct vanguard {
     iv_common c;
     int32_t per_team;
     double meeting_skill, meeting_attitude, meeting_nudge, team_nudge, habit_weight, recent_weight;
+    int selection;                   /* SELECT_* (the bound index of .selection) */
+    double volunteer_min;
     int32_t n_teams;
     int32_t *team_start, *team_ids;  /* agents grouped by team */
     int32_t *scratch;                /* candidates of one team */
@@ -32,11 +38,21 @@ typedef struct vanguard {
     int32_t *members;
     int32_t n_members;
     uint8_t *has_member;             /* by team */
+    double *team_voice;              /* by team: sum over the members at today's meeting of tanh(attitude) */
+    int32_t *team_came;              /* by team: members at today's meeting */
     int picked;
 } vanguard;
 
 static const param_def vanguard_params[] = {
     INTERVENTION_COMMON_PARAMS(vanguard, NAME, "1", "14", "1", "1-63"),
+    INTERVENTION_DOSE_PARAMS(vanguard, NAME, "0.8", "0.02"),
+    {"interventions." NAME ".selection", PARAM_ENUM, "", 0, 0, "volunteers", "volunteers|appointed", 0,
+     "volunteers: the most willing of each team, only those whose willingness reaches volunteer_min (a team "
+     "without one has no member); appointed: per_team members drawn at random, willing or not",
+     PARAM_FIELD(vanguard, selection)},
+    {"interventions." NAME ".volunteer_min", PARAM_DOUBLE, "logit", -20, 20, "0.5", NULL, 0,
+     "volunteers: least willingness (attitude + tech affinity + habit and recent-use terms) to volunteer",
+     PARAM_FIELD(vanguard, volunteer_min)},
     {"interventions." NAME ".per_team", PARAM_INT, "agents", 1, 1000, "1", NULL, 0,
      "members drawn from each team (the most willing eligible agents)",
      PARAM_FIELD_INT32(vanguard, per_team)},
@@ -47,7 +63,8 @@ static const param_def vanguard_params[] = {
     {"interventions." NAME ".meeting_nudge", PARAM_DOUBLE, "logit", 0, 20, "0.5", NULL, 0,
      "prompt a member leaves a meeting with", PARAM_FIELD(vanguard, meeting_nudge)},
     {"interventions." NAME ".team_nudge", PARAM_DOUBLE, "logit", 0, 20, "0.4", NULL, 0,
-     "prompt to each other member of a member's team after a meeting (bringing the team along)",
+     "prompt to each other member of a member's team after a meeting, times the mean tanh(attitude) of the "
+     "team's members there (an unconvinced member speaks against it)",
      PARAM_FIELD(vanguard, team_nudge)},
     {"interventions." NAME ".habit_weight", PARAM_DOUBLE, "logit", 0, 20, "2", NULL, 0,
      "willingness to join: weight of habit strength (added to attitude + tech affinity)",
@@ -69,6 +86,8 @@ static void vanguard_free(void *state)
     free(s->score);
     free(s->members);
     free(s->has_member);
+    free(s->team_voice);
+    free(s->team_came);
     free(s);
 }
 
@@ -97,8 +116,10 @@ static int vanguard_alloc(const scenario *scn, const genai_world *w, void **stat
         s->score = iv_calloc(n, sizeof *s->score);
         s->members = iv_calloc(n, sizeof *s->members);
         s->has_member = iv_calloc(s->n_teams, sizeof *s->has_member);
+        s->team_voice = iv_calloc(s->n_teams, sizeof *s->team_voice);
+        s->team_came = iv_calloc(s->n_teams, sizeof *s->team_came);
         if (!s->team_start || !s->team_ids || !s->scratch || !s->in_pool || !s->score || !s->members ||
-            !s->has_member) {
+            !s->has_member || !s->team_voice || !s->team_came) {
             vanguard_free(s);
             return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", NAME);
         }
@@ -116,7 +137,9 @@ static void vanguard_init(void *state, genai_world *w)
     s->n_members = 0;
 }
 
-/* The most willing eligible agents of every team join. */
+/* Volunteers: the most willing eligible agents of every team who reach
+ * volunteer_min join.  Appointed: per_team eligible agents of every team
+ * drawn at random (a draw per agent from the intervention's purpose). */
 static void pick(vanguard *s, genai_world *w)
 {
     int32_t m = iv_select(&s->c, w, NULL, s->scratch);
@@ -132,6 +155,10 @@ static void pick(vanguard *s, genai_world *w)
             s->score[j] = (double)w->attitude[j] + (double)w->trait[TRAIT_AFFINITY][j] +
                           s->habit_weight * (double)w->habit[j] +
                           (genai_used_within(w->history[j], IV_RECENT_DAYS) ? s->recent_weight : 0);
+            if (s->selection == SELECT_APPOINTED)
+                s->score[j] = rng_uniform(w->key, (uint32_t)j, 2, iv_purpose(NAME));
+            else if (s->score[j] < s->volunteer_min)
+                continue; /* not willing to volunteer */
             s->scratch[cnt++] = j;
         }
         if (cnt == 0) continue;
@@ -152,23 +179,33 @@ static void vanguard_apply(void *state, genai_world *w, int32_t day)
     if (!iv_active(&s->c, day)) return;
     if (!s->picked) pick(s, w);
     if (!iv_session(&s->c, day)) return;
+    const double dose = iv_dose(&s->c, day);
+    int32_t came = 0;
+    memset(s->team_voice, 0, (size_t)s->n_teams * sizeof *s->team_voice);
+    memset(s->team_came, 0, (size_t)s->n_teams * sizeof *s->team_came);
     for (int32_t k = 0; k < s->n_members; k++) {
         int32_t i = s->members[k];
-        iv_add_skill(w, i, s->meeting_skill * (1 - (double)w->skill[i]));
-        iv_add_attitude(w, i, s->meeting_attitude);
+        if (!iv_attends(&s->c, w, i, day)) continue;
+        came++;
+        iv_add_skill(w, i, dose * s->meeting_skill * (1 - (double)w->skill[i]));
+        iv_add_attitude(w, i, dose * s->meeting_attitude);
         w->failures[i] = 0;
         w->disillusioned[i] = 0;
-        w->nudge[i] += (float)s->meeting_nudge;
+        w->nudge[i] += (float)(dose * s->meeting_nudge);
+        iv_charge_hours(w, i, s->c.hours);
+        /* what the member will say to the team: how convinced they are after the meeting */
+        s->team_voice[w->net->team[i]] += tanh((double)w->attitude[i]);
+        s->team_came[w->net->team[i]]++;
     }
     for (int32_t t = 0; t < s->n_teams; t++) {
-        if (!s->has_member[t]) continue;
+        if (!s->has_member[t] || !s->team_came[t]) continue;
+        const float prompt = (float)(dose * s->team_nudge * s->team_voice[t] / s->team_came[t]);
         for (int32_t k = s->team_start[t]; k < s->team_start[t + 1]; k++) {
             int32_t j = s->team_ids[k];
-            if (!(w->roles[j] & GENAI_ROLE_VANGUARD)) w->nudge[j] += (float)s->team_nudge;
+            if (!(w->roles[j] & GENAI_ROLE_VANGUARD)) w->nudge[j] += prompt;
         }
     }
-    w->cost_hours += s->c.hours * s->n_members;
-    iv_charge_hours_all(w, s->members, s->n_members, s->c.hours);
+    w->cost_hours += s->c.hours * came;
 }
 
 /* A member who leaves (turnover.roles: lost) leaves the vanguard; a team
