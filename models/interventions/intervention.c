@@ -185,10 +185,22 @@ static int names_at(const scenario *scn, const char *k, const char *text, char *
     return SIM_OK;
 }
 
+/* FNV-1a of name followed by suffix, as a purpose above the model's own
+ * and below RNG_PURPOSE_ENGINE. */
+static uint32_t purpose_of(const char *name, const char *suffix)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = name; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+    for (const char *p = suffix; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
+    return 0x100u + h % 0xfe00u;
+}
+
 int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_error *err)
 {
     char k[160];
     c->name = name;
+    c->attend_purpose = purpose_of(name, "/attendance");
+    c->attend_day = -1;
     c->levels = 0;
     c->generations = 0;
     c->teams = NULL;
@@ -467,25 +479,23 @@ int iv_eligible(const iv_common *c, const genai_world *w, int32_t i)
     return 1;
 }
 
-/* FNV-1a of name followed by suffix, as a purpose above the model's own
- * and below RNG_PURPOSE_ENGINE. */
-static uint32_t purpose_of(const char *name, const char *suffix)
-{
-    uint32_t h = 2166136261u;
-    for (const char *p = name; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
-    for (const char *p = suffix; *p; p++) h = (h ^ (uint8_t)*p) * 16777619u;
-    return 0x100u + h % 0xfe00u;
-}
-
 uint32_t iv_purpose(const char *name)
 {
     return purpose_of(name, "");
 }
 
-int iv_attends(const iv_common *c, const genai_world *w, int32_t i, int32_t day)
+int iv_attends(iv_common *c, const genai_world *w, int32_t i, int32_t day)
 {
     if (c->attendance >= 1) return 1;
-    return rng_uniform(w->key, (uint32_t)i, (uint32_t)day, purpose_of(c->name, "/attendance")) < c->attendance;
+    const uint32_t group = (uint32_t)i >> 2;
+    if (c->attend_day != day || c->attend_group != group || c->attend_key.seed != w->key.seed ||
+        c->attend_key.replicate != w->key.replicate) {
+        rng_words_of_four(w->key, (uint32_t)i, (uint32_t)day, c->attend_purpose, c->attend_words);
+        c->attend_key = w->key;
+        c->attend_day = day;
+        c->attend_group = group;
+    }
+    return rng_u01_from_word(c->attend_words[i & 3]) < c->attendance;
 }
 
 double iv_dose(const iv_common *c, int32_t day)
