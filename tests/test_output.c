@@ -451,16 +451,16 @@ Test(output, packed_chunks_are_what_hdf5_filters_store)
         data[i] = m->observables[i / (size_t)T].is_count ? (double)(i * 7 % 300) : (double)i * 0.37 - 5;
     for (size_t i = 0; i < k * (size_t)T * NET_GENERATIONS; i++) gen[i] = (double)(i % 97);
     for (size_t i = 0; i < k * (size_t)T * 2; i++) lev[i] = (double)(i % 13) + 0.25;
-    layout_run run = {data, gen, lev, 2, NULL}; /* a run two levels deep in a file with three */
+    layout_run run = {data, gen, lev, 2, NULL, NULL}; /* a run two levels deep in a file with three */
     int keep[64];
     int32_t days[50];
     for (size_t i = 0; i < k; i++) keep[i] = 1;
     for (int32_t t = 0; t < T; t++) days[t] = t;
-    const engine_output every_day = {(int)k, keep, 1, 1, T, days, 1};
+    const engine_output every_day = {(int)k, keep, 1, 1, T, days, 1, 0};
     for (int level = 0; level <= 9; level += 3) {
         layout lay;
         sim_error err;
-        cr_assert_eq(layout_init(&lay, m, 1, 1, 1, T, &every_day, L, 0, level, &err), SIM_OK);
+        cr_assert_eq(layout_init(&lay, m, 1, 1, 1, T, &every_day, L, 0, 0, level, &err), SIM_OK);
         unsigned char *packed = malloc(lay.bound);
         uint32_t *lens = malloc((size_t)lay.n_vars * sizeof *lens);
         size_t used, pos = 0;
