@@ -126,7 +126,7 @@ int main(int argc, char **argv)
     t0 = engine_clock();
     if ((rc = m->alloc(&ctx, &state, &err))) return fail(&err);
     double t_alloc = engine_clock() - t0;
-    engine_series out = {data, T, L ? gen : NULL, T * NET_GENERATIONS, L ? lev : NULL, T * (size_t)L, L};
+    engine_series out = {data, T, L ? gen : NULL, T * NET_GENERATIONS, L ? lev : NULL, T * (size_t)L, L, NULL, 0, 0, NULL};
     h = 1469598103934665603u;
     for (int r = 0; r < runs; r++) {
         ctx.key = rng_key_make(seed, (uint32_t)r);

@@ -950,6 +950,55 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
     observe_value(s, L, values, by_generation, by_level);
 }
 
+/* Which observables genai_observe_teams reports: those of the staff's state,
+ * OBS_STAFF .. OBS_HABIT (not the cumulative hours, costs and turnover, kept
+ * by generation and level only). */
+const int8_t genai_team_observables[OBS_COUNT] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+_Static_assert(OBS_GROUPED == 16, "genai_team_observables lists OBS_STAFF .. OBS_HABIT");
+
+/* The observables of the staff's state by team (genai_team_observables;
+ * output.breakdowns: team): one pass over the agents in
+ * agent order, counts added as whole numbers (exact in doubles) and the
+ * means' sums in agent order, so the same for any thread count.  Each count
+ * is what expand_counts reads off the codes of tally_agent, so the teams
+ * add up to the totals of genai_observe (tests/test_output.c checks it). */
+void genai_observe_teams(const void *state, const sim_context *ctx, double *by_team)
+{
+    const genai_state *s = state;
+    const genai_world *w = &s->w;
+    const sim_network *net = ctx->net;
+    const size_t T = (size_t)net->n_teams;
+    for (int k = 0; k < OBS_GROUPED; k++) memset(by_team + (size_t)k * T, 0, T * sizeof *by_team);
+    for (int32_t i = 0; i < w->n; i++) {
+        double *t = by_team + (size_t)net->team[i];
+        const uint32_t h = w->history[i];
+        const uint8_t today = w->today[i];
+        const int leader = s->tally_cell[i] & 1, monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
+        const int regular = is_regular(h, s->par.regular_days);
+        t[OBS_STAFF * T] += 1;
+        t[OBS_ACCESS * T] += w->access[i] != 0;
+        t[OBS_MONTHLY * T] += monthly;
+        t[OBS_WEEKLY * T] += weekly;
+        t[OBS_REGULAR * T] += regular;
+        t[OBS_TRIALISTS * T] += monthly && !regular;
+        t[OBS_DISILLUSIONED * T] += w->disillusioned[i] != 0;
+        t[OBS_USES * T] += (today & GENAI_USED) != 0;
+        t[OBS_VALUABLE * T] += (today & GENAI_VALUABLE) != 0;
+        t[OBS_HIDDEN * T] += (today & GENAI_HIDDEN) != 0;
+        t[OBS_LEADERS * T] += leader;
+        t[OBS_LEADERS_MODELLING * T] += leader && weekly;
+        t[OBS_LEADERS_REGULAR * T] += leader && regular;
+        t[OBS_ATTITUDE * T] += w->attitude[i];
+        t[OBS_SKILL * T] += w->skill[i];
+        t[OBS_HABIT * T] += w->habit[i];
+    }
+    for (size_t j = 0; j < T; j++) {
+        const double staff = by_team[OBS_STAFF * T + j];
+        for (int k = OBS_ATTITUDE; k < OBS_GROUPED; k++)
+            by_team[(size_t)k * T + j] = staff > 0 ? by_team[(size_t)k * T + j] / staff : NAN;
+    }
+}
+
 /* ---- the final per-agent table (output.agents; AGENT_* in genai_internal.h) ---- */
 
 const sim_agent_field genai_agent_fields[AGENT_FIELDS] = {

@@ -242,6 +242,8 @@ void genai_logistic_table_fill(double *table);
 void genai_step(void *state, const sim_context *ctx, int32_t day);
 void genai_observe(const void *state, const sim_context *ctx, double *values,
                    double *by_generation, double *by_level);
+extern const int8_t genai_team_observables[OBS_COUNT];
+void genai_observe_teams(const void *state, const sim_context *ctx, double *by_team);
 void genai_agent_values(const void *state, const sim_context *ctx, int field, double *out);
 
 #endif

@@ -132,6 +132,53 @@ static int check_keys(yaml_document_t *doc, const yaml_node_t *map, const char *
     return SIM_OK;
 }
 
+/* {team: NAME}: a team of the built organization, named as target.teams
+ * names it (a did-you-mean for a name it lacks), of an observable the model
+ * reports by team. */
+static int read_team(cal_config *c, const yaml_node_t *v, cal_target *t, sim_error *err)
+{
+    const char *file = c->file;
+    const sim_model_type *m = c->ex->model;
+    const sim_network *net = pipeline_batch_network(c->batch);
+    if (!model_by_team(m, t->observable)) {
+        char some[400] = "";
+        size_t len = 0;
+        for (int k = 0, n = 0; k < m->n_observables && len + 40 < sizeof some; k++)
+            if (model_by_team(m, k))
+                len += (size_t)snprintf(some + len, sizeof some - len, "%s%s", n++ ? ", " : "", m->observables[k].name);
+        return yamlnode_fail(err, file, v, "targets.group.team", "model %s does not report %s by team%s%s%s", m->name,
+                             m->observables[t->observable].name, some[0] ? " (it reports " : "", some,
+                             some[0] ? " by team)" : "");
+    }
+    if (!net->team || !net->team_names)
+        return yamlnode_fail(err, file, v, "targets.group.team", "network.type %s has no teams", net->kind);
+    const char *name = v && v->type == YAML_SCALAR_NODE ? yamlnode_text(v) : NULL;
+    if (!name || !name[0]) return yamlnode_fail(err, file, v, "targets.group.team", "expected a team's name");
+    for (int32_t j = 0; j < net->n_teams; j++)
+        if (!strcmp(net->team_names[j], name)) {
+            t->group = CAL_TEAM;
+            t->group_index = j;
+            return SIM_OK;
+        }
+    const char *near = scenario_nearest_word(name, (const char *const *)net->team_names, (size_t)net->n_teams);
+    char shown[80], hint[160] = "";
+    csv_excerpt(shown, sizeof shown, name);
+    if (near) {
+        char q[80];
+        csv_excerpt(q, sizeof q, near);
+        snprintf(hint, sizeof hint, "; did you mean \"%s\"?", q);
+    }
+    for (int32_t j = 0, len = 0; !near && j < net->n_teams && j < 4; j++) { /* a few of the names there are */
+        char q[24];
+        csv_excerpt(q, sizeof q, net->team_names[j]);
+        len += snprintf(hint + len, sizeof hint - (size_t)len, "%s\"%s\"%s", j ? ", " : "; they include ", q,
+                        j == 3 && net->n_teams > 4 ? ", ..." : "");
+    }
+    return yamlnode_fail(err, file, v, "targets.group.team",
+                         "no team named \"%s\" in the organization (%d teams, named by %s)%s", shown,
+                         (int)net->n_teams, net->ids ? "the team column, else the manager's id" : "number", hint);
+}
+
 static int read_group(cal_config *c, yaml_document_t *doc, const yaml_node_t *g, cal_target *t, int32_t levels,
                       sim_error *err)
 {
@@ -140,8 +187,7 @@ static int read_group(cal_config *c, yaml_document_t *doc, const yaml_node_t *g,
     if (!g || (g->type == YAML_SCALAR_NODE && !strcmp(yamlnode_text(g), "all"))) return SIM_OK;
     if (g->type != YAML_MAPPING_NODE || g->data.mapping.pairs.top - g->data.mapping.pairs.start != 1)
         return yamlnode_fail(err, file, g, "targets.group",
-                             "expected all, {generation: NAME} or {level: N} (team groups are not offered: the "
-                             "engine reports by generation and by level)");
+                             "expected all, {generation: NAME}, {level: N} or {team: NAME}");
     yaml_node_t *kn = yaml_document_get_node(doc, g->data.mapping.pairs.start->key);
     yaml_node_t *v = yaml_document_get_node(doc, g->data.mapping.pairs.start->value);
     const char *kind = yamlnode_text(kn);
@@ -166,12 +212,16 @@ static int read_group(cal_config *c, yaml_document_t *doc, const yaml_node_t *g,
         if (d != floor(d)) return yamlnode_fail(err, file, v, "targets.group.level", "expected a whole number");
         t->group = CAL_LEVEL;
         t->group_index = (int)d;
+    } else if (!strcmp(kind, "team")) {
+        return read_team(c, v, t, err);
     } else {
-        return yamlnode_fail(err, file, kn, "targets.group",
-                             "unknown group \"%s\" (expected generation or level; team "
-                             "groups are not offered)",
+        return yamlnode_fail(err, file, kn, "targets.group", "unknown group \"%s\" (expected generation, level or team)",
                              kind);
     }
+    const sim_model_type *m = c->ex->model;
+    if (!m->observables[t->observable].grouped)
+        return yamlnode_fail(err, file, kn, "targets.group", "model %s does not report %s by generation and level",
+                             m->name, m->observables[t->observable].name);
     return SIM_OK;
 }
 
@@ -233,6 +283,9 @@ static int read_target(cal_config *c, yaml_document_t *doc, const yaml_node_t *n
     if (t->group == CAL_GENERATION)
         len += snprintf(t->label + len, sizeof t->label - (size_t)len, " %s", network_generation_names[t->group_index]);
     if (t->group == CAL_LEVEL) len += snprintf(t->label + len, sizeof t->label - (size_t)len, " level %d", t->group_index);
+    if (t->group == CAL_TEAM)
+        len += snprintf(t->label + len, sizeof t->label - (size_t)len, " team %.60s",
+                        pipeline_batch_network(c->batch)->team_names[t->group_index]);
     if (t->first == t->last)
         snprintf(t->label + len, sizeof t->label - (size_t)len, ", day %d", (int)t->first);
     else
@@ -540,6 +593,8 @@ static int load(cal_config *c, const experiment_catalog *cat, const char *const 
         if ((rc = add_target(c, &cap, &t, err))) return rc;
     }
     if (series && (rc = read_series(c, doc, series, &cap, err))) return rc;
+    /* the runs keep the breakdown by team only when a target needs it */
+    for (int k = 0; k < c->n_targets; k++) c->ex->output.by_team |= c->targets[k].group == CAL_TEAM;
     const yaml_node_t *abc = map_get(doc, root, "abc", NULL);
     if (abc && (rc = read_abc(c, doc, abc, err))) return rc;
     return SIM_OK;
@@ -609,6 +664,7 @@ static double series_value(const engine_series *s, int obs, cal_group g, int gi,
     if (g == CAL_GENERATION)
         return s->by_generation[(size_t)obs * s->gen_stride + (size_t)t * NET_GENERATIONS + (size_t)gi];
     if (g == CAL_LEVEL) return s->by_level[(size_t)obs * s->lev_stride + (size_t)t * (size_t)s->n_levels + (size_t)gi];
+    if (g == CAL_TEAM) return s->by_team[(size_t)obs * s->team_stride + (size_t)t * (size_t)s->n_teams + (size_t)gi];
     return s->data[(size_t)obs * s->stride + (size_t)t];
 }
 
@@ -1041,6 +1097,9 @@ static int n_curves_of(const cal_config *c, curve *out)
             snprintf(out[n].label, sizeof out[n].label, "%s %s", name, network_generation_names[t->group_index]);
         else if (t->group == CAL_LEVEL)
             snprintf(out[n].label, sizeof out[n].label, "%s level %d", name, t->group_index);
+        else if (t->group == CAL_TEAM)
+            snprintf(out[n].label, sizeof out[n].label, "%s team %.60s", name,
+                     pipeline_batch_network(c->batch)->team_names[t->group_index]);
         else
             snprintf(out[n].label, sizeof out[n].label, "%s", name);
         n++;

@@ -14,7 +14,8 @@
  *     - observable: monthly_active   # any observable of the model
  *       day: 120                # a day, "4m", "17w", a date (with run.start_date) ...
  *       # window: [90, 120]     # ... or the mean over days first..last
- *       group: all              # all | {generation: gen_z} | {level: 2} (an organization)
+ *       group: all              # all | {generation: gen_z} | {level: 2} | {team: Sales}
+ *                               #   (an organization; a team as target.teams names it)
  *       value: 260              # the observed value
  *       sd: 10                  # its standard error, or tolerance: 10 (either: the scale)
  *   series:                     # optional: counts of an admin console's CSV export
@@ -73,12 +74,12 @@
 #define CAL_MAX_TARGETS 4096
 #define RNG_PURPOSE_CALIBRATE (RNG_PURPOSE_ENGINE + 0x500u)
 
-typedef enum cal_group { CAL_ALL, CAL_GENERATION, CAL_LEVEL } cal_group;
+typedef enum cal_group { CAL_ALL, CAL_GENERATION, CAL_LEVEL, CAL_TEAM } cal_group;
 
 typedef struct cal_target {
     int observable;       /* index into the model's observables */
     cal_group group;
-    int group_index;      /* generation (network_generation_names) or level */
+    int group_index;      /* generation (network_generation_names), level or team (net->team_names) */
     int32_t first, last;  /* the days compared: the mean over first..last */
     double value;         /* observed */
     double scale;         /* standard error or tolerance (> 0) */
@@ -89,7 +90,8 @@ typedef struct cal_target {
 typedef struct cal_config {
     char *file;               /* the calibration file */
     char *scenario_file;      /* the base scenario's path */
-    experiment *ex;           /* the base scenario as an experiment; ex->unc: the priors */
+    experiment *ex;           /* the base scenario as an experiment; ex->unc: the priors;
+                                 ex->output.by_team set when a target is a team's */
     pipeline_batch *batch;    /* ex's network, built at load (group checks need it) */
     int n_targets;
     cal_target *targets;

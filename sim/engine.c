@@ -30,9 +30,11 @@ const param_def engine_params[] = {
     {"output.observables", PARAM_NAME_LIST, "", 0, 0, "[]", NULL, 256,
      "the observables to store, e.g. [monthly_active, regular_users] (default []: every one the model "
      "declares); the same for every scenario of an experiment", PARAM_NO_FIELD},
-    {"output.breakdowns", PARAM_ENUM, "", 0, 0, "both", "none|generation|level|both", 0,
-     "which breakdowns of grouped observables to store (_by_generation, _by_level), where the model and "
-     "the network have them", PARAM_NO_FIELD},
+    {"output.breakdowns", PARAM_NAME_LIST, "", 0, 0, "[generation, level]", NULL, 3,
+     "the breakdowns of grouped observables to store, a list of generation, level and team (the "
+     "_by_generation, _by_level and _by_team variables), or none: generation and level where the model "
+     "and the network have them; team (never by default) needs a model that reports by team (genai) and "
+     "one organization for every run", PARAM_NO_FIELD},
     {"output.every", PARAM_INT, "days", 1, 1000000, "1", NULL, 0,
      "store every k-th day: days 0, k, 2k, ... and always the last day (the time coordinate holds the "
      "days); not with output.days", PARAM_NO_FIELD},
@@ -61,6 +63,54 @@ static int cmp_int32(const void *a, const void *b)
 {
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
     return (x > y) - (x < y);
+}
+
+/* output.breakdowns into out (out->keep set): a list of generation, level
+ * and team, none alone, or both (the old spelling of [generation, level]). */
+static int plan_breakdowns(const scenario *scn, const sim_model_type *m, engine_output *out, int n_names,
+                           sim_warnings *warnings, sim_error *err)
+{
+    static const char *const words[] = {"generation", "level", "team", "none", "both"};
+    int n, given[5] = {0};
+    const char *list = scenario_names(scn, "output.breakdowns", &n);
+    for (const char *p = list; n && *p;) {
+        size_t len = strcspn(p, ",");
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        p += len + (p[len] == ',');
+        int w = 0;
+        while (w < 5 && strcmp(words[w], name)) w++;
+        if (w == 5) {
+            const char *near = scenario_nearest_word(name, words, 3);
+            return scenario_error(scn, "output.breakdowns", err, "no breakdown \"%s\"%s%s%s (expected a list of "
+                                  "generation, level and team, or none)", name, near ? "; did you mean \"" : "",
+                                  near ? near : "", near ? "\"?" : "");
+        }
+        if (given[w]) return scenario_error(scn, "output.breakdowns", err, "breakdown %s is named twice", name);
+        given[w] = 1;
+    }
+    if ((given[3] || given[4]) && n > 1)
+        return scenario_error(scn, "output.breakdowns", err, "%s stands alone: give it, or a list of generation, "
+                              "level and team", given[3] ? "none" : "both");
+    int grouped = 0, by_team = 0;
+    for (int k = 0; k < m->n_observables; k++) {
+        grouped |= m->observables[k].grouped && out->keep[k];
+        by_team |= model_by_team(m, k) && out->keep[k];
+    }
+    out->by_generation = grouped && (given[0] || given[4]);
+    out->by_level = grouped && (given[1] || given[4]);
+    out->by_team = given[2];
+    if (given[2] && !m->observe_teams)
+        return scenario_error(scn, "output.breakdowns", err, "model %s cannot report by team (the genai model "
+                              "does)", m->name);
+    if (given[2] && !by_team)
+        return scenario_error(scn, "output.breakdowns", err, "none of the observables stored is reported by team "
+                              "(output.observables)");
+    if (!grouped && (given[0] || given[1] || given[4]) &&
+        scenario_find(scn, "output.breakdowns")->source != PARAM_FROM_DEFAULT && warnings)
+        scenario_warn(scn, "output.breakdowns", warnings, "does nothing: %s", n_names ?
+                      "none of the observables stored has breakdowns" : "the model has no breakdowns");
+    return SIM_OK;
 }
 
 int engine_output_plan(const scenario *scn, const sim_model_type *m, engine_output *out, sim_warnings *warnings,
@@ -107,15 +157,11 @@ int engine_output_plan(const scenario *scn, const sim_model_type *m, engine_outp
     }
 
     /* breakdowns */
-    const char *b = scenario_string(scn, "output.breakdowns");
-    int grouped = 0;
-    for (int k = 0; k < m->n_observables; k++) grouped |= m->observables[k].grouped && out->keep[k];
-    out->by_generation = grouped && (!strcmp(b, "generation") || !strcmp(b, "both"));
-    out->by_level = grouped && (!strcmp(b, "level") || !strcmp(b, "both"));
-    if (!grouped && strcmp(b, "none") && scenario_find(scn, "output.breakdowns")->source != PARAM_FROM_DEFAULT &&
-        warnings)
-        scenario_warn(scn, "output.breakdowns", warnings, "does nothing: %s", n_names ?
-                      "none of the observables stored has breakdowns" : "the model has no breakdowns");
+    int rc = plan_breakdowns(scn, m, out, n_names, warnings, err);
+    if (rc) {
+        engine_output_free(out);
+        return rc;
+    }
 
     /* days */
     int n_days;
@@ -168,12 +214,19 @@ void engine_replicate(const sim_model_type *model, void *state, const sim_contex
 {
     const int n_obs = model->n_observables;
     const int32_t n_levels = out->by_generation ? out->n_levels : 0;
+    const int32_t n_teams = out->by_team && model->observe_teams ? out->n_teams : 0;
     model->init(state, ctx);
     for (int32_t day = 0; day <= ctx->days; day++) {
         if (day > 0) model->step(state, ctx, day);
         model->observe(state, ctx, values, n_levels ? gen_values : NULL, n_levels ? lev_values : NULL);
+        if (n_teams) model->observe_teams(state, ctx, out->team_values);
         for (int k = 0; k < n_obs; k++) {
             out->data[(size_t)k * out->stride + (size_t)day] = values[k];
+            if (n_teams && model_by_team(model, k)) {
+                double *m = out->by_team + (size_t)k * out->team_stride + (size_t)day * (size_t)n_teams;
+                const double *v = out->team_values + (size_t)k * (size_t)n_teams;
+                for (int32_t j = 0; j < n_teams; j++) m[j] = v[j];
+            }
             if (n_levels == 0 || !model->observables[k].grouped) continue;
             double *g = out->by_generation + (size_t)k * out->gen_stride + (size_t)day * NET_GENERATIONS;
             for (int j = 0; j < NET_GENERATIONS; j++) g[j] = gen_values[k * NET_GENERATIONS + j];

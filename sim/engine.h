@@ -25,14 +25,19 @@ typedef struct engine_output {
     int32_t n_days;      /* stored time points: days[0..n_days) ascending */
     int32_t *days;       /* output.days, or 0, every, 2 every, ... and always run.days */
     int32_t every;       /* output.every (1: every day); 0 with output.days */
+    int by_team;         /* the _by_team variables of the observables a model reports by team
+                            (output.breakdowns: team; never by default) */
 } engine_output;
 
 /* Read and check scn's output.* keys against model m into out (allocated:
  * engine_output_free).  SIM_EINPUT at the key: an observable the model does
  * not declare (with "did you mean"), one named twice, output.every with
- * output.days, a day outside 0..run.days or given twice.  Breakdowns asked
- * of a model without grouped observables are a warning in warnings (NULL:
- * none). */
+ * output.days, a day outside 0..run.days or given twice, a breakdown that
+ * is not generation, level or team (or none alone), team of a model that
+ * cannot report by team or with no stored observable it reports by team.
+ * Generation or level breakdowns asked of a model without grouped
+ * observables are a warning in warnings (NULL: none).  Whether the
+ * network has teams is checked once it is built (pipeline.c). */
 int engine_output_plan(const scenario *scn, const sim_model_type *m, engine_output *out, sim_warnings *warnings,
                        sim_error *err);
 void engine_output_free(engine_output *out);
@@ -45,7 +50,10 @@ int32_t engine_output_nearest(const int32_t *days, int32_t n_days, int32_t day);
  * goes to data[k * stride + t]; grouped observable k's values for day t to
  * by_generation[k * gen_stride + t * NET_GENERATIONS + g] and
  * by_level[k * lev_stride + t * n_levels + l].  by_generation NULL: no
- * breakdowns.  The buffers are the caller's. */
+ * breakdowns.  With by_team (not NULL; the model's observe_teams, a network
+ * with n_teams teams), observable k reported by team goes to by_team[k *
+ * team_stride + t * n_teams + j], through team_values (scratch of
+ * n_observables * n_teams doubles).  The buffers are the caller's. */
 typedef struct engine_series {
     double *data;
     size_t stride;
@@ -54,6 +62,10 @@ typedef struct engine_series {
     double *by_level;
     size_t lev_stride;
     int32_t n_levels;
+    double *by_team;      /* NULL: no breakdown by team */
+    size_t team_stride;
+    int32_t n_teams;
+    double *team_values;
 } engine_series;
 
 /* Run one replicate (ctx->key names it) of a model whose state was

@@ -715,6 +715,11 @@ static int check_runs(experiment *ex, const experiment_catalog *cat, sim_error *
                     rc = scenario_error(ex->scenarios[0], "output.agents", err,
                                         "the per-agent table needs every run on one network, but scenario \"%s\" "
                                         "changes network.* or organization.* keys", ex->names[s]);
+                if (!rc && ex->output.by_team && !experiment_same_network(c, ex->scenarios[0]))
+                    rc = scenario_error(ex->scenarios[0], "output.breakdowns", err,
+                                        "team: the breakdown by team needs every run on one network (one set of "
+                                        "teams), but scenario \"%s\" changes network.* or organization.* keys",
+                                        ex->names[s]);
                 if (rc && ex->unc.n && ex->points)
                     say_where(err, "scenario \"%s\", sweep point %d, parameter draw %d", ex->names[s], p, d);
                 else if (rc && ex->unc.n)

@@ -34,7 +34,8 @@ static int add_var(layout *lay, layout_kind kind, int source, const char *name, 
 }
 
 int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int32_t R, int32_t T_run,
-                const engine_output *out, int32_t n_levels, int32_t n_agents, int compression, sim_error *err)
+                const engine_output *out, int32_t n_levels, int32_t n_teams, int32_t n_agents, int compression,
+                sim_error *err)
 {
     memset(lay, 0, sizeof *lay);
     lay->model = m;
@@ -47,10 +48,11 @@ int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int3
     lay->by_generation = n_levels > 0 && out->by_generation;
     lay->by_level = n_levels > 0 && out->by_level;
     lay->n_levels = lay->by_generation || lay->by_level ? n_levels : 0;
+    lay->n_teams = out->by_team ? n_teams : 0;
     const int32_t T = lay->T;
     lay->n_agents = n_agents > 0 && m->n_agent_fields > 0 && m->agent_values ? n_agents : 0;
     lay->compression = compression;
-    lay->vars = calloc((size_t)m->n_observables * 3 + (size_t)m->n_agent_fields + 1, sizeof *lay->vars);
+    lay->vars = calloc((size_t)m->n_observables * 4 + (size_t)m->n_agent_fields + 1, sizeof *lay->vars);
     if (!lay->vars) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     const size_t t = (size_t)T;
     int rc = SIM_OK;
@@ -58,13 +60,15 @@ int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int3
         const sim_observable *o = &m->observables[k];
         if (!out->keep[k]) continue;
         rc = add_var(lay, LAYOUT_TOTAL, k, o->name, "", o->long_name, "", o->units, o->is_count, t, err);
-        if (rc || !o->grouped) continue;
-        if (lay->by_generation)
+        if (!rc && o->grouped && lay->by_generation)
             rc = add_var(lay, LAYOUT_BY_GENERATION, k, o->name, "_by_generation", o->long_name, ", by generation",
                          o->units, o->is_count, t * NET_GENERATIONS, err);
-        if (!rc && lay->by_level)
+        if (!rc && o->grouped && lay->by_level)
             rc = add_var(lay, LAYOUT_BY_LEVEL, k, o->name, "_by_level", o->long_name, ", by level", o->units,
                          o->is_count, t * (size_t)lay->n_levels, err);
+        if (!rc && model_by_team(m, k) && lay->n_teams)
+            rc = add_var(lay, LAYOUT_BY_TEAM, k, o->name, "_by_team", o->long_name, ", by team", o->units,
+                         o->is_count, t * (size_t)lay->n_teams, err);
     }
     for (int f = 0; lay->n_agents && f < m->n_agent_fields && !rc; f++) {
         const sim_agent_field *a = &m->agent_fields[f];
@@ -91,6 +95,8 @@ char *layout_describe(const layout *lay)
                             "level %d, agent %d; deflate %d with shuffle\n",
                             (int)lay->S, (int)lay->P, (int)lay->R, (int)lay->T, (int)lay->n_levels,
                             (int)lay->n_agents, lay->compression);
+    if (lay->n_teams) /* a line only with the breakdown: plans without it read as before */
+        len += (size_t)snprintf(s + len, cap - len, "team %d\n", (int)lay->n_teams);
     if (lay->T != lay->T_run) { /* the days kept, when not every day (files of every day read as before) */
         len += (size_t)snprintf(s + len, cap - len, "days kept: %d of %d, the last %d\n", (int)lay->T,
                                 (int)lay->T_run, (int)lay->days[lay->T - 1]);
@@ -112,7 +118,7 @@ int layout_chunk_offset(const layout *lay, int v, long long run, uint64_t *off)
     off[3] = 0;
     off[4] = 0;
     const layout_kind k = lay->vars[v].kind;
-    return k == LAYOUT_BY_GENERATION || k == LAYOUT_BY_LEVEL ? 5 : 4;
+    return k == LAYOUT_BY_GENERATION || k == LAYOUT_BY_LEVEL || k == LAYOUT_BY_TEAM ? 5 : 4;
 }
 
 /* ---- packing -------------------------------------------------------------------- */
@@ -198,6 +204,13 @@ static void pack_var(const layout *lay, const layout_var *v, const layout_run *r
     case LAYOUT_AGENT:
         for (size_t i = 0; i < n; i++) store(out, i, n, w, sh, bits_of(run->agents[k * n + i], c));
         break;
+    case LAYOUT_BY_TEAM: {
+        const size_t J = (size_t)lay->n_teams;
+        const double *src = run->by_team + k * TR * J;
+        for (size_t t = 0; t < T; t++)
+            for (size_t j = 0; j < J; j++) store(out, t * J + j, n, w, sh, bits_of(src[(size_t)day[t] * J + j], c));
+        break;
+    }
     }
 }
 

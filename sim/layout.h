@@ -6,14 +6,18 @@
  * dimensions scenario (names), point, replicate and time (the stored days:
  * 0..run.days, or those output.every or output.days keep), and when the
  * model has grouped observables, every run is on an organization and
- * output.breakdowns keeps them, generation and level; with the per-agent
- * table, agent; with a range sweep (sweep.h), parameter (the swept keys).
+ * output.breakdowns keeps them, generation and level; with
+ * output.breakdowns: team (every run on one organization), team (the
+ * teams' names); with the per-agent table, agent; with a range sweep
+ * (sweep.h), parameter (the swept keys).
  * Variables:
  *
  *   <obs>(scenario, point, replicate, time)                  each stored observable
  *   <obs>_by_generation(scenario, point, replicate, time, generation)
  *   <obs>_by_level(scenario, point, replicate, time, level)  grouped observables
  *                                                            (output.breakdowns)
+ *   <obs>_by_team(scenario, point, replicate, time, team)    observables the model
+ *                                                            reports by team
  *   agent_<field>(scenario, point, replicate, agent)          output.agents: the last day
  *   completed(scenario, point, replicate)                    int8: 1 for runs in the file
  *   <swept key path>(point)                                  each swept parameter
@@ -54,7 +58,7 @@
 
 #define LAYOUT_MAX_TIME 1000001 /* run.days <= 1,000,000 */
 
-typedef enum layout_kind { LAYOUT_TOTAL, LAYOUT_BY_GENERATION, LAYOUT_BY_LEVEL, LAYOUT_AGENT } layout_kind;
+typedef enum layout_kind { LAYOUT_TOTAL, LAYOUT_BY_GENERATION, LAYOUT_BY_LEVEL, LAYOUT_AGENT, LAYOUT_BY_TEAM } layout_kind;
 
 /* One variable stored per run. */
 typedef struct layout_var {
@@ -64,7 +68,7 @@ typedef struct layout_var {
     layout_kind kind;
     int source;         /* observable index (agent field index for LAYOUT_AGENT) */
     int is_count;       /* int32 counts, else float64 */
-    size_t elems;       /* values per run: T, T * G, T * L or N */
+    size_t elems;       /* values per run: T, T * G, T * L, N or T * teams */
     size_t width;       /* bytes per value: 4 or 8 */
     size_t bound;       /* most bytes its packed chunk can take */
 } layout_var;
@@ -76,6 +80,7 @@ typedef struct layout {
     const int32_t *days; /* [T]: the day of each stored time point (the caller's) */
     int32_t n_levels;    /* the level dimension; 0: no breakdowns */
     int by_generation, by_level; /* the breakdowns stored (with n_levels > 0) */
+    int32_t n_teams;     /* the team dimension; 0: no breakdown by team */
     int32_t n_agents;    /* the agent dimension; 0: no per-agent table */
     int compression;     /* deflate level, 0: none */
     int n_vars;
@@ -85,10 +90,13 @@ typedef struct layout {
 
 /* Plan the variables: out says which observables, breakdowns and days
  * (T_run = days + 1 time points are run; out->days, which lay points at,
- * are stored).  n_levels 0: no breakdowns.  SIM_EINPUT when a run's chunk
- * would not fit HDF5's 4 GiB chunk limit. */
+ * are stored).  n_levels 0: no breakdowns by generation and level;
+ * n_teams 0: none by team (else out->by_team's, over the one network's
+ * teams).  SIM_EINPUT when a run's chunk would not fit HDF5's 4 GiB chunk
+ * limit. */
 int layout_init(layout *lay, const sim_model_type *model, int32_t S, int32_t P, int32_t R, int32_t T_run,
-                const engine_output *out, int32_t n_levels, int32_t n_agents, int compression, sim_error *err);
+                const engine_output *out, int32_t n_levels, int32_t n_teams, int32_t n_agents, int compression,
+                sim_error *err);
 void layout_free(layout *lay);
 
 /* The plan as text, one line per variable (name, type, values per run,
@@ -102,13 +110,15 @@ int layout_chunk_offset(const layout *lay, int v, long long run, uint64_t *off);
 /* One run's values as engine_replicate wrote them into per-thread buffers,
  * for every day t of 0..T_run-1: data[k * T_run + t]; by_generation[(k *
  * T_run + t) * G + g]; by_level[(k * T_run + t) * net_levels + l] (levels beyond net_levels, deeper than this run's
- * organization, are stored as fill values); agents[f * N + i]. */
+ * organization, are stored as fill values); agents[f * N + i]; by_team[(k *
+ * T_run + t) * n_teams + j]. */
 typedef struct layout_run {
     const double *data;
     const double *by_generation;
     const double *by_level;
     int32_t net_levels;
     const double *agents;
+    const double *by_team;
 } layout_run;
 
 typedef struct layout_packer {

@@ -24,7 +24,7 @@ struct layout_file {
     const layout *lay;
     out_file *out;
     out_spec spec;
-    out_dim dims[8];
+    out_dim dims[10];
     out_var *vars;
     out_attr attrs[36];
     char *coords;          /* the swept and uncertain parameters (and draw), space separated */
@@ -160,7 +160,7 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     const char *coords = lf->coords[0] ? lf->coords : NULL;
 
     /* dimensions */
-    int nd = 0, d_gen = -1, d_lev = -1, d_agent = -1;
+    int nd = 0, d_gen = -1, d_lev = -1, d_team = -1, d_agent = -1;
     lf->dims[nd++] = (out_dim){"scenario", (size_t)lay->S, "what-if scenario", NULL, (const char *const *)ex->names,
                                NULL};
     lf->dims[nd++] = (out_dim){"point", P, "sweep point (index into the swept parameters' values)", NULL, NULL, NULL};
@@ -177,6 +177,17 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
         d_lev = nd;
         lf->dims[nd++] = (out_dim){"level", (size_t)lay->n_levels, "level in the hierarchy (0 = chief officer)",
                                    NULL, NULL, NULL};
+    }
+    if (lay->n_teams) { /* the one network's teams (pipeline.c), named as target.teams names them */
+        if (!net || !net->team_names || net->n_teams != lay->n_teams) {
+            file_free(lf);
+            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "the breakdown by team needs one network");
+        }
+        d_team = nd;
+        lf->dims[nd++] = (out_dim){"team", (size_t)lay->n_teams,
+                                   net->ids ? "team: the org chart's team label, else the manager's id"
+                                            : "team: its number (1 + the manager's agent number; 0 the chief officer)",
+                                   NULL, (const char *const *)net->team_names, NULL};
     }
     int d_param = -1;
     if (ex->unit) {
@@ -201,6 +212,10 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
             o->ndims = 5;
             o->dims[4] = v->kind == LAYOUT_BY_GENERATION ? d_gen : d_lev;
             o->chunk[4] = v->kind == LAYOUT_BY_GENERATION ? NET_GENERATIONS : (size_t)lay->n_levels;
+        } else if (v->kind == LAYOUT_BY_TEAM) {
+            o->ndims = 5;
+            o->dims[4] = d_team;
+            o->chunk[4] = (size_t)lay->n_teams;
         } else if (v->kind == LAYOUT_AGENT) {
             o->dims[3] = d_agent;
             o->chunk[3] = N;
@@ -412,8 +427,10 @@ static int same_var(const layout *lay, int v, hid_t ds)
     const layout_var *lv = &lay->vars[v];
     uint64_t want[5] = {(uint64_t)lay->S, (uint64_t)lay->P, (uint64_t)lay->R,
                         lv->kind == LAYOUT_AGENT ? (uint64_t)lay->n_agents : (uint64_t)lay->T,
-                        lv->kind == LAYOUT_BY_GENERATION ? NET_GENERATIONS : (uint64_t)lay->n_levels};
-    int rank = lv->kind == LAYOUT_BY_GENERATION || lv->kind == LAYOUT_BY_LEVEL ? 5 : 4;
+                        lv->kind == LAYOUT_BY_GENERATION ? NET_GENERATIONS
+                        : lv->kind == LAYOUT_BY_TEAM   ? (uint64_t)lay->n_teams
+                                                       : (uint64_t)lay->n_levels};
+    int rank = lv->kind == LAYOUT_BY_GENERATION || lv->kind == LAYOUT_BY_LEVEL || lv->kind == LAYOUT_BY_TEAM ? 5 : 4;
     hsize_t dims[8], chunk[8];
     hid_t space = H5Dget_space(ds), type = H5Dget_type(ds), dcpl = H5Dget_create_plist(ds);
     int ok = space >= 0 && type >= 0 && dcpl >= 0 && H5Sget_simple_extent_ndims(space) == rank &&

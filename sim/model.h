@@ -102,6 +102,15 @@ typedef struct sim_model_type {
      * by_level[k * net->n_levels + l]; entries of ungrouped ones are ignored. */
     void (*observe)(const void *state, const sim_context *ctx, double *values,
                     double *by_generation, double *by_level);
+    /* Optional (NULL: the model cannot report by team, and output.breakdowns:
+     * team is refused): called right after observe, on the same state, only
+     * when the results keep the breakdown by team and the network has teams
+     * (ctx->net->team).  Writes each observable k with team_observables[k]
+     * set, for team t, into by_team[k * net->n_teams + t]; other entries are
+     * ignored.  Counts summed as integers, sums in agent order: the same for
+     * any thread count.  No allocation (the buffer is the engine's). */
+    void (*observe_teams)(const void *state, const sim_context *ctx, double *by_team);
+    const int8_t *team_observables; /* [n_observables]: 1 when observe_teams reports it */
 
     /* Optional (NULL / 0 if none): the final per-agent table written when
      * output.agents is true.  agent_values writes field f of every agent
@@ -132,6 +141,12 @@ typedef struct sim_model_type {
 /* The model's checks against the network built for scn (model->check_network);
  * SIM_OK when it has none.  Call it wherever a scenario's network is built,
  * right after network_build: the one place these checks are called from. */
+/* 1 when model m reports observable k by team (observe_teams). */
+static inline int model_by_team(const sim_model_type *m, int k)
+{
+    return m->observe_teams && m->team_observables && m->team_observables[k];
+}
+
 static inline int model_check_network(const sim_model_type *model, const scenario *scn,
                                       const sim_network *net, sim_error *err)
 {

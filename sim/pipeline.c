@@ -89,6 +89,15 @@ static int check_draws(pipeline *p, int c, const scenario *cfg, sim_error *err)
     return rc;
 }
 
+/* The breakdown by team (output.breakdowns: team) needs an organization's
+ * teams: an error at the key on a network without them. */
+static int check_teams(const experiment *ex, const scenario *cfg, const sim_network *net, sim_error *err)
+{
+    if (!ex->output.by_team || (net->team && net->team_names)) return SIM_OK;
+    return scenario_error(cfg, "output.breakdowns", err, "team: network.type %s has no teams (an organization "
+                          "or an org chart has)", net->kind);
+}
+
 static int build_configs(pipeline *p, sim_error *err)
 {
     const experiment *ex = p->ex;
@@ -115,6 +124,7 @@ static int build_configs(pipeline *p, sim_error *err)
             p->net_of[c] = p->n_nets++;
         }
         rc = model_check_network(ex->model, cfg, p->nets[p->net_of[c]], err);
+        if (!rc) rc = check_teams(ex, cfg, p->nets[p->net_of[c]], err);
         if (!rc && ex->unc.n > 0) rc = check_draws(p, c, cfg, err);
         if (p->net_cfg[p->net_of[c]] != cfg) scenario_free(cfg);
         if (rc) return rc;
@@ -139,8 +149,13 @@ static int plan(pipeline *p, sim_error *err)
     }
     if (!grouped || !org) n_levels = 0;
     int32_t agents = p->ex->agents && p->n_nets == 1 ? p->nets[0]->n : 0;
+    /* by team: one network (experiment.c refuses scenarios that change it) with teams (check_teams) */
+    if (o->by_team && p->n_nets != 1)
+        return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, "output.breakdowns",
+                             "the breakdown by team needs every run on one network");
+    int32_t teams = o->by_team ? p->nets[0]->n_teams : 0;
     int rc = layout_init(&p->lay, m, p->ex->n_scenarios, p->ex->n_points, p->ex->replicates, p->ex->days + 1, o,
-                         n_levels, agents, p->ex->compression, err);
+                         n_levels, teams, agents, p->ex->compression, err);
     if (rc) return rc;
     p->layout_ready = 1;
     p->head = journal_record_head(p->lay.n_vars);
@@ -345,8 +360,8 @@ typedef struct worker {
     int64_t state_draw;   /* the draw the state was allocated for (-1: none) */
     gsl_rng *rng;         /* with uncertainty: for the draws */
     double *draw_values;  /* with uncertainty: ex->unc.n values */
-    double *data, *by_gen, *by_lev, *agents;
-    double *values, *gen_values, *lev_values;
+    double *data, *by_gen, *by_lev, *agents, *by_team;
+    double *values, *gen_values, *lev_values, *team_values;
     void *state;
     int state_cfg;
     layout_packer pk;
@@ -367,6 +382,8 @@ static void worker_free(const pipeline *p, worker *w)
     free(w->values);
     free(w->gen_values);
     free(w->lev_values);
+    free(w->by_team);
+    free(w->team_values);
     free(w->rec);
     free(w->lens);
     layout_packer_free(&w->pk);
@@ -393,6 +410,11 @@ static int worker_alloc(const pipeline *p, worker *w)
     w->values = malloc(k * sizeof(double));
     w->gen_values = malloc(k * NET_GENERATIONS * sizeof(double));
     w->lev_values = malloc(k * (L ? L : 1) * sizeof(double));
+    if (lay->n_teams) {
+        w->by_team = malloc(k * T * (size_t)lay->n_teams * sizeof(double));
+        w->team_values = malloc(k * (size_t)lay->n_teams * sizeof(double));
+        if (!w->by_team || !w->team_values) return 0;
+    }
     w->rec = malloc(p->head + lay->bound);
     w->lens = malloc((size_t)lay->n_vars * sizeof *w->lens);
     return w->data && w->by_gen && w->by_lev && w->agents && w->values && w->gen_values && w->lev_values &&
@@ -447,13 +469,14 @@ static void do_run(pipeline *p, worker *w, long long run)
     sim_context ctx = {w->cfg, net, rng_key_make(p->ex->seed, 0), p->ex->days};
     const size_t T = (size_t)lay->T_run;
     engine_series out = {w->data, T, net_levels ? w->by_gen : NULL, T * NET_GENERATIONS,
-                         net_levels ? w->by_lev : NULL, T * (size_t)net_levels, net_levels};
+                         net_levels ? w->by_lev : NULL, T * (size_t)net_levels, net_levels,
+                         w->by_team, T * (size_t)lay->n_teams, lay->n_teams, w->team_values};
     ctx.key = rng_key_make(p->ex->seed, (uint32_t)r);
     engine_replicate(m, w->state, &ctx, &out, w->values, w->gen_values, w->lev_values);
     for (int f = 0; lay->n_agents && f < m->n_agent_fields; f++)
         m->agent_values(w->state, &ctx, f, w->agents + (size_t)f * (size_t)lay->n_agents);
 
-    layout_run values = {w->data, w->by_gen, w->by_lev, net_levels, w->agents};
+    layout_run values = {w->data, w->by_gen, w->by_lev, net_levels, w->agents, w->by_team};
     size_t used = 0;
     int rc = layout_pack(lay, &w->pk, &values, w->rec + p->head, w->lens, &used, &e);
     if (!rc) journal_record_seal(w->rec, (uint32_t)run, lay->n_vars, w->lens, used);
@@ -764,6 +787,11 @@ int32_t pipeline_batch_agents(const pipeline_batch *b)
     return b->p.nets[0]->n;
 }
 
+const sim_network *pipeline_batch_network(const pipeline_batch *b)
+{
+    return b->p.nets[0];
+}
+
 void pipeline_batch_free(pipeline_batch *b)
 {
     if (!b) return;
@@ -776,6 +804,7 @@ typedef struct batch_worker {
     scenario *cfg;
     void *state;
     double *data, *by_gen, *by_lev, *values, *gen_values, *lev_values;
+    double *by_team, *team_values; /* with ex->output.by_team */
 } batch_worker;
 
 static void batch_worker_free(const experiment *ex, batch_worker *w)
@@ -788,12 +817,19 @@ static void batch_worker_free(const experiment *ex, batch_worker *w)
     free(w->values);
     free(w->gen_values);
     free(w->lev_values);
+    free(w->by_team);
+    free(w->team_values);
 }
 
-static int batch_worker_alloc(const experiment *ex, int32_t levels, batch_worker *w)
+static int batch_worker_alloc(const experiment *ex, int32_t levels, int32_t teams, batch_worker *w)
 {
     size_t k = (size_t)ex->model->n_observables, T = (size_t)ex->days + 1, L = levels ? (size_t)levels : 1;
     memset(w, 0, sizeof *w);
+    if (teams) {
+        w->by_team = malloc(k * T * (size_t)teams * sizeof(double));
+        w->team_values = malloc(k * (size_t)teams * sizeof(double));
+        if (!w->by_team || !w->team_values) return 0;
+    }
     w->data = malloc(k * T * sizeof(double));
     w->by_gen = malloc(k * T * NET_GENERATIONS * sizeof(double));
     w->by_lev = malloc(k * T * L * sizeof(double));
@@ -810,7 +846,7 @@ static int batch_one(pipeline_batch *b, batch_worker *w, const double *values, l
     const experiment *ex = b->p.ex;
     const sim_model_type *m = ex->model;
     const sim_network *net = b->p.nets[0];
-    const int32_t L = net->n_levels;
+    const int32_t L = net->n_levels, J = ex->output.by_team ? net->n_teams : 0;
     int rc = SIM_OK;
     if (w->state) m->free(w->state);
     w->state = NULL;
@@ -826,7 +862,7 @@ static int batch_one(pipeline_batch *b, batch_worker *w, const double *values, l
     }
     const size_t T = (size_t)ex->days + 1;
     engine_series out = {w->data, T, L ? w->by_gen : NULL, T * NET_GENERATIONS, L ? w->by_lev : NULL,
-                         T * (size_t)L, L};
+                         T * (size_t)L, L, J ? w->by_team : NULL, T * (size_t)J, J, w->team_values};
     ctx.key = rng_key_make(ex->seed, key0 + (uint32_t)i);
     engine_replicate(m, w->state, &ctx, &out, w->values, w->gen_values, w->lev_values);
     sink(i, &out, arg);
@@ -837,7 +873,7 @@ int pipeline_batch_run(pipeline_batch *b, const double *values, long long n, uin
                        void *arg, sim_error *err)
 {
     const experiment *ex = b->p.ex;
-    const int32_t L = b->p.nets[0]->n_levels;
+    const int32_t L = b->p.nets[0]->n_levels, J = ex->output.by_team ? b->p.nets[0]->n_teams : 0;
     int failed = 0;
     sim_error first;
     sim_error_clear(&first);
@@ -848,7 +884,7 @@ int pipeline_batch_run(pipeline_batch *b, const double *values, long long n, uin
             batch_worker w;
             sim_error e;
             sim_error_clear(&e);
-            int rc = batch_worker_alloc(ex, L, &w) ? SIM_OK
+            int rc = batch_worker_alloc(ex, L, J, &w) ? SIM_OK
                                                    : sim_error_set(&e, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
             if (rc) {
 #pragma omp atomic write
@@ -874,7 +910,7 @@ int pipeline_batch_run(pipeline_batch *b, const double *values, long long n, uin
         }
     } else {
         batch_worker w;
-        int rc = batch_worker_alloc(ex, L, &w) ? SIM_OK
+        int rc = batch_worker_alloc(ex, L, J, &w) ? SIM_OK
                                                : sim_error_set(&first, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         for (long long i = 0; !rc && i < n; i++) rc = batch_one(b, &w, values, i, key0, sink, arg, &first);
         failed = rc != SIM_OK;

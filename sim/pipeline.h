@@ -118,6 +118,7 @@ typedef struct pipeline_batch pipeline_batch;
 /* Called once per run, from the thread that ran it (concurrently for
  * different runs): s holds every observable for days 0..ex->days (stride
  * days + 1) and, on an organization, the breakdowns (by_generation NULL
+ * otherwise), by team too when ex->output.by_team (by_team NULL
  * otherwise).  Valid during the call only. */
 typedef void (*pipeline_sink)(long long i, const engine_series *s, void *arg);
 
@@ -125,6 +126,8 @@ int pipeline_batch_alloc(const experiment *ex, pipeline_batch **out, sim_error *
 /* The network's number of levels (0: not an organization) and of agents. */
 int32_t pipeline_batch_levels(const pipeline_batch *b);
 int32_t pipeline_batch_agents(const pipeline_batch *b);
+/* The network itself (owned by the batch): its teams' names, ... */
+const sim_network *pipeline_batch_network(const pipeline_batch *b);
 /* Run n runs (see above), calling sink for each.  A run whose values the
  * model refuses (experiment_apply_draw, model_check_network, alloc) fails
  * the batch with that error (the other runs may or may not have run). */

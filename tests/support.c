@@ -43,6 +43,7 @@ void engine_results_free(sim_results *res)
     free(res->by_generation);
     free(res->by_level);
     free(res->agents);
+    free(res->by_team);
     free(res);
 }
 
@@ -62,7 +63,19 @@ sim_results *support_run_network(const scenario *scn, const sim_network *net)
 
     sim_results *res = calloc(1, sizeof *res);
     cr_assert_not_null(res);
-    *res = (sim_results){model, n_obs, reps, (int32_t)T, calloc(cells, sizeof(double)), L, NULL, NULL, 0, 0, NULL};
+    *res = (sim_results){model, n_obs, reps, (int32_t)T, calloc(cells, sizeof(double)), L, NULL, NULL, 0, 0, NULL,
+                         0, NULL};
+    /* output.breakdowns: team, where the model and the network have it */
+    int n_kinds;
+    const char *kinds = scenario_names(scn, "output.breakdowns", &n_kinds);
+    const int32_t J = strstr(kinds, "team") && model->observe_teams && net->team ? net->n_teams : 0;
+    double *team_values = calloc((size_t)n_obs * (size_t)(J ? J : 1), sizeof(double));
+    cr_assert_not_null(team_values);
+    if (J) {
+        res->n_teams = J;
+        res->by_team = calloc(cells * (size_t)J, sizeof(double));
+        cr_assert_not_null(res->by_team);
+    }
     if (scenario_bool(scn, "output.agents") && model->n_agent_fields > 0) {
         res->n_agent_fields = model->n_agent_fields;
         res->n_agents = net->n;
@@ -87,7 +100,9 @@ sim_results *support_run_network(const scenario *scn, const sim_network *net)
         engine_series out = {res->data + (size_t)rep * T, (size_t)reps * T,
                              L ? res->by_generation + (size_t)rep * T * NET_GENERATIONS : NULL,
                              (size_t)reps * T * NET_GENERATIONS,
-                             L ? res->by_level + (size_t)rep * T * (size_t)L : NULL, (size_t)reps * T * (size_t)L, L};
+                             L ? res->by_level + (size_t)rep * T * (size_t)L : NULL, (size_t)reps * T * (size_t)L, L,
+                             J ? res->by_team + (size_t)rep * T * (size_t)J : NULL, (size_t)reps * T * (size_t)J, J,
+                             team_values};
         ctx.key = rng_key_make(seed, (uint32_t)rep);
         engine_replicate(model, state, &ctx, &out, values, gen_values, lev_values);
         for (int f = 0; f < res->n_agent_fields; f++)
@@ -97,6 +112,7 @@ sim_results *support_run_network(const scenario *scn, const sim_network *net)
     free(values);
     free(gen_values);
     free(lev_values);
+    free(team_values);
     return res;
 }
 

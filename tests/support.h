@@ -23,6 +23,9 @@ typedef struct sim_results {
     int n_agent_fields;    /* fields of the final per-agent table (output.agents); 0 without it */
     int32_t n_agents;
     double *agents;        /* [field][rep][agent] at the last day (NULL without it) */
+    int32_t n_teams;       /* with output.breakdowns: team (a model that reports by team, a
+                              network with teams): the network's teams; else 0 */
+    double *by_team;       /* [obs][rep][time][n_teams] (NULL without it) */
 } sim_results;
 
 void engine_results_free(sim_results *res); /* NULL is a no-op */
@@ -45,6 +48,14 @@ static inline const double *engine_result_by_level(const sim_results *res, int o
 {
     return res->by_level +
            (((size_t)obs * (size_t)res->n_rep + (size_t)rep) * (size_t)res->n_time + (size_t)t) * (size_t)res->n_levels;
+}
+
+/* Observable obs (one the model reports by team), replicate rep, day t:
+ * pointer to its n_teams values by team. */
+static inline const double *engine_result_by_team(const sim_results *res, int obs, int32_t rep, int32_t t)
+{
+    return res->by_team +
+           (((size_t)obs * (size_t)res->n_rep + (size_t)rep) * (size_t)res->n_time + (size_t)t) * (size_t)res->n_teams;
 }
 
 /* pipeline_run (pipeline.h) in a forked child: an experiment file, or a

@@ -291,7 +291,7 @@ static void bass_replicate(const scenario *scn, const sim_network *net, uint32_t
     sim_error err;
     char buf[2048];
     cr_assert_eq(bass_model.alloc(&ctx, &state, &err), SIM_OK, "%s", sim_error_format(&err, buf, sizeof buf));
-    engine_series out = {series, (size_t)days + 1, NULL, 0, NULL, 0, 0};
+    engine_series out = {series, (size_t)days + 1, NULL, 0, NULL, 0, 0, NULL, 0, 0, NULL};
     double values[5];
     engine_replicate(&bass_model, state, &ctx, &out, values, NULL, NULL);
     for (int f = 0; f < bass_model.n_agent_fields; f++) bass_model.agent_values(state, &ctx, f, fields + (size_t)f * net->n);

@@ -314,6 +314,70 @@ Test(calibrate, command_line_and_report)
     support_rmdir(dir);
 }
 
+/* A target on a team (group: {team: NAME}) of an org chart, named by its
+ * team label: the fit runs, keeps the breakdown by team only for its runs,
+ * and the fit file and the report show the team's target and curve; the
+ * simulated team values are the team's own (the predicted values of the
+ * team's staff are the team's headcount).  A misspelt team is an error at
+ * its place with a did-you-mean, before any run, no file left. */
+Test(calibrate, team_target_runs_and_is_reported, .timeout = 120)
+{
+    char cwd[4096], scn[8192];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(scn, sizeof scn, "run: {days: 40, seed: 1}\nnetwork: {type: orgchart, file: %s/configs/orgchart_example.csv}\n"
+             "model: {name: genai}\ninterventions: {licences: {enabled: true, start: 1}}\n", cwd);
+    const char *cal = "scenario: scenario.yaml\nseed: 3\n"
+                      "uncertainty:\n  parameters:\n"
+                      "    model.genai.use.intercept: {distribution: uniform, min: -4.2, max: -2.6}\n"
+                      "targets:\n"
+                      "  - {observable: monthly_active, day: 40, value: 20, sd: 4}\n"
+                      "  - {observable: weekly_active, day: 40, group: {team: Engineering - Platform}, value: 2, sd: 1}\n"
+                      "  - {observable: staff, day: 40, group: {team: Sales - SMB}, value: 5, sd: 1}\n"
+                      "abc: {particles: 20, max_generations: 2, max_runs: 1000}\n";
+    char *dir = support_tmpdir();
+    char *out = fit(dir, scn, cal, 2);
+    char *calpath = support_path(dir, "cal.yaml");
+    /* the fit file: the team's targets and curves by name; the team's staff predicted exactly */
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(f >= 0);
+    hsize_t dims[2];
+    cr_assert(H5LTget_dataset_info(f, "predicted", dims, NULL, NULL) >= 0);
+    cr_assert_eq(dims[1], 3);
+    double *pred = malloc(dims[0] * dims[1] * sizeof *pred);
+    cr_assert(H5LTread_dataset_double(f, "predicted", pred) >= 0);
+    for (hsize_t i = 0; i < dims[0]; i++) cr_expect_eq(pred[i * 3 + 2], 5.0, "Sales - SMB has 5 staff");
+    free(pred);
+    H5Fclose(f);
+    cr_expect_eq(support_shell("h5dump -d target %s | grep -q 'weekly_active team Engineering - Platform, day 40'",
+                               out), 0);
+    cr_expect_eq(support_shell("h5dump -d curve %s | grep -q 'staff team Sales - SMB'", out), 0);
+    const char *rep[] = {"report", out, NULL};
+    char *so = NULL, *se = NULL;
+    cr_assert_eq(support_exec(rep, &so, &se), 0, "%s", se);
+    cr_expect(strstr(so, "weekly_active team Engineering - Platform, day 40") &&
+              strstr(so, "staff team Sales - SMB, day 40"), "%s", so);
+    free(so), free(se);
+    /* a misspelt team: located, a did-you-mean, exit 2, nothing written */
+    unlink(out);
+    const char *bad = "scenario: scenario.yaml\n"
+                      "uncertainty:\n  parameters:\n"
+                      "    model.genai.use.intercept: {distribution: uniform, min: -4.2, max: -2.6}\n"
+                      "targets:\n"
+                      "  - {observable: weekly_active, day: 40, group: {team: Engineering - Platfrom}, value: 2, sd: 1}\n";
+    free(support_write(dir, "cal.yaml", bad, strlen(bad)));
+    const char *args[] = {"calibrate", calpath, "-o", out, NULL};
+    cr_assert_eq(support_exec(args, NULL, &se), 2, "%s", se);
+    cr_expect(strstr(se, "cal.yaml:6:56: targets.group.team: no team named \"Engineering - Platfrom\" in the "
+                     "organization (18 teams, named by the team column, else the manager's id); did you mean "
+                     "\"Engineering - Platform\"?"), "%s", se);
+    cr_expect_neq(access(out, F_OK), 0, "a fit file was left");
+    cr_expect_eq(support_count_entries(dir), 2, "something was left behind");
+    free(se);
+    free(calpath);
+    free(out);
+    support_rmdir(dir);
+}
+
 /* ---- bad input ------------------------------------------------------------------------------- */
 
 typedef struct bad_cal {
@@ -354,8 +418,14 @@ static bad_cal bad_cals[] = {
      "sd: 1, group: {generation: gen_y}}\n", "cal.yaml:6:70: targets.group.generation", "unknown generation", ""},
     {"level out of range", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, "
      "sd: 1, group: {level: 9}}\n", "cal.yaml:6:65: targets.group.level", "between 0 and", ""},
-    {"team group", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, "
-     "sd: 1, group: {team: 3}}\n", "cal.yaml:6:58: targets.group", "team groups are not offered", ""},
+    {"unknown team", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 30, value: 5, "
+     "sd: 1, group: {team: 99x}}\n", "cal.yaml:6:64: targets.group.team", "no team named \"99x\"", ""},
+    {"team of a total-only observable", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: hours_saved, "
+     "day: 30, value: 5, sd: 1, group: {team: 3}}\n", "cal.yaml:6:71: targets.group.team",
+     "does not report hours_saved by team", ""},
+    {"generation of a total-only one", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: cost_dollars, "
+     "day: 30, value: 5, sd: 1, group: {generation: gen_z}}\n", "cal.yaml:6:66: targets.group",
+     "does not report cost_dollars by generation", ""},
     {"day after the run", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 200, value: 5, "
      "sd: 1}\n", "cal.yaml:6:29: targets.day", "outside the run", ""},
     {"malformed date", "", "scenario: s.yaml\n" PRIOR "targets:\n  - {observable: uses, day: 2025-13-01, value: 5, "

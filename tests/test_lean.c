@@ -104,7 +104,13 @@ Test(lean, bad_output_keys_fail_at_their_place)
         {"output:\n  days: [0, 30.5]\n", "s.yaml:2:9: output.days", "day 30.5 is not a whole day"},
         {"output:\n  days: [30, 30]\n", "s.yaml:2:9: output.days", "day 30 is given twice"},
         {"output:\n  breakdowns: some\n", "s.yaml:2:15: output.breakdowns",
-         "expected one of none|generation|level|both"},
+         "no breakdown \"some\" (expected a list of generation, level and team, or none)"},
+        {"output:\n  breakdowns: [generation, tema]\n", "s.yaml:2:15: output.breakdowns",
+         "no breakdown \"tema\"; did you mean \"team\"?"},
+        {"output:\n  breakdowns: [level, level]\n", "s.yaml:2:15: output.breakdowns", "breakdown level is named twice"},
+        {"output:\n  breakdowns: [none, team]\n", "s.yaml:2:15: output.breakdowns", "none stands alone"},
+        {"output:\n  observables: [hours_saved]\n  breakdowns: [team]\n", "s.yaml:3:15: output.breakdowns",
+         "none of the observables stored is reported by team"},
         {"output:\n  every: 0\n", "s.yaml:2:10: output.every", "must be between 1 and"},
     };
     char *dir = support_tmpdir();
@@ -118,6 +124,14 @@ Test(lean, bad_output_keys_fail_at_their_place)
         free(err);
         free(scn);
     }
+    /* by team of a model that cannot: an error at the key */
+    const char *bass_team = "model: {name: bass}\nnetwork: {type: organization, agents: 50}\noutput: {breakdowns: team}\n";
+    char *bt = support_write(dir, "t.yaml", bass_team, strlen(bass_team)), *terr = NULL;
+    const char *targs[] = {"check", bt, NULL};
+    cr_expect_eq(support_exec(targs, NULL, &terr), 2, "%s", terr);
+    cr_expect(strstr(terr, "t.yaml:3:22: output.breakdowns: model bass cannot report by team"), "%s", terr);
+    free(terr);
+    free(bt);
     /* breakdowns asked of a model that has none: a warning */
     const char *bass = "model: {name: bass}\nnetwork: {type: complete, agents: 10}\noutput: {breakdowns: level}\n";
     char *scn = support_write(dir, "b.yaml", bass, strlen(bass)), *err = NULL;
@@ -148,6 +162,16 @@ Test(lean, one_layout_for_every_scenario_of_an_experiment)
     args[1] = def;
     cr_expect_eq(support_exec(args, NULL, &err), 2);
     cr_expect(strstr(err, "e.yaml:5:5: output.every: is set for the whole experiment"), "%s", err);
+    free(err);
+    free(def);
+    /* the breakdown by team: one set of teams, so one network for every run */
+    snprintf(text, sizeof text, "base: %s/" BASE "\nscenarios:\n  a: {output.breakdowns: [team]}\n"
+             "  b: {output.breakdowns: [team], organization.span: 5}\n", cwd);
+    def = support_write(dir, "e.yaml", text, strlen(text));
+    args[1] = def;
+    cr_expect_eq(support_exec(args, NULL, &err), 2);
+    cr_expect(strstr(err, "e.yaml:3:26: output.breakdowns: team: the breakdown by team needs every run on one "
+                          "network (one set of teams), but scenario \"b\" changes"), "%s", err);
     free(err);
     free(def);
     support_rmdir(dir);

@@ -21,6 +21,7 @@
 
 #include "layout.h"
 #include "output.h"
+#include "parallel.h"
 #include "registry.h"
 #include "support.h"
 
@@ -451,16 +452,16 @@ Test(output, packed_chunks_are_what_hdf5_filters_store)
         data[i] = m->observables[i / (size_t)T].is_count ? (double)(i * 7 % 300) : (double)i * 0.37 - 5;
     for (size_t i = 0; i < k * (size_t)T * NET_GENERATIONS; i++) gen[i] = (double)(i % 97);
     for (size_t i = 0; i < k * (size_t)T * 2; i++) lev[i] = (double)(i % 13) + 0.25;
-    layout_run run = {data, gen, lev, 2, NULL}; /* a run two levels deep in a file with three */
+    layout_run run = {data, gen, lev, 2, NULL, NULL}; /* a run two levels deep in a file with three */
     int keep[64];
     int32_t days[50];
     for (size_t i = 0; i < k; i++) keep[i] = 1;
     for (int32_t t = 0; t < T; t++) days[t] = t;
-    const engine_output every_day = {(int)k, keep, 1, 1, T, days, 1};
+    const engine_output every_day = {(int)k, keep, 1, 1, T, days, 1, 0};
     for (int level = 0; level <= 9; level += 3) {
         layout lay;
         sim_error err;
-        cr_assert_eq(layout_init(&lay, m, 1, 1, 1, T, &every_day, L, 0, level, &err), SIM_OK);
+        cr_assert_eq(layout_init(&lay, m, 1, 1, 1, T, &every_day, L, 0, 0, level, &err), SIM_OK);
         unsigned char *packed = malloc(lay.bound);
         uint32_t *lens = malloc((size_t)lay.n_vars * sizeof *lens);
         size_t used, pos = 0;
@@ -520,4 +521,51 @@ Test(output, packed_chunks_are_what_hdf5_filters_store)
     free(data);
     free(gen);
     free(lev);
+}
+
+/* output.breakdowns: team in memory: every count observable the model
+ * reports by team adds up over the teams to its total on every day and
+ * replicate (turnover and the interventions moving people and states), and
+ * the breakdown is bit-identical on 1 thread with the serial passes and on
+ * 2 threads with the passes on the OpenMP team. */
+Test(output, team_breakdown_adds_up_and_is_the_same_on_any_threads, .timeout = 120)
+{
+    const char *sets[] = {"model.name=genai", "network.type=organization", "network.agents=700", "run.days=50",
+                          "run.replicates=2", "interventions.licences.enabled=true",
+                          "interventions.licences.start=1", "interventions.training.enabled=true",
+                          "interventions.training.start=10", "model.genai.turnover.enabled=true",
+                          "model.genai.turnover.monthly.by_generation=[0.1, 0.1, 0.1, 0.1]",
+                          "output.breakdowns=[generation, level, team]", NULL};
+    scenario *scn = support_scenario(sets);
+    sim_parallel_min_set(INT32_MAX);
+    sim_results *one = support_run(scn, 1);
+    sim_parallel_min_set(1);
+    sim_results *two = support_run(scn, 2);
+    sim_parallel_min_set(0);
+    cr_assert(one->n_teams > 50 && one->by_team, "no breakdown by team (%d teams)", (int)one->n_teams);
+    const sim_model_type *m = one->model;
+    const size_t cells = (size_t)one->n_obs * (size_t)one->n_rep * (size_t)one->n_time;
+    cr_expect(memcmp(one->by_team, two->by_team, cells * (size_t)one->n_teams * sizeof(double)) == 0,
+              "the breakdown by team differs between 1 and 2 threads");
+    int counted = 0;
+    for (int k = 0; k < one->n_obs; k++) {
+        if (!model_by_team(m, k) || !m->observables[k].is_count) continue;
+        counted++;
+        for (int32_t r = 0; r < one->n_rep; r++)
+            for (int32_t t = 0; t < one->n_time; t++) {
+                const double *v = engine_result_by_team(one, k, r, t);
+                double sum = 0;
+                for (int32_t j = 0; j < one->n_teams; j++) sum += v[j];
+                cr_assert_eq(sum, engine_result(one, k, r, t), "%s, replicate %d, day %d: teams add up to %g, not %g",
+                             m->observables[k].name, (int)r, (int)t, sum, engine_result(one, k, r, t));
+            }
+    }
+    cr_expect_eq(counted, 13, "count observables by team: %d", counted);
+    int leavers = 0;
+    while (leavers < one->n_obs && strcmp(m->observables[leavers].name, "leavers")) leavers++;
+    cr_assert_lt(leavers, one->n_obs);
+    cr_expect_gt(engine_result(one, leavers, 0, one->n_time - 1), 0, "nobody left: turnover did not act");
+    engine_results_free(one);
+    engine_results_free(two);
+    scenario_free(scn);
 }

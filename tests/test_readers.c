@@ -73,3 +73,33 @@ Test(readers, final_per_agent_table, .timeout = 60)
     cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py agents %s monthly_active monthly_active", out), 0);
     support_rmdir(dir);
 }
+
+/* output.breakdowns: team on an org chart: h5py and xarray read the team
+ * dimension scale, its coordinate holds the teams' names (those of the
+ * per-agent table), every variable by team adds up to its total (with
+ * turnover moving people), the file is bit-identical for 1 and 2 threads,
+ * and a file without the setting has no team dimension. */
+Test(readers, team_breakdown_by_name, .timeout = 120)
+{
+    if (access("/usr/bin/python3", X_OK) != 0) cr_skip_test("no /usr/bin/python3");
+    char *dir = support_tmpdir(), *err = NULL;
+    char *f[3];
+    for (int i = 0; i < 3; i++) {
+        f[i] = support_path(dir, i == 0 ? "t1.h5" : i == 1 ? "t2.h5" : "plain.h5");
+        const char *args[] = {"run", "configs/own_orgchart.yaml", "-o", f[i], "-q", "--replicates", "3",
+                              "--threads", i == 1 ? "2" : "1", "--set", "run.days=40", "--set", "output.agents=true",
+                              "--set", "model.genai.turnover.enabled=true",
+                              "--set", "model.genai.turnover.monthly.by_generation=[0.2, 0.2, 0.2, 0.2]",
+                              "--set", i < 2 ? "output.breakdowns=[generation, level, team]" : "run.seed=1", NULL};
+        cr_assert_eq(support_exec(args, NULL, &err), 0, "%s", err);
+        free(err);
+    }
+    cr_expect_eq(support_shell("/usr/bin/python3 tests/check_teams.py teams %s", f[0]), 0);
+    cr_expect_eq(support_shell("/usr/bin/python3 tests/check_run.py same %s %s", f[0], f[1]), 0);
+    cr_expect_eq(support_shell("/usr/bin/python3 tests/check_teams.py none %s", f[2]), 0);
+    if (access("/usr/bin/ncdump", X_OK) == 0)
+        cr_expect_eq(support_shell("ncdump -h %s | grep -q 'int regular_users_by_team(scenario, point, replicate, "
+                                   "time, team)'", f[0]), 0);
+    for (int i = 0; i < 3; i++) free(f[i]);
+    support_rmdir(dir);
+}
