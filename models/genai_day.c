@@ -953,8 +953,8 @@ void genai_observe(const void *state, const sim_context *ctx, double *values,
 /* Which observables genai_observe_teams reports: those of the staff's state,
  * OBS_STAFF .. OBS_HABIT (not the cumulative hours, costs and turnover, kept
  * by generation and level only). */
-const int8_t genai_team_observables[OBS_COUNT] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-_Static_assert(OBS_GROUPED == 16, "genai_team_observables lists OBS_STAFF .. OBS_HABIT");
+const int8_t genai_team_observables[OBS_COUNT] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+_Static_assert(OBS_GROUPED == 17, "genai_team_observables lists OBS_STAFF .. OBS_HABIT");
 
 /* The observables of the staff's state by team (genai_team_observables;
  * output.breakdowns: team): one pass over the agents in
@@ -985,6 +985,7 @@ void genai_observe_teams(const void *state, const sim_context *ctx, double *by_t
         t[OBS_USES * T] += (today & GENAI_USED) != 0;
         t[OBS_VALUABLE * T] += (today & GENAI_VALUABLE) != 0;
         t[OBS_HIDDEN * T] += (today & GENAI_HIDDEN) != 0;
+        t[OBS_HIDING * T] += ((h & ~w->shown[i]) & 0x3fffffffu) != 0;
         t[OBS_LEADERS * T] += leader;
         t[OBS_LEADERS_MODELLING * T] += leader && weekly;
         t[OBS_LEADERS_REGULAR * T] += leader && regular;
