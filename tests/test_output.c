@@ -560,7 +560,7 @@ Test(output, team_breakdown_adds_up_and_is_the_same_on_any_threads, .timeout = 1
                              m->observables[k].name, (int)r, (int)t, sum, engine_result(one, k, r, t));
             }
     }
-    cr_expect_eq(counted, 13, "count observables by team: %d", counted);
+    cr_expect_eq(counted, 14, "count observables by team: %d", counted);
     int leavers = 0;
     while (leavers < one->n_obs && strcmp(m->observables[leavers].name, "leavers")) leavers++;
     cr_assert_lt(leavers, one->n_obs);
