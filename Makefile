@@ -31,16 +31,16 @@ HDF5_LIBS  = $(HDF5_DIR)/libhdf5_hl.a $(HDF5_DIR)/libhdf5.a -lsz -lz -ldl
 else
 HDF5_LIBS  = $(shell pkg-config --libs hdf5-serial 2>/dev/null) -lhdf5_hl
 endif
-# GSL, libyaml and HDF5's compression libraries likewise, when all their
+# GSL, libyaml, libdeflate and HDF5's compression libraries likewise, when all their
 # static archives are there: loading them took 0.3 ms of each run's 7 ms
 # (W1).  STATIC_LIBS=0 links them shared.
 LIBDIR     = $(patsubst -L%,%,$(shell pkg-config --variable=libdir gsl 2>/dev/null))
-STATIC_ARCHIVES = $(foreach a,gsl gslcblas yaml sz aec z,$(LIBDIR)/lib$(a).a)
+STATIC_ARCHIVES = $(foreach a,gsl gslcblas yaml sz aec z deflate,$(LIBDIR)/lib$(a).a)
 STATIC_LIBS ?= $(if $(STATIC_HDF5:0=),$(if $(filter-out $(wildcard $(STATIC_ARCHIVES)),$(STATIC_ARCHIVES)),0,1),0)
 ifeq ($(STATIC_LIBS),1)
 PKG_LIBS   = $(HDF5_DIR)/libhdf5_hl.a $(HDF5_DIR)/libhdf5.a $(STATIC_ARCHIVES) -ldl
 else
-PKG_LIBS   = $(shell pkg-config --libs gsl yaml-0.1 2>/dev/null) $(HDF5_LIBS) -lz
+PKG_LIBS   = $(shell pkg-config --libs gsl yaml-0.1 2>/dev/null) $(HDF5_LIBS) -ldeflate -lz
 endif
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \

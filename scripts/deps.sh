@@ -7,7 +7,7 @@
 # As root it installs them with apt-get; otherwise it prints the exact command.
 set -eu
 
-run_pkgs="build-essential pkg-config libgsl-dev libhdf5-dev libyaml-dev librandom123-dev zlib1g-dev"
+run_pkgs="build-essential pkg-config libgsl-dev libhdf5-dev libyaml-dev librandom123-dev zlib1g-dev libdeflate-dev"
 # r-cran-hdf5r (with r-base-core): analysis/plot_adoption.R and its tests
 test_pkgs="libcriterion-dev hdf5-tools python3-h5py python3-xarray python3-netcdf4 python3-numpy python3-scipy python3-networkx python3-matplotlib netcdf-bin r-cran-hdf5r"
 # Debian 12: clang-14 compiles -fsanitize=fuzzer; the libFuzzer, ASan and

@@ -21,10 +21,10 @@ const param_def engine_params[] = {
      "independent replicates (random streams) of the scenario", PARAM_NO_FIELD},
     {"run.threads", PARAM_INT, "threads", 0, 4096, "0", NULL, 0,
      "OpenMP threads; 0 uses OMP_NUM_THREADS or all cores", PARAM_NO_FIELD},
-    {"output.compression", PARAM_INT, "", 0, 9, "1", NULL, 0,
-     "deflate level of the results file, each run shuffled and deflated by the worker threads: 1 stores "
-     "runs in a third of their raw size for 15-30% more CPU time a run; 2-9 save under 2% more for up to "
-     "5x that time; 0 stores raw values", PARAM_NO_FIELD},
+    {"output.compression", PARAM_INT, "", 0, 9, "2", NULL, 0,
+     "deflate level of the results file, each run shuffled and deflated (libdeflate) by the worker threads: "
+     "2 stores runs in about a third of their raw size for 10-20% more CPU time a run; 1 takes as long and "
+     "stores 4% more; 3-9 save under 2% more for up to twice that time; 0 stores raw values", PARAM_NO_FIELD},
     {"output.agents", PARAM_BOOL, "", 0, 1, "false", NULL, 0,
      "also write each agent's state and roles at the last day, per run (experiments: every run on one network)", PARAM_NO_FIELD},
     {"output.observables", PARAM_NAME_LIST, "", 0, 0, "[]", NULL, 256,

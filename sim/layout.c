@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libdeflate.h>
+
 #define MAX_CHUNK_BYTES 4294967295.0 /* HDF5 stores a chunk's size in 32 bits */
 
 static int add_var(layout *lay, layout_kind kind, int source, const char *name, const char *suffix,
@@ -28,7 +30,8 @@ static int add_var(layout *lay, layout_kind kind, int source, const char *name, 
     if (bytes > MAX_CHUNK_BYTES / 2)
         return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
                              "a run of %s would take %.0f bytes, more than an HDF5 chunk can hold", v->name, bytes);
-    v->bound = lay->compression > 0 ? compressBound((uLong)(elems * v->width)) : elems * v->width;
+    /* the bound of any libdeflate compressor (NULL): every level */
+    v->bound = lay->compression > 0 ? libdeflate_zlib_compress_bound(NULL, elems * v->width) : elems * v->width;
     lay->bound += v->bound;
     return SIM_OK;
 }
@@ -130,8 +133,8 @@ void layout_packer_init(layout_packer *pk)
 
 void layout_packer_free(layout_packer *pk)
 {
-    if (pk->deflate_ready) deflateEnd(&pk->deflate);
-    if (pk->inflate_ready) inflateEnd(&pk->inflate);
+    if (pk->deflate) libdeflate_free_compressor(pk->deflate);
+    if (pk->inflate) libdeflate_free_decompressor(pk->inflate);
     free(pk->tmp);
     memset(pk, 0, sizeof *pk);
 }
@@ -230,25 +233,21 @@ int layout_pack(const layout *lay, layout_packer *pk, const layout_run *run, uns
         int rc = grow_tmp(pk, bytes, err);
         if (rc) return rc;
         pack_var(lay, v, run, pk->tmp);
-        /* compress2's bytes (HDF5's deflate filter calls compress2) from one
-         * stream per thread, reset between chunks: compress2 would set up
-         * and free about 270 KB of zlib state for every chunk */
-        z_stream *z = &pk->deflate;
-        if (!pk->deflate_ready) {
-            if (deflateInit(z, lay->compression) != Z_OK)
-                return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory (zlib)");
-            pk->deflate_ready = 1;
-        } else if (deflateReset(z) != Z_OK) {
-            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "zlib deflateReset failed");
+        /* one compressor per thread (its state is made once, not per chunk) */
+        if (pk->deflate && pk->level != lay->compression) {
+            libdeflate_free_compressor(pk->deflate);
+            pk->deflate = NULL;
         }
-        z->next_in = pk->tmp;
-        z->avail_in = (uInt)bytes;
-        z->next_out = out + pos;
-        z->avail_out = (uInt)v->bound;
-        if (deflate(z, Z_FINISH) != Z_STREAM_END)
-            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "zlib deflate of %s failed", v->name);
-        lens[i] = (uint32_t)z->total_out;
-        pos += z->total_out;
+        if (!pk->deflate) {
+            if (!(pk->deflate = libdeflate_alloc_compressor(lay->compression)))
+                return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory (libdeflate)");
+            pk->level = lay->compression;
+        }
+        size_t n = libdeflate_zlib_compress(pk->deflate, pk->tmp, bytes, out + pos, v->bound);
+        if (n == 0) /* cannot happen: v->bound is libdeflate's own bound */
+            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "deflate of %s overflowed its bound", v->name);
+        lens[i] = (uint32_t)n;
+        pos += n;
     }
     *used = pos;
     return SIM_OK;
@@ -263,18 +262,11 @@ int layout_unpack(const layout *lay, layout_packer *pk, int vi, const unsigned c
     if (lay->compression > 0) {
         int rc = grow_tmp(pk, bytes, err);
         if (rc) return rc;
-        z_stream *z = &pk->inflate;
-        if (!pk->inflate_ready) {
-            if (inflateInit(z) != Z_OK) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory (zlib)");
-            pk->inflate_ready = 1;
-        } else if (inflateReset(z) != Z_OK) {
-            return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0, NULL, "zlib inflateReset failed");
-        }
-        z->next_in = (unsigned char *)chunk;
-        z->avail_in = len;
-        z->next_out = pk->tmp;
-        z->avail_out = (uInt)bytes;
-        if (inflate(z, Z_FINISH) != Z_STREAM_END || z->total_out != bytes)
+        if (!pk->inflate && !(pk->inflate = libdeflate_alloc_decompressor()))
+            return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory (libdeflate)");
+        size_t got = 0;
+        if (libdeflate_zlib_decompress(pk->inflate, chunk, len, pk->tmp, bytes, &got) != LIBDEFLATE_SUCCESS ||
+            got != bytes)
             return sim_error_set(err, SIM_EIO, NULL, 0, 0, NULL, "a stored chunk of %s does not decompress", v->name);
         raw = pk->tmp;
     } else if (len != bytes) {

@@ -1,7 +1,8 @@
 /* test_output.c: the results file (layout.h, output.c) as readers see it:
  * types, chunks, filters, fill values, attributes and dimension scales read
- * back through the HDF5 C API; the packed chunks are the bytes HDF5's own
- * filters store; h5py and xarray decode them to exactly the values the
+ * back through the HDF5 C API; the packed chunks hold the bytes HDF5's own
+ * shuffle filter makes, in a zlib stream HDF5 reads back to the values
+ * (libdeflate's, not zlib's); h5py and xarray decode them to exactly the values the
  * engine computed, compressed or not; h5dump and ncdump read the file; the
  * same experiment gives the same file on 1 and 2 threads; bad specs, blocked
  * temporary names and file size limits leave nothing behind. */
@@ -18,6 +19,7 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <zlib.h>
 
 #include "layout.h"
 #include "output.h"
@@ -63,12 +65,13 @@ static void expect_type(hid_t ds, H5T_class_t cls, size_t size, const char *name
     H5Tclose(t);
 }
 
-/* The sweep experiment through the pipeline, with compression level. */
+/* The sweep experiment through the pipeline, with compression level (NULL:
+ * the default). */
 static void make_small(const char *out, int threads, const char *level)
 {
     char set[64], *err = NULL;
-    snprintf(set, sizeof set, "output.compression=%s", level);
-    support_pipe sp = {SMALL, 0, out, threads, 0, 0, -1, 0, 0, 0, 0, {set, NULL}};
+    snprintf(set, sizeof set, "output.compression=%s", level ? level : "");
+    support_pipe sp = {SMALL, 0, out, threads, 0, 0, -1, 0, 0, 0, 0, {level ? set : NULL, NULL}};
     int code = support_pipeline(&sp, &err, NULL);
     cr_assert_eq(code, 0, "pipeline: exit %d: %s", code, err);
     free(err);
@@ -204,6 +207,48 @@ Test(output, layout_types_chunks_filters_attributes_scales, .timeout = 120)
     check_layout(raw, 0);
     free(z);
     free(raw);
+    support_rmdir(dir);
+}
+
+/* The default level is 2, and its runs take fewer bytes than zlib's level
+ * 1 (the default before libdeflate) makes of the same shuffled bytes. */
+Test(output, default_level_smaller_than_zlib_level_1, .timeout = 120)
+{
+    char *dir = support_tmpdir(), *out = support_path(dir, "d.h5");
+    make_small(out, 2, NULL);
+    check_layout(out, 2);
+    hid_t f = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    const char *names[] = {"mean_skill", "mean_attitude_by_level", "monthly_active", "regular_users_by_generation"};
+    unsigned long long ours = 0, zlib1 = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        hid_t ds = H5Dopen2(f, names[i], H5P_DEFAULT);
+        cr_assert_geq(ds, 0, "%s", names[i]);
+        hsize_t n = 0;
+        hid_t space = H5Dget_space(ds);
+        cr_assert_geq(H5Dget_num_chunks(ds, space, &n), 0);
+        cr_assert_gt(n, 0, "%s: no chunks", names[i]);
+        for (hsize_t c = 0; c < n; c++) {
+            hsize_t off[5], size = 0;
+            unsigned mask = 0;
+            haddr_t addr;
+            cr_assert_geq(H5Dget_chunk_info(ds, space, c, off, &mask, &addr, &size), 0);
+            unsigned char *chunk = malloc(size), raw[1 << 16], again[(1 << 16) + 64];
+            uint32_t fm = 0;
+            cr_assert_geq(H5Dread_chunk(ds, H5P_DEFAULT, off, &fm, chunk), 0);
+            uLongf rlen = sizeof raw, zlen = sizeof again;
+            cr_assert_eq(uncompress(raw, &rlen, chunk, size), Z_OK, "%s", names[i]);
+            cr_assert_eq(compress2(again, &zlen, raw, rlen, 1), Z_OK);
+            ours += size;
+            zlib1 += zlen;
+            free(chunk);
+        }
+        H5Sclose(space);
+        H5Dclose(ds);
+    }
+    H5Fclose(f);
+    cr_expect_lt(ours, zlib1, "default level: %llu bytes, zlib's level 1 %llu", ours, zlib1);
+    free(out);
     support_rmdir(dir);
 }
 
@@ -437,10 +482,12 @@ Test(output, file_size_limit_while_assembling_leaves_nothing, .timeout = 120)
     support_rmdir(dir);
 }
 
-/* layout_pack stores exactly the bytes HDF5's own shuffle and deflate
- * filters store for the same values (or the raw little-endian values at
- * compression 0). */
-Test(output, packed_chunks_are_what_hdf5_filters_store)
+/* layout_pack's chunks, stored as they are (H5Dwrite_chunk), read back
+ * through HDF5's filters to the values; inflated, they are the very bytes
+ * HDF5's own shuffle filter makes of those values (HDF5's stored chunk,
+ * inflated): only the deflate stream is libdeflate's instead of zlib's.  At
+ * compression 0 they are HDF5's raw little-endian bytes. */
+Test(output, packed_chunks_read_back_through_hdf5_filters)
 {
     const sim_model_type *m = registry_model("genai");
     const int32_t T = 50, L = 3;
@@ -500,13 +547,44 @@ Test(output, packed_chunks_are_what_hdf5_filters_store)
             unsigned char *stored = malloc(size);
             cr_assert_geq(H5Dread_chunk(ds, H5P_DEFAULT, off, &mask, stored), 0);
             cr_expect_eq(mask, 0);
-            cr_expect_eq(size, lens[v], "level %d, %s: %u bytes packed, HDF5 stores %d", level, lv->name,
-                         (unsigned)lens[v], (int)size);
-            cr_expect(size == lens[v] && memcmp(stored, packed + pos, size) == 0, "level %d, %s: bytes differ", level,
-                      lv->name);
+            /* the bytes before deflate: HDF5's, and ours */
+            const size_t raw = n * lv->width;
+            unsigned char *want = malloc(raw), *got = malloc(raw);
+            uLongf wlen = raw, glen = raw;
+            if (level) {
+                cr_assert_eq(uncompress(want, &wlen, stored, size), Z_OK, "level %d, %s: HDF5's chunk", level,
+                             lv->name);
+                cr_assert_eq(uncompress(got, &glen, packed + pos, lens[v]), Z_OK,
+                             "level %d, %s: the packed chunk is not a zlib stream", level, lv->name);
+            } else {
+                cr_assert_eq(size, lens[v], "level 0, %s: %u bytes packed, HDF5 stores %d", lv->name,
+                             (unsigned)lens[v], (int)size);
+                memcpy(want, stored, raw);
+                memcpy(got, packed + pos, raw);
+            }
+            cr_expect(wlen == raw && glen == raw && memcmp(want, got, raw) == 0,
+                      "level %d, %s: the shuffled bytes differ", level, lv->name);
+            /* and HDF5 reads the packed chunk, stored as it is, back to x */
+            char copy[128];
+            snprintf(copy, sizeof copy, "%s_packed", lv->name);
+            hid_t ds2 = H5Dcreate2(f, copy, lv->is_count ? H5T_STD_I32LE : H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
+                                   H5P_DEFAULT);
+            cr_assert_geq(H5Dwrite_chunk(ds2, H5P_DEFAULT, 0, off, lens[v], packed + pos), 0);
+            /* the values HDF5 holds for x (counts rounded to int32) */
+            double *back = malloc(n * sizeof *back), *held = malloc(n * sizeof *held);
+            cr_assert_geq(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, held), 0);
+            cr_assert_geq(H5Dread(ds2, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, back), 0);
+            for (size_t i = 0; i < n; i++)
+                cr_expect(back[i] == held[i] || (isnan(back[i]) && isnan(held[i])),
+                          "level %d, %s[%zu]: %g read back, HDF5 holds %g", level, lv->name, i, back[i], held[i]);
+            free(held);
             pos += lens[v];
+            free(back);
+            free(want);
+            free(got);
             free(stored);
             free(x);
+            H5Dclose(ds2);
             H5Dclose(ds);
             H5Pclose(dcpl);
             H5Sclose(space);
