@@ -200,7 +200,6 @@ int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_err
     char k[160];
     c->name = name;
     c->attend_purpose = purpose_of(name, "/attendance");
-    c->attend_day = -1;
     c->levels = 0;
     c->generations = 0;
     c->teams = NULL;
@@ -484,18 +483,10 @@ uint32_t iv_purpose(const char *name)
     return purpose_of(name, "");
 }
 
-int iv_attends(iv_common *c, const genai_world *w, int32_t i, int32_t day)
+int iv_attends(const iv_common *c, const genai_world *w, int32_t i, int32_t day)
 {
     if (c->attendance >= 1) return 1;
-    const uint32_t group = (uint32_t)i >> 2;
-    if (c->attend_day != day || c->attend_group != group || c->attend_key.seed != w->key.seed ||
-        c->attend_key.replicate != w->key.replicate) {
-        rng_words_of_four(w->key, (uint32_t)i, (uint32_t)day, c->attend_purpose, c->attend_words);
-        c->attend_key = w->key;
-        c->attend_day = day;
-        c->attend_group = group;
-    }
-    return rng_u01_from_word(c->attend_words[i & 3]) < c->attendance;
+    return rng_uniform(w->key, (uint32_t)i, (uint32_t)day, c->attend_purpose) < c->attendance;
 }
 
 double iv_dose(const iv_common *c, int32_t day)

@@ -96,13 +96,6 @@ typedef struct iv_common {
     int64_t count;
     double attendance, fatigue;  /* INTERVENTION_DOSE_PARAMS (modules that have the rows) */
     uint32_t attend_purpose;     /* random-number purpose of the attendance draws (iv_common_parse) */
-    /* iv_attends' last Philox call: the words of agents 4g..4g+3 on a day
-     * of a replicate (sessions go through their targets in id order, so one
-     * call serves up to four of them) */
-    rng_key attend_key;
-    int32_t attend_day;          /* -1: none yet */
-    uint32_t attend_group;
-    uint32_t attend_words[4];
     /* parsed from the lists (iv_common_parse) */
     uint64_t levels;      /* bit l: level l eligible (levels >= 63 share bit 63) */
     uint8_t generations;  /* bit g: generation g eligible */
@@ -160,10 +153,8 @@ int32_t iv_select(const iv_common *c, const genai_world *w, const uint8_t *extra
 
 /* Whether target i takes part in the session on day (attendance; drawn
  * from (agent, day) with a purpose of the intervention's own, so it does
- * not depend on other programmes: word i % 4 of Philox counter (i / 4, day,
- * purpose), as rng_words_of_four).  Always 1 at attendance 1.  Keeps its
- * last draw in c (the caller's state, used by one thread). */
-int iv_attends(iv_common *c, const genai_world *w, int32_t i, int32_t day);
+ * not depend on other programmes).  Always 1 at attendance 1. */
+int iv_attends(const iv_common *c, const genai_world *w, int32_t i, int32_t day);
 
 /* The share of its strengths a session on day acts with: (1 - fatigue)^k
  * for the k-th session after the first (the programme's sessions, counted
