@@ -3,7 +3,7 @@
 # 90% credible intervals of adoptsim calibrate over 20 synthetic data sets.
 # Each data set is one run of the 500-staff firm (configs/firm_500.yaml,
 # first four months) at true values drawn from the calibration's own priors
-# (use.intercept uniform on [-4.0, -2.8], use.peers on [0.5, 2.5]; a fixed
+# (use.intercept uniform on [-2.6, -0.9], use.peers on [0.5, 2.5]; a fixed
 # draw per data set), with its own seed, exported as a licence console would
 # (monthly and weekly active at the month ends: scripts/licence_export.py);
 # each is fitted with configs/calibrate_firm_500.yaml's priors and series
@@ -26,7 +26,7 @@ echo "== calibrate coverage: $sets synthetic data sets, 2 parameters, 90% credib
 for i in $(seq 1 "$sets"); do
     # the truth of data set i, uniform on the priors' ranges (Python's Mersenne Twister, seed i)
     read -r t_int t_peer < <(/usr/bin/python3 -c "import random; r = random.Random($i); \
-print('%.4f %.4f' % (-4.0 + 1.2 * r.random(), 0.5 + 2.0 * r.random()))")
+print('%.4f %.4f' % (-2.6 + 1.7 * r.random(), 0.5 + 2.0 * r.random()))")
     $BIN run configs/firm_500.yaml -o "$tmp/truth.h5" -q --force --replicates 1 --seed $((1000 + i)) \
         --set run.start_date=2025-01-06 --set run.days=120 \
         --set model.genai.use.intercept="$t_int" --set model.genai.use.peers="$t_peer"

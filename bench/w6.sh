@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 echo
 echo "== W6: ABC-SMC, 3 genai parameters of the 500-staff firm, 12 monthly-active counts, 2 threads"
 $BIN run configs/firm_500.yaml -o "$tmp/truth.h5" -q --replicates 1 --seed 2026 \
-    --set run.start_date=2025-01-06 --set model.genai.use.intercept=-3.25 \
+    --set run.start_date=2025-01-06 --set model.genai.use.intercept=-1.6 \
     --set model.genai.use.peers=1.7 --set model.genai.use.habit=4.4
 /usr/bin/python3 scripts/licence_export.py "$tmp/truth.h5" 2025-01-06 12 > "$tmp/w6_licences.csv"
 cmp -s "$tmp/w6_licences.csv" bench/w6_licences.csv ||
@@ -39,6 +39,6 @@ echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 $BIN report "$tmp/fit.h5" > "$tmp/report.txt"
 sed -n '/^Posterior (/,$p' "$tmp/report.txt" | sed 's/^/   /'
 awk '/^Posterior \(/ {on = 1; next} on && /^$/ {on = 0} on && /model.genai.use/ {
-        t = ($1 ~ /intercept/) ? -3.25 : ($1 ~ /peers/) ? 1.7 : 4.4
+        t = ($1 ~ /intercept/) ? -1.6 : ($1 ~ /peers/) ? 1.7 : 4.4
         printf "   %s: true %g %s the 90%% interval [%s, %s]\n", $1, t, ($4 <= t && t <= $5) ? "inside" : "OUTSIDE", $4, $5
      }' "$tmp/report.txt"

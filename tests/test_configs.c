@@ -54,3 +54,31 @@ Test(configs, verification_scenarios)
     engine_results_free(res);
     scenario_free(scn);
 }
+
+/* The scenarios that say they are the stalled push plus something (the
+ * steps, the programmes, the push in other organizations) run the push as
+ * stalled_push.yaml does: licences on day 1 and the launch speech repeated
+ * monthly to day 365, so their figures compare with the push's. */
+Test(configs, scenarios_on_the_stalled_push_repeat_its_launch)
+{
+    const char *files[] = {"configs/step_permission.yaml", "configs/step_vanguard.yaml",
+                           "configs/step_leadership.yaml", "configs/step_reverse_mentoring.yaml",
+                           "configs/four_steps.yaml", "configs/change_management.yaml",
+                           "configs/training_and_peer_mentoring.yaml", "configs/firm_500.yaml",
+                           "configs/enterprise_20000.yaml", "configs/startup_50.yaml", "configs/leaders_ahead.yaml",
+                           "configs/own_orgchart.yaml", "configs/mentorship_gap.yaml"};
+    const char *days[] = {"interventions.licences.start", "interventions.launch.start", "interventions.launch.every",
+                          "interventions.launch.end"};
+    scenario *push = load("configs/stalled_push.yaml");
+    cr_assert_eq(scenario_int(push, "interventions.launch.every"), 30);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        scenario *s = load(files[i]);
+        cr_expect(scenario_bool(s, "interventions.launch.enabled"), "%s", files[i]);
+        for (size_t k = 0; k < sizeof days / sizeof days[0]; k++)
+            cr_expect_eq(scenario_int(s, days[k]), scenario_int(push, days[k]), "%s: %s", files[i], days[k]);
+        cr_expect_eq(scenario_double(s, "interventions.launch.hours"), scenario_double(push, "interventions.launch.hours"),
+                     "%s", files[i]);
+        scenario_free(s);
+    }
+    scenario_free(push);
+}
