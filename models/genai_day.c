@@ -36,6 +36,8 @@
 
 #include "parallel.h"
 
+#include <omp.h>
+
 /* 2 * (monthly + weekly) + regular, plus 6 for a leader (weekly and regular
  * users are monthly active, so 0..5 covers every case), plus 12 for a user
  * who hid a use from seniors in the last 30 days. */
@@ -157,10 +159,12 @@ static void recount_block(genai_state *s, int32_t b)
 
 /* Agent i, whose visibility went from `before` to `now`, tells its ties
  * (ties are stored in both directions, so i's row lists everyone who sees
- * i).  Integer increments commute: the counts are those of the full scan
- * for any thread count and order; atomic only when two threads may push
- * to the same tie at once. */
-static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, int atomic)
+ * i), adding to seen: s->seen, or on the team the thread's own buffer of
+ * changes (s->seen_delta), which add_deltas adds in after the push.
+ * Integer increments commute: the counts are those of the full scan for
+ * any thread count and order.  Atomic only for a thread without a buffer
+ * of its own (a team larger than at alloc). */
+static void push_change(genai_state *s, int32_t *seen, int32_t i, uint8_t now, uint8_t before, int atomic)
 {
     const sim_network *net = s->w.net;
     const int16_t li = net->level[i];
@@ -176,27 +180,28 @@ static void push_change(genai_state *s, int32_t i, uint8_t now, uint8_t before, 
             int32_t delta = net->level[j] < li ? to_seniors : to_others;
             if (delta == 0) continue;
             #pragma omp atomic
-            s->seen[j] += delta;
+            seen[j] += delta;
         }
     } else if (to_seniors == to_others) {
-        for (int64_t e = e0; e < e1; e++) s->seen[net->col[e]] += to_others;
+        for (int64_t e = e0; e < e1; e++) seen[net->col[e]] += to_others;
     } else {
         for (int64_t e = e0; e < e1; e++) {
             int32_t j = net->col[e];
-            s->seen[j] += to_others + (to_seniors - to_others) * (net->level[j] < li); /* no branch */
+            seen[j] += to_others + (to_seniors - to_others) * (net->level[j] < li); /* no branch */
         }
     }
 }
 
-/* Each agent of block b whose visibility changed tells its ties. */
-static void push_block(genai_state *s, int32_t b, int atomic)
+/* Each agent of block b whose visibility changed tells its ties (into
+ * seen: see push_change). */
+static void push_block(genai_state *s, int32_t *seen, int32_t b, int atomic)
 {
     const genai_world *w = &s->w;
     const int32_t *changers = s->changers + (size_t)b * BLOCK;
     for (int32_t k = 0; k < s->changed[b]; k++) {
         const int32_t i = changers[k];
         uint8_t now = visibility(w->history[i], w->shown[i]), before = s->vis[i];
-        push_change(s, i, now, before, atomic);
+        push_change(s, seen, i, now, before, atomic);
         s->vis[i] = now;
     }
 }
@@ -214,11 +219,26 @@ static int peer_mode(const genai_state *s)
     return changed == 0 ? PEERS_KEEP : changed > s->w.n / 8 ? PEERS_RECOUNT : PEERS_PUSH;
 }
 
-/* Pass 1a on block b. */
-static void peer_block(genai_state *s, int mode, int32_t b, int atomic)
+/* Pass 1a on block b (pushes into seen: see push_change). */
+static void peer_block(genai_state *s, int mode, int32_t b, int32_t *seen, int atomic)
 {
     if (mode == PEERS_RECOUNT) recount_block(s, b);
-    else if (mode == PEERS_PUSH) push_block(s, b, atomic);
+    else if (mode == PEERS_PUSH) push_block(s, seen, b, atomic);
+}
+
+/* After a push on the team: add the buffers of changes of threads 1, 2,
+ * ... into the seen counts of block b's agents and clear them for the next
+ * day (thread 0 pushed into seen itself). */
+static void add_deltas(genai_state *s, int32_t b)
+{
+    const size_t n = (size_t)s->w.n;
+    int32_t *restrict seen = s->seen;
+    const int32_t i0 = b * BLOCK, i1 = block_end(s->w.n, b);
+    for (int t = 1; t < s->n_delta; t++) {
+        int32_t *restrict d = s->seen_delta + (size_t)(t - 1) * n;
+        for (int32_t i = i0; i < i1; i++) seen[i] += d[i];
+        memset(d + i0, 0, (size_t)(i1 - i0) * sizeof *d);
+    }
 }
 
 /* Pass 1b: what staff see of their chain of managers.  First each leader's
@@ -733,7 +753,7 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
     s->recount = 0;
     if (!s->parallel) {
         interventions_and_voices(s, day);
-        for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 0);
+        for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, s->seen, 0);
         day_ctx d;
         day_ctx_make(s, day, &d);
         for (int32_t b = 0; b < s->n_blocks; b++) decide_block(s, &d, b);
@@ -742,8 +762,17 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
         {
             #pragma omp single nowait
             interventions_and_voices(s, day);
+            /* thread 0 pushes into seen, the others into buffers of their
+             * own (no atomics), added in after; a team larger than at
+             * alloc pushes into seen with atomics */
+            const int t = omp_get_thread_num(), shared = omp_get_num_threads() > s->n_delta;
+            int32_t *mine = shared || t == 0 ? s->seen : s->seen_delta + (size_t)(t - 1) * (size_t)s->w.n;
             #pragma omp for schedule(dynamic, 1)
-            for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, 1);
+            for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, mine, shared);
+            if (peers == PEERS_PUSH && !shared && s->n_delta > 1) {
+                #pragma omp for schedule(static)
+                for (int32_t b = 0; b < s->n_blocks; b++) add_deltas(s, b);
+            }
             day_ctx d; /* one per thread, after the interventions (permission) */
             day_ctx_make(s, day, &d);
             #pragma omp for schedule(dynamic, 1)

@@ -75,6 +75,10 @@ typedef struct genai_state {
      * changed (peer_blocks) */
     uint8_t *vis;                /* VIS_* bits of each agent when the counts were last updated */
     int32_t *seen;               /* ties whose use the agent saw in the last 7 days */
+    int32_t *seen_delta;         /* [thread - 1][agent]: the changes of seen pushed by threads 1, 2, ... of
+                                    the team today (thread 0 adds into seen itself), added into seen after
+                                    the push (parallel only; NULL otherwise; kept at zero between days) */
+    int n_delta;                 /* threads with a buffer or seen itself: omp_get_max_threads() at alloc */
     int32_t *changed;            /* [block]: its agents whose visibility differs from vis (counted by
                                     the decision pass, which alone changes what others see) */
     int32_t *changers;           /* block b's changed agents are changers[b * BLOCK] .. [b * BLOCK +

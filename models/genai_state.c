@@ -17,6 +17,8 @@
 #include "memory.h"
 #include "parallel.h"
 
+#include <omp.h>
+
 void genai_free(void *state)
 {
     genai_state *s = state;
@@ -44,6 +46,7 @@ void genai_free(void *state)
     free(s->leave_hazard);
     free(s->team_skill);
     free(s->team_size);
+    free(s->seen_delta);
     free(s);
 }
 
@@ -142,6 +145,12 @@ int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
     s->sum_stride = ((size_t)s->n_cells * N_SUMS + 7) / 8 * 8;
     s->arrays = sim_calloc_large(state_layout(s, NULL, n), 1);
     int ok = s->arrays != NULL;
+    if (ok && s->parallel) {
+        /* one buffer of peer-count changes per thread: pushes without atomics */
+        s->n_delta = omp_get_max_threads();
+        ok = (s->seen_delta = calloc((size_t)(s->n_delta > 1 ? s->n_delta - 1 : 1) * n, sizeof *s->seen_delta)) !=
+             NULL;
+    }
     if (ok) state_layout(s, s->arrays, n);
     ok &= (s->changed = calloc((size_t)s->n_blocks, sizeof *s->changed)) != NULL;
     ok &= (s->staff = calloc((size_t)s->n_cells, sizeof *s->staff)) != NULL;

@@ -200,6 +200,8 @@ int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_err
     char k[160];
     c->name = name;
     c->attend_purpose = purpose_of(name, "/attendance");
+    c->attend_day = -1;
+    c->attend_last = -1000;
     c->levels = 0;
     c->generations = 0;
     c->teams = NULL;
@@ -483,10 +485,24 @@ uint32_t iv_purpose(const char *name)
     return purpose_of(name, "");
 }
 
-int iv_attends(const iv_common *c, const genai_world *w, int32_t i, int32_t day)
+int iv_attends(iv_common *c, const genai_world *w, int32_t i, int32_t day)
 {
     if (c->attendance >= 1) return 1;
-    return rng_uniform(w->key, (uint32_t)i, (uint32_t)day, c->attend_purpose) < c->attendance;
+    const int32_t first = i - i % RNG_BATCH;
+    const int cached = c->attend_day == day && c->attend_first == first && c->attend_key.seed == w->key.seed &&
+                       c->attend_key.replicate == w->key.replicate;
+    const int dense = i > c->attend_last && i - c->attend_last < 8;
+    c->attend_last = i;
+    if (!cached && !dense) /* a lone target: one draw */
+        return rng_uniform(w->key, (uint32_t)i, (uint32_t)day, c->attend_purpose) < c->attendance;
+    if (!cached) {
+        rng_words_batch(w->key, (uint32_t)first, (uint32_t)day, c->attend_purpose, 0, c->attend_words);
+        c->attend_key = w->key;
+        c->attend_day = day;
+        c->attend_first = first;
+    }
+    const int32_t j = i - first;
+    return rng_u01_from_words(c->attend_words[0][j], c->attend_words[1][j]) < c->attendance;
 }
 
 double iv_dose(const iv_common *c, int32_t day)

@@ -96,6 +96,13 @@ typedef struct iv_common {
     int64_t count;
     double attendance, fatigue;  /* INTERVENTION_DOSE_PARAMS (modules that have the rows) */
     uint32_t attend_purpose;     /* random-number purpose of the attendance draws (iv_common_parse) */
+    /* iv_attends' draws of agents attend_first .. + RNG_BATCH - 1 on
+     * attend_day of the replicate of attend_key (words of rng_words_batch:
+     * the numbers rng_uniform gives), for sessions that go through many
+     * targets in id order; attend_last: the agent of the last call */
+    rng_key attend_key;
+    int32_t attend_day, attend_first, attend_last;
+    uint32_t attend_words[4][RNG_BATCH];
     /* parsed from the lists (iv_common_parse) */
     uint64_t levels;      /* bit l: level l eligible (levels >= 63 share bit 63) */
     uint8_t generations;  /* bit g: generation g eligible */
@@ -151,10 +158,13 @@ int iv_eligible(const iv_common *c, const genai_world *w, int32_t i);
  * increasing order into ids (room for w->n) and returns how many. */
 int32_t iv_select(const iv_common *c, const genai_world *w, const uint8_t *extra, int32_t *ids);
 
-/* Whether target i takes part in the session on day (attendance; drawn
- * from (agent, day) with a purpose of the intervention's own, so it does
- * not depend on other programmes).  Always 1 at attendance 1. */
-int iv_attends(const iv_common *c, const genai_world *w, int32_t i, int32_t day);
+/* Whether target i takes part in the session on day (attendance: the
+ * uniform rng_uniform(key, i, day, purpose) below it, with a purpose of
+ * the intervention's own, so it does not depend on other programmes).
+ * Always 1 at attendance 1.  When the calls come close together in id
+ * order it draws RNG_BATCH agents at once and keeps them in c (the
+ * caller's state, used by one thread): the same numbers. */
+int iv_attends(iv_common *c, const genai_world *w, int32_t i, int32_t day);
 
 /* The share of its strengths a session on day acts with: (1 - fatigue)^k
  * for the k-th session after the first (the programme's sessions, counted
