@@ -1432,3 +1432,31 @@ Test(vanguard, volunteers_and_appointed)
         close_world(x);
     }
 }
+
+/* A programme nobody attends would do nothing: attendance 0 on an enabled
+ * programme is refused at its key (every module with the dose rows), and
+ * attendance or fatigue out of 0..1 at theirs. */
+Test(dose, bad_doses_refused_at_their_key)
+{
+    static const char *const dosed[] = {"launch", "reinforcement", "training", "leadership", "vanguard",
+                                        "reverse_mentoring", "peer_mentoring"};
+    char *dir = support_tmpdir();
+    for (size_t k = 0; k < sizeof dosed / sizeof *dosed; k++) {
+        char yaml[512], where[160];
+        snprintf(yaml, sizeof yaml,
+                 "model:\n  name: genai\ninterventions:\n  licences: {enabled: true}\n  %s:\n    enabled: true\n"
+                 "    attendance: 0\n",
+                 dosed[k]);
+        snprintf(where, sizeof where, ":7:17: interventions.%s.attendance: 0: nobody would take part", dosed[k]);
+        support_expect_check_error(dir, yaml, where, dosed[k]);
+    }
+    support_expect_check_error(dir,
+                               "model:\n  name: genai\ninterventions:\n  training:\n    enabled: true\n"
+                               "    fatigue: 1.5\n",
+                               ":6:14: interventions.training.fatigue:", "fatigue above 1");
+    support_expect_check_error(dir,
+                               "model:\n  name: genai\ninterventions:\n  training:\n    enabled: true\n"
+                               "    attendance: -0.5\n",
+                               ":6:17: interventions.training.attendance:", "negative attendance");
+    support_rmdir(dir);
+}

@@ -485,6 +485,16 @@ uint32_t iv_purpose(const char *name)
     return purpose_of(name, "");
 }
 
+int iv_check_dose(const scenario *scn, const iv_common *c, sim_error *err)
+{
+    char k[160];
+    if (c->enabled && !(c->attendance > 0))
+        return scenario_error(scn, key(k, sizeof k, c->name, "attendance"), err,
+                              "0: nobody would take part in a session, so the intervention would do nothing "
+                              "(disable it instead)");
+    return SIM_OK;
+}
+
 int iv_attends(iv_common *c, const genai_world *w, int32_t i, int32_t day)
 {
     if (c->attendance >= 1) return 1;

@@ -158,6 +158,10 @@ int iv_eligible(const iv_common *c, const genai_world *w, int32_t i);
  * increasing order into ids (room for w->n) and returns how many. */
 int32_t iv_select(const iv_common *c, const genai_world *w, const uint8_t *extra, int32_t *ids);
 
+/* For a module with INTERVENTION_DOSE_PARAMS: an enabled programme whose
+ * attendance is 0 would do nothing, an error at its key. */
+int iv_check_dose(const scenario *scn, const iv_common *c, sim_error *err);
+
 /* Whether target i takes part in the session on day (attendance: the
  * uniform rng_uniform(key, i, day, purpose) below it, with a purpose of
  * the intervention's own, so it does not depend on other programmes).
