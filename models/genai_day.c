@@ -160,11 +160,10 @@ static void recount_block(genai_state *s, int32_t b)
 /* Agent i, whose visibility went from `before` to `now`, tells its ties
  * (ties are stored in both directions, so i's row lists everyone who sees
  * i), adding to seen: s->seen, or on the team the thread's own buffer of
- * changes (s->seen_delta), which add_deltas adds in after the push.
- * Integer increments commute: the counts are those of the full scan for
- * any thread count and order.  Atomic only for a thread without a buffer
- * of its own (a team larger than at alloc). */
-static void push_change(genai_state *s, int32_t *seen, int32_t i, uint8_t now, uint8_t before, int atomic)
+ * changes (s->seen_delta), which add_deltas adds in after the push, so no
+ * two threads ever write the same counts.  Integer increments commute: the
+ * counts are those of the full scan for any thread count and order. */
+static void push_change(genai_state *s, int32_t *seen, int32_t i, uint8_t now, uint8_t before)
 {
     const sim_network *net = s->w.net;
     const int16_t li = net->level[i];
@@ -174,15 +173,7 @@ static void push_change(genai_state *s, int32_t *seen, int32_t i, uint8_t now, u
     const int32_t to_seniors = ((now & VIS_SHOWN) != 0) - ((before & VIS_SHOWN) != 0);
     const int32_t to_others = ((now & VIS_USED) != 0) - ((before & VIS_USED) != 0);
     const int64_t e0 = net->row[i], e1 = net->row[i + 1];
-    if (atomic) {
-        for (int64_t e = e0; e < e1; e++) {
-            int32_t j = net->col[e];
-            int32_t delta = net->level[j] < li ? to_seniors : to_others;
-            if (delta == 0) continue;
-            #pragma omp atomic
-            seen[j] += delta;
-        }
-    } else if (to_seniors == to_others) {
+    if (to_seniors == to_others) {
         for (int64_t e = e0; e < e1; e++) seen[net->col[e]] += to_others;
     } else {
         for (int64_t e = e0; e < e1; e++) {
@@ -194,14 +185,14 @@ static void push_change(genai_state *s, int32_t *seen, int32_t i, uint8_t now, u
 
 /* Each agent of block b whose visibility changed tells its ties (into
  * seen: see push_change). */
-static void push_block(genai_state *s, int32_t *seen, int32_t b, int atomic)
+static void push_block(genai_state *s, int32_t *seen, int32_t b)
 {
     const genai_world *w = &s->w;
     const int32_t *changers = s->changers + (size_t)b * BLOCK;
     for (int32_t k = 0; k < s->changed[b]; k++) {
         const int32_t i = changers[k];
         uint8_t now = visibility(w->history[i], w->shown[i]), before = s->vis[i];
-        push_change(s, seen, i, now, before, atomic);
+        push_change(s, seen, i, now, before);
         s->vis[i] = now;
     }
 }
@@ -220,21 +211,21 @@ static int peer_mode(const genai_state *s)
 }
 
 /* Pass 1a on block b (pushes into seen: see push_change). */
-static void peer_block(genai_state *s, int mode, int32_t b, int32_t *seen, int atomic)
+static void peer_block(genai_state *s, int mode, int32_t b, int32_t *seen)
 {
     if (mode == PEERS_RECOUNT) recount_block(s, b);
-    else if (mode == PEERS_PUSH) push_block(s, seen, b, atomic);
+    else if (mode == PEERS_PUSH) push_block(s, seen, b);
 }
 
-/* After a push on the team: add the buffers of changes of threads 1, 2,
- * ... into the seen counts of block b's agents and clear them for the next
- * day (thread 0 pushed into seen itself). */
-static void add_deltas(genai_state *s, int32_t b)
+/* After a push on a team of `team` threads: add the buffers of changes of
+ * threads 1 .. team - 1 into the seen counts of block b's agents and clear
+ * them for the next day (thread 0 pushed into seen itself). */
+static void add_deltas(genai_state *s, int32_t b, int team)
 {
     const size_t n = (size_t)s->w.n;
     int32_t *restrict seen = s->seen;
     const int32_t i0 = b * BLOCK, i1 = block_end(s->w.n, b);
-    for (int t = 1; t < s->n_delta; t++) {
+    for (int t = 1; t < team; t++) {
         int32_t *restrict d = s->seen_delta + (size_t)(t - 1) * n;
         for (int32_t i = i0; i < i1; i++) seen[i] += d[i];
         memset(d + i0, 0, (size_t)(i1 - i0) * sizeof *d);
@@ -483,7 +474,7 @@ static inline void tally_agent(const day_ctx *d, int32_t *bc, double *bs, int32_
     const uint8_t today = w->today[i];
     const int monthly = genai_used_within(h, 30), weekly = genai_used_within(h, 7);
     const int regular = is_regular(h, d->p.regular_days);
-    const int hiding = ((h & ~w->shown[i]) & 0x3fffffffu) != 0;
+    const int hiding = genai_used_within(h & ~w->shown[i], 30); /* a use hidden from seniors in 30 days */
     c[activity_code(monthly, weekly, regular, at & 1, hiding)]++;
     c[ACTIVITY_SLOTS + day_code(today, w->access[i] != 0, w->disillusioned[i] != 0)]++;
     sum[OBS_ATTITUDE - OBS_ATTITUDE] += w->attitude[i];
@@ -753,25 +744,26 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
     s->recount = 0;
     if (!s->parallel) {
         interventions_and_voices(s, day);
-        for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, s->seen, 0);
+        for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, s->seen);
         day_ctx d;
         day_ctx_make(s, day, &d);
         for (int32_t b = 0; b < s->n_blocks; b++) decide_block(s, &d, b);
     } else {
-        #pragma omp parallel
+        /* no larger team than the buffers of pushed changes have room for */
+        const int team = omp_get_max_threads() < s->n_delta ? omp_get_max_threads() : s->n_delta;
+        #pragma omp parallel num_threads(team)
         {
             #pragma omp single nowait
             interventions_and_voices(s, day);
             /* thread 0 pushes into seen, the others into buffers of their
-             * own (no atomics), added in after; a team larger than at
-             * alloc pushes into seen with atomics */
-            const int t = omp_get_thread_num(), shared = omp_get_num_threads() > s->n_delta;
-            int32_t *mine = shared || t == 0 ? s->seen : s->seen_delta + (size_t)(t - 1) * (size_t)s->w.n;
+             * own (no atomics), added in after */
+            const int t = omp_get_thread_num();
+            int32_t *mine = t == 0 ? s->seen : s->seen_delta + (size_t)(t - 1) * (size_t)s->w.n;
             #pragma omp for schedule(dynamic, 1)
-            for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, mine, shared);
-            if (peers == PEERS_PUSH && !shared && s->n_delta > 1) {
+            for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, mine);
+            if (peers == PEERS_PUSH && team > 1) {
                 #pragma omp for schedule(static)
-                for (int32_t b = 0; b < s->n_blocks; b++) add_deltas(s, b);
+                for (int32_t b = 0; b < s->n_blocks; b++) add_deltas(s, b, team);
             }
             day_ctx d; /* one per thread, after the interventions (permission) */
             day_ctx_make(s, day, &d);
@@ -1014,7 +1006,7 @@ void genai_observe_teams(const void *state, const sim_context *ctx, double *by_t
         t[OBS_USES * T] += (today & GENAI_USED) != 0;
         t[OBS_VALUABLE * T] += (today & GENAI_VALUABLE) != 0;
         t[OBS_HIDDEN * T] += (today & GENAI_HIDDEN) != 0;
-        t[OBS_HIDING * T] += ((h & ~w->shown[i]) & 0x3fffffffu) != 0;
+        t[OBS_HIDING * T] += genai_used_within(h & ~w->shown[i], 30);
         t[OBS_LEADERS * T] += leader;
         t[OBS_LEADERS_MODELLING * T] += leader && weekly;
         t[OBS_LEADERS_REGULAR * T] += leader && regular;

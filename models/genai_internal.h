@@ -78,7 +78,8 @@ typedef struct genai_state {
     int32_t *seen_delta;         /* [thread - 1][agent]: the changes of seen pushed by threads 1, 2, ... of
                                     the team today (thread 0 adds into seen itself), added into seen after
                                     the push (parallel only; NULL otherwise; kept at zero between days) */
-    int n_delta;                 /* threads with a buffer or seen itself: omp_get_max_threads() at alloc */
+    int n_delta;                 /* threads with a buffer or seen itself: omp_get_max_threads() at alloc,
+                                    the largest team genai_step starts */
     int32_t *changed;            /* [block]: its agents whose visibility differs from vis (counted by
                                     the decision pass, which alone changes what others see) */
     int32_t *changers;           /* block b's changed agents are changers[b * BLOCK] .. [b * BLOCK +
