@@ -453,6 +453,11 @@ static void genai_warnings(const scenario *scn, sim_warnings *out)
                 scenario_warn(scn, keys[k], out, "acts only with model.genai.turnover.enabled: true");
         }
     }
+    /* at a median share of 1 everyone's share is 1, whatever its spread */
+    const param_value *spread = scenario_find(scn, "model.genai.suitability.sd");
+    if (scenario_double(scn, "model.genai.suitability.median") >= 1 && spread && spread->source != PARAM_FROM_DEFAULT)
+        scenario_warn(scn, "model.genai.suitability.sd", out,
+                      "does nothing: at suitability.median 1 everyone has work for the tool every day");
     int n_releases = 0;
     scenario_list(scn, "model.genai.frontier.releases", &n_releases);
     if (n_releases == 0) {
@@ -467,8 +472,10 @@ static void genai_warnings(const scenario *scn, sim_warnings *out)
     for (int i = 0; genai_interventions[i]; i++) {
         iv_common c;
         sim_error ignored;
-        if (iv_common_read(scn, genai_interventions[i], &c, &ignored) == SIM_OK && c.enabled)
+        if (iv_common_read(scn, genai_interventions[i], &c, &ignored) == SIM_OK && c.enabled) {
             iv_warn_schedule(scn, &c, days, out);
+            if (genai_interventions[i]->warn) genai_interventions[i]->warn(scn, out);
+        }
         iv_common_free(&c);
     }
 }

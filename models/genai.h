@@ -180,6 +180,10 @@ typedef struct genai_intervention_type {
      * paired again).  Called by the model's turnover pass, serially, before
      * the hire arrives; must not allocate. */
     void (*leave)(void *state, genai_world *w, int32_t i);
+    /* Optional (NULL: none): warnings about the module's own settings that
+     * would do nothing as combined (called by the model's warnings, only
+     * for an enabled intervention). */
+    void (*warn)(const scenario *scn, sim_warnings *out);
 } genai_intervention_type;
 
 /* NULL-terminated list of the interventions (models/interventions/list.c). */

@@ -1460,3 +1460,22 @@ Test(dose, bad_doses_refused_at_their_key)
                                ":6:17: interventions.training.attendance:", "negative attendance");
     support_rmdir(dir);
 }
+
+/* Settings that would do nothing as combined are warnings at their key:
+ * fatigue on a programme of one session, the volunteers' bar under
+ * selection: appointed, and the spread of task suitability at median 1. */
+Test(dose, settings_that_do_nothing_are_warned)
+{
+    char *dir = support_tmpdir();
+    support_expect_check_warning(dir,
+                                 "model:\n  name: genai\ninterventions:\n  leadership:\n    enabled: true\n"
+                                 "    fatigue: 0.5\n",
+                                 "interventions.leadership.fatigue: does nothing: the intervention holds one session");
+    support_expect_check_warning(dir,
+                                 "model:\n  name: genai\ninterventions:\n  vanguard:\n    enabled: true\n"
+                                 "    selection: appointed\n    volunteer_min: 0.2\n",
+                                 "interventions.vanguard.volunteer_min: does nothing with selection: appointed");
+    support_expect_check_warning(dir, "model:\n  name: genai\n  genai:\n    suitability: {median: 1, sd: 2}\n",
+                                 "model.genai.suitability.sd: does nothing: at suitability.median 1");
+    support_rmdir(dir);
+}

@@ -147,4 +147,4 @@ static void accountability_apply(void *state, genai_world *w, int32_t day)
 const genai_intervention_type accountability_intervention = {
     NAME, "accountability check-ins: non-users are pressed until they make one quick compliance use to report",
     accountability_params, accountability_alloc, accountability_free, accountability_init,
-    accountability_apply, 0, NULL};
+    accountability_apply, 0, NULL, NULL};

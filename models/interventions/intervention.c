@@ -294,6 +294,12 @@ void iv_warn_schedule(const scenario *scn, const iv_common *c, int32_t days, sim
     key(k_end, sizeof k_end, c->name, "end");
     const param_value *every = scenario_find(scn, k_every);
     const int every_given = every && every->source != PARAM_FROM_DEFAULT;
+    /* fatigue (modules with the dose rows) acts from the second session on */
+    char k_fatigue[160];
+    const param_value *fatigue = scenario_find(scn, key(k_fatigue, sizeof k_fatigue, c->name, "fatigue"));
+    if (fatigue && fatigue->source != PARAM_FROM_DEFAULT && (c->every <= 0 || c->start + c->every > last))
+        scenario_warn(scn, k_fatigue, out, "does nothing: the intervention holds one session only (fatigue acts "
+                      "from the second on)");
     if (c->every <= 0 || c->start + c->every <= last || c->start > last) return;
     if (c->end >= 0)
         scenario_warn(scn, k_end, out,

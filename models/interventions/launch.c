@@ -25,4 +25,4 @@ static int launch_alloc(const scenario *scn, const genai_world *w, void **state,
 
 const genai_intervention_type launch_intervention = {
     NAME, "launch speech: a prompt to try it and a small lift in perceived usefulness",
-    launch_params, launch_alloc, iv_broadcast_free, iv_broadcast_init, iv_broadcast_apply, 0, NULL};
+    launch_params, launch_alloc, iv_broadcast_free, iv_broadcast_init, iv_broadcast_apply, 0, NULL, NULL};

@@ -101,4 +101,4 @@ static void leadership_apply(void *state, genai_world *w, int32_t day)
 const genai_intervention_type leadership_intervention = {
     NAME, "leadership conversation: leaders endorse it, value it more and make time to use it",
     leadership_params, leadership_alloc, leadership_free, leadership_init, leadership_apply,
-    1 /* leaders only */, NULL};
+    1 /* leaders only */, NULL, NULL};

@@ -97,4 +97,4 @@ static void licences_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type licences_intervention = {
     NAME, "licences: access to the tool for the target group from start to end; dollars per seat-month",
-    licences_params, licences_alloc, licences_free, licences_init, licences_apply, 0, NULL};
+    licences_params, licences_alloc, licences_free, licences_init, licences_apply, 0, NULL, NULL};

@@ -299,4 +299,4 @@ static void peer_mentoring_leave(void *state, genai_world *w, int32_t i)
 const genai_intervention_type peer_mentoring_intervention = {
     NAME, "peer mentoring: novices paired with skilled teammates who use it, sessions close the gap",
     peer_mentoring_params, peer_mentoring_alloc, peer_mentoring_free, peer_mentoring_init,
-    peer_mentoring_apply, 0, peer_mentoring_leave};
+    peer_mentoring_apply, 0, peer_mentoring_leave, NULL};

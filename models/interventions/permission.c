@@ -87,4 +87,4 @@ static void permission_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type permission_intervention = {
     NAME, "explicit permission: raises the permission climate, so use is tried and shown, not hidden",
-    permission_params, permission_alloc, permission_free, permission_init, permission_apply, 0, NULL};
+    permission_params, permission_alloc, permission_free, permission_init, permission_apply, 0, NULL, NULL};

@@ -25,4 +25,4 @@ static int reinforcement_alloc(const scenario *scn, const genai_world *w, void *
 
 const genai_intervention_type reinforcement_intervention = {
     NAME, "reinforcement: newsletters and success stories keep it in mind",
-    reinforcement_params, reinforcement_alloc, iv_broadcast_free, iv_broadcast_init, iv_broadcast_apply, 0, NULL};
+    reinforcement_params, reinforcement_alloc, iv_broadcast_free, iv_broadcast_init, iv_broadcast_apply, 0, NULL, NULL};

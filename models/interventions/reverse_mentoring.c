@@ -312,4 +312,4 @@ static void reverse_mentoring_leave(void *state, genai_world *w, int32_t i)
 const genai_intervention_type reverse_mentoring_intervention = {
     NAME, "reverse mentoring: adopters on a leader's team teach the leader, who comes as a student",
     reverse_mentoring_params, reverse_mentoring_alloc, reverse_mentoring_free, reverse_mentoring_init,
-    reverse_mentoring_apply, 1 /* leaders only */, reverse_mentoring_leave};
+    reverse_mentoring_apply, 1 /* leaders only */, reverse_mentoring_leave, NULL};

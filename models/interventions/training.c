@@ -103,4 +103,4 @@ static void training_apply(void *state, genai_world *w, int32_t day)
 
 const genai_intervention_type training_intervention = {
     NAME, "training programme: skill, calibration to tasks the tool does well, a way back from disillusion",
-    training_params, training_alloc, training_free, training_init, training_apply, 0, NULL};
+    training_params, training_alloc, training_free, training_init, training_apply, 0, NULL, NULL};

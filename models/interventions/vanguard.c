@@ -225,6 +225,17 @@ static void vanguard_leave(void *state, genai_world *w, int32_t i)
     if (!team_left) s->has_member[team] = 0;
 }
 
+/* volunteer_min is the bar of selection: volunteers; appointed members
+ * pass no bar. */
+static void vanguard_warn(const scenario *scn, sim_warnings *out)
+{
+    const param_value *bar = scenario_find(scn, "interventions." NAME ".volunteer_min");
+    if (strcmp(scenario_string(scn, "interventions." NAME ".selection"), "appointed") == 0 && bar &&
+        bar->source != PARAM_FROM_DEFAULT)
+        scenario_warn(scn, "interventions." NAME ".volunteer_min", out,
+                      "does nothing with selection: appointed (appointed members pass no bar)");
+}
+
 const genai_intervention_type vanguard_intervention = {
     NAME, "AI vanguard: the most willing of every team meet to share wins and bring their teams along",
-    vanguard_params, vanguard_alloc, vanguard_free, vanguard_init, vanguard_apply, 0, vanguard_leave};
+    vanguard_params, vanguard_alloc, vanguard_free, vanguard_init, vanguard_apply, 0, vanguard_leave, vanguard_warn};
