@@ -140,16 +140,10 @@ def measure(a, tmp):
         else:
             t.add("regular use Gen Z : Gen X+Boomer", "no Gen X or Boomer regular user", "2.2-4", False)
         # concealment: users who hide, not uses
-        if "hiding_users" in f:
-            hu = share(f, "hiding_users", base, 150).mean()
-            mu = share(f, "monthly_active", base, 150).mean()
-            c = 100.0 * hu / mu if mu > 0 else float("nan")
-            t.add("users hiding their use before permission, day 150 (% of users)", "%.1f" % c, "30-60",
-                  30 <= c <= 60)
-        else:
-            hid = f["hidden_uses"][base, 0, :, 1:366].sum() / max(f["uses"][base, 0, :, 1:366].sum(), 1)
-            t.add("uses hidden from seniors in year 1 (% of uses; the yardstick counts users)", "%.1f" % (100 * hid),
-                  "30-60 of users", None)
+        hu = share(f, "hiding_users", base, 150).mean()
+        mu = share(f, "monthly_active", base, 150).mean()
+        c = 100.0 * hu / mu if mu > 0 else float("nan")
+        t.add("users hiding their use before permission, day 150 (% of users)", "%.1f" % c, "30-60", 30 <= c <= 60)
         d50 = {n: first_day_at(f, "monthly_active", s, 50) for s, n in enumerate(sc)}
         spread = [d for d in d50.values() if d is not None]
         t.add("days to 50% monthly active, by scenario", ", ".join("%s %s" % (n, d50[n]) for n in sc),

@@ -369,15 +369,20 @@ Test(genai, licence_cost_accrues_per_seat_day)
     scenario_free(scn);
 }
 
+/* The settings of the mechanism tests below: an organization with a
+ * licence for everyone from day 1, nothing else. */
+#define LICENSED(AGENTS, DAYS) \
+    "model.name=genai", "network.type=organization", "network.agents=" AGENTS, "run.days=" DAYS, \
+        "interventions.licences.enabled=true"
+
 /* Task suitability is a ceiling: a person whose work offers the tool a task
  * on 2% of days uses it on about 2% of days however motivated (intercept
  * 20: every decision is yes), so nobody becomes a regular user (8 of 28
- * days: P < 1e-8 a person), though nearly everyone is monthly active by
- * day 120; with work for it every day, everyone is regular. */
+ * days: P < 1e-8 a person), though more than 30% are monthly active by day
+ * 120. */
 Test(genai, suitability_caps_regular_use)
 {
-    const char *low[] = {"model.name=genai", "network.type=organization", "network.agents=500", "run.days=120",
-                         "interventions.licences.enabled=true", "model.genai.use.intercept=20",
+    const char *low[] = {LICENSED("500", "120"), "model.genai.use.intercept=20",
                          "model.genai.suitability.median=0.02", "model.genai.suitability.sd=0", NULL};
     scenario *scn = support_scenario(low);
     sim_results *res = support_run(scn, 1);
@@ -390,17 +395,15 @@ Test(genai, suitability_caps_regular_use)
     scenario_free(scn);
 }
 
-/* The first try: with a barrier of 30 logit nobody ever starts, though
+/* The first try: with a barrier of 20 logit nobody ever starts, though
  * the same decision without it (intercept -1) starts most of them; the
  * barrier holds only until the first use. */
 Test(genai, first_try_barrier_only_before_the_first_use)
 {
-    const char *shut[] = {"model.name=genai", "network.type=organization", "network.agents=300", "run.days=60",
-                          "interventions.licences.enabled=true", "model.genai.use.intercept=-1",
-                          "model.genai.use.first_try=20", "model.genai.suitability.median=1", NULL};
-    const char *open[] = {"model.name=genai", "network.type=organization", "network.agents=300", "run.days=60",
-                          "interventions.licences.enabled=true", "model.genai.use.intercept=-1",
-                          "model.genai.use.first_try=0", "model.genai.suitability.median=1", NULL};
+    const char *shut[] = {LICENSED("300", "60"), "model.genai.use.intercept=-1", "model.genai.use.first_try=20",
+                          "model.genai.suitability.median=1", NULL};
+    const char *open[] = {LICENSED("300", "60"), "model.genai.use.intercept=-1", "model.genai.use.first_try=0",
+                          "model.genai.suitability.median=1", NULL};
     scenario *a = support_scenario(shut), *b = support_scenario(open);
     sim_results *ra = support_run(a, 1), *rb = support_run(b, 1);
     cr_expect_eq(mean_at(ra, "monthly_active", 60), 0);
@@ -412,10 +415,8 @@ Test(genai, first_try_barrier_only_before_the_first_use)
     /* intercept 20 and a barrier of 20: a first try is a coin flip or so,
      * every later decision a certain yes; so on day 60 everyone who has
      * tried uses it (uses = monthly active), and nearly everyone has */
-    const char *tried[] = {"model.name=genai", "network.type=organization", "network.agents=300", "run.days=60",
-                           "interventions.licences.enabled=true", "model.genai.use.intercept=20",
-                           "model.genai.use.first_try=20", "model.genai.suitability.median=1",
-                           "model.genai.disillusion.after=255", NULL};
+    const char *tried[] = {LICENSED("300", "60"), "model.genai.use.intercept=20", "model.genai.use.first_try=20",
+                           "model.genai.suitability.median=1", "model.genai.disillusion.after=255", NULL};
     scenario *c = support_scenario(tried);
     sim_results *rc = support_run(c, 1);
     cr_expect_eq(mean_at(rc, "uses", 60), mean_at(rc, "monthly_active", 60));
@@ -431,15 +432,13 @@ Test(genai, first_try_barrier_only_before_the_first_use)
  * permission at strength 1 from day 1 leaves nobody hiding. */
 Test(genai, hiding_users_are_users_and_permission_ends_hiding)
 {
-    const char *push[] = {"model.name=genai", "network.type=organization", "network.agents=500", "run.days=120",
-                          "interventions.licences.enabled=true", "interventions.launch.enabled=true", NULL};
+    const char *push[] = {LICENSED("500", "120"), "interventions.launch.enabled=true", NULL};
     scenario *a = support_scenario(push);
     sim_results *ra = support_run(a, 1);
     for (int32_t t = 0; t <= 120; t++)
         cr_expect_leq(mean_at(ra, "hiding_users", t), mean_at(ra, "monthly_active", t), "day %d", (int)t);
     cr_expect_gt(mean_at(ra, "hiding_users", 120), 0);
-    const char *open[] = {"model.name=genai", "network.type=organization", "network.agents=500", "run.days=120",
-                          "interventions.licences.enabled=true", "interventions.launch.enabled=true",
+    const char *open[] = {LICENSED("500", "120"), "interventions.launch.enabled=true",
                           "interventions.permission.enabled=true", "interventions.permission.strength=1", NULL};
     scenario *b = support_scenario(open);
     sim_results *rb = support_run(b, 1);
