@@ -115,7 +115,10 @@ size_t genai_bytes_per_agent(const scenario *scn)
     /* the per-agent arrays of the layout (no blocks: the per-block tallies
      * are not per agent), and the per-leader ones counted per agent */
     const size_t n = 4096;
-    return state_layout(&s, NULL, n) / n + sizeof *s.said_at + sizeof *s.tanh_said;
+    /* and, for a run on the team, a buffer of pushed peer-count changes
+     * per thread but the first (seen_delta) */
+    const size_t deltas = (size_t)(omp_get_max_threads() - 1) * sizeof *s.seen_delta;
+    return state_layout(&s, NULL, n) / n + sizeof *s.said_at + sizeof *s.tanh_said + deltas;
 }
 
 int genai_alloc(const sim_context *ctx, void **state, sim_error *err)
