@@ -1479,3 +1479,29 @@ Test(dose, settings_that_do_nothing_are_warned)
                                  "model.genai.suitability.sd: does nothing: at suitability.median 1");
     support_rmdir(dir);
 }
+
+/* Attendance drawn 64 targets at a time (targets visited in id order) is
+ * the draw of each target alone (visited in reverse order, so never from a
+ * batch): the same decisions, and about the attendance asked. */
+Test(dose, attendance_in_batches_is_each_targets_own_draw)
+{
+    iv_common c;
+    scenario *scn = read_common("training", NULL, &c);
+    world *x = open_world(&training_intervention, NULL);
+    c.attendance = 0.5;
+    uint8_t ahead[200], back[200];
+    for (int32_t day = 1; day <= 3; day++) {
+        for (int32_t i = 0; i < 200; i++) ahead[i] = (uint8_t)iv_attends(&c, &x->w, i, day);
+        for (int32_t i = 199; i >= 0; i--) back[i] = (uint8_t)iv_attends(&c, &x->w, i, day);
+        int came = 0;
+        for (int32_t i = 0; i < 200; i++) {
+            cr_expect_eq(ahead[i], back[i], "day %d agent %d", (int)day, (int)i);
+            cr_expect_eq(back[i], rng_uniform(x->w.key, (uint32_t)i, (uint32_t)day, c.attend_purpose) < 0.5);
+            came += ahead[i];
+        }
+        cr_expect(came > 60 && came < 140, "day %d: %d of 200 came", (int)day, came);
+    }
+    close_world(x);
+    iv_common_free(&c);
+    scenario_free(scn);
+}
