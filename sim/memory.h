@@ -25,7 +25,9 @@ void *sim_calloc_large(size_t count, size_t size);
 
 /* Call first in main, before threads start: the main heap (glibc's) then
  * keeps what is freed, grows 16 MiB at a time and serves blocks up to
- * 32 MiB (not mmap), and its first 16 MiB are in transparent huge pages.
+ * 32 MiB (not mmap), and its first 16 MiB are in transparent huge pages
+ * (the small first top that libc's start-up began is set aside untouched,
+ * so the first small blocks come from there too).
  * HDF5 callocs half a megabyte for every file it opens (its metadata
  * cache) and zlib a quarter for every stream: in 4 KiB pages these were
  * most of a small run's 500 page faults.  Does nothing without glibc or
