@@ -57,7 +57,7 @@ static const param_def analytic_params[] = {
     PARAM_END};
 
 static const sim_observable analytic_observables[] = {
-    {"y", "f(x), the analytic function at the inputs (plus the replicate's noise)", "1", 0, 0},
+    {"y", "f(x), the analytic function at the inputs (plus the replicate's noise)", "1", 0, 0, 0},
 };
 
 static const sim_outcome analytic_outcomes[] = {

@@ -55,12 +55,12 @@ static const param_def bass_params[] = {
 _Static_assert(CONTAGION_PUSH == 0 && CONTAGION_PULL == 1, "model.bass.kernel's choices are push|pull");
 
 static const sim_observable bass_observables[] = {
-    {"adopters", "agents who have adopted", "agents", 1, 0},
-    {"new_adopters", "agents who adopted on this day", "agents", 1, 0},
-    {"adopted_share", "share of agents who have adopted", "1", 0, 0},
-    {"external_adopters", "agents who have adopted on their own (innovation, the p term)", "agents", 1, 0},
+    {"adopters", "agents who have adopted", "agents", 1, 0, 0},
+    {"new_adopters", "agents who adopted on this day", "agents", 1, 0, 0},
+    {"adopted_share", "share of agents who have adopted", "1", 0, 0, 0},
+    {"external_adopters", "agents who have adopted on their own (innovation, the p term)", "agents", 1, 0, 0},
     {"internal_adopters", "agents who have adopted through their neighbours (imitation, the q term)",
-     "agents", 1, 0},
+     "agents", 1, 0, 0},
 };
 
 static int bass_alloc(const sim_context *ctx, void **state, sim_error *err)
@@ -296,10 +296,10 @@ static void bass_observe(const void *state, const sim_context *ctx, double *valu
 }
 
 static const sim_agent_field bass_agent_fields[] = {
-    {"adopted", "1 if the agent had adopted by the last day", "1", 1},
-    {"adoption_day", "day the agent adopted (0: an initial adopter), -1 if it never did", "days", 1},
-    {"external", "1 if the agent adopted on its own (innovation, the p term)", "1", 1},
-    {"internal", "1 if the agent adopted through its neighbours (imitation, the q term)", "1", 1},
+    {"adopted", "1 if the agent had adopted by the last day", "1", 1, 0},
+    {"adoption_day", "day the agent adopted (0: an initial adopter), -1 if it never did", "days", 1, 0},
+    {"external", "1 if the agent adopted on its own (innovation, the p term)", "1", 1, 0},
+    {"internal", "1 if the agent adopted through its neighbours (imitation, the q term)", "1", 1, 0},
 };
 
 /* The final per-agent table: who adopted, when, and why. */

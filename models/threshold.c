@@ -67,9 +67,9 @@ static const param_def threshold_params[] = {
 _Static_assert(CONTAGION_PUSH == 0 && CONTAGION_PULL == 1, "model.threshold.kernel's choices are push|pull");
 
 static const sim_observable threshold_observables[] = {
-    {"adopters", "agents who have adopted", "agents", 1, 0},
-    {"new_adopters", "agents who adopted on this day", "agents", 1, 0},
-    {"adopted_share", "share of agents who have adopted", "1", 0, 0},
+    {"adopters", "agents who have adopted", "agents", 1, 0, 0},
+    {"new_adopters", "agents who adopted on this day", "agents", 1, 0, 0},
+    {"adopted_share", "share of agents who have adopted", "1", 0, 0, 0},
 };
 
 /* 1 if value row b was given after row a (a --set after the file, or
@@ -226,8 +226,8 @@ static void threshold_observe(const void *state, const sim_context *ctx, double 
 }
 
 static const sim_agent_field threshold_agent_fields[] = {
-    {"adopted", "1 if the agent had adopted by the last day", "1", 1},
-    {"adoption_day", "day the agent adopted (0: an initial adopter), -1 if it never did", "days", 1},
+    {"adopted", "1 if the agent had adopted by the last day", "1", 1, 0},
+    {"adoption_day", "day the agent adopted (0: an initial adopter), -1 if it never did", "days", 1, 0},
 };
 
 /* The final per-agent table: who adopted, and when. */

@@ -13,8 +13,8 @@
 #define MAX_CHUNK_BYTES 4294967295.0 /* HDF5 stores a chunk's size in 32 bits */
 
 static int add_var(layout *lay, layout_kind kind, int source, const char *name, const char *suffix,
-                   const char *long_name, const char *long_suffix, const char *units, int is_count, size_t elems,
-                   sim_error *err)
+                   const char *long_name, const char *long_suffix, const char *units, int is_count, int is_single,
+                   size_t elems, sim_error *err)
 {
     layout_var *v = &lay->vars[lay->n_vars++];
     memset(v, 0, sizeof *v);
@@ -24,8 +24,9 @@ static int add_var(layout *lay, layout_kind kind, int source, const char *name, 
     v->kind = kind;
     v->source = source;
     v->is_count = is_count;
+    v->is_single = !is_count && is_single;
     v->elems = elems;
-    v->width = is_count ? 4 : 8;
+    v->width = is_count || v->is_single ? 4 : 8;
     double bytes = (double)elems * (double)v->width;
     if (bytes > MAX_CHUNK_BYTES / 2)
         return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
@@ -62,20 +63,20 @@ int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int3
     for (int k = 0; k < m->n_observables && !rc; k++) {
         const sim_observable *o = &m->observables[k];
         if (!out->keep[k]) continue;
-        rc = add_var(lay, LAYOUT_TOTAL, k, o->name, "", o->long_name, "", o->units, o->is_count, t, err);
+        rc = add_var(lay, LAYOUT_TOTAL, k, o->name, "", o->long_name, "", o->units, o->is_count, o->is_single, t, err);
         if (!rc && o->grouped && lay->by_generation)
             rc = add_var(lay, LAYOUT_BY_GENERATION, k, o->name, "_by_generation", o->long_name, ", by generation",
-                         o->units, o->is_count, t * NET_GENERATIONS, err);
+                         o->units, o->is_count, o->is_single, t * NET_GENERATIONS, err);
         if (!rc && o->grouped && lay->by_level)
             rc = add_var(lay, LAYOUT_BY_LEVEL, k, o->name, "_by_level", o->long_name, ", by level", o->units,
-                         o->is_count, t * (size_t)lay->n_levels, err);
+                         o->is_count, o->is_single, t * (size_t)lay->n_levels, err);
         if (!rc && model_by_team(m, k) && lay->n_teams)
             rc = add_var(lay, LAYOUT_BY_TEAM, k, o->name, "_by_team", o->long_name, ", by team", o->units,
-                         o->is_count, t * (size_t)lay->n_teams, err);
+                         o->is_count, o->is_single, t * (size_t)lay->n_teams, err);
     }
     for (int f = 0; lay->n_agents && f < m->n_agent_fields && !rc; f++) {
         const sim_agent_field *a = &m->agent_fields[f];
-        rc = add_var(lay, LAYOUT_AGENT, f, "agent_", a->name, a->long_name, " (last day)", a->units, a->is_count,
+        rc = add_var(lay, LAYOUT_AGENT, f, "agent_", a->name, a->long_name, " (last day)", a->units, a->is_count, a->is_single,
                      (size_t)lay->n_agents, err);
     }
     if (rc) layout_free(lay);
@@ -107,7 +108,7 @@ char *layout_describe(const layout *lay)
     for (int i = 0; i < lay->n_vars; i++) {
         const layout_var *v = &lay->vars[i];
         len += (size_t)snprintf(s + len, cap - len, "%s: %s, %zu values a run\n", v->name,
-                                v->is_count ? "int32" : "float64", v->elems);
+                                v->is_count ? "int32" : v->is_single ? "float32" : "float64", v->elems);
     }
     return s;
 }
@@ -166,13 +167,28 @@ static inline uint64_t load(const unsigned char *in, size_t i, size_t n, size_t 
     return u;
 }
 
-/* The stored bits of x: int32 counts (nearest; -1 for NaN) or float64. */
-static inline uint64_t bits_of(double x, int is_count)
+enum { STORE_F64, STORE_INT32, STORE_F32 };
+
+/* How variable v is stored: one of STORE_*. */
+static int store_kind(const layout_var *v)
 {
-    if (is_count) {
+    return v->is_count ? STORE_INT32 : v->is_single ? STORE_F32 : STORE_F64;
+}
+
+/* The stored bits of x: int32 counts (nearest; -1 for NaN), float32
+ * (nearest) or float64. */
+static inline uint64_t bits_of(double x, int kind)
+{
+    if (kind == STORE_INT32) {
         int32_t y = !isfinite(x) ? -1 : x >= 2147483647.0 ? INT32_MAX : x <= -2147483648.0 ? INT32_MIN
                   : (int32_t)(x < 0 ? x - 0.5 : x + 0.5);
         return (uint32_t)y;
+    }
+    if (kind == STORE_F32) {
+        float f = (float)x;
+        uint32_t u;
+        memcpy(&u, &f, sizeof u);
+        return u;
     }
     uint64_t u;
     memcpy(&u, &x, sizeof u);
@@ -183,7 +199,7 @@ static inline uint64_t bits_of(double x, int is_count)
 static void pack_var(const layout *lay, const layout_var *v, const layout_run *run, unsigned char *out)
 {
     const size_t n = v->elems, w = v->width, T = (size_t)lay->T, TR = (size_t)lay->T_run, k = (size_t)v->source;
-    const int sh = lay->compression > 0, c = v->is_count;
+    const int sh = lay->compression > 0, c = store_kind(v);
     const int32_t *day = lay->days;
     switch (v->kind) {
     case LAYOUT_TOTAL:
@@ -278,6 +294,11 @@ int layout_unpack(const layout *lay, layout_packer *pk, int vi, const unsigned c
         if (v->is_count) {
             int32_t y = (int32_t)(uint32_t)u;
             out[j] = y;
+        } else if (v->is_single) {
+            uint32_t b = (uint32_t)u;
+            float f;
+            memcpy(&f, &b, sizeof f);
+            out[j] = f;
         } else {
             memcpy(&out[j], &u, sizeof u);
         }

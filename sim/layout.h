@@ -27,7 +27,8 @@
  *   <uncertain key path>(replicate), draw(replicate)         parameter draws (layoutfile.c)
  *   agent_level, agent_generation, agent_team, agent_manager(agent)
  *
- * Counts are int32 (fill -1), the rest float64 (fill NaN).  Every per-run
+ * Counts are int32 (fill -1); means of float32 state (the model's
+ * is_single) float32, the rest float64 (fill NaN).  Every per-run
  * variable is chunked with one chunk per run: (1, 1, 1, T[, G or L]), or
  * (1, 1, 1, N) for the agent table; with compression > 0 the chunks carry
  * HDF5's shuffle and deflate filters at that level.  Runs not in the file
@@ -70,9 +71,10 @@ typedef struct layout_var {
     const char *units;
     layout_kind kind;
     int source;         /* observable index (agent field index for LAYOUT_AGENT) */
-    int is_count;       /* int32 counts, else float64 */
+    int is_count;       /* int32 counts */
+    int is_single;      /* else float32 (the model's is_single), else float64 */
     size_t elems;       /* values per run: T, T * G, T * L, N or T * teams */
-    size_t width;       /* bytes per value: 4 or 8 */
+    size_t width;       /* bytes per value: 4 (int32, float32) or 8 (float64) */
     size_t bound;       /* most bytes its packed chunk can take */
 } layout_var;
 

@@ -206,7 +206,7 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     for (int i = 0; i < lay->n_vars; i++) {
         const layout_var *v = &lay->vars[i];
         out_var *o = &lf->vars[nv++];
-        *o = (out_var){v->name, v->long_name, v->units, v->is_count ? OUT_INT32 : OUT_F64, 4,
+        *o = (out_var){v->name, v->long_name, v->units, v->is_count ? OUT_INT32 : v->is_single ? OUT_F32 : OUT_F64, 4,
                        {D_SCN, D_POINT, D_REP, D_TIME}, NULL, {1, 1, 1, (size_t)lay->T}, 1, coords};
         if (v->kind == LAYOUT_BY_GENERATION || v->kind == LAYOUT_BY_LEVEL) {
             o->ndims = 5;

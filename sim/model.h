@@ -30,6 +30,9 @@ typedef struct sim_observable {
     const char *units;     /* "agents", "1", ... */
     int is_count;          /* 1: whole numbers (written as integers) */
     int grouped;           /* 1: also reported by generation and by level */
+    int is_single;         /* 1: stored as float32 (not a count): a mean of float32 state, whose
+                              digits beyond float32's seven are noise (half the bytes, faster to
+                              pack); 0: float64 */
 } sim_observable;
 
 /* A per-agent column of the optional final table (output.agents). */
@@ -38,6 +41,7 @@ typedef struct sim_agent_field {
     const char *long_name;
     const char *units;
     int is_count;          /* 1: whole numbers or 0/1 flags (written as integers) */
+    int is_single;         /* 1: stored as float32 (float32 state: exact); 0: float64 */
 } sim_agent_field;
 
 /* What `adoptsim report` says about a model's runs: one row per outcome, in

@@ -220,13 +220,13 @@ static int put_var_attrs(out_file *f, hid_t ds, const char *long_name, const cha
 static hid_t file_type_of(out_type t)
 {
     return t == OUT_INT8 ? H5T_STD_I8LE : t == OUT_INT32 ? H5T_STD_I32LE : t == OUT_INT64 ? H5T_STD_I64LE
-                                                                                         : H5T_IEEE_F64LE;
+         : t == OUT_F32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
 }
 
 static hid_t mem_type_of(out_type t)
 {
     return t == OUT_INT8 ? H5T_NATIVE_INT8 : t == OUT_INT32 ? H5T_NATIVE_INT32 : t == OUT_INT64 ? H5T_NATIVE_INT64
-                                                                                             : H5T_NATIVE_DOUBLE;
+         : t == OUT_F32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
 }
 
 /* The fill value of a variable in its native type: -1 / NaN, or 0. */
@@ -236,10 +236,12 @@ static void fill_of(const out_var *v, void *fill)
     int32_t i32 = i8;
     int64_t i64 = i8;
     double d = v->fill ? NAN : 0;
+    float f = (float)d;
     switch (v->type) {
     case OUT_INT8: memcpy(fill, &i8, sizeof i8); break;
     case OUT_INT32: memcpy(fill, &i32, sizeof i32); break;
     case OUT_INT64: memcpy(fill, &i64, sizeof i64); break;
+    case OUT_F32: memcpy(fill, &f, sizeof f); break;
     case OUT_F64: memcpy(fill, &d, sizeof d); break;
     case OUT_TEXT: break;
     }

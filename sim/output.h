@@ -29,7 +29,7 @@
 /* OUT_TEXT: UTF-8 strings of any length (HDF5 variable-length strings, netCDF-4
  * NC_STRING), data an array of const char *; written at creation only (data
  * given, no chunks, no fill). */
-typedef enum out_type { OUT_INT8, OUT_INT32, OUT_INT64, OUT_F64, OUT_TEXT } out_type;
+typedef enum out_type { OUT_INT8, OUT_INT32, OUT_INT64, OUT_F32, OUT_F64, OUT_TEXT } out_type;
 
 typedef struct out_dim {
     const char *name;          /* "scenario", "time", "generation", ... */

@@ -123,9 +123,10 @@ static void check_layout(const char *path, int level)
         size_t size;
         int rank, group;
     } vars[] = {{"monthly_active", H5T_INTEGER, 4, 4, -1},
-                {"mean_attitude", H5T_FLOAT, 8, 4, -1},
+                {"mean_attitude", H5T_FLOAT, 4, 4, -1}, /* means of float32 state: float32 */
+                {"hours_saved", H5T_FLOAT, 8, 4, -1},
                 {"regular_users_by_generation", H5T_INTEGER, 4, 5, 4},
-                {"mean_skill_by_level", H5T_FLOAT, 8, 5, 5}};
+                {"mean_skill_by_level", H5T_FLOAT, 4, 5, 5}};
     for (size_t v = 0; v < sizeof vars / sizeof vars[0]; v++) {
         hid_t ds = H5Dopen2(f, vars[v].name, H5P_DEFAULT);
         cr_assert_geq(ds, 0, "%s missing", vars[v].name);
@@ -326,10 +327,12 @@ Test(output, h5dump_and_ncdump_read_it, .timeout = 120)
     const char *want[] = {"scenario = 2 ;", "point = 4 ;", "replicate = 4 ;", "time = 61 ;", "generation = 4 ;",
                           "string scenario(scenario) ;", "int64 time(time) ;",
                           "int monthly_active(scenario, point, replicate, time) ;",
-                          "double mean_skill_by_level(scenario, point, replicate, time, level) ;",
+                          "float mean_skill_by_level(scenario, point, replicate, time, level) ;",
+                          "double hours_saved(scenario, point, replicate, time) ;",
                           "byte completed(scenario, point, replicate) ;",
                           "double interventions.vanguard.per_team(point) ;", "monthly_active:_FillValue = -1 ;",
-                          "mean_attitude:_FillValue = NaN ;", "time:units = \"days\" ;", ":program = \"adoptsim\" ;",
+                          "mean_attitude:_FillValue = NaNf ;", "hours_saved:_FillValue = NaN ;",
+                          "time:units = \"days\" ;", ":program = \"adoptsim\" ;",
                           ":runs = 32LL ;"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_expect_eq(support_shell("grep -qF '%s' %s/ncdump.txt", want[i], dir), 0, "ncdump -h lacks '%s'", want[i]);
@@ -528,7 +531,7 @@ Test(output, packed_chunks_read_back_through_hdf5_filters)
                 H5Pset_shuffle(dcpl);
                 H5Pset_deflate(dcpl, (unsigned)level);
             }
-            hid_t ds = H5Dcreate2(f, lv->name, lv->is_count ? H5T_STD_I32LE : H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
+            hid_t ds = H5Dcreate2(f, lv->name, lv->is_count ? H5T_STD_I32LE : lv->is_single ? H5T_IEEE_F32LE : H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
                                   H5P_DEFAULT);
             /* the values as the file should hold them */
             size_t n = lv->elems;
@@ -567,7 +570,7 @@ Test(output, packed_chunks_read_back_through_hdf5_filters)
             /* and HDF5 reads the packed chunk, stored as it is, back to x */
             char copy[128];
             snprintf(copy, sizeof copy, "%s_packed", lv->name);
-            hid_t ds2 = H5Dcreate2(f, copy, lv->is_count ? H5T_STD_I32LE : H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
+            hid_t ds2 = H5Dcreate2(f, copy, lv->is_count ? H5T_STD_I32LE : lv->is_single ? H5T_IEEE_F32LE : H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
                                    H5P_DEFAULT);
             cr_assert_geq(H5Dwrite_chunk(ds2, H5P_DEFAULT, 0, off, lens[v], packed + pos), 0);
             /* the values HDF5 holds for x (counts rounded to int32) */
