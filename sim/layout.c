@@ -195,11 +195,15 @@ static inline uint64_t bits_of(double x, int kind)
     return u;
 }
 
-/* Variable v of the run as stored bytes (shuffled when compressing) in out. */
-static void pack_var(const layout *lay, const layout_var *v, const layout_run *run, unsigned char *out)
+/* Variable v of the run as stored bytes (shuffled or not: sh) in out, w
+ * bytes a value and stored as c (STORE_*).  Always inlined into pack_var
+ * with constant w, sh and c, so each variant's byte loops unroll (the
+ * general loop was 5% of an experiment's CPU). */
+__attribute__((always_inline)) static inline void pack_values(const layout *lay, const layout_var *v,
+                                                              const layout_run *run, unsigned char *out,
+                                                              const size_t w, const int sh, const int c)
 {
-    const size_t n = v->elems, w = v->width, T = (size_t)lay->T, TR = (size_t)lay->T_run, k = (size_t)v->source;
-    const int sh = lay->compression > 0, c = store_kind(v);
+    const size_t n = v->elems, T = (size_t)lay->T, TR = (size_t)lay->T_run, k = (size_t)v->source;
     const int32_t *day = lay->days;
     switch (v->kind) {
     case LAYOUT_TOTAL:
@@ -230,6 +234,25 @@ static void pack_var(const layout *lay, const layout_var *v, const layout_run *r
             for (size_t j = 0; j < J; j++) store(out, t * J + j, n, w, sh, bits_of(src[(size_t)day[t] * J + j], c));
         break;
     }
+    }
+}
+
+static void pack_var(const layout *lay, const layout_var *v, const layout_run *run, unsigned char *out)
+{
+    const int sh = lay->compression > 0;
+    switch (store_kind(v)) {
+    case STORE_INT32:
+        if (sh) pack_values(lay, v, run, out, 4, 1, STORE_INT32);
+        else pack_values(lay, v, run, out, 4, 0, STORE_INT32);
+        break;
+    case STORE_F32:
+        if (sh) pack_values(lay, v, run, out, 4, 1, STORE_F32);
+        else pack_values(lay, v, run, out, 4, 0, STORE_F32);
+        break;
+    default:
+        if (sh) pack_values(lay, v, run, out, 8, 1, STORE_F64);
+        else pack_values(lay, v, run, out, 8, 0, STORE_F64);
+        break;
     }
 }
 
