@@ -142,6 +142,10 @@ static void bass_init(void *state, const sim_context *ctx)
  * this the batch's 64 computations cost more than the groups' own. */
 enum { BASS_BATCH_MIN = 8 };
 
+/* The same for the serial path, counted in non-adopters (cheaper to count
+ * than groups; a batch this full has its groups' words drawn together). */
+enum { BASS_BATCH_OPEN = 16 };
+
 /* 1 if agent group g (agents 4 g .. 4 g + 3, fewer at the end) has a
  * non-adopter. */
 static inline int group_open(const contagion *c, int32_t g)
@@ -153,7 +157,9 @@ static inline int group_open(const contagion *c, int32_t g)
 }
 
 /* Today's decision of non-adopter i from its Philox word w; adds an
- * adoption to *external or *internal by its cause. */
+ * adoption to *external or *internal by its cause.  Without branches on
+ * the draw (a mispredicted one per decision was a fifth of W1's
+ * simulation): a non-adopter's cause is BASS_NOT_ADOPTED already. */
 static inline int decide_agent(bass_state *s, const sim_network *net, int32_t i, uint32_t w, int64_t *external,
                                int64_t *internal)
 {
@@ -162,15 +168,14 @@ static inline int decide_agent(bass_state *s, const sim_network *net, int32_t i,
     int64_t deg = network_degree(net, i);
     double share = deg > 0 ? (double)contagion_adopted_neighbours(c, net, i) / (double)deg : 0.0;
     double u = rng_u01_from_word(w);
-    int adopt = u < p + q * share;
+    const int adopt = u < p + q * share;
+    /* u < p implies u < p + q * share (q * share >= 0): an own adoption is an adoption */
+    const int own = u < p;
     c->fresh[i] = (uint8_t)adopt;
-    if (!adopt) return 0;
-    /* u < p implies u < p + q * share (q * share >= 0): same adoptions */
-    int own = u < p;
-    s->cause[i] = own ? BASS_EXTERNAL : BASS_INTERNAL;
+    s->cause[i] = (uint8_t)(own ? BASS_EXTERNAL : adopt ? BASS_INTERNAL : BASS_NOT_ADOPTED);
     *external += own;
-    *internal += !own;
-    return 1;
+    *internal += adopt & !own;
+    return adopt;
 }
 
 /* Today's decisions of the non-adopters of group g from its four Philox
@@ -185,34 +190,41 @@ static inline void decide_group(bass_state *s, const sim_network *net, int32_t g
 }
 
 /* The same decisions as decide_groups over all agents, from the list of
- * non-adopters (serial path): the batches, and which use rng_words_batch,
- * are the same; today's adopters are listed in s->adopters, ascending.
- * Returns how many. */
+ * non-adopters (serial path): batches with at least BASS_BATCH_OPEN of
+ * them have their words drawn together (rng_words_batch), the others group
+ * by group (the words are the same either way).  Today's adopters are
+ * listed in s->adopters, ascending, and the list of non-adopters keeps
+ * only those still open, in the same pass.  Returns how many adopted. */
 static int32_t decide_open(bass_state *s, const sim_network *net, rng_key key, int32_t day, int64_t *external,
                            int64_t *internal)
 {
-    const int32_t *open = s->open, m = s->n_open;
+    int32_t *const open = s->open, *const adopters = s->adopters;
+    const int32_t m = s->n_open;
     uint32_t words[4][RNG_BATCH];
-    int32_t k = 0;
+    int32_t k = 0, kept = 0;
     for (int32_t x = 0; x < m;) {
         /* the batch of agent open[x]: RNG_BATCH groups of four, 4 * RNG_BATCH agents */
-        const int32_t b = open[x] / (4 * RNG_BATCH);
-        int32_t end = x, groups = 0;
-        for (int32_t g = -1; end < m && open[end] / (4 * RNG_BATCH) == b; end++) {
-            groups += open[end] / 4 != g;
-            g = open[end] / 4;
-        }
-        const int batched = groups >= BASS_BATCH_MIN;
-        if (batched) rng_words_batch(key, (uint32_t)(b * RNG_BATCH), (uint32_t)day, BASS_DRAW_ADOPT, 0, words);
+        const uint32_t b = (uint32_t)open[x] / (4 * RNG_BATCH);
+        int32_t end = x + 1;
+        while (end < m && (uint32_t)open[end] / (4 * RNG_BATCH) == b) end++;
+        const int batched = end - x >= BASS_BATCH_OPEN;
+        if (batched) rng_words_batch(key, b * RNG_BATCH, (uint32_t)day, BASS_DRAW_ADOPT, 0, words);
         uint32_t w[4];
-        for (int32_t g = -1; x < end; x++) {
+        for (int32_t g = -1; x < end; x++) { /* open[kept] is never ahead of open[x] */
             const int32_t i = open[x];
-            if (!batched && i / 4 != g) rng_words_of_four(key, (uint32_t)i & ~3u, (uint32_t)day, BASS_DRAW_ADOPT, w);
-            g = i / 4;
-            const uint32_t word = batched ? words[i % 4][g - b * RNG_BATCH] : w[i % 4];
-            if (decide_agent(s, net, i, word, external, internal)) s->adopters[k++] = i;
+            if (!batched && i / 4 != g) {
+                g = i / 4;
+                rng_words_of_four(key, (uint32_t)i & ~3u, (uint32_t)day, BASS_DRAW_ADOPT, w);
+            }
+            const uint32_t word = batched ? words[i % 4][i / 4 - (int32_t)b * RNG_BATCH] : w[i % 4];
+            const int adopt = decide_agent(s, net, i, word, external, internal);
+            adopters[k] = i;
+            k += adopt;
+            open[kept] = i;
+            kept += !adopt;
         }
     }
+    s->n_open = kept;
     return k;
 }
 
@@ -265,10 +277,6 @@ static void bass_step(void *state, const sim_context *ctx, int32_t day)
         s->external += external;
         s->internal += internal;
         s->new_today = contagion_commit_list(c, net, day, s->adopters, k);
-        int32_t kept = 0;
-        for (int32_t x = 0; x < s->n_open; x++)
-            if (!c->adopted[s->open[x]]) s->open[kept++] = s->open[x];
-        s->n_open = kept;
         return;
     }
     const int32_t batches = (groups + RNG_BATCH - 1) / RNG_BATCH;
