@@ -1480,28 +1480,48 @@ Test(dose, settings_that_do_nothing_are_warned)
     support_rmdir(dir);
 }
 
-/* Attendance drawn 64 targets at a time (targets visited in id order) is
- * the draw of each target alone (visited in reverse order, so never from a
- * batch): the same decisions, and about the attendance asked. */
+/* Attendance drawn 64 targets at a time and kept for the day is the draw
+ * of each target alone (rng_uniform), whatever the order of the visits:
+ * in id order (batches drawn), in reverse (from the day's batches),
+ * scattered, and after the replicate's key changes (the kept batches are
+ * stale); a programme without the room for batches draws one by one. */
 Test(dose, attendance_in_batches_is_each_targets_own_draw)
 {
-    iv_common c;
-    scenario *scn = read_common("training", NULL, &c);
+    const char *sets[] = {"interventions.training.enabled=true", NULL};
+    iv_common c, lone;
+    scenario *scn = read_common("training", sets, &c);
+    scenario *scn2 = read_common("training", sets, &lone);
     world *x = open_world(&training_intervention, NULL);
-    c.attendance = 0.5;
-    uint8_t ahead[200], back[200];
+    c.attendance = lone.attendance = 0.5;
+    sim_error err;
+    cr_assert_eq(iv_dose_parse(scn, &x->w, &c, &err), SIM_OK);
+    cr_assert_not_null(c.attend_mask, "room for the batches");
+    enum { N = 200 };
+    uint8_t ahead[N], back[N], scattered[N];
     for (int32_t day = 1; day <= 3; day++) {
-        for (int32_t i = 0; i < 200; i++) ahead[i] = (uint8_t)iv_attends(&c, &x->w, i, day);
-        for (int32_t i = 199; i >= 0; i--) back[i] = (uint8_t)iv_attends(&c, &x->w, i, day);
-        int came = 0;
-        for (int32_t i = 0; i < 200; i++) {
-            cr_expect_eq(ahead[i], back[i], "day %d agent %d", (int)day, (int)i);
-            cr_expect_eq(back[i], rng_uniform(x->w.key, (uint32_t)i, (uint32_t)day, c.attend_purpose) < 0.5);
-            came += ahead[i];
+        for (int rep = 0; rep < 2; rep++) {
+            x->w.key = rng_key_make(7, (uint32_t)rep); /* the same day of another replicate */
+            for (int32_t i = 0; i < N; i++) ahead[i] = (uint8_t)iv_attends(&c, &x->w, i, day);
+            for (int32_t i = N - 1; i >= 0; i--) back[i] = (uint8_t)iv_attends(&c, &x->w, i, day);
+            for (int32_t k = 0; k < N; k++) {
+                const int32_t i = (int32_t)((k * 37 + 11) % N); /* every agent once, out of order */
+                scattered[i] = (uint8_t)iv_attends(&c, &x->w, i, day);
+            }
+            int came = 0;
+            for (int32_t i = 0; i < N; i++) {
+                const int own = rng_uniform(x->w.key, (uint32_t)i, (uint32_t)day, c.attend_purpose) < 0.5;
+                cr_expect(ahead[i] == own && back[i] == own && scattered[i] == own,
+                          "replicate %d, day %d, agent %d: %d %d %d, its own draw %d", rep, (int)day, (int)i,
+                          ahead[i], back[i], scattered[i], own);
+                cr_expect_eq(iv_attends(&lone, &x->w, i, day), own, "one by one, agent %d", (int)i);
+                came += ahead[i];
+            }
+            cr_expect(came > 60 && came < 140, "day %d: %d of 200 came", (int)day, came);
         }
-        cr_expect(came > 60 && came < 140, "day %d: %d of 200 came", (int)day, came);
     }
     close_world(x);
     iv_common_free(&c);
+    iv_common_free(&lone);
     scenario_free(scn);
+    scenario_free(scn2);
 }

@@ -22,7 +22,7 @@ int iv_broadcast_alloc(const scenario *scn, const genai_world *w, const char *na
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     scenario_bind(scn, table, s);
     int rc = iv_common_parse(scn, name, &s->c, err);
-    if (!rc) rc = iv_check_dose(scn, &s->c, err);
+    if (!rc) rc = iv_dose_parse(scn, w, &s->c, err);
     if (rc) {
         iv_broadcast_free(s);
         return rc;

@@ -200,7 +200,9 @@ int iv_common_parse(const scenario *scn, const char *name, iv_common *c, sim_err
     char k[160];
     c->name = name;
     c->attend_purpose = purpose_of(name, "/attendance");
-    c->attend_day = -1;
+    c->attend_mask = NULL;
+    c->attend_stamp = NULL;
+    c->attend_epoch = 0;
     c->attend_last = -1000;
     c->levels = 0;
     c->generations = 0;
@@ -448,6 +450,10 @@ void iv_common_free(iv_common *c)
     names_free(c->department_names, c->n_department_names);
     c->team_names = c->department_names = NULL;
     c->n_team_names = c->n_department_names = 0;
+    free(c->attend_mask);
+    free(c->attend_stamp);
+    c->attend_mask = NULL;
+    c->attend_stamp = NULL;
 }
 
 /* Whether name is among the sorted names[0..n). */
@@ -491,34 +497,50 @@ uint32_t iv_purpose(const char *name)
     return purpose_of(name, "");
 }
 
-int iv_check_dose(const scenario *scn, const iv_common *c, sim_error *err)
+_Static_assert(RNG_BATCH == 64, "an attendance mask holds one batch of draws");
+
+int iv_dose_parse(const scenario *scn, const genai_world *w, iv_common *c, sim_error *err)
 {
     char k[160];
     if (c->enabled && !(c->attendance > 0))
         return scenario_error(scn, key(k, sizeof k, c->name, "attendance"), err,
                               "0: nobody would take part in a session, so the intervention would do nothing "
                               "(disable it instead)");
+    if (c->enabled && c->attendance < 1 && w->n > 0) {
+        const size_t blocks = ((size_t)w->n + RNG_BATCH - 1) / RNG_BATCH;
+        c->attend_mask = malloc(blocks * sizeof *c->attend_mask);
+        c->attend_stamp = malloc(blocks * sizeof *c->attend_stamp);
+        if (!c->attend_mask || !c->attend_stamp)
+            return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory for %s", c->name);
+        for (size_t b = 0; b < blocks; b++) c->attend_stamp[b] = -1; /* never drawn */
+    }
     return SIM_OK;
 }
 
 int iv_attends(iv_common *c, const genai_world *w, int32_t i, int32_t day)
 {
     if (c->attendance >= 1) return 1;
-    const int32_t first = i - i % RNG_BATCH;
-    const int cached = c->attend_day == day && c->attend_first == first && c->attend_key.seed == w->key.seed &&
-                       c->attend_key.replicate == w->key.replicate;
+    if (c->attend_epoch == 0 || c->attend_key.seed != w->key.seed || c->attend_key.replicate != w->key.replicate) {
+        c->attend_key = w->key; /* another replicate: every block drawn before is stale */
+        c->attend_epoch++;
+    }
+    const int32_t b = i / RNG_BATCH;
+    const int64_t stamp = (int64_t)c->attend_epoch << 32 | (uint32_t)day;
+    const int cached = c->attend_mask && c->attend_stamp[b] == stamp;
     const int dense = i > c->attend_last && i - c->attend_last < 8;
     c->attend_last = i;
-    if (!cached && !dense) /* a lone target: one draw */
+    if (!cached && (!dense || !c->attend_mask)) /* a lone target: one draw */
         return rng_uniform(w->key, (uint32_t)i, (uint32_t)day, c->attend_purpose) < c->attendance;
-    if (!cached) {
-        rng_words_batch(w->key, (uint32_t)first, (uint32_t)day, c->attend_purpose, 0, c->attend_words);
-        c->attend_key = w->key;
-        c->attend_day = day;
-        c->attend_first = first;
+    if (!cached) { /* the block's RNG_BATCH draws at once */
+        uint32_t words[4][RNG_BATCH];
+        rng_words_batch(w->key, (uint32_t)(b * RNG_BATCH), (uint32_t)day, c->attend_purpose, 0, words);
+        uint64_t mask = 0;
+        for (int j = 0; j < RNG_BATCH; j++)
+            mask |= (uint64_t)(rng_u01_from_words(words[0][j], words[1][j]) < c->attendance) << j;
+        c->attend_mask[b] = mask;
+        c->attend_stamp[b] = stamp;
     }
-    const int32_t j = i - first;
-    return rng_u01_from_words(c->attend_words[0][j], c->attend_words[1][j]) < c->attendance;
+    return (int)(c->attend_mask[b] >> (i % RNG_BATCH) & 1);
 }
 
 double iv_dose(const iv_common *c, int32_t day)

@@ -96,13 +96,18 @@ typedef struct iv_common {
     int64_t count;
     double attendance, fatigue;  /* INTERVENTION_DOSE_PARAMS (modules that have the rows) */
     uint32_t attend_purpose;     /* random-number purpose of the attendance draws (iv_common_parse) */
-    /* iv_attends' draws of agents attend_first .. + RNG_BATCH - 1 on
-     * attend_day of the replicate of attend_key (words of rng_words_batch:
-     * the numbers rng_uniform gives), for sessions that go through many
-     * targets in id order; attend_last: the agent of the last call */
+    /* iv_attends' draws, RNG_BATCH agents at a time (words of
+     * rng_words_batch: the numbers rng_uniform gives), for sessions that go
+     * through many targets: bit j of attend_mask[b] says whether agent
+     * b * RNG_BATCH + j takes part on the day in attend_stamp[b] (epoch <<
+     * 32 | day; the epoch counts the replicates' keys, attend_key the
+     * last).  Allocated by iv_dose_parse while attendance is below 1 (owned;
+     * NULL otherwise); attend_last: the agent of the last call */
+    uint64_t *attend_mask;
+    int64_t *attend_stamp;
+    uint32_t attend_epoch;
     rng_key attend_key;
-    int32_t attend_day, attend_first, attend_last;
-    uint32_t attend_words[4][RNG_BATCH];
+    int32_t attend_last;
     /* parsed from the lists (iv_common_parse) */
     uint64_t levels;      /* bit l: level l eligible (levels >= 63 share bit 63) */
     uint8_t generations;  /* bit g: generation g eligible */
@@ -158,16 +163,19 @@ int iv_eligible(const iv_common *c, const genai_world *w, int32_t i);
  * increasing order into ids (room for w->n) and returns how many. */
 int32_t iv_select(const iv_common *c, const genai_world *w, const uint8_t *extra, int32_t *ids);
 
-/* For a module with INTERVENTION_DOSE_PARAMS: an enabled programme whose
- * attendance is 0 would do nothing, an error at its key. */
-int iv_check_dose(const scenario *scn, const iv_common *c, sim_error *err);
+/* For a module with INTERVENTION_DOSE_PARAMS, after iv_common_parse: an
+ * enabled programme whose attendance is 0 would do nothing, an error at its
+ * key; below 1, the room for iv_attends' draws of w's agents (freed by
+ * iv_common_free). */
+int iv_dose_parse(const scenario *scn, const genai_world *w, iv_common *c, sim_error *err);
 
 /* Whether target i takes part in the session on day (attendance: the
  * uniform rng_uniform(key, i, day, purpose) below it, with a purpose of
  * the intervention's own, so it does not depend on other programmes).
- * Always 1 at attendance 1.  When the calls come close together in id
- * order it draws RNG_BATCH agents at once and keeps them in c (the
- * caller's state, used by one thread): the same numbers. */
+ * Always 1 at attendance 1.  Where the calls come close together it draws
+ * RNG_BATCH agents at once and keeps them for the day in c (the caller's
+ * state, used by one thread), in any order of the calls: the same
+ * numbers. */
 int iv_attends(iv_common *c, const genai_world *w, int32_t i, int32_t day);
 
 /* The share of its strengths a session on day acts with: (1 - fatigue)^k

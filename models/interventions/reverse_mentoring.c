@@ -113,7 +113,7 @@ static int reverse_mentoring_alloc(const scenario *scn, const genai_world *w, vo
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     scenario_bind(scn, reverse_mentoring_params, s);
     int rc = iv_common_parse(scn, NAME, &s->c, err);
-    if (!rc) rc = iv_check_dose(scn, &s->c, err);
+    if (!rc) rc = iv_dose_parse(scn, w, &s->c, err);
     if (rc) {
         reverse_mentoring_free(s);
         return rc;

@@ -97,7 +97,7 @@ static int vanguard_alloc(const scenario *scn, const genai_world *w, void **stat
     if (!s) return sim_error_set(err, SIM_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     scenario_bind(scn, vanguard_params, s);
     int rc = iv_common_parse(scn, NAME, &s->c, err);
-    if (!rc) rc = iv_check_dose(scn, &s->c, err);
+    if (!rc) rc = iv_dose_parse(scn, w, &s->c, err);
     if (rc) {
         vanguard_free(s);
         return rc;
