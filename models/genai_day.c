@@ -729,11 +729,12 @@ static void account_saved(genai_state *s, int32_t day)
  * region a day: one thread runs the interventions and takes the leaders'
  * examples while the others start pass 1a (which reads and writes nothing
  * they touch: interventions never change history or shown), then every
- * thread joins pass 1a, then pass 2; one barrier in between.  Blocks are
- * handed out dynamically, so a thread slowed by other load (or by the
- * interventions) leaves its share to the others.  The results are the same
- * either way: blocks are tallied separately and pushes are integer
- * increments. */
+ * thread joins pass 1a; a barrier (and the adding in of the pushed
+ * changes), then pass 2.  Blocks are handed out from both ends (sim_blocks:
+ * each thread keeps to its half of the agents while the threads are even),
+ * so a thread slowed by other load (or by the interventions) leaves its
+ * share to the others.  The results are the same either way: blocks are
+ * tallied separately and pushes are integer increments. */
 void genai_step(void *state, const sim_context *ctx, int32_t day)
 {
     genai_state *s = state;
@@ -752,6 +753,8 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
     } else {
         /* no larger team than the buffers of pushed changes have room for */
         const int team = omp_get_max_threads() < s->n_delta ? omp_get_max_threads() : s->n_delta;
+        sim_blocks_reset(&s->push_blocks, s->n_blocks);
+        sim_blocks_reset(&s->decide_blocks, s->n_blocks);
         #pragma omp parallel num_threads(team)
         {
             #pragma omp single nowait
@@ -760,16 +763,15 @@ void genai_step(void *state, const sim_context *ctx, int32_t day)
              * own (no atomics), added in after */
             const int t = omp_get_thread_num();
             int32_t *mine = t == 0 ? s->seen : s->seen_delta + (size_t)(t - 1) * (size_t)s->w.n;
-            #pragma omp for schedule(dynamic, 1)
-            for (int32_t b = 0; b < s->n_blocks; b++) peer_block(s, peers, b, mine);
+            for (int32_t b; (b = sim_blocks_next(&s->push_blocks, t)) >= 0;) peer_block(s, peers, b, mine);
+            #pragma omp barrier
             if (peers == PEERS_PUSH && team > 1) {
                 #pragma omp for schedule(static)
                 for (int32_t b = 0; b < s->n_blocks; b++) add_deltas(s, b, team);
             }
             day_ctx d; /* one per thread, after the interventions (permission) */
             day_ctx_make(s, day, &d);
-            #pragma omp for schedule(dynamic, 1)
-            for (int32_t b = 0; b < s->n_blocks; b++) decide_block(s, &d, b);
+            for (int32_t b; (b = sim_blocks_next(&s->decide_blocks, t)) >= 0;) decide_block(s, &d, b);
         }
     }
     s->tallied_day = day;

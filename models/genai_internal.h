@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include "genai.h"
+#include "parallel.h"
 #include "rng.h"
 
 /* Purposes of the random draws (rng.h's counter: agent, day, purpose). */
@@ -78,6 +79,7 @@ typedef struct genai_state {
     int32_t *seen_delta;         /* [thread - 1][agent]: the changes of seen pushed by threads 1, 2, ... of
                                     the team today (thread 0 adds into seen itself), added into seen after
                                     the push (parallel only; NULL otherwise; kept at zero between days) */
+    sim_blocks push_blocks, decide_blocks; /* pass 1a's and pass 2's blocks on the team (genai_step) */
     int n_delta;                 /* threads with a buffer or seen itself: omp_get_max_threads() at alloc,
                                     the largest team genai_step starts */
     int32_t *changed;            /* [block]: its agents whose visibility differs from vis (counted by

@@ -246,3 +246,41 @@ Test(parallel, bass_serial_path_matches_the_team, .timeout = 60)
     engine_results_free(team);
     scenario_free(scn);
 }
+
+/* sim_blocks: every block goes to exactly one thread, even threads take
+ * theirs from the front in increasing order and odd ones from the back in
+ * decreasing order, and with two threads taking at the same pace each keeps
+ * to its own half (the cache locality the genai passes rely on). */
+Test(parallel, blocks_go_out_once_from_both_ends)
+{
+    enum { N = 1000, ROUNDS = 20 };
+    static sim_blocks q;
+    for (int threads = 1; threads <= 4; threads++)
+        for (int round = 0; round < ROUNDS; round++) {
+            int taken[N] = {0}, order_ok = 1;
+            sim_blocks_reset(&q, N);
+            #pragma omp parallel num_threads(threads)
+            {
+                const int t = omp_get_thread_num();
+                int32_t last = t & 1 ? N : -1;
+                for (int32_t b; (b = sim_blocks_next(&q, t)) >= 0;) {
+                    __atomic_fetch_add(&taken[b], 1, __ATOMIC_RELAXED);
+                    if (t & 1 ? b >= last : b <= last) __atomic_store_n(&order_ok, 0, __ATOMIC_RELAXED);
+                    last = b;
+                }
+            }
+            for (int b = 0; b < N; b++)
+                cr_assert_eq(taken[b], 1, "%d threads: block %d taken %d times", threads, b, taken[b]);
+            cr_expect(order_ok, "%d threads: a thread took its blocks out of order", threads);
+        }
+    /* taking in turn, two threads meet in the middle */
+    sim_blocks_reset(&q, 10);
+    for (int k = 0; k < 5; k++) {
+        cr_expect_eq(sim_blocks_next(&q, 0), k);
+        cr_expect_eq(sim_blocks_next(&q, 1), 9 - k);
+    }
+    cr_expect_eq(sim_blocks_next(&q, 0), -1);
+    cr_expect_eq(sim_blocks_next(&q, 1), -1);
+    sim_blocks_reset(&q, 0);
+    cr_expect_eq(sim_blocks_next(&q, 0), -1, "no blocks: none to take");
+}
