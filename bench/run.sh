@@ -96,11 +96,11 @@ for threads in 1 2; do
     if [ "$threads" = 1 ]; then
         echo "   goal: the whole run, 1 thread, at least 5x faster than the SciPy peer's loop: $(ratio "$spmv" "$med")x" \
              "($(awk -v r="$(ratio "$spmv" "$med")" 'BEGIN { print (r >= 5 ? "met" : "not met") }'))"
-        # the floor: start, heap, one small HDF5 file written durably (bench/floor.c)
+        # the floor: start, heap, the smallest results file our writer makes (bench/floor.c)
         read -r fmed fbest fcpu < <($PY bench/timeit.py 21 build/release/floor "$tmp/floor.h5")
         awk -v f="$fmed" -v fb="$fbest" -v c="$fcpu" -v goal="$spmv" -v med="$med" 'BEGIN {
-            printf "   floor: a process linked as adoptsim that only writes one 366-value variable to an HDF5 file durably\n"
-            printf "      (bench/floor.c: create, write, close, fsync, rename) takes median %.4f s (best %.4f s, CPU %.4f s);\n", f, fb, c
+            printf "   floor: a process linked as adoptsim that only writes a one-variable netCDF-4 file through sim/output.c\n"
+            printf "      (bench/floor.c: create, write, close and sync, rename) takes median %.4f s (best %.4f s, CPU %.4f s);\n", f, fb, c
             printf "      the goal'"'"'s time (SciPy / 5) is %.4f s, %.2fx the floor; W1 costs %.4f s above the floor\n", goal / 5, goal / 5 / f, med - f }'
     fi
 done
