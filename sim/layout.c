@@ -12,9 +12,15 @@
 
 #define MAX_CHUNK_BYTES 4294967295.0 /* HDF5 stores a chunk's size in 32 bits */
 
+/* The stored type of a model's observable or agent field. */
+static layout_type type_of(int is_count, int is_single)
+{
+    return is_count ? LAYOUT_INT32 : is_single ? LAYOUT_FLOAT32 : LAYOUT_FLOAT64;
+}
+
 static int add_var(layout *lay, layout_kind kind, int source, const char *name, const char *suffix,
-                   const char *long_name, const char *long_suffix, const char *units, int is_count, int is_single,
-                   size_t elems, sim_error *err)
+                   const char *long_name, const char *long_suffix, const char *units, layout_type type, size_t elems,
+                   sim_error *err)
 {
     layout_var *v = &lay->vars[lay->n_vars++];
     memset(v, 0, sizeof *v);
@@ -23,10 +29,9 @@ static int add_var(layout *lay, layout_kind kind, int source, const char *name, 
     v->units = units;
     v->kind = kind;
     v->source = source;
-    v->is_count = is_count;
-    v->is_single = !is_count && is_single;
+    v->type = type;
     v->elems = elems;
-    v->width = is_count || v->is_single ? 4 : 8;
+    v->width = type == LAYOUT_FLOAT64 ? 8 : 4;
     double bytes = (double)elems * (double)v->width;
     if (bytes > MAX_CHUNK_BYTES / 2)
         return sim_error_set(err, SIM_EINPUT, NULL, 0, 0, NULL,
@@ -63,21 +68,22 @@ int layout_init(layout *lay, const sim_model_type *m, int32_t S, int32_t P, int3
     for (int k = 0; k < m->n_observables && !rc; k++) {
         const sim_observable *o = &m->observables[k];
         if (!out->keep[k]) continue;
-        rc = add_var(lay, LAYOUT_TOTAL, k, o->name, "", o->long_name, "", o->units, o->is_count, o->is_single, t, err);
+        const layout_type type = type_of(o->is_count, o->is_single);
+        rc = add_var(lay, LAYOUT_TOTAL, k, o->name, "", o->long_name, "", o->units, type, t, err);
         if (!rc && o->grouped && lay->by_generation)
             rc = add_var(lay, LAYOUT_BY_GENERATION, k, o->name, "_by_generation", o->long_name, ", by generation",
-                         o->units, o->is_count, o->is_single, t * NET_GENERATIONS, err);
+                         o->units, type, t * NET_GENERATIONS, err);
         if (!rc && o->grouped && lay->by_level)
             rc = add_var(lay, LAYOUT_BY_LEVEL, k, o->name, "_by_level", o->long_name, ", by level", o->units,
-                         o->is_count, o->is_single, t * (size_t)lay->n_levels, err);
+                         type, t * (size_t)lay->n_levels, err);
         if (!rc && model_by_team(m, k) && lay->n_teams)
             rc = add_var(lay, LAYOUT_BY_TEAM, k, o->name, "_by_team", o->long_name, ", by team", o->units,
-                         o->is_count, o->is_single, t * (size_t)lay->n_teams, err);
+                         type, t * (size_t)lay->n_teams, err);
     }
     for (int f = 0; lay->n_agents && f < m->n_agent_fields && !rc; f++) {
         const sim_agent_field *a = &m->agent_fields[f];
-        rc = add_var(lay, LAYOUT_AGENT, f, "agent_", a->name, a->long_name, " (last day)", a->units, a->is_count, a->is_single,
-                     (size_t)lay->n_agents, err);
+        rc = add_var(lay, LAYOUT_AGENT, f, "agent_", a->name, a->long_name, " (last day)", a->units,
+                     type_of(a->is_count, a->is_single), (size_t)lay->n_agents, err);
     }
     if (rc) layout_free(lay);
     return rc;
@@ -105,10 +111,11 @@ char *layout_describe(const layout *lay)
         len += (size_t)snprintf(s + len, cap - len, "days kept: %d of %d, the last %d\n", (int)lay->T,
                                 (int)lay->T_run, (int)lay->days[lay->T - 1]);
     }
+    static const char *const type_names[] = {"float64", "int32", "float32"};
     for (int i = 0; i < lay->n_vars; i++) {
         const layout_var *v = &lay->vars[i];
-        len += (size_t)snprintf(s + len, cap - len, "%s: %s, %zu values a run\n", v->name,
-                                v->is_count ? "int32" : v->is_single ? "float32" : "float64", v->elems);
+        len += (size_t)snprintf(s + len, cap - len, "%s: %s, %zu values a run\n", v->name, type_names[v->type],
+                                v->elems);
     }
     return s;
 }
@@ -167,24 +174,16 @@ static inline uint64_t load(const unsigned char *in, size_t i, size_t n, size_t 
     return u;
 }
 
-enum { STORE_F64, STORE_INT32, STORE_F32 };
-
-/* How variable v is stored: one of STORE_*. */
-static int store_kind(const layout_var *v)
-{
-    return v->is_count ? STORE_INT32 : v->is_single ? STORE_F32 : STORE_F64;
-}
-
 /* The stored bits of x: int32 counts (nearest; -1 for NaN), float32
  * (nearest) or float64. */
-static inline uint64_t bits_of(double x, int kind)
+static inline uint64_t bits_of(double x, layout_type type)
 {
-    if (kind == STORE_INT32) {
+    if (type == LAYOUT_INT32) {
         int32_t y = !isfinite(x) ? -1 : x >= 2147483647.0 ? INT32_MAX : x <= -2147483648.0 ? INT32_MIN
                   : (int32_t)(x < 0 ? x - 0.5 : x + 0.5);
         return (uint32_t)y;
     }
-    if (kind == STORE_F32) {
+    if (type == LAYOUT_FLOAT32) {
         float f = (float)x;
         uint32_t u;
         memcpy(&u, &f, sizeof u);
@@ -195,15 +194,16 @@ static inline uint64_t bits_of(double x, int kind)
     return u;
 }
 
-/* Variable v of the run as stored bytes (shuffled or not: sh) in out, w
- * bytes a value and stored as c (STORE_*).  Always inlined into pack_var
- * with constant w, sh and c, so each variant's byte loops unroll (the
- * general loop was 5% of an experiment's CPU). */
+/* Variable v of the run as stored bytes in out: of type c, shuffled when
+ * sh.  Always inlined into pack_var with constant c and sh, so each
+ * variant's byte loops unroll (the general loop was 5% of an experiment's
+ * CPU). */
 __attribute__((always_inline)) static inline void pack_values(const layout *lay, const layout_var *v,
                                                               const layout_run *run, unsigned char *out,
-                                                              const size_t w, const int sh, const int c)
+                                                              const layout_type c, const int sh)
 {
-    const size_t n = v->elems, T = (size_t)lay->T, TR = (size_t)lay->T_run, k = (size_t)v->source;
+    const size_t n = v->elems, w = c == LAYOUT_FLOAT64 ? 8 : 4, T = (size_t)lay->T, TR = (size_t)lay->T_run,
+                 k = (size_t)v->source;
     const int32_t *day = lay->days;
     switch (v->kind) {
     case LAYOUT_TOTAL:
@@ -240,18 +240,18 @@ __attribute__((always_inline)) static inline void pack_values(const layout *lay,
 static void pack_var(const layout *lay, const layout_var *v, const layout_run *run, unsigned char *out)
 {
     const int sh = lay->compression > 0;
-    switch (store_kind(v)) {
-    case STORE_INT32:
-        if (sh) pack_values(lay, v, run, out, 4, 1, STORE_INT32);
-        else pack_values(lay, v, run, out, 4, 0, STORE_INT32);
+    switch (v->type) {
+    case LAYOUT_INT32:
+        if (sh) pack_values(lay, v, run, out, LAYOUT_INT32, 1);
+        else pack_values(lay, v, run, out, LAYOUT_INT32, 0);
         break;
-    case STORE_F32:
-        if (sh) pack_values(lay, v, run, out, 4, 1, STORE_F32);
-        else pack_values(lay, v, run, out, 4, 0, STORE_F32);
+    case LAYOUT_FLOAT32:
+        if (sh) pack_values(lay, v, run, out, LAYOUT_FLOAT32, 1);
+        else pack_values(lay, v, run, out, LAYOUT_FLOAT32, 0);
         break;
-    default:
-        if (sh) pack_values(lay, v, run, out, 8, 1, STORE_F64);
-        else pack_values(lay, v, run, out, 8, 0, STORE_F64);
+    case LAYOUT_FLOAT64:
+        if (sh) pack_values(lay, v, run, out, LAYOUT_FLOAT64, 1);
+        else pack_values(lay, v, run, out, LAYOUT_FLOAT64, 0);
         break;
     }
 }
@@ -314,11 +314,10 @@ int layout_unpack(const layout *lay, layout_packer *pk, int vi, const unsigned c
     }
     for (int j = 0; j < n; j++) {
         uint64_t u = load(raw, idx[j], v->elems, v->width, lay->compression > 0);
-        if (v->is_count) {
-            int32_t y = (int32_t)(uint32_t)u;
-            out[j] = y;
-        } else if (v->is_single) {
-            uint32_t b = (uint32_t)u;
+        if (v->type == LAYOUT_INT32) {
+            out[j] = (int32_t)(uint32_t)u;
+        } else if (v->type == LAYOUT_FLOAT32) {
+            const uint32_t b = (uint32_t)u;
             float f;
             memcpy(&f, &b, sizeof f);
             out[j] = f;

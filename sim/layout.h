@@ -64,6 +64,10 @@
 
 typedef enum layout_kind { LAYOUT_TOTAL, LAYOUT_BY_GENERATION, LAYOUT_BY_LEVEL, LAYOUT_AGENT, LAYOUT_BY_TEAM } layout_kind;
 
+/* How a variable's values are stored: the model's is_count gives int32,
+ * its is_single float32, the rest float64 (layout_init decides, once). */
+typedef enum layout_type { LAYOUT_FLOAT64, LAYOUT_INT32, LAYOUT_FLOAT32 } layout_type;
+
 /* One variable stored per run. */
 typedef struct layout_var {
     char name[96];
@@ -71,8 +75,7 @@ typedef struct layout_var {
     const char *units;
     layout_kind kind;
     int source;         /* observable index (agent field index for LAYOUT_AGENT) */
-    int is_count;       /* int32 counts */
-    int is_single;      /* else float32 (the model's is_single), else float64 */
+    layout_type type;
     size_t elems;       /* values per run: T, T * G, T * L, N or T * teams */
     size_t width;       /* bytes per value: 4 (int32, float32) or 8 (float64) */
     size_t bound;       /* most bytes its packed chunk can take */

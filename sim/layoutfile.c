@@ -206,7 +206,9 @@ int layout_file_create(const layout *lay, const layout_meta *meta, const char *t
     for (int i = 0; i < lay->n_vars; i++) {
         const layout_var *v = &lay->vars[i];
         out_var *o = &lf->vars[nv++];
-        *o = (out_var){v->name, v->long_name, v->units, v->is_count ? OUT_INT32 : v->is_single ? OUT_F32 : OUT_F64, 4,
+        static const out_type out_types[] = {[LAYOUT_FLOAT64] = OUT_F64, [LAYOUT_INT32] = OUT_INT32,
+                                             [LAYOUT_FLOAT32] = OUT_F32};
+        *o = (out_var){v->name, v->long_name, v->units, out_types[v->type], 4,
                        {D_SCN, D_POINT, D_REP, D_TIME}, NULL, {1, 1, 1, (size_t)lay->T}, 1, coords};
         if (v->kind == LAYOUT_BY_GENERATION || v->kind == LAYOUT_BY_LEVEL) {
             o->ndims = 5;
@@ -436,7 +438,8 @@ static int same_var(const layout *lay, int v, hid_t ds)
     int ok = space >= 0 && type >= 0 && dcpl >= 0 && H5Sget_simple_extent_ndims(space) == rank &&
              H5Sget_simple_extent_dims(space, dims, NULL) == rank && H5Pget_layout(dcpl) == H5D_CHUNKED &&
              H5Pget_chunk(dcpl, 8, chunk) == rank &&
-             H5Tget_class(type) == (lv->is_count ? H5T_INTEGER : H5T_FLOAT) && H5Tget_size(type) == lv->width &&
+             H5Tget_class(type) == (lv->type == LAYOUT_INT32 ? H5T_INTEGER : H5T_FLOAT) &&
+             H5Tget_size(type) == lv->width &&
              H5Pget_nfilters(dcpl) == (lay->compression > 0 ? 2 : 0);
     for (int k = 0; ok && k < rank; k++)
         ok = dims[k] == want[k] && chunk[k] == (k < 3 ? 1 : want[k]);

@@ -87,6 +87,14 @@ def agents(path, field, obs):
     total = col.sum("agent").values
     want = ds[obs].isel(time=-1).values
     check((total == want).all(), f"agent table sums {total} differ from {obs} {want}")
+    if "agent_attitude" in ds:  # genai: float32 state stored as float32, averaging to the mean stored
+        for name in ("attitude", "skill", "habit"):
+            col = ds["agent_" + name]
+            check(col.dtype == np.float32, f"agent_{name}: dtype {col.dtype}")
+            mean = col.values.astype(np.float64).mean(axis=-1)
+            want = ds["mean_" + name].isel(time=-1).values
+            check(ds["mean_" + name].dtype == np.float32, f"mean_{name}: dtype {ds['mean_' + name].dtype}")
+            check(np.allclose(mean, want, rtol=1e-6, atol=1e-6), f"agent_{name} averages {mean}, mean_{name} {want}")
     if "agent_level" in ds:
         check(ds.agent_level.dims == ("agent",), "agent_level dims")
         check(set(ds.agent_generation.values) <= {0, 1, 2, 3}, "agent_generation codes")
