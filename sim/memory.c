@@ -44,13 +44,6 @@ void sim_heap_start(void)
     mallopt(M_MMAP_THRESHOLD, 32 << 20); /* blocks up to 32 MiB come from the heap too */
     mallopt(M_TRIM_THRESHOLD, 64 << 20); /* and stay there when freed */
     mallopt(M_TOP_PAD, SPAN);            /* the heap grows 16 MiB at a time */
-    /* A page of a 2 MiB range touched before its advice makes that range
-     * fault in 4 KiB pages, and malloc writes a header at the start of the
-     * heap's new top and after each block.  So: the break moves to one page
-     * before a 2 MiB boundary (glibc takes a break moved by someone else as
-     * the start of its new top: the header goes in that page), the heap
-     * grows by one block of SPAN + 1 MiB (the header after it lands beyond
-     * the advised range), and the advice covers the untouched SPAN between. */
     /* The heap's first top (about 132 KiB that libc's start-up began)
      * would serve the first small blocks in 4 KiB pages, a fault each (a
      * third of a small run's faults): taken whole by a block that is never
@@ -59,6 +52,13 @@ void sim_heap_start(void)
     const size_t top = mallinfo2().keepcost;
     if (top > 4 * PAGE) first_top = malloc(top - 2 * PAGE);
     (void)first_top; /* kept (reachable, never freed), not read */
+    /* A page of a 2 MiB range touched before its advice makes that range
+     * fault in 4 KiB pages, and malloc writes a header at the start of the
+     * heap's new top and after each block.  So: the break moves to one page
+     * before a 2 MiB boundary (glibc takes a break moved by someone else as
+     * the start of its new top: the header goes in that page), the heap
+     * grows by one block of SPAN + 1 MiB (the header after it lands beyond
+     * the advised range), and the advice covers the untouched SPAN between. */
     const uintptr_t lo = (uintptr_t)sbrk(0);
     if (lo == (uintptr_t)-1) return;
     const uintptr_t a = (lo + PAGE + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
